@@ -1,0 +1,268 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+
+from groups.enums import Purpose, Role, Weekday
+from groups.models import CAPACITY_MAX, CAPACITY_MIN, Group, weekday_mask, weekdays_from_mask
+from members.forms import TimeZoneField
+from members.models import Specialty
+
+RULES_LABEL = "I have read the ground rules and agree to keep them, confidentiality above all."
+
+
+class GroupForm(forms.ModelForm):
+    purposes = forms.MultipleChoiceField(
+        choices=Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Purpose",
+        help_text="Choose one or more; many groups mix them.",
+        error_messages={"required": "Choose at least one purpose for the group."},
+    )
+    weekday_choices = forms.TypedMultipleChoiceField(
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Usual weekday(s)",
+    )
+    focus_specialties = forms.ModelMultipleChoiceField(
+        queryset=Specialty.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Focus specialties",
+    )
+    time_zone = TimeZoneField(
+        label="The group's time zone", help_text="Meetings are scheduled in it."
+    )
+    capacity = forms.IntegerField(
+        min_value=CAPACITY_MIN,
+        max_value=CAPACITY_MAX,
+        initial=8,
+        help_text="Most peer groups work best with 3 to 6 members: three gives each member more room, "
+        "five or six gives breadth.",
+        error_messages={
+            "min_value": "A group needs room for at least %(limit_value)s members.",
+            "max_value": "Peer groups stay small: at most %(limit_value)s members.",
+        },
+    )
+
+    class Meta:
+        model = Group
+        fields = [
+            "name",
+            "tagline",
+            "description",
+            "purposes",
+            "focus_specialties",
+            "orientation_note",
+            "format",
+            "leadership_model",
+            "membership_policy",
+            "eligibility_criteria",
+            "capacity",
+            "venue_kind",
+            "venue_name",
+            "street_address",
+            "city",
+            "region",
+            "address_public",
+            "online_link",
+            "cadence",
+            "weekday_choices",
+            "usual_time",
+            "meeting_minutes",
+            "time_zone",
+            "language",
+            "ground_rules",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "eligibility_criteria": forms.Textarea(attrs={"rows": 2}),
+            "ground_rules": forms.Textarea(attrs={"rows": 10}),
+            "usual_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        labels = {"membership_policy": "Who may join"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("purposes", [p.value for p in self.instance.purposes])
+            self.initial.setdefault("weekday_choices", weekdays_from_mask(self.instance.weekdays))
+        else:
+            self.fields.pop("status")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                "About the group",
+                "name",
+                "tagline",
+                "description",
+                "purposes",
+                "focus_specialties",
+                "orientation_note",
+            ),
+            Fieldset("How it runs", "format", "leadership_model", "language"),
+            Fieldset("Who may join", "membership_policy", "eligibility_criteria", "capacity"),
+            Fieldset(
+                "Where",
+                "venue_kind",
+                "venue_name",
+                "street_address",
+                Div(
+                    Div("city", css_class="col-md-6"),
+                    Div("region", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "address_public",
+                "online_link",
+            ),
+            Fieldset(
+                "When",
+                "cadence",
+                "weekday_choices",
+                Div(
+                    Div("usual_time", css_class="col-md-4"),
+                    Div("meeting_minutes", css_class="col-md-4"),
+                    Div("time_zone", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                "Ground rules",
+                HTML(
+                    '<p class="form-text">Start from our confidentiality agreement and make it your '
+                    "group's own. Members accept it when they join.</p>"
+                ),
+                "ground_rules",
+            ),
+            *([Fieldset("Status", "status")] if "status" in self.fields else []),
+            Submit("save", "Save group" if self.instance.pk else "Create group"),
+        )
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk and capacity < self.instance.member_count:
+            raise forms.ValidationError(
+                f"The group has {self.instance.member_count} members, so capacity cannot be "
+                "lower than that. Remove members first."
+            )
+        return capacity
+
+    def clean(self):
+        cleaned = super().clean()
+        venue = cleaned.get("venue_kind")
+        if venue in ("in_person", "hybrid") and not cleaned.get("city"):
+            self.add_error("city", "Say which city the group meets in.")
+        if venue in ("online", "hybrid") and not cleaned.get("online_link") and self.instance.pk:
+            self.add_error(
+                "online_link", "Add the link to your video meeting, or choose “In person”."
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # Store weekdays as a bit mask and purposes as booleans before model validation.
+        if "weekday_choices" in self.cleaned_data:
+            self.instance.weekdays = weekday_mask(self.cleaned_data["weekday_choices"])
+        purposes = self.cleaned_data.get("purposes") or []
+        self.instance.purpose_support = Purpose.SUPPORT in purposes
+        self.instance.purpose_consultation = Purpose.CONSULTATION in purposes
+        self.instance.purpose_collaboration = Purpose.COLLABORATION in purposes
+        super()._post_clean()
+
+    def service_data(self) -> dict:
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("weekday_choices",)
+        }
+        data["weekdays"] = weekday_mask(self.cleaned_data.get("weekday_choices") or [])
+        return data
+
+
+class AcceptRulesForm(forms.Form):
+    accept_rules = forms.BooleanField(
+        label=RULES_LABEL,
+        error_messages={"required": "Please read and accept the ground rules to continue."},
+    )
+
+
+class ApplicationForm(forms.Form):
+    note = forms.CharField(
+        label="A note to the organizers",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional: why this group, what you hope to bring.",
+    )
+    consent = forms.BooleanField(
+        label="I agree to share my profile with the organizers: credentials, licence state "
+        "and whether my licence is verified.",
+        error_messages={
+            "required": "The organizers need your profile to review the application. Tick the box "
+            "to share it."
+        },
+    )
+    accept_rules = AcceptRulesForm.base_fields["accept_rules"]
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"question_{question.pk}"] = forms.CharField(
+                label=question.text,
+                required=question.required,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": "This question needs an answer."},
+            )
+        self.order_fields([f"question_{q.pk}" for q in self.questions])
+
+    def answers(self) -> list[dict[str, str]]:
+        return [
+            {"question": q.text, "answer": self.cleaned_data.get(f"question_{q.pk}", "").strip()}
+            for q in self.questions
+        ]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages={"required": "Choose approve or decline."},
+    )
+    message = forms.CharField(
+        label="Message to the applicant (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RemoveMemberForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional, kept in the audit log)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, label="Role")
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Colleague's e-mail address",
+        error_messages={"invalid": "Enter an e-mail address like name@example.com."},
+    )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Question", max_length=300, required=False)
+    required = forms.BooleanField(label="Answer required", required=False, initial=True)
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, max_num=12, validate_max=True)

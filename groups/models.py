@@ -1,0 +1,380 @@
+import secrets
+from datetime import time
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.enums import (
+    ACTIVE_WAITLIST_STATUSES,
+    ApplicationStatus,
+    Cadence,
+    GroupFormat,
+    GroupStatus,
+    Language,
+    LeadershipModel,
+    MembershipPolicy,
+    Role,
+    VenueKind,
+    WaitlistStatus,
+    Weekday,
+)
+from members.models import validate_timezone
+
+DEFAULT_GROUND_RULES = """\
+1. Confidentiality. What is said in this group stays in this group. We never share client-identifying \
+detail (names, dates of birth, addresses, workplaces, rare details) without the client's written consent, \
+and we de-identify every case we present ("Client A, a woman in her thirties").
+2. Non-judgment. We bring stuck cases and hard feelings here because it is safe to. We offer ideas, \
+questions and validation, not verdicts.
+3. Conduct. We arrive on time, give each presenter our full attention, keep to the agenda's times, and \
+speak for ourselves. Disagreement is welcome; disrespect is not.
+4. Presenting a case. The presenter states the consultation question first, then the de-identified \
+background, what has been tried, and what help is wanted. The group answers the question asked.
+5. Duty to act. If a discussion raises a safety or ethics concern, we name it and agree on who follows up.
+6. Leaving the group. Confidentiality continues after a member leaves.
+"""
+
+CAPACITY_MIN = 2
+CAPACITY_MAX = 30
+
+
+def weekday_mask(days) -> int:
+    mask = 0
+    for day in days:
+        mask |= 1 << int(day)
+    return mask
+
+
+def weekdays_from_mask(mask: int) -> list[int]:
+    return [day for day in Weekday.values if mask & (1 << day)]
+
+
+class Group(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    tagline = models.CharField(max_length=200, blank=True)
+    description = models.TextField(
+        blank=True, help_text="Markdown: **bold**, *italic*, lists and links."
+    )
+    purpose_support = models.BooleanField("support and well-being", default=False)
+    purpose_consultation = models.BooleanField("peer case consultation", default=False)
+    purpose_collaboration = models.BooleanField("professional collaboration", default=False)
+    focus_specialties = models.ManyToManyField(
+        "members.Specialty", blank=True, related_name="groups"
+    )
+    orientation_note = models.CharField(
+        "orientation and values",
+        max_length=300,
+        blank=True,
+        help_text="For example: secular, faith-integrated, LGBTQ+-affirming.",
+    )
+    format = models.CharField(
+        max_length=20, choices=GroupFormat.choices, default=GroupFormat.INFORMAL
+    )
+    leadership_model = models.CharField(
+        max_length=20, choices=LeadershipModel.choices, default=LeadershipModel.APPOINTED
+    )
+    membership_policy = models.CharField(
+        max_length=10, choices=MembershipPolicy.choices, default=MembershipPolicy.OPEN
+    )
+    eligibility_criteria = models.TextField(
+        blank=True,
+        help_text="Who may join, for example “licensed clinicians practising in Denver”.",
+    )
+    capacity = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(CAPACITY_MIN), MaxValueValidator(CAPACITY_MAX)],
+        help_text="Most peer groups work best with 3 to 6 members.",
+    )
+    member_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    venue_kind = models.CharField(
+        max_length=20, choices=VenueKind.choices, default=VenueKind.IN_PERSON
+    )
+    venue_name = models.CharField(max_length=150, blank=True)
+    street_address = models.CharField(max_length=250, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state or region", max_length=100, blank=True)
+    address_public = models.BooleanField(
+        "show the street address to everyone",
+        default=False,
+        help_text="Off: only members see the street address.",
+    )
+    online_link = models.URLField(
+        "online meeting link", blank=True, help_text="Only members ever see this link."
+    )
+    cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
+    weekdays = models.PositiveSmallIntegerField(
+        default=0, help_text="Usual weekdays, as a bit mask (Monday = bit 0)."
+    )
+    usual_time = models.TimeField(default=time(19, 0))
+    meeting_minutes = models.PositiveSmallIntegerField(
+        "meeting length (minutes)",
+        default=90,
+        validators=[MinValueValidator(15), MaxValueValidator(480)],
+    )
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_timezone]
+    )
+    language = models.CharField(max_length=10, choices=Language.choices, default=Language.EN)
+    ground_rules = models.TextField(default=DEFAULT_GROUND_RULES)
+    status = models.CharField(
+        max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="group_status_created"),
+            models.Index(fields=["status", "name"], name="group_status_name"),
+            models.Index(fields=["status", "city"], name="group_status_city"),
+            models.Index(fields=["status", "membership_policy"], name="group_status_policy"),
+            models.Index(fields=["status", "venue_kind"], name="group_status_venue"),
+            models.Index(fields=["status", "cadence"], name="group_status_cadence"),
+            models.Index(fields=["status", "language"], name="group_status_language"),
+            models.Index(
+                models.F("capacity") - models.F("member_count"),
+                name="group_seats_left",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=CAPACITY_MIN) & Q(capacity__lte=CAPACITY_MAX),
+                name="group_capacity_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(member_count__lte=models.F("capacity")),
+                name="group_members_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose_support=True)
+                | Q(purpose_consultation=True)
+                | Q(purpose_collaboration=True),
+                name="group_has_a_purpose",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("groups:detail", kwargs={"slug": self.slug})
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.member_count, 0)
+
+    @property
+    def is_open(self) -> bool:
+        return self.membership_policy == MembershipPolicy.OPEN
+
+    @property
+    def purposes(self) -> list[str]:
+        from groups.enums import Purpose
+
+        chosen = []
+        if self.purpose_support:
+            chosen.append(Purpose.SUPPORT)
+        if self.purpose_consultation:
+            chosen.append(Purpose.CONSULTATION)
+        if self.purpose_collaboration:
+            chosen.append(Purpose.COLLABORATION)
+        return chosen
+
+    @property
+    def purpose_labels(self) -> list[str]:
+        return [purpose.label for purpose in self.purposes]
+
+    @property
+    def weekday_list(self) -> list[int]:
+        return weekdays_from_mask(self.weekdays)
+
+    @property
+    def weekday_labels(self) -> list[str]:
+        return [Weekday(day).label for day in self.weekday_list]
+
+
+class GroundRulesVersion(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="rules_versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["group", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="rules_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.group} ground rules v{self.number}"
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+    rules_version = models.ForeignKey(
+        GroundRulesVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rules_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["group", "joined_at"]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_unique")]
+        indexes = [models.Index(fields=["user", "group"], name="membership_user_group")]
+
+    def __str__(self):
+        return f"{self.user} in {self.group} ({self.get_role_display()})"
+
+    @property
+    def manages(self) -> bool:
+        return self.role in (Role.ORGANIZER, Role.CO_ORGANIZER)
+
+
+class WaitlistEntry(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="waitlist")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    rules_version = models.ForeignKey(
+        GroundRulesVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["group", "created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=Q(status__in=ACTIVE_WAITLIST_STATUSES),
+                name="waitlist_one_active_entry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=WaitlistStatus.OFFERED) | Q(offer_expires_at__isnull=False),
+                name="waitlist_offer_has_expiry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["group", "status", "created_at"], name="waitlist_queue"),
+            models.Index(fields=["status", "offer_expires_at"], name="waitlist_offer_expiry"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} waiting for {self.group} ({self.get_status_display()})"
+
+
+class ApplicationQuestion(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(max_length=300)
+    required = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["group", "position", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Application(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
+    status = models.CharField(
+        max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    answers = models.JSONField(
+        default=list, blank=True, help_text="A list of {question, answer} pairs, as asked."
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    consent_to_share_profile = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_message = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "applicant"],
+                condition=Q(status=ApplicationStatus.PENDING),
+                name="application_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_to_share_profile=True),
+                name="application_needs_consent",
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "status"], name="application_queue")]
+
+    def __str__(self):
+        return f"{self.applicant} → {self.group} ({self.get_status_display()})"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation to {self.group} for {self.email}"
+
+    def get_absolute_url(self):
+        return reverse("groups:invitation", kwargs={"token": self.token})
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,194 @@
+"""Reads about groups, scoped to who is asking. An object the user may not see is a 404."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from groups.enums import (
+    MANAGING_ROLES,
+    ApplicationStatus,
+    GroupStatus,
+    MembershipPolicy,
+    Role,
+    WaitlistStatus,
+)
+from groups.models import Application, Group, Membership, WaitlistEntry
+from members.models import AuditEntry
+
+
+def memberships_for_user(user) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("group").order_by("group__name")
+
+
+def browsable_groups() -> QuerySet[Group]:
+    """Every active group, as anybody may see it in the browse list."""
+    return Group.objects.filter(status=GroupStatus.ACTIVE).prefetch_related("focus_specialties")
+
+
+def _visible_groups(user) -> QuerySet[Group]:
+    """Active and paused groups are public; archived ones only to their members and admins."""
+    public = Q(status__in=[GroupStatus.ACTIVE, GroupStatus.PAUSED])
+    if not user.is_authenticated:
+        return Group.objects.filter(public)
+    if user.is_staff:
+        return Group.objects.all()
+    return Group.objects.filter(public | Q(memberships__user=user)).distinct()
+
+
+def get_group_for_viewer(user, slug: str) -> Group:
+    group = _visible_groups(user).filter(slug=slug).prefetch_related("focus_specialties").first()
+    if group is None:
+        raise Http404("No such group.")
+    return group
+
+
+def get_membership(user, group: Group) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(group=group, user=user).first()
+
+
+def get_group_for_member(user, slug: str) -> tuple[Group, Membership]:
+    """A group and the user's membership in it; 404 to anyone who is not a member."""
+    if not user.is_authenticated:
+        raise Http404("No such page.")
+    membership = (
+        Membership.objects.select_related("group").filter(group__slug=slug, user=user).first()
+    )
+    if membership is None:
+        raise Http404("No such page.")
+    return membership.group, membership
+
+
+def get_group_for_manager(user, slug: str) -> tuple[Group, Membership | None]:
+    """A group its organizers and co-organizers manage (site admins too); 404 to anyone else."""
+    if not user.is_authenticated:
+        raise Http404("No such page.")
+    membership = (
+        Membership.objects.select_related("group")
+        .filter(group__slug=slug, user=user, role__in=MANAGING_ROLES)
+        .first()
+    )
+    if membership is not None:
+        return membership.group, membership
+    if user.is_staff:
+        group = Group.objects.filter(slug=slug).first()
+        if group is not None:
+            return group, None
+    raise Http404("No such page.")
+
+
+def organizers_of(group: Group) -> QuerySet[Membership]:
+    return (
+        group.memberships.filter(role__in=MANAGING_ROLES)
+        .select_related("user__profile")
+        .order_by("role", "joined_at")
+    )
+
+
+def members_of(group: Group) -> QuerySet[Membership]:
+    return group.memberships.select_related("user__profile").order_by("role", "joined_at", "id")
+
+
+def active_waitlist_entry(user, group: Group) -> WaitlistEntry | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        group.waitlist.filter(
+            user=user, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def waitlist_position(entry: WaitlistEntry) -> int:
+    """1 for the first person waiting. An open offer counts as position 1."""
+    if entry.status == WaitlistStatus.OFFERED:
+        return 1
+    ahead = WaitlistEntry.objects.filter(
+        group=entry.group_id,
+        status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
+    ).filter(Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, id__lt=entry.id))
+    return ahead.count() + 1
+
+
+def waitlist_of(group: Group) -> QuerySet[WaitlistEntry]:
+    return group.waitlist.filter(
+        status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+    ).select_related("user__profile")
+
+
+def pending_application(user, group: Group) -> Application | None:
+    if not user.is_authenticated:
+        return None
+    return group.applications.filter(applicant=user, status=ApplicationStatus.PENDING).first()
+
+
+def vetting_queue_for(user) -> QuerySet[Application]:
+    """Pending applications the user may decide: their own groups', or every one for admins."""
+    qs = Application.objects.filter(
+        status=ApplicationStatus.PENDING, group__membership_policy=MembershipPolicy.CLOSED
+    ).select_related("group", "applicant__profile")
+    if not user.is_authenticated:
+        return qs.none()
+    if not user.is_staff:
+        qs = qs.filter(group__memberships__user=user, group__memberships__role__in=MANAGING_ROLES)
+    return qs.order_by("created_at")
+
+
+def get_application_for_vetting(user, pk: int) -> Application:
+    application = (
+        Application.objects.select_related("group", "applicant__profile", "decided_by__profile")
+        .filter(pk=pk)
+        .filter(
+            Q(group__memberships__user=user, group__memberships__role__in=MANAGING_ROLES)
+            if not user.is_staff
+            else Q()
+        )
+        .prefetch_related(
+            "applicant__profile__specialties",
+            "applicant__profile__modalities",
+            "applicant__profile__populations",
+        )
+        .distinct()
+        .first()
+    )
+    if application is None:
+        raise Http404("No such application.")
+    return application
+
+
+def earlier_applications(application: Application) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant=application.applicant_id)
+        .exclude(pk=application.pk)
+        .select_related("group")
+        .order_by("-created_at")
+    )
+
+
+def audit_for_group(group: Group) -> QuerySet[AuditEntry]:
+    return group.audit_entries.select_related("actor__profile", "subject__profile")
+
+
+def organizer_counts() -> QuerySet:
+    return Membership.objects.values("group").annotate(n=Count("id")).filter(role=Role.ORGANIZER)
+
+
+def prefetch_organizers() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(role=Role.ORGANIZER).select_related("user__profile"),
+        to_attr="organizer_memberships",
+    )
+
+
+def get_usable_invitation(token: str):
+    from groups.models import Invitation
+
+    invitation = Invitation.objects.select_related("group").filter(token=token).first()
+    if invitation is None or not invitation.is_usable:
+        return None
+    return invitation

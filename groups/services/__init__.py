@@ -1,0 +1,46 @@
+"""Every write about groups. Views and tasks call these; nothing else writes group rows."""
+
+from groups.services.applications import (
+    apply_to_group,
+    decide_application,
+    withdraw_application,
+)
+from groups.services.groups import create_group, replace_questions, update_group
+from groups.services.invitations import accept_invitation, invite_by_email
+from groups.services.membership import (
+    GroupActionError,
+    change_role,
+    hand_over_organizer,
+    join_group,
+    leave_group,
+    remove_member,
+)
+from groups.services.waitlist import (
+    accept_offer,
+    decline_offer,
+    expire_offers,
+    leave_waitlist,
+    offer_free_seats,
+)
+
+__all__ = [
+    "GroupActionError",
+    "accept_invitation",
+    "accept_offer",
+    "apply_to_group",
+    "change_role",
+    "create_group",
+    "decide_application",
+    "decline_offer",
+    "expire_offers",
+    "hand_over_organizer",
+    "invite_by_email",
+    "join_group",
+    "leave_group",
+    "leave_waitlist",
+    "offer_free_seats",
+    "remove_member",
+    "replace_questions",
+    "update_group",
+    "withdraw_application",
+]

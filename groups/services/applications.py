@@ -1,0 +1,122 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from groups.enums import ApplicationStatus, GroupStatus, MembershipPolicy
+from groups.models import Application, Group, Membership
+from groups.services.base import GroupActionError, lock_group, on_commit_task
+from groups.services.membership import JoinResult, admit
+from members.models import User
+from members.services import record_audit
+
+
+@transaction.atomic
+def apply_to_group(
+    *,
+    user: User,
+    group: Group,
+    answers: list[dict[str, str]],
+    note: str,
+    consent: bool,
+    accepted_rules: bool,
+) -> Application:
+    """Apply to a closed group. At most one application per person and group is pending."""
+    from groups import tasks
+
+    if group.membership_policy != MembershipPolicy.CLOSED:
+        raise GroupActionError(
+            "This group is open: you can join it directly, no application needed."
+        )
+    if group.status != GroupStatus.ACTIVE:
+        raise GroupActionError("This group is not taking applications right now.")
+    if not consent:
+        raise GroupActionError(
+            "Please agree to share your profile with the organizers: they need it to review "
+            "your application."
+        )
+    if not accepted_rules:
+        raise GroupActionError("Please read and accept the ground rules to apply.")
+    if Membership.objects.filter(group=group, user=user).exists():
+        raise GroupActionError("You are already a member of this group.")
+    if Application.objects.filter(
+        group=group, applicant=user, status=ApplicationStatus.PENDING
+    ).exists():
+        raise GroupActionError("You already have an application waiting with this group.")
+    application = Application(
+        group=group,
+        applicant=user,
+        answers=answers,
+        note=note.strip(),
+        consent_to_share_profile=True,
+    )
+    application.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:
+        raise GroupActionError("You already have an application waiting with this group.") from exc
+    record_audit(
+        actor=user, verb="application.submitted", subject=user, group=group, obj=application
+    )
+    on_commit_task(tasks.task_notify_application_received, application_id=application.pk)
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, user: User, application_id: int) -> Application:
+    application = (
+        Application.objects.select_for_update().filter(pk=application_id, applicant=user).first()
+    )
+    if application is None or application.status != ApplicationStatus.PENDING:
+        raise GroupActionError("There is no pending application to withdraw.")
+    application.status = ApplicationStatus.WITHDRAWN
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at"])
+    record_audit(
+        actor=user,
+        verb="application.withdrawn",
+        subject=user,
+        group=application.group,
+        obj=application,
+    )
+    return application
+
+
+@transaction.atomic
+def decide_application(
+    *, actor: User, application: Application, approve: bool, message: str = ""
+) -> tuple[Application, JoinResult | None]:
+    """Approve (member, or the waitlist when full) or decline a pending application."""
+    from groups import tasks
+
+    group = lock_group(application.group_id)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.PENDING:
+        raise GroupActionError(
+            f"This application was already {application.get_status_display().lower()}."
+        )
+    result = None
+    if approve:
+        if Membership.objects.filter(group=group, user=application.applicant_id).exists():
+            raise GroupActionError("The applicant is already a member.")
+        result = admit(
+            group=group,
+            user=application.applicant,
+            actor=actor,
+            verb="application.admitted",
+            data={"application": application.pk},
+        )
+    application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.DECLINED
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.decision_message = message.strip()
+    application.save(update_fields=["status", "decided_at", "decided_by", "decision_message"])
+    record_audit(
+        actor=actor,
+        verb="application.approved" if approve else "application.declined",
+        subject=application.applicant,
+        group=group,
+        obj=application,
+        data={"reason": application.decision_message[:500]} if application.decision_message else {},
+    )
+    on_commit_task(tasks.task_notify_application_decided, application_id=application.pk)
+    return application, result

@@ -1,0 +1,124 @@
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from groups.enums import Purpose, Role
+from groups.models import ApplicationQuestion, GroundRulesVersion, Group, Membership
+from groups.services.base import GroupActionError, lock_group
+from members.models import User
+from members.services import record_audit
+
+GROUP_M2M = ("focus_specialties",)
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:120] or "group"
+    slug, n = base, 2
+    taken = Group.objects.exclude(pk=exclude_pk) if exclude_pk else Group.objects.all()
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _apply_purposes(group: Group, purposes) -> None:
+    group.purpose_support = Purpose.SUPPORT in purposes
+    group.purpose_consultation = Purpose.CONSULTATION in purposes
+    group.purpose_collaboration = Purpose.COLLABORATION in purposes
+
+
+@transaction.atomic
+def create_group(*, actor: User, data: dict[str, Any]) -> Group:
+    """Create a group; its creator becomes the organizer and accepts the ground rules."""
+    data = dict(data)
+    m2m = {key: data.pop(key) for key in GROUP_M2M if key in data}
+    purposes = data.pop("purposes", [])
+    if not data.get("slug"):
+        data["slug"] = unique_slug(data["name"])
+    group = Group(**data, created_by=actor)
+    _apply_purposes(group, purposes)
+    group.full_clean()
+    group.member_count = 1
+    group.save()
+    for key, values in m2m.items():
+        getattr(group, key).set(values)
+    version = GroundRulesVersion.objects.create(
+        group=group, number=1, text=group.ground_rules, created_by=actor
+    )
+    Membership.objects.create(
+        group=group,
+        user=actor,
+        role=Role.ORGANIZER,
+        rules_version=version,
+        rules_accepted_at=group.created_at,
+    )
+    record_audit(actor=actor, verb="group.created", group=group, obj=group, subject=actor)
+    return group
+
+
+@transaction.atomic
+def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
+    """Edit a group. Capacity may not drop below the members it has; raising it offers seats."""
+    from groups.services.waitlist import offer_free_seats
+
+    data = dict(data)
+    m2m = {key: data.pop(key) for key in GROUP_M2M if key in data}
+    purposes = data.pop("purposes", None)
+    locked = lock_group(group.pk)
+    if "capacity" in data and data["capacity"] < locked.member_count:
+        raise GroupActionError(
+            f"The group has {locked.member_count} members, so capacity cannot be lower than that."
+        )
+    old = {name: getattr(locked, name) for name in data}
+    old_purposes = list(locked.purposes)
+    for name, value in data.items():
+        setattr(locked, name, value)
+    if purposes is not None:
+        _apply_purposes(locked, purposes)
+    locked.full_clean()
+    changed = [name for name in data if old[name] != data[name]]
+    if purposes is not None and list(locked.purposes) != old_purposes:
+        changed += ["purpose_support", "purpose_consultation", "purpose_collaboration"]
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+    for key, values in m2m.items():
+        getattr(locked, key).set(values)
+    if "ground_rules" in changed:
+        latest = locked.rules_versions.order_by("-number").first()
+        GroundRulesVersion.objects.create(
+            group=locked,
+            number=(latest.number if latest else 0) + 1,
+            text=locked.ground_rules,
+            created_by=actor,
+        )
+    if "capacity" in changed and locked.capacity > old["capacity"]:
+        offer_free_seats(group=locked)
+    record_audit(
+        actor=actor,
+        verb="group.updated",
+        group=locked,
+        obj=locked,
+        data={"fields": sorted(changed + list(m2m))},
+    )
+    return locked
+
+
+@transaction.atomic
+def replace_questions(*, actor: User, group: Group, questions: list[dict[str, Any]]) -> Group:
+    """Replace the application questions of a closed group, in the order given."""
+    group.questions.all().delete()
+    ApplicationQuestion.objects.bulk_create(
+        ApplicationQuestion(
+            group=group, text=q["text"].strip(), required=q.get("required", True), position=i
+        )
+        for i, q in enumerate(questions)
+        if q.get("text", "").strip()
+    )
+    record_audit(
+        actor=actor,
+        verb="group.questions_changed",
+        group=group,
+        obj=group,
+        data={"count": group.questions.count()},
+    )
+    return group

@@ -1,0 +1,136 @@
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from groups.enums import GroupStatus, Role, WaitlistStatus
+from groups.models import Group, Membership, WaitlistEntry
+from groups.services.base import GroupActionError, lock_group, on_commit_task, seats_free
+from members.models import User
+from members.services import record_audit
+
+OFFER_HOURS = 48
+
+
+def offer_free_seats(*, group: Group) -> list[WaitlistEntry]:
+    """With ``group`` locked: offer each free seat to the next person waiting, for 48 hours."""
+    from groups import tasks
+
+    if group.status != GroupStatus.ACTIVE:
+        return []
+    offered = []
+    free = seats_free(group)
+    if free <= 0:
+        return offered
+    now = timezone.now()
+    queue = group.waitlist.filter(status=WaitlistStatus.WAITING).order_by("created_at", "id")
+    for entry in queue[:free]:
+        entry.status = WaitlistStatus.OFFERED
+        entry.offered_at = now
+        entry.offer_expires_at = now + timedelta(hours=OFFER_HOURS)
+        entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        record_audit(
+            actor=None, verb="waitlist.offered", subject=entry.user, group=group, obj=entry
+        )
+        on_commit_task(tasks.task_send_waitlist_offer, entry_id=entry.pk)
+        offered.append(entry)
+    return offered
+
+
+def _lock_entry(*, user: User, entry_id: int) -> tuple[Group, WaitlistEntry]:
+    entry = WaitlistEntry.objects.filter(pk=entry_id, user=user).first()
+    if entry is None:
+        raise GroupActionError("That waitlist place is no longer yours.")
+    group = lock_group(entry.group_id)
+    entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+    return group, entry
+
+
+@transaction.atomic
+def accept_offer(*, user: User, entry_id: int) -> Membership:
+    group, entry = _lock_entry(user=user, entry_id=entry_id)
+    now = timezone.now()
+    if entry.status != WaitlistStatus.OFFERED:
+        raise GroupActionError("There is no open seat offer for you in this group.")
+    if entry.offer_expires_at <= now:
+        _expire(group=group, entry=entry, now=now)
+        raise GroupActionError(
+            "Sorry, this offer expired, so the seat went to the next person waiting."
+        )
+    if group.member_count >= group.capacity:
+        entry.status = WaitlistStatus.WAITING
+        entry.offer_expires_at = None
+        entry.save(update_fields=["status", "offer_expires_at"])
+        raise GroupActionError(
+            "The organizers made the group smaller meanwhile, so it is full. "
+            "You keep your place at the front of the waitlist."
+        )
+    entry.status = WaitlistStatus.ACCEPTED
+    entry.resolved_at = now
+    entry.save(update_fields=["status", "resolved_at"])
+    membership = Membership.objects.create(
+        group=group,
+        user=user,
+        role=Role.MEMBER,
+        rules_version=entry.rules_version,
+        rules_accepted_at=now,
+    )
+    Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
+    record_audit(actor=user, verb="waitlist.accepted", subject=user, group=group, obj=membership)
+    return membership
+
+
+@transaction.atomic
+def decline_offer(*, user: User, entry_id: int) -> WaitlistEntry:
+    group, entry = _lock_entry(user=user, entry_id=entry_id)
+    if entry.status != WaitlistStatus.OFFERED:
+        raise GroupActionError("There is no open seat offer for you in this group.")
+    entry.status = WaitlistStatus.DECLINED
+    entry.resolved_at = timezone.now()
+    entry.save(update_fields=["status", "resolved_at"])
+    record_audit(actor=user, verb="waitlist.declined", subject=user, group=group, obj=entry)
+    offer_free_seats(group=group)
+    return entry
+
+
+@transaction.atomic
+def leave_waitlist(*, user: User, entry_id: int) -> WaitlistEntry:
+    group, entry = _lock_entry(user=user, entry_id=entry_id)
+    if entry.status not in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
+        raise GroupActionError("You are not on this group's waitlist.")
+    was_offered = entry.status == WaitlistStatus.OFFERED
+    entry.status = WaitlistStatus.LEFT
+    entry.resolved_at = timezone.now()
+    entry.save(update_fields=["status", "resolved_at"])
+    record_audit(actor=user, verb="waitlist.left", subject=user, group=group, obj=entry)
+    if was_offered:
+        offer_free_seats(group=group)
+    return entry
+
+
+def _expire(*, group: Group, entry: WaitlistEntry, now) -> None:
+    entry.status = WaitlistStatus.EXPIRED
+    entry.resolved_at = now
+    entry.save(update_fields=["status", "resolved_at"])
+    record_audit(
+        actor=None, verb="waitlist.offer_expired", subject=entry.user, group=group, obj=entry
+    )
+    offer_free_seats(group=group)
+
+
+def expire_offers(*, now=None) -> int:
+    """Pass every expired offer to the next person waiting. Safe to run twice."""
+    now = now or timezone.now()
+    expired = 0
+    due = WaitlistEntry.objects.filter(
+        status=WaitlistStatus.OFFERED, offer_expires_at__lte=now
+    ).values_list("pk", "group_id")
+    for entry_id, group_id in list(due):
+        with transaction.atomic():
+            group = lock_group(group_id)
+            entry = WaitlistEntry.objects.select_for_update().get(pk=entry_id)
+            if entry.status == WaitlistStatus.OFFERED and entry.offer_expires_at <= now:
+                _expire(group=group, entry=entry, now=now)
+                expired += 1
+    return expired

@@ -1,0 +1,47 @@
+from django.urls import path
+
+from groups.views import browse, group, joining, manage, vetting
+
+app_name = "groups"
+
+urlpatterns = [
+    path("", browse.browse, name="browse"),
+    path("new/", group.group_create, name="create"),
+    path("vetting/", vetting.queue, name="vetting_queue"),
+    path("vetting/<int:pk>/", vetting.detail, name="vetting_detail"),
+    path("invitations/<str:token>/", joining.invitation, name="invitation"),
+    path("<slug:slug>/", group.group_detail, name="detail"),
+    path("<slug:slug>/edit/", group.group_edit, name="edit"),
+    path("<slug:slug>/join/", joining.join, name="join"),
+    path("<slug:slug>/leave/", joining.leave, name="leave"),
+    *(
+        path(
+            f"<slug:slug>/waitlist/{action}/",
+            joining.waitlist_action,
+            {"action": action},
+            name=f"waitlist_{action}",
+        )
+        for action in ("accept", "decline", "leave")
+    ),
+    path("<slug:slug>/apply/", joining.apply, name="apply"),
+    path("<slug:slug>/apply/withdraw/", joining.withdraw, name="withdraw"),
+    path("<slug:slug>/members/", manage.manage_members, name="manage_members"),
+    path(
+        "<slug:slug>/members/<int:membership_id>/role/",
+        manage.change_role,
+        name="change_role",
+    ),
+    path(
+        "<slug:slug>/members/<int:membership_id>/remove/",
+        manage.remove_member,
+        name="remove_member",
+    ),
+    path(
+        "<slug:slug>/members/<int:membership_id>/hand-over/",
+        manage.hand_over,
+        name="hand_over",
+    ),
+    path("<slug:slug>/invite/", manage.invite, name="invite"),
+    path("<slug:slug>/questions/", manage.questions, name="questions"),
+    path("<slug:slug>/audit/", manage.audit_log, name="audit"),
+]

@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from groups import selectors, services
+from groups.enums import WaitlistStatus
+from groups.forms import GroupForm
+from groups.services import GroupActionError
+
+
+def group_detail(request, slug: str):
+    group = selectors.get_group_for_viewer(request.user, slug)
+    membership = selectors.get_membership(request.user, group)
+    group._role_cache = {request.user.pk: membership.role if membership else None}
+    waitlist_entry = None if membership else selectors.active_waitlist_entry(request.user, group)
+    context = {
+        "group": group,
+        "membership": membership,
+        "organizers": list(selectors.organizers_of(group)),
+        "waitlist_entry": waitlist_entry,
+        "waitlist_position": (
+            selectors.waitlist_position(waitlist_entry) if waitlist_entry else None
+        ),
+        "offer_open": waitlist_entry is not None
+        and waitlist_entry.status == WaitlistStatus.OFFERED,
+        "application": (None if membership else selectors.pending_application(request.user, group)),
+        "share_url": request.build_absolute_uri(group.get_absolute_url()),
+    }
+    if membership is not None:
+        context["members"] = list(selectors.members_of(group))
+    return render(request, "groups/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request):
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = services.create_group(actor=request.user, data=form.service_data())
+        messages.success(
+            request,
+            f"{group.name} is ready. Invite colleagues or schedule the first meeting.",
+        )
+        return redirect(group)
+    return render(request, "groups/form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, slug: str):
+    group, _membership = selectors.get_group_for_manager(request.user, slug)
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.update_group(actor=request.user, group=group, data=form.service_data())
+        except GroupActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The group's details are saved.")
+            return redirect(group)
+    if request.method == "POST":
+        group.refresh_from_db()
+    return render(request, "groups/form.html", {"form": form, "group": group, "creating": False})

@@ -1,0 +1,144 @@
+"""Joining, leaving, the waitlist, applications and invitations: the visitor's next steps."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from groups import selectors, services
+from groups.forms import AcceptRulesForm, ApplicationForm
+from groups.services import GroupActionError
+
+
+def _report(request, result, group):
+    if result.joined:
+        messages.success(request, f"Welcome to {group.name}! You are now a member.")
+    else:
+        messages.info(
+            request,
+            f"{group.name} is full, so you are on its waitlist at position {result.position}. "
+            "We will e-mail you when a seat is free.",
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request, slug: str):
+    group = selectors.get_group_for_viewer(request.user, slug)
+    if selectors.get_membership(request.user, group):
+        messages.info(request, "You are already a member of this group.")
+        return redirect(group)
+    form = AcceptRulesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.join_group(user=request.user, group=group, accepted_rules=True)
+        except GroupActionError as exc:
+            messages.error(request, str(exc))
+            return redirect(group)
+        _report(request, result, group)
+        return redirect(group)
+    return render(request, "groups/join.html", {"group": group, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave(request, slug: str):
+    group, membership = selectors.get_group_for_member(request.user, slug)
+    if request.method == "POST":
+        try:
+            services.leave_group(user=request.user, group=group)
+        except GroupActionError as exc:
+            messages.error(request, str(exc))
+            return redirect(group)
+        messages.success(request, f"You have left {group.name}.")
+        return redirect(group)
+    return render(request, "groups/leave.html", {"group": group, "membership": membership})
+
+
+@login_required
+@require_POST
+def waitlist_action(request, slug: str, action: str):
+    group = selectors.get_group_for_viewer(request.user, slug)
+    entry = selectors.active_waitlist_entry(request.user, group)
+    if entry is None:
+        messages.error(request, "You are not on this group's waitlist.")
+        return redirect(group)
+    handlers = {
+        "accept": (services.accept_offer, f"Welcome to {group.name}! You are now a member."),
+        "decline": (services.decline_offer, "You declined the seat; it goes to the next person."),
+        "leave": (services.leave_waitlist, "You have left the waitlist."),
+    }
+    handler, success = handlers[action]
+    try:
+        handler(user=request.user, entry_id=entry.pk)
+    except GroupActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect(group)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request, slug: str):
+    group = selectors.get_group_for_viewer(request.user, slug)
+    if not group.is_open and selectors.pending_application(request.user, group):
+        messages.info(request, "Your application is already with the organizers.")
+        return redirect(group)
+    questions = list(group.questions.all())
+    form = ApplicationForm(request.POST or None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.apply_to_group(
+                user=request.user,
+                group=group,
+                answers=form.answers(),
+                note=form.cleaned_data["note"],
+                consent=form.cleaned_data["consent"],
+                accepted_rules=form.cleaned_data["accept_rules"],
+            )
+        except GroupActionError as exc:
+            messages.error(request, str(exc))
+            return redirect(group)
+        messages.success(
+            request, "Your application is sent. The organizers will let you know by e-mail."
+        )
+        return redirect(group)
+    if group.is_open:
+        messages.info(request, "This group is open: you can join it directly.")
+        return redirect("groups:join", slug=group.slug)
+    return render(request, "groups/apply.html", {"group": group, "form": form})
+
+
+@login_required
+@require_POST
+def withdraw(request, slug: str):
+    group = selectors.get_group_for_viewer(request.user, slug)
+    application = selectors.pending_application(request.user, group)
+    if application is None:
+        messages.error(request, "There is no pending application to withdraw.")
+        return redirect(group)
+    services.withdraw_application(user=request.user, application_id=application.pk)
+    messages.success(request, "Your application is withdrawn.")
+    return redirect(group)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    invite = selectors.get_usable_invitation(token)
+    if invite is None:
+        return render(request, "groups/invitation_invalid.html", status=404)
+    group = invite.group
+    form = AcceptRulesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.accept_invitation(user=request.user, token=token, accepted_rules=True)
+        except GroupActionError as exc:
+            messages.error(request, str(exc))
+            return redirect(group)
+        _report(request, result, group)
+        return redirect(group)
+    return render(
+        request, "groups/invitation.html", {"group": group, "form": form, "invitation": invite}
+    )

@@ -1,0 +1,98 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from members import services
+from members.models import AuditEntry, Modality, Population, Specialty, TherapistProfile, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_active", "is_staff", "date_joined", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "profile__display_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("profile")
+
+    @admin.display(description="Name", ordering="profile__display_name")
+    def display_name(self, obj):
+        return getattr(getattr(obj, "profile", None), "display_name", "")
+
+
+@admin.register(TherapistProfile)
+class TherapistProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name",
+        "user",
+        "credential_type",
+        "licence_region",
+        "licence_verified_at",
+        "city",
+        "accepting_referrals",
+    ]
+    list_filter = [
+        ("licence_verified_at", admin.EmptyFieldListFilter),
+        "credential_type",
+        "practice_setting",
+        "accepting_referrals",
+        "licence_region",
+    ]
+    search_fields = ["display_name", "user__email", "licence_number", "city"]
+    list_select_related = ["user"]
+    readonly_fields = ["licence_verified_at", "licence_verified_by", "created_at", "updated_at"]
+    filter_horizontal = ["specialties", "modalities", "populations"]
+    raw_id_fields = ["user"]
+    actions = ["verify_licences"]
+
+    @admin.action(description="Verify the licences of the selected therapists")
+    def verify_licences(self, request, queryset):
+        verified, skipped = 0, []
+        for profile in queryset:
+            try:
+                services.verify_licence(actor=request.user, profile=profile)
+                verified += 1
+            except ValueError:
+                skipped.append(str(profile))
+        if verified:
+            self.message_user(request, f"Verified {verified} licence(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                "No licence number to verify for: " + ", ".join(skipped),
+                messages.WARNING,
+            )
+
+
+@admin.register(Specialty, Modality, Population)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "verb", "actor", "subject", "group", "object_type"]
+    list_filter = ["verb"]
+    search_fields = ["verb", "actor__email", "subject__email", "group__name"]
+    list_select_related = ["actor", "subject", "group"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,533 @@
+"""Demo data: the personas, the vocabularies and realistic groups. Safe to run again.
+
+``--scale N`` adds N synthetic groups with five members each, with bulk inserts, for benchmarks.
+"""
+
+import random
+import time
+from datetime import time as clock
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from groups import services as group_services
+from groups.enums import (
+    ApplicationStatus,
+    Cadence,
+    GroupFormat,
+    Language,
+    LeadershipModel,
+    MembershipPolicy,
+    Purpose,
+    Role,
+    VenueKind,
+)
+from groups.models import (
+    Application,
+    ApplicationQuestion,
+    GroundRulesVersion,
+    Group,
+    Membership,
+    weekday_mask,
+)
+from members.models import Modality, Population, Specialty, TherapistProfile, User
+from members.services import create_profile
+
+DEMO_PASSWORD = "peercircle-demo"  # noqa: S105 - the documented demo password
+
+SPECIALTIES = [
+    "Anxiety",
+    "Child and adolescent",
+    "Couples",
+    "Depression",
+    "Eating disorders",
+    "Grief and loss",
+    "LGBTQ+ affirming care",
+    "OCD",
+    "Perinatal mental health",
+    "Personality disorders",
+    "Psychosis",
+    "Substance use",
+    "Trauma",
+]
+MODALITIES = [
+    "ACT",
+    "CBT",
+    "DBT",
+    "EMDR",
+    "Emotionally focused therapy",
+    "Family systems",
+    "Gottman method",
+    "IFS",
+    "Motivational interviewing",
+    "Narrative therapy",
+    "Psychodynamic",
+    "Somatic experiencing",
+]
+POPULATIONS = [
+    "Adults",
+    "Children",
+    "Adolescents",
+    "Couples",
+    "Families",
+    "Older adults",
+    "Veterans",
+    "First responders",
+    "BIPOC clients",
+    "LGBTQ+ clients",
+]
+
+PERSONAS = [
+    {
+        "email": "organizer@example.com",
+        "display_name": "Dana Whitfield",
+        "pronouns": "she/her",
+        "credential_type": "lmft",
+        "licence_number": "LMFT-104233",
+        "licence_region": "Colorado",
+        "city": "Denver",
+        "region": "CO",
+        "time_zone": "America/Denver",
+        "practice_setting": "group",
+        "accepting_referrals": True,
+        "bio": "Couples and family therapist; I have run consultation groups for ten years.",
+        "specialties": ["Couples", "Eating disorders", "Trauma"],
+        "modalities": ["Emotionally focused therapy", "IFS"],
+        "populations": ["Couples", "Adults"],
+        "verified": True,
+    },
+    {
+        "email": "member@example.com",
+        "display_name": "Marcus Oyelaran",
+        "pronouns": "he/him",
+        "credential_type": "lcsw",
+        "licence_number": "LCSW-99120",
+        "licence_region": "Colorado",
+        "city": "Boulder",
+        "region": "CO",
+        "time_zone": "America/Denver",
+        "practice_setting": "private",
+        "accepting_referrals": True,
+        "bio": "Trauma-focused clinician working with adults and first responders.",
+        "specialties": ["Trauma", "Eating disorders", "Substance use"],
+        "modalities": ["EMDR", "CBT"],
+        "populations": ["Adults", "First responders"],
+        "verified": True,
+    },
+    {
+        "email": "applicant@example.com",
+        "display_name": "Priya Raman",
+        "pronouns": "she/her",
+        "credential_type": "lpc",
+        "licence_number": "LPC-55012",
+        "licence_region": "Colorado",
+        "city": "Aurora",
+        "region": "CO",
+        "time_zone": "America/Denver",
+        "practice_setting": "agency",
+        "accepting_referrals": False,
+        "bio": "Counselor at a community agency, building an eating-disorder caseload.",
+        "specialties": ["Eating disorders", "Anxiety"],
+        "modalities": ["DBT", "ACT"],
+        "populations": ["Adolescents", "Adults"],
+        "verified": False,
+    },
+    {
+        "email": "newcomer@example.com",
+        "display_name": "Sam Lindqvist",
+        "pronouns": "they/them",
+        "credential_type": "prelicensed",
+        "licence_number": "",
+        "licence_region": "",
+        "city": "Denver",
+        "region": "CO",
+        "time_zone": "America/Denver",
+        "practice_setting": "group",
+        "accepting_referrals": False,
+        "bio": "Associate therapist, two years into practice, looking for colleagues.",
+        "specialties": ["Anxiety", "Depression"],
+        "modalities": ["CBT"],
+        "populations": ["Adults"],
+        "verified": False,
+    },
+    {
+        "email": "admin@example.com",
+        "display_name": "PeerCircle Admin",
+        "pronouns": "",
+        "credential_type": "psychologist",
+        "licence_number": "PSY-0001",
+        "licence_region": "Colorado",
+        "city": "Denver",
+        "region": "CO",
+        "time_zone": "America/Denver",
+        "practice_setting": "other",
+        "accepting_referrals": False,
+        "bio": "Site administrator.",
+        "specialties": [],
+        "modalities": [],
+        "populations": [],
+        "verified": True,
+        "staff": True,
+    },
+]
+
+DEMO_GROUPS = [
+    {
+        "organizer": "organizer@example.com",
+        "name": "Front Range Eating Disorder Consultation",
+        "tagline": "Structured case consultation for clinicians treating eating disorders.",
+        "description": (
+            "We meet twice a month to think through stuck cases together. Each meeting has two "
+            "**case presentations** in the classic format: the consultation question first, then "
+            "de-identified background, what has been tried, and what help is wanted.\n\n"
+            "- Licensed clinicians with an eating-disorder caseload\n"
+            "- Fixed agenda, timed segments\n- Rotating facilitator"
+        ),
+        "purposes": [Purpose.CONSULTATION],
+        "specialties": ["Eating disorders"],
+        "format": GroupFormat.STRUCTURED,
+        "leadership_model": LeadershipModel.ROTATING,
+        "membership_policy": MembershipPolicy.CLOSED,
+        "eligibility_criteria": "Licensed clinicians who currently treat eating disorders.",
+        "capacity": 6,
+        "venue_kind": VenueKind.HYBRID,
+        "venue_name": "Cherry Creek Counseling, conference room B",
+        "street_address": "250 Steele St, Suite 200",
+        "city": "Denver",
+        "region": "CO",
+        "online_link": "https://meet.example.org/front-range-ed",
+        "cadence": Cadence.TWICE_MONTHLY,
+        "weekdays": [3],
+        "usual_time": clock(18, 30),
+        "meeting_minutes": 90,
+        "time_zone": "America/Denver",
+        "questions": [
+            ("How many eating-disorder clients do you see in a typical month?", True),
+            ("What level of care do you work in (outpatient, IOP, PHP, residential)?", True),
+            ("Anything else the group should know?", False),
+        ],
+        "members": ["member@example.com"],
+    },
+    {
+        "organizer": "organizer@example.com",
+        "name": "Clinician Circle: Burnout and Well-being",
+        "tagline": "An informal, confidential space to be heard.",
+        "description": (
+            "Compassion fatigue, vicarious trauma, the weight of a full caseload: we talk about "
+            "what the work does to us. No agenda beyond a check-in round."
+        ),
+        "purposes": [Purpose.SUPPORT],
+        "specialties": ["Trauma"],
+        "format": GroupFormat.INFORMAL,
+        "leadership_model": LeadershipModel.GROUP_LED,
+        "membership_policy": MembershipPolicy.OPEN,
+        "eligibility_criteria": "Any therapist practising in the Denver metro area.",
+        "capacity": 6,
+        "venue_kind": VenueKind.IN_PERSON,
+        "venue_name": "Park Hill Branch Library, meeting room",
+        "street_address": "4705 Montview Blvd",
+        "address_public": True,
+        "city": "Denver",
+        "region": "CO",
+        "cadence": Cadence.MONTHLY,
+        "weekdays": [1],
+        "usual_time": clock(19, 0),
+        "meeting_minutes": 75,
+        "time_zone": "America/Denver",
+        "members": ["member@example.com"],
+    },
+    {
+        "organizer": "member@example.com",
+        "name": "Private Practice Collaborative",
+        "tagline": "Billing, insurance, regulation and referrals, one topic at a time.",
+        "description": "Members take turns giving a 15-minute special-topic talk, then we work "
+        "through practice-management questions together.",
+        "purposes": [Purpose.COLLABORATION],
+        "specialties": [],
+        "format": GroupFormat.STRUCTURED,
+        "leadership_model": LeadershipModel.ELECTED,
+        "membership_policy": MembershipPolicy.OPEN,
+        "eligibility_criteria": "Therapists in or starting private practice, anywhere in the US.",
+        "capacity": 8,
+        "venue_kind": VenueKind.ONLINE,
+        "online_link": "https://meet.example.org/ppc",
+        "city": "",
+        "cadence": Cadence.MONTHLY,
+        "weekdays": [2],
+        "usual_time": clock(12, 0),
+        "meeting_minutes": 60,
+        "time_zone": "America/Chicago",
+        "members": [],
+    },
+    {
+        "organizer": "admin@example.com",
+        "name": "Brooklyn Trauma Consultation Group",
+        "tagline": "Peer consultation for trauma therapists, with room for support.",
+        "description": "Case consultation first, then a support round.",
+        "purposes": [Purpose.CONSULTATION, Purpose.SUPPORT],
+        "specialties": ["Trauma", "Grief and loss"],
+        "format": GroupFormat.STRUCTURED,
+        "leadership_model": LeadershipModel.APPOINTED,
+        "membership_policy": MembershipPolicy.CLOSED,
+        "eligibility_criteria": "Licensed trauma therapists in New York City.",
+        "capacity": 5,
+        "venue_kind": VenueKind.IN_PERSON,
+        "venue_name": "Community room, St. Ann's",
+        "street_address": "157 Montague St",
+        "city": "Brooklyn",
+        "region": "NY",
+        "cadence": Cadence.BIWEEKLY,
+        "weekdays": [0],
+        "usual_time": clock(19, 30),
+        "meeting_minutes": 90,
+        "time_zone": "America/New_York",
+        "questions": [("Which trauma modalities are you trained in?", True)],
+        "members": [],
+    },
+    {
+        "organizer": "admin@example.com",
+        "name": "Bay Area Child and Adolescent Peer Group",
+        "tagline": "Support and case talk for therapists working with kids and teens.",
+        "description": "A relaxed weekly lunch-hour group online.",
+        "purposes": [Purpose.SUPPORT, Purpose.CONSULTATION, Purpose.COLLABORATION],
+        "specialties": ["Child and adolescent", "Anxiety"],
+        "format": GroupFormat.INFORMAL,
+        "leadership_model": LeadershipModel.ROTATING,
+        "membership_policy": MembershipPolicy.OPEN,
+        "eligibility_criteria": "Therapists who work with children or adolescents.",
+        "capacity": 4,
+        "venue_kind": VenueKind.ONLINE,
+        "online_link": "https://meet.example.org/bay-kids",
+        "city": "Oakland",
+        "region": "CA",
+        "cadence": Cadence.WEEKLY,
+        "weekdays": [4],
+        "usual_time": clock(12, 15),
+        "meeting_minutes": 50,
+        "time_zone": "America/Los_Angeles",
+        "language": Language.EN,
+        "members": [],
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo personas and groups (idempotent). --scale N adds N synthetic groups."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=0, help="Synthetic groups to add.")
+        parser.add_argument("--members-per-group", type=int, default=5)
+
+    def handle(self, *args, scale: int, members_per_group: int, **options):
+        with transaction.atomic():
+            self.seed_vocabularies()
+            users = self.seed_personas()
+            self.seed_groups(users)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        if scale:
+            started = time.monotonic()
+            created = self.seed_scale(scale, members_per_group)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Scale data: {created} groups added in {time.monotonic() - started:.1f}s."
+                )
+            )
+
+    # --- vocabularies and personas ---------------------------------------------------
+    def seed_vocabularies(self):
+        for model, names in (
+            (Specialty, SPECIALTIES),
+            (Modality, MODALITIES),
+            (Population, POPULATIONS),
+        ):
+            for name in names:
+                model.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+
+    def seed_personas(self) -> dict[str, User]:
+        users = {}
+        admin = None
+        for persona in PERSONAS:
+            persona = dict(persona)
+            email = persona.pop("email")
+            verified = persona.pop("verified")
+            staff = persona.pop("staff", False)
+            terms = {
+                "specialties": (Specialty, persona.pop("specialties")),
+                "modalities": (Modality, persona.pop("modalities")),
+                "populations": (Population, persona.pop("populations")),
+            }
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, password=DEMO_PASSWORD, is_staff=staff, is_superuser=staff
+                )
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+                profile = create_profile(user=user, **persona)
+                for field, (model, names) in terms.items():
+                    getattr(profile, field).set(model.objects.filter(name__in=names))
+                if staff:
+                    admin = user
+                if verified and persona["licence_number"]:
+                    profile.licence_verified_at = timezone.now()
+                    profile.licence_verified_by = admin or user
+                    profile.save(update_fields=["licence_verified_at", "licence_verified_by"])
+            users[email] = user
+        # Licences verified before the admin existed are attributed to the admin.
+        admin = users["admin@example.com"]
+        TherapistProfile.objects.filter(
+            user__in=users.values(), licence_verified_at__isnull=False
+        ).update(licence_verified_by=admin)
+        return users
+
+    # --- groups -------------------------------------------------------------------------
+    def seed_groups(self, users: dict[str, User]) -> None:
+        for spec in DEMO_GROUPS:
+            spec = dict(spec)
+            slug = slugify(spec["name"])
+            if Group.objects.filter(slug=slug).exists():
+                continue
+            organizer = users[spec.pop("organizer")]
+            members = spec.pop("members")
+            questions = spec.pop("questions", [])
+            specialties = Specialty.objects.filter(name__in=spec.pop("specialties"))
+            spec["weekdays"] = weekday_mask(spec.pop("weekdays"))
+            group = group_services.create_group(
+                actor=organizer, data={**spec, "slug": slug, "focus_specialties": specialties}
+            )
+            if questions:
+                group_services.replace_questions(
+                    actor=organizer,
+                    group=group,
+                    questions=[{"text": text, "required": req} for text, req in questions],
+                )
+            for email in members:
+                group_services.membership.admit(
+                    group=group, user=users[email], actor=users[email], verb="member.joined"
+                )
+        closed = Group.objects.get(slug=slugify(DEMO_GROUPS[0]["name"]))
+        applicant = users["applicant@example.com"]
+        if not Application.objects.filter(group=closed, applicant=applicant).exists():
+            answers = [
+                {"question": q.text, "answer": answer}
+                for q, answer in zip(
+                    ApplicationQuestion.objects.filter(group=closed),
+                    ["About twelve.", "Outpatient, with some IOP step-downs.", ""],
+                    strict=False,
+                )
+            ]
+            Application.objects.create(
+                group=closed,
+                applicant=applicant,
+                status=ApplicationStatus.PENDING,
+                answers=answers,
+                note="I am building an eating-disorder caseload and would value consultation.",
+                consent_to_share_profile=True,
+            )
+
+    # --- scale ----------------------------------------------------------------------------
+    def seed_scale(self, count: int, per_group: int) -> int:
+        """Bulk-insert ``count`` synthetic groups (deterministic names), skipping existing ones."""
+        rng = random.Random(20261123)
+        existing = set(
+            Group.objects.filter(slug__startswith="scale-").values_list("slug", flat=True)
+        )
+        wanted = [i for i in range(1, count + 1) if f"scale-{i:06d}" not in existing]
+        if not wanted:
+            return 0
+        password = make_password(DEMO_PASSWORD)
+        specialties = list(Specialty.objects.all())
+        cities = [
+            "Denver",
+            "Boulder",
+            "Austin",
+            "Chicago",
+            "Seattle",
+            "Portland",
+            "Brooklyn",
+            "Oakland",
+            "Atlanta",
+            "Boston",
+            "Minneapolis",
+            "Phoenix",
+        ]
+        zones = ["America/Denver", "America/Chicago", "America/New_York", "America/Los_Angeles"]
+        now = timezone.now()
+        batch = 1000
+        for start in range(0, len(wanted), batch):
+            chunk = wanted[start : start + batch]
+            with transaction.atomic():
+                users = User.objects.bulk_create(
+                    [
+                        User(
+                            email=f"scale-{i:06d}-{k}@example.org",
+                            password=password,
+                            date_joined=now,
+                        )
+                        for i in chunk
+                        for k in range(per_group)
+                    ]
+                )
+                TherapistProfile.objects.bulk_create(
+                    [
+                        TherapistProfile(
+                            user=user,
+                            display_name=f"Therapist {user.email.split('@')[0][6:]}",
+                            city=rng.choice(cities),
+                            time_zone=rng.choice(zones),
+                            credential_type=rng.choice(["lcsw", "lmft", "lpc", "psychologist"]),
+                        )
+                        for user in users
+                    ]
+                )
+                groups = []
+                for i in chunk:
+                    purposes = rng.sample(list(Purpose.values), k=rng.randint(1, 2))
+                    capacity = rng.randint(per_group, per_group + 3)
+                    groups.append(
+                        Group(
+                            name=f"Peer group {i:06d}",
+                            slug=f"scale-{i:06d}",
+                            tagline=rng.choice(
+                                ["Case consultation", "Support circle", "Practice collaboration"]
+                            ),
+                            description="A synthetic group for benchmarks.",
+                            purpose_support=Purpose.SUPPORT in purposes,
+                            purpose_consultation=Purpose.CONSULTATION in purposes,
+                            purpose_collaboration=Purpose.COLLABORATION in purposes,
+                            membership_policy=rng.choice(MembershipPolicy.values),
+                            venue_kind=rng.choice(VenueKind.values),
+                            city=rng.choice(cities),
+                            cadence=rng.choice(Cadence.values),
+                            weekdays=1 << rng.randint(0, 6),
+                            time_zone=rng.choice(zones),
+                            capacity=capacity,
+                            member_count=per_group,
+                            created_at=now,
+                        )
+                    )
+                groups = Group.objects.bulk_create(groups)
+                GroundRulesVersion.objects.bulk_create(
+                    [GroundRulesVersion(group=g, number=1, text=g.ground_rules) for g in groups]
+                )
+                through = Group.focus_specialties.through
+                through.objects.bulk_create(
+                    [through(group=g, specialty=rng.choice(specialties)) for g in groups]
+                )
+                Membership.objects.bulk_create(
+                    [
+                        Membership(
+                            group=group,
+                            user=users[n * per_group + k],
+                            role=Role.ORGANIZER if k == 0 else Role.MEMBER,
+                            joined_at=now,
+                            rules_accepted_at=now,
+                        )
+                        for n, group in enumerate(groups)
+                        for k in range(per_group)
+                    ]
+                )
+        return len(wanted)

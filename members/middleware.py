@@ -1,0 +1,35 @@
+import zoneinfo
+
+from django.utils import timezone
+
+
+class UserTimezoneMiddleware:
+    """Show every time in the signed-in person's own time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tzname = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            profile = getattr(user, "profile", None) if _has_profile(user) else None
+            tzname = profile.time_zone if profile is not None else None
+        if tzname:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(tzname))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+def _has_profile(user) -> bool:
+    from members.models import TherapistProfile
+
+    try:
+        user.profile  # noqa: B018
+    except TherapistProfile.DoesNotExist:
+        return False
+    return True

@@ -1,0 +1,224 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from members.enums import CredentialType, PracticeSetting
+
+
+class PeerCircleUserManager(UserManager):
+    """Users sign in by e-mail; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user_object(self, username, email, password, **extra_fields):
+        email = self.normalize_email(email)
+        user = self.model(email=email, **extra_fields)
+        user.password = ""
+        if password is not None:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        user = self._create_user_object(None, email, password, **extra_fields)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("e-mail address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = PeerCircleUserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        profile = getattr(self, "profile", None)
+        if profile is not None and profile.display_name:
+            return profile.display_name
+        return self.email.split("@")[0]
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(
+            "“%(value)s” is not a time zone we know. Choose one from the list, "
+            "such as America/New_York or Europe/London.",
+            params={"value": value},
+            code="invalid_timezone",
+        )
+
+
+_TIMEZONES: frozenset[str] | None = None
+
+
+def available_timezones() -> frozenset[str]:
+    global _TIMEZONES
+    if _TIMEZONES is None:
+        _TIMEZONES = frozenset(zoneinfo.available_timezones())
+    return _TIMEZONES
+
+
+class VocabularyTerm(models.Model):
+    """A curated term (specialty, modality, population) that site admins edit."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Specialty(VocabularyTerm):
+    class Meta(VocabularyTerm.Meta):
+        verbose_name_plural = "specialties"
+
+
+class Modality(VocabularyTerm):
+    class Meta(VocabularyTerm.Meta):
+        verbose_name_plural = "modalities"
+
+
+class Population(VocabularyTerm):
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = "population served"
+        verbose_name_plural = "populations served"
+
+
+class TherapistProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=120)
+    pronouns = models.CharField(max_length=40, blank=True)
+    credential_type = models.CharField(
+        max_length=20, choices=CredentialType.choices, blank=True, default=""
+    )
+    licence_number = models.CharField("licence number", max_length=60, blank=True)
+    licence_region = models.CharField(
+        "licence issued by (state or region)", max_length=80, blank=True
+    )
+    licence_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    licence_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    specialties = models.ManyToManyField(Specialty, blank=True, related_name="profiles")
+    modalities = models.ManyToManyField(Modality, blank=True, related_name="profiles")
+    populations = models.ManyToManyField(Population, blank=True, related_name="profiles")
+    practice_setting = models.CharField(
+        max_length=20, choices=PracticeSetting.choices, blank=True, default=""
+    )
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state or region", max_length=100, blank=True)
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_timezone]
+    )
+    accepting_referrals = models.BooleanField(default=False)
+    bio = models.TextField("short bio", max_length=1500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        indexes = [models.Index(fields=["city"]), models.Index(fields=["credential_type"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(licence_verified_at__isnull=True) | ~models.Q(licence_number=""),
+                name="profile_verified_needs_licence_number",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name or self.user.email
+
+    @property
+    def licence_verified(self) -> bool:
+        return self.licence_verified_at is not None
+
+    COMPLETENESS_FIELDS = (
+        "display_name",
+        "credential_type",
+        "licence_number",
+        "licence_region",
+        "practice_setting",
+        "city",
+        "region",
+        "bio",
+    )
+
+    def completeness(self, *, specialties_count: int | None = None) -> int:
+        """Percentage of the profile filled in (the M2M count may be passed to save a query)."""
+        filled = sum(1 for name in self.COMPLETENESS_FIELDS if getattr(self, name))
+        if specialties_count is None:
+            specialties_count = self.specialties.count() if self.pk else 0
+        total = len(self.COMPLETENESS_FIELDS) + 1
+        filled += 1 if specialties_count else 0
+        return round(100 * filled / total)
+
+
+class AuditEntry(models.Model):
+    """Who did what to whom, and when. Written by services, never edited."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_actions",
+    )
+    verb = models.CharField(max_length=60, db_index=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_subjects",
+        help_text="The person the action was about, if any.",
+    )
+    group = models.ForeignKey(
+        "groups.Group",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["group", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.verb} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"

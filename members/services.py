@@ -1,0 +1,105 @@
+"""Every write about people: accounts, profiles, licence verification, the audit log."""
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from members.models import AuditEntry, TherapistProfile, User
+
+
+def record_audit(
+    *,
+    actor: User | None,
+    verb: str,
+    subject: User | None = None,
+    group=None,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write one audit entry: who did what to whom, in which group, when."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        verb=verb,
+        subject=subject,
+        group=group,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        data=data or {},
+    )
+
+
+def default_display_name(email: str) -> str:
+    local = email.split("@")[0]
+    return " ".join(part.capitalize() for part in local.replace("_", ".").split(".") if part)
+
+
+@transaction.atomic
+def create_profile(*, user: User, display_name: str = "", **fields) -> TherapistProfile:
+    profile = TherapistProfile(
+        user=user, display_name=display_name.strip() or default_display_name(user.email), **fields
+    )
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+def ensure_profile(*, user: User) -> TherapistProfile:
+    """The user's profile, created if an account came without one (``createsuperuser``)."""
+    try:
+        return user.profile
+    except TherapistProfile.DoesNotExist:
+        return create_profile(user=user)
+
+
+LICENCE_FIELDS = ("licence_number", "licence_region", "credential_type")
+
+
+@transaction.atomic
+def update_profile(
+    *, actor: User, profile: TherapistProfile, data: dict[str, Any]
+) -> TherapistProfile:
+    """Apply cleaned form data. Changing the licence clears an earlier verification."""
+    m2m = {
+        key: data.pop(key) for key in ("specialties", "modalities", "populations") if key in data
+    }
+    # Compare with the stored row: a ModelForm has already copied its data onto ``profile``.
+    profile = TherapistProfile.objects.select_for_update().get(pk=profile.pk)
+    changed = [name for name, value in data.items() if getattr(profile, name) != value]
+    for name in changed:
+        setattr(profile, name, data[name])
+    if profile.licence_verified and any(name in LICENCE_FIELDS for name in changed):
+        profile.licence_verified_at = None
+        profile.licence_verified_by = None
+        changed += ["licence_verified_at", "licence_verified_by"]
+    profile.full_clean()
+    profile.save(update_fields=[*changed, "updated_at"])
+    for key, values in m2m.items():
+        getattr(profile, key).set(values)
+    record_audit(
+        actor=actor,
+        verb="profile.updated",
+        subject=profile.user,
+        obj=profile,
+        data={"fields": sorted(changed + list(m2m))},
+    )
+    return profile
+
+
+@transaction.atomic
+def verify_licence(*, actor: User, profile: TherapistProfile) -> TherapistProfile:
+    if not actor.is_staff:
+        raise PermissionError("Only site admins verify licences.")
+    if not profile.licence_number:
+        raise ValueError(f"{profile} has no licence number to verify.")
+    profile.licence_verified_at = timezone.now()
+    profile.licence_verified_by = actor
+    profile.save(update_fields=["licence_verified_at", "licence_verified_by", "updated_at"])
+    record_audit(
+        actor=actor,
+        verb="licence.verified",
+        subject=profile.user,
+        obj=profile,
+        data={"licence_region": profile.licence_region},
+    )
+    return profile

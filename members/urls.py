@@ -1,0 +1,11 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("me/", views.dashboard, name="dashboard"),
+    path("me/profile/", views.profile_edit, name="profile_edit"),
+    path("therapists/<int:pk>/", views.profile_detail, name="profile"),
+]

@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from members import selectors, services
+from members.forms import ProfileForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    profile = services.ensure_profile(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(actor=request.user, profile=profile, data=dict(form.cleaned_data))
+        messages.success(request, "Your profile is saved.")
+        return redirect("members:profile", pk=profile.pk)
+    if request.method == "POST":
+        # The form edited a copy of the instance; show the stored state beside the errors.
+        profile.refresh_from_db()
+    return render(
+        request,
+        "members/profile_edit.html",
+        {"form": form, "profile": profile, "completeness": profile.completeness()},
+    )
+
+
+@login_required
+def profile_detail(request, pk: int):
+    profile = selectors.get_profile_for_viewer(request.user, pk)
+    return render(
+        request,
+        "members/profile_detail.html",
+        {
+            "profile": profile,
+            "is_self": profile.user_id == request.user.pk,
+            "shared_groups": selectors.shared_groups(request.user, profile.user),
+        },
+    )
+
+
+@login_required
+def dashboard(request):
+    profile = services.ensure_profile(user=request.user)
+    from groups.selectors import memberships_for_user
+
+    return render(
+        request,
+        "members/dashboard.html",
+        {
+            "profile": profile,
+            "completeness": profile.completeness(),
+            "memberships": memberships_for_user(request.user),
+        },
+    )

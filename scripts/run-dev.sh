@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Start the web server, one Celery worker and one Celery beat; stop all of them on Ctrl-C.
+set -uo pipefail
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+VENV="${VENV:-.venv}"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
+mkdir -p var/broker/queue var/broker/processed
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping PeerCircle…"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  echo "Stopped."
+}
+trap cleanup INT TERM EXIT
+
+"$VENV/bin/celery" -A config worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle \
+  >var/worker.log 2>&1 &
+pids+=($!)
+"$VENV/bin/celery" -A config beat --loglevel=INFO >var/beat.log 2>&1 &
+pids+=($!)
+"$VENV/bin/python" manage.py runserver "$HOST:$PORT" &
+pids+=($!)
+
+sleep 2
+cat <<MSG
+
+  PeerCircle is running at http://$HOST:$PORT/
+
+  Demo logins (password: peercircle-demo)
+    organizer@example.com   organizes a closed consultation group and an open support group
+    member@example.com      belongs to both
+    applicant@example.com   has an application waiting with the closed group
+    newcomer@example.com    belongs to no group yet
+    admin@example.com       site admin (also at http://$HOST:$PORT/admin/)
+
+  E-mails (sign-up links, reminders) are printed in this terminal.
+  Celery worker and beat logs: var/worker.log, var/beat.log. Press Ctrl-C to stop everything.
+
+MSG
+wait -n "${pids[@]}"

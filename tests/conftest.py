@@ -1,0 +1,65 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _require(item, available: bool, what: str) -> None:
+    if available:
+        return
+    if settings.REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available", pytrace=False)
+    pytest.skip(f"needs {what}")
+
+
+def _redis_available() -> bool:
+    url = settings.REDIS_URL
+    if not url:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres"):
+        engine = settings.DATABASES["default"]["ENGINE"]
+        _require(item, engine == "django.db.backends.postgresql", "PostgreSQL (DATABASE_URL)")
+    if item.get_closest_marker("redis"):
+        _require(item, _redis_available(), "Redis (REDIS_URL)")
+    if item.get_closest_marker("browser"):
+        _require(item, bool(shutil.which(CHROMIUM)), f"Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached pages must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

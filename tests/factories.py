@@ -1,0 +1,109 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.utils.text import slugify
+
+from groups.enums import MembershipPolicy, Role
+from groups.models import GroundRulesVersion, Group, Membership
+from members.models import Modality, Population, Specialty, TherapistProfile, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"therapist{n}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.save()
+        if extracted is False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=False, primary=True)
+        else:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def profile(self, create, extracted, **kwargs):
+        if create:
+            ProfileFactory(user=self, **kwargs)
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TherapistProfile
+
+    user = factory.SubFactory(UserFactory, profile=None)
+    display_name = factory.Faker("name")
+    time_zone = "America/New_York"
+    credential_type = "lcsw"
+    licence_number = factory.Sequence(lambda n: f"LCSW-{10000 + n}")
+    licence_region = "Colorado"
+    city = "Denver"
+
+
+class AdminFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class SpecialtyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Specialty
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Specialty {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class ModalityFactory(SpecialtyFactory):
+    class Meta:
+        model = Modality
+        django_get_or_create = ("slug",)
+
+
+class PopulationFactory(SpecialtyFactory):
+    class Meta:
+        model = Population
+        django_get_or_create = ("slug",)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Peer group {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    tagline = "A small group of colleagues"
+    purpose_consultation = True
+    membership_policy = MembershipPolicy.OPEN
+    city = "Denver"
+    capacity = 8
+
+    @factory.post_generation
+    def rules(self, create, extracted, **kwargs):
+        if create:
+            GroundRulesVersion.objects.create(group=self, number=1, text=self.ground_rules)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        membership = super()._create(model_class, *args, **kwargs)
+        Group.objects.filter(pk=membership.group_id).update(
+            member_count=membership.group.memberships.count()
+        )
+        membership.group.refresh_from_db(fields=["member_count"])
+        return membership
