@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from members.views import RateLimitedLoginView
 
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,6 +13,7 @@ admin.site.site_title = "PeerCircle admin"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),

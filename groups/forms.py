@@ -196,8 +196,8 @@ class ApplicationForm(forms.Form):
         help_text="Optional: why this group, what you hope to bring.",
     )
     consent = forms.BooleanField(
-        label="I agree to share my profile with the organizers: credentials, licence state "
-        "and whether my licence is verified.",
+        label="I agree to share my profile with the organizers: my credentials, licence number "
+        "and state, and whether my licence is verified.",
         error_messages={
             "required": "The organizers need your profile to review the application. Tick the box "
             "to share it."

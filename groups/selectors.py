@@ -1,6 +1,6 @@
 """Reads about groups, scoped to who is asking. An object the user may not see is a 404."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from groups.enums import (
@@ -79,16 +79,24 @@ def get_group_for_manager(user, slug: str) -> tuple[Group, Membership | None]:
     raise Http404("No such page.")
 
 
+ROLE_ORDER = Case(
+    When(role=Role.ORGANIZER, then=Value(0)),
+    When(role=Role.CO_ORGANIZER, then=Value(1)),
+    default=Value(2),
+)
+
+
 def organizers_of(group: Group) -> QuerySet[Membership]:
     return (
         group.memberships.filter(role__in=MANAGING_ROLES)
         .select_related("user__profile")
-        .order_by("role", "joined_at")
+        .order_by(ROLE_ORDER, "joined_at", "id")
     )
 
 
 def members_of(group: Group) -> QuerySet[Membership]:
-    return group.memberships.select_related("user__profile").order_by("role", "joined_at", "id")
+    """Organizers first, then co-organizers, then members by when they joined."""
+    return group.memberships.select_related("user__profile").order_by(ROLE_ORDER, "joined_at", "id")
 
 
 def active_waitlist_entry(user, group: Group) -> WaitlistEntry | None:
@@ -171,10 +179,6 @@ def earlier_applications(application: Application) -> QuerySet[Application]:
 
 def audit_for_group(group: Group) -> QuerySet[AuditEntry]:
     return group.audit_entries.select_related("actor__profile", "subject__profile")
-
-
-def organizer_counts() -> QuerySet:
-    return Membership.objects.values("group").annotate(n=Count("id")).filter(role=Role.ORGANIZER)
 
 
 def prefetch_organizers() -> Prefetch:

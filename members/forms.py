@@ -38,6 +38,7 @@ class SignupExtraForm(forms.Form):
         max_length=120,
         label="Your name as colleagues will see it",
         help_text="For example “Dana Whitfield, LMFT”.",
+        error_messages={"required": "Please enter the name colleagues will see."},
     )
     time_zone = TimeZoneField(initial="America/New_York")
 
@@ -91,9 +92,10 @@ class ProfileForm(forms.ModelForm):
             "accepting_referrals": "Colleagues in your groups can see that you take referrals.",
         }
         error_messages = {
+            "display_name": {"required": "Please enter the name colleagues will see."},
             "credential_type": {
                 "invalid_choice": "“%(value)s” is not one of the credential types listed."
-            }
+            },
         }
 
     def __init__(self, *args, **kwargs):

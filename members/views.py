@@ -1,3 +1,5 @@
+from allauth.account.views import LoginView
+from allauth.core.ratelimit import respond_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -54,3 +56,17 @@ def dashboard(request):
             "memberships": memberships_for_user(request.user),
         },
     )
+
+
+class RateLimitedLoginView(LoginView):
+    """allauth's login page, answering HTTP 429 once an account's failed-login limit is hit.
+
+    allauth refuses further attempts with a form error; a 429 tells browsers, scripts and
+    monitoring what is going on.
+    """
+
+    def form_invalid(self, form):
+        codes = {error.code for error in form.non_field_errors().as_data()}
+        if "too_many_login_attempts" in codes:
+            return respond_429(self.request)
+        return super().form_invalid(form)

@@ -1,9 +1,20 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from django.utils.text import slugify
 
-from groups.enums import MembershipPolicy, Role
-from groups.models import GroundRulesVersion, Group, Membership
+from groups.enums import ApplicationStatus, MembershipPolicy, Role, WaitlistStatus
+from groups.models import (
+    Application,
+    ApplicationQuestion,
+    GroundRulesVersion,
+    Group,
+    Invitation,
+    Membership,
+    WaitlistEntry,
+)
 from members.models import Modality, Population, Specialty, TherapistProfile, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -29,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def profile(self, create, extracted, **kwargs):
-        if create:
+        if create and extracted is not False:
             ProfileFactory(user=self, **kwargs)
 
 
@@ -37,7 +48,7 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TherapistProfile
 
-    user = factory.SubFactory(UserFactory, profile=None)
+    user = factory.SubFactory(UserFactory, profile=False)
     display_name = factory.Faker("name")
     time_zone = "America/New_York"
     credential_type = "lcsw"
@@ -107,3 +118,51 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         )
         membership.group.refresh_from_db(fields=["member_count"])
         return membership
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    """Someone waiting for a seat; ``offered=True`` gives them an open 48-hour offer."""
+
+    class Meta:
+        model = WaitlistEntry
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    status = WaitlistStatus.WAITING
+
+    class Params:
+        offered = factory.Trait(
+            status=WaitlistStatus.OFFERED,
+            offered_at=factory.LazyFunction(timezone.now),
+            offer_expires_at=factory.LazyFunction(lambda: timezone.now() + timedelta(hours=48)),
+        )
+
+
+class ApplicationQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationQuestion
+
+    group = factory.SubFactory(GroupFactory, membership_policy=MembershipPolicy.CLOSED)
+    text = factory.Sequence(lambda n: f"Question {n}: what brings you here?")
+    required = True
+    position = factory.Sequence(lambda n: n)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    group = factory.SubFactory(GroupFactory, membership_policy=MembershipPolicy.CLOSED)
+    applicant = factory.SubFactory(UserFactory)
+    status = ApplicationStatus.PENDING
+    answers = factory.LazyFunction(list)
+    consent_to_share_profile = True
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    group = factory.SubFactory(GroupFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))

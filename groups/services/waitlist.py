@@ -47,24 +47,29 @@ def _lock_entry(*, user: User, entry_id: int) -> tuple[Group, WaitlistEntry]:
     return group, entry
 
 
-@transaction.atomic
 def accept_offer(*, user: User, entry_id: int) -> Membership:
+    """Take the offered seat. An expired offer passes to the next person, and says so."""
+    with transaction.atomic():
+        membership = _accept_offer(user=user, entry_id=entry_id)
+    if membership is None:  # the expiry above is committed; now tell the person
+        raise GroupActionError(
+            "Sorry, this offer expired, so the seat went to the next person waiting."
+        )
+    return membership
+
+
+def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
     group, entry = _lock_entry(user=user, entry_id=entry_id)
     now = timezone.now()
     if entry.status != WaitlistStatus.OFFERED:
         raise GroupActionError("There is no open seat offer for you in this group.")
     if entry.offer_expires_at <= now:
         _expire(group=group, entry=entry, now=now)
-        raise GroupActionError(
-            "Sorry, this offer expired, so the seat went to the next person waiting."
-        )
+        return None
     if group.member_count >= group.capacity:
-        entry.status = WaitlistStatus.WAITING
-        entry.offer_expires_at = None
-        entry.save(update_fields=["status", "offer_expires_at"])
         raise GroupActionError(
             "The organizers made the group smaller meanwhile, so it is full. "
-            "You keep your place at the front of the waitlist."
+            "Please ask them about a seat."
         )
     entry.status = WaitlistStatus.ACCEPTED
     entry.resolved_at = now

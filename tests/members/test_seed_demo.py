@@ -1,0 +1,71 @@
+import pytest
+from django.core.management import call_command
+
+from groups.enums import ApplicationStatus, Role
+from groups.models import Application, Group, Membership
+from members.models import AuditEntry, Specialty, User
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "admin@example.com",
+    "applicant@example.com",
+    "member@example.com",
+    "newcomer@example.com",
+    "organizer@example.com",
+]
+
+
+def _snapshot():
+    return {
+        "users": sorted(User.objects.values_list("email", flat=True)),
+        "groups": sorted(Group.objects.values_list("slug", "member_count")),
+        "memberships": sorted(Membership.objects.values_list("group__slug", "user__email", "role")),
+        "applications": sorted(
+            Application.objects.values_list("group__slug", "applicant__email", "status")
+        ),
+        "specialties": Specialty.objects.count(),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+def test_seed_demo_creates_personas_and_is_idempotent():
+    call_command("seed_demo")
+    first = _snapshot()
+    call_command("seed_demo")
+
+    assert _snapshot() == first
+    assert first["users"] == PERSONAS
+    for email in PERSONAS:
+        user = User.objects.get(email=email)
+        assert user.check_password("peercircle-demo")
+        assert user.emailaddress_set.get().verified is True
+    assert User.objects.get(email="admin@example.com").is_staff is True
+
+
+def test_seed_demo_places_the_personas():
+    call_command("seed_demo")
+    organizer_groups = Membership.objects.filter(
+        user__email="organizer@example.com", role=Role.ORGANIZER
+    ).select_related("group")
+    policies = sorted(m.group.membership_policy for m in organizer_groups)
+    assert policies == ["closed", "open"]
+    member_groups = set(
+        Membership.objects.filter(user__email="member@example.com").values_list(
+            "group_id", flat=True
+        )
+    )
+    assert {m.group_id for m in organizer_groups} <= member_groups
+    assert not Membership.objects.filter(user__email="newcomer@example.com").exists()
+    pending = Application.objects.get(applicant__email="applicant@example.com")
+    assert pending.status == ApplicationStatus.PENDING
+    assert pending.group.membership_policy == "closed"
+
+
+def test_seed_demo_scale_adds_groups_with_members_once():
+    call_command("seed_demo", scale=30)
+    call_command("seed_demo", scale=30)
+    groups = Group.objects.filter(slug__startswith="scale-")
+    assert groups.count() == 30
+    assert Membership.objects.filter(group__in=groups).count() == 150
+    assert all(g.member_count == 5 for g in groups)
