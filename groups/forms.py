@@ -7,6 +7,12 @@ from groups.models import CAPACITY_MAX, CAPACITY_MIN, Group, weekday_mask, weekd
 from members.forms import TimeZoneField
 from members.models import Specialty
 
+
+def normalize_text(value: str) -> str:
+    """One newline convention and no surrounding blank space, whatever the browser sent."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 RULES_LABEL = "I have read the ground rules and agree to keep them, confidentiality above all."
 
 
@@ -139,6 +145,9 @@ class GroupForm(forms.ModelForm):
             *([Fieldset("Status", "status")] if "status" in self.fields else []),
             Submit("save", "Save group" if self.instance.pk else "Create group"),
         )
+
+    def clean_ground_rules(self):
+        return normalize_text(self.cleaned_data["ground_rules"])
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

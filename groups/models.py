@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,8 +36,7 @@ speak for ourselves. Disagreement is welcome; disrespect is not.
 4. Presenting a case. The presenter states the consultation question first, then the de-identified \
 background, what has been tried, and what help is wanted. The group answers the question asked.
 5. Duty to act. If a discussion raises a safety or ethics concern, we name it and agree on who follows up.
-6. Leaving the group. Confidentiality continues after a member leaves.
-"""
+6. Leaving the group. Confidentiality continues after a member leaves."""
 
 CAPACITY_MIN = 2
 CAPACITY_MAX = 30
@@ -137,9 +137,9 @@ class Group(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["status", "-created_at"], name="group_status_created"),
+            models.Index(fields=["status", "-created_at", "-id"], name="group_status_created"),
             models.Index(fields=["status", "name"], name="group_status_name"),
-            models.Index(fields=["status", "city"], name="group_status_city"),
+            models.Index(Upper("city"), "status", name="group_city_ci"),
             models.Index(fields=["status", "membership_policy"], name="group_status_policy"),
             models.Index(fields=["status", "venue_kind"], name="group_status_venue"),
             models.Index(fields=["status", "cadence"], name="group_status_cadence"),

@@ -23,7 +23,11 @@ def memberships_for_user(user) -> QuerySet[Membership]:
 
 def browsable_groups() -> QuerySet[Group]:
     """Every active group, as anybody may see it in the browse list."""
-    return Group.objects.filter(status=GroupStatus.ACTIVE).prefetch_related("focus_specialties")
+    return (
+        Group.objects.filter(status=GroupStatus.ACTIVE)
+        .defer("description", "ground_rules", "eligibility_criteria")
+        .prefetch_related("focus_specialties")
+    )
 
 
 def _visible_groups(user) -> QuerySet[Group]:

@@ -13,7 +13,7 @@ from members.forms import ProfileForm
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     profile = services.ensure_profile(user=request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         services.update_profile(actor=request.user, profile=profile, data=dict(form.cleaned_data))
         messages.success(request, "Your profile is saved.")

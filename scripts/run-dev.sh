@@ -38,7 +38,8 @@ cat <<MSG
     newcomer@example.com    belongs to no group yet
     admin@example.com       site admin (also at http://$HOST:$PORT/admin/)
 
-  E-mails (sign-up links, reminders) are printed in this terminal.
+  E-mails sent while you browse (sign-up links) are printed in this terminal;
+  e-mails sent by the Celery worker (offers, decisions, reminders) are in var/worker.log.
   Celery worker and beat logs: var/worker.log, var/beat.log. Press Ctrl-C to stop everything.
 
 MSG

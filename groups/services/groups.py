@@ -56,6 +56,12 @@ def create_group(*, actor: User, data: dict[str, Any]) -> Group:
     return group
 
 
+def _differs(name: str, old, new) -> bool:
+    if name == "ground_rules":
+        return " ".join(str(old).split()) != " ".join(str(new).split())
+    return old != new
+
+
 @transaction.atomic
 def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
     """Edit a group. Capacity may not drop below the members it has; raising it offers seats."""
@@ -76,7 +82,7 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
     if purposes is not None:
         _apply_purposes(locked, purposes)
     locked.full_clean()
-    changed = [name for name in data if old[name] != data[name]]
+    changed = [name for name in data if _differs(name, old[name], data[name])]
     if purposes is not None and list(locked.purposes) != old_purposes:
         changed += ["purpose_support", "purpose_consultation", "purpose_collaboration"]
     if changed:

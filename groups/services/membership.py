@@ -157,6 +157,11 @@ def change_role(*, actor: User, group: Group, membership_id: int, role: str) -> 
         raise GroupActionError(
             "This is the group's only organizer. Make someone else organizer first."
         )
+    actor_role = (
+        Membership.objects.filter(group=locked, user=actor).values_list("role", flat=True).first()
+    )
+    if Role.ORGANIZER in (role, membership.role) and actor_role != Role.ORGANIZER:
+        raise GroupActionError("Only an organizer can give or take away the organizer role.")
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role"])

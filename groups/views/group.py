@@ -35,7 +35,7 @@ def group_detail(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request):
-    form = GroupForm(request.POST or None)
+    form = GroupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         group = services.create_group(actor=request.user, data=form.service_data())
         messages.success(
@@ -50,7 +50,7 @@ def group_create(request):
 @require_http_methods(["GET", "POST"])
 def group_edit(request, slug: str):
     group, _membership = selectors.get_group_for_manager(request.user, slug)
-    form = GroupForm(request.POST or None, instance=group)
+    form = GroupForm(request.POST if request.method == "POST" else None, instance=group)
     if request.method == "POST" and form.is_valid():
         try:
             group = services.update_group(actor=request.user, group=group, data=form.service_data())

@@ -28,7 +28,10 @@ def join(request, slug: str):
     if selectors.get_membership(request.user, group):
         messages.info(request, "You are already a member of this group.")
         return redirect(group)
-    form = AcceptRulesForm(request.POST or None)
+    if not group.is_open and request.method == "GET":
+        messages.info(request, "This is a closed group: apply, and the organizers will review it.")
+        return redirect("groups:apply", slug=group.slug)
+    form = AcceptRulesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.join_group(user=request.user, group=group, accepted_rules=True)
@@ -86,7 +89,7 @@ def apply(request, slug: str):
         messages.info(request, "Your application is already with the organizers.")
         return redirect(group)
     questions = list(group.questions.all())
-    form = ApplicationForm(request.POST or None, questions=questions)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             services.apply_to_group(
@@ -130,7 +133,7 @@ def invitation(request, token: str):
     if invite is None:
         return render(request, "groups/invitation_invalid.html", status=404)
     group = invite.group
-    form = AcceptRulesForm(request.POST or None)
+    form = AcceptRulesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.accept_invitation(user=request.user, token=token, accepted_rules=True)

@@ -82,7 +82,7 @@ def remove_member(request, slug: str, membership_id: int):
     if target is None:
         messages.error(request, "That person is no longer a member of this group.")
         return redirect("groups:manage_members", slug=group.slug)
-    form = RemoveMemberForm(request.POST or None)
+    form = RemoveMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_member(
@@ -125,7 +125,7 @@ def hand_over(request, slug: str, membership_id: int):
 @require_http_methods(["GET", "POST"])
 def invite(request, slug: str):
     group, membership = _manager_group(request, slug)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and membership is not None and form.is_valid():
         try:
             invitation = services.invite_by_email(
@@ -154,8 +154,13 @@ def invite(request, slug: str):
 def questions(request, slug: str):
     group, membership = _manager_group(request, slug)
     initial = [{"text": q.text, "required": q.required} for q in group.questions.all()]
-    formset = QuestionFormSet(request.POST or None, initial=initial, prefix="q")
-    if request.method == "POST" and membership is not None and formset.is_valid():
+    formset = QuestionFormSet(
+        request.POST if request.method == "POST" else None, initial=initial, prefix="q"
+    )
+    if request.method == "POST" and membership is None:
+        messages.error(request, "Only the group's organizers can change its questions.")
+        return redirect("groups:questions", slug=group.slug)
+    if request.method == "POST" and formset.is_valid():
         services.replace_questions(
             actor=request.user,
             group=group,
@@ -163,7 +168,11 @@ def questions(request, slug: str):
         )
         messages.success(request, "The application questions are saved.")
         return redirect("groups:questions", slug=group.slug)
-    return render(request, "groups/questions.html", {"group": group, "formset": formset})
+    return render(
+        request,
+        "groups/questions.html",
+        {"group": group, "formset": formset, "can_edit": membership is not None},
+    )
 
 
 @login_required

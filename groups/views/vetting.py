@@ -21,7 +21,7 @@ def queue(request):
 @require_http_methods(["GET", "POST"])
 def detail(request, pk: int):
     application = selectors.get_application_for_vetting(request.user, pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:

@@ -47,3 +47,20 @@ def test_healthz_is_503_when_the_broker_is_down(client):
 
 def test_healthz_refuses_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.redis
+def test_healthz_uses_the_real_redis_cache_and_broker(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+        }
+    }
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = settings.REDIS_URL
+    try:
+        response = client.get("/healthz")
+    finally:
+        celery_app.conf.broker_url = original
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}

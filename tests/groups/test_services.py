@@ -85,7 +85,6 @@ def test_leaving_a_full_group_offers_the_seat_to_the_first_waiting(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     group, _ = _full_group()
-    leaver = MembershipFactory.build  # noqa: F841 - for readability below
     member = Membership.objects.filter(group=group, role=Role.MEMBER).first().user
     waiting = [UserFactory(), UserFactory()]
     for user in waiting:
@@ -302,7 +301,7 @@ def test_approving_admits_or_waitlists_and_tells_the_applicant(
     assert first.joined is True
     assert (second.joined, second.position) == (False, 1)
     assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in applicants)
-    assert "waitlist" in [m for m in mailoutbox if m.to == [applicants[1].email]][0].body
+    assert "waitlist" in next(m for m in mailoutbox if m.to == [applicants[1].email]).body
 
 
 def test_declining_keeps_the_reason_and_cannot_be_decided_twice():

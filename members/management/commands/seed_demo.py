@@ -486,7 +486,7 @@ class Command(BaseCommand):
                 groups = []
                 for i in chunk:
                     purposes = rng.sample(list(Purpose.values), k=rng.randint(1, 2))
-                    capacity = rng.randint(per_group, per_group + 3)
+                    capacity = rng.randint(max(per_group, 2), max(per_group, 2) + 3)
                     groups.append(
                         Group(
                             name=f"Peer group {i:06d}",
