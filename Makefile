@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format migrate seed clean bench
+.PHONY: run test lint format migrate seed clean
 
 $(VENV)/.installed: pyproject.toml
 	@bash scripts/ensure-venv.sh $(VENV)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("groups/", include("groups.urls")),
+    path("", include("meetings.urls")),
 ]
 
 handler404 = "config.views.handler404"

@@ -124,6 +124,12 @@ class Group(models.Model):
     status = models.CharField(
         max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
     )
+    warn_low_rsvp = models.BooleanField(
+        "warn me when fewer than three are going",
+        default=True,
+        help_text="Organizers get an e-mail 48 hours before a meeting with fewer than three "
+        "members going.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

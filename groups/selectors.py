@@ -200,3 +200,13 @@ def get_usable_invitation(token: str):
     if invitation is None or not invitation.is_usable:
         return None
     return invitation
+
+
+def open_offers_for(user) -> list[WaitlistEntry]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        WaitlistEntry.objects.filter(user=user, status=WaitlistStatus.OFFERED)
+        .select_related("group")
+        .order_by("offer_expires_at")
+    )

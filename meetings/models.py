@@ -1,3 +1,248 @@
-"""Models for meetings; filled in by its feature issue."""
+import secrets
+from datetime import timedelta
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.enums import (
+    AttendanceStatus,
+    MeetingStatus,
+    RsvpAnswer,
+    SegmentKind,
+    VenueOverride,
+)
+from members.models import validate_timezone
+
+
+class MeetingSeries(models.Model):
+    """A recurrence rule in the group's time zone; its meetings are materialized ahead."""
+
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="series")
+    title = models.CharField(max_length=150)
+    rule = models.CharField(
+        max_length=250, help_text="An RFC 5545 RRULE, without DTSTART (e.g. FREQ=WEEKLY;BYDAY=TH)."
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    start_time = models.TimeField(help_text="Local time in the series' time zone.")
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    time_zone = models.CharField(max_length=64, validators=[validate_timezone])
+    materialized_until = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["group", "starts_on"]
+        verbose_name_plural = "meeting series"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="series_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.group})"
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="meetings")
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
+    occurrence_date = models.DateField(
+        null=True, blank=True, help_text="The series date this meeting was made for."
+    )
+    detached = models.BooleanField(
+        default=False, help_text="Edited on its own; series changes leave it alone."
+    )
+    title = models.CharField(max_length=150)
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    status_message = models.TextField(blank=True, max_length=1000)
+    venue_kind = models.CharField(
+        max_length=20, choices=VenueOverride.choices, blank=True, default=VenueOverride.GROUP
+    )
+    venue_name = models.CharField(max_length=150, blank=True)
+    street_address = models.CharField(max_length=250, blank=True)
+    online_link = models.URLField(blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    timekeeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sequence = models.PositiveIntegerField(default=0, help_text="Grows with every change (iCal).")
+    low_rsvp_warned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_date"],
+                condition=Q(series__isnull=False),
+                name="meeting_one_per_series_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["group", "starts_at"], name="meeting_group_start"),
+            models.Index(fields=["status", "starts_at"], name="meeting_status_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} · {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def effective_venue_kind(self) -> str:
+        return self.venue_kind or self.group.venue_kind
+
+    @property
+    def effective_venue_name(self) -> str:
+        return self.venue_name or ("" if self.venue_kind else self.group.venue_name)
+
+    @property
+    def effective_address(self) -> str:
+        return self.street_address or ("" if self.venue_kind else self.group.street_address)
+
+    @property
+    def effective_online_link(self) -> str:
+        return self.online_link or self.group.online_link
+
+    @property
+    def is_online_only(self) -> bool:
+        return self.effective_venue_kind == "online"
+
+    @property
+    def contact_hours(self) -> float:
+        return round(self.duration_minutes / 60, 2)
+
+
+class AgendaTemplateSegment(models.Model):
+    group = models.ForeignKey(
+        "groups.Group", on_delete=models.CASCADE, related_name="agenda_template"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=SegmentKind.choices)
+    title = models.CharField(max_length=120, blank=True)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(480)]
+    )
+
+    class Meta:
+        ordering = ["group", "position", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.minutes} min)"
+
+
+class AgendaSegment(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="segments")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=SegmentKind.choices)
+    title = models.CharField(max_length=120, blank=True)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(480)]
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+
+    def __str__(self):
+        return f"{self.label} ({self.minutes} min)"
+
+    @property
+    def label(self) -> str:
+        return self.title or self.get_kind_display()
+
+
+class Rsvp(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    answer = models.CharField(max_length=10, choices=RsvpAnswer.choices)
+    note = models.CharField("note to the organizers", max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="rsvp_one_per_member")
+        ]
+        indexes = [models.Index(fields=["user", "meeting"], name="rsvp_user_meeting")]
+
+    def __str__(self):
+        return f"{self.user} → {self.meeting}: {self.get_answer_display()}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance"
+    )
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "user"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendance_one_per_member")
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="attendance_user_status")]
+
+    def __str__(self):
+        return f"{self.user} at {self.meeting}: {self.get_status_display()}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeedToken(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+
+MATERIALIZE_WEEKS = 12
+MATERIALIZE_WINDOW = timedelta(weeks=MATERIALIZE_WEEKS)

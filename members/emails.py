@@ -22,7 +22,13 @@ def recipient_timezone(user) -> zoneinfo.ZoneInfo:
 
 
 def send_templated_mail(
-    *, template: str, to: str, context: dict, user=None, headers: dict | None = None
+    *,
+    template: str,
+    to: str,
+    context: dict,
+    user=None,
+    headers: dict | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> int:
     context = {**context, "SITE_URL": settings.SITE_URL.rstrip("/"), "recipient": user}
     tz = recipient_timezone(user) if user is not None else zoneinfo.ZoneInfo("UTC")
@@ -38,4 +44,6 @@ def send_templated_mail(
         headers=headers or {},
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()

@@ -108,6 +108,10 @@ class Population(VocabularyTerm):
         verbose_name_plural = "populations served"
 
 
+def default_reminder_leads() -> list[int]:
+    return [1440, 60]
+
+
 class TherapistProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -142,6 +146,12 @@ class TherapistProfile(models.Model):
         max_length=64, default="America/New_York", validators=[validate_timezone]
     )
     accepting_referrals = models.BooleanField(default=False)
+    reminder_lead_minutes = models.JSONField(
+        "meeting reminders (minutes before)",
+        default=default_reminder_leads,
+        blank=True,
+        help_text="When to remind you before each meeting; 1440 is a day, 60 an hour.",
+    )
     bio = models.TextField("short bio", max_length=1500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from groups import selectors as group_selectors
+from meetings import selectors as meeting_selectors
 from members import selectors, services
 from members.forms import ProfileForm
 
@@ -45,15 +47,18 @@ def profile_detail(request, pk: int):
 @login_required
 def dashboard(request):
     profile = services.ensure_profile(user=request.user)
-    from groups.selectors import memberships_for_user
-
+    user = request.user
     return render(
         request,
         "members/dashboard.html",
         {
             "profile": profile,
             "completeness": profile.completeness(),
-            "memberships": memberships_for_user(request.user),
+            "memberships": list(group_selectors.memberships_for_user(user)),
+            "upcoming": meeting_selectors.upcoming_for_user(user, limit=10),
+            "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user),
+            "vetting": list(group_selectors.vetting_queue_for(user)[:10]),
+            "offers": group_selectors.open_offers_for(user),
         },
     )
 

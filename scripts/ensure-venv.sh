@@ -11,8 +11,9 @@ if [[ -x "$VENV/bin/python" ]] && ! is_ok "$VENV/bin/python"; then
 fi
 
 if [[ ! -x "$VENV/bin/python" ]]; then
+  WANTED="${PYTHON:-}"
   PYTHON=""
-  for candidate in "${PYTHON:-}" python3.14 python3.13 python3.12 python3 python; do
+  for candidate in "$WANTED" python3.14 python3.13 python3.12 python3 python; do
     [[ -z "$candidate" ]] && continue
     if command -v "$candidate" >/dev/null 2>&1 && is_ok "$candidate"; then
       PYTHON="$(command -v "$candidate")"

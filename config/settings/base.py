@@ -13,18 +13,21 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
-for _folder in ("", "cache", "broker/queue", "broker/processed"):
+for _folder in ("", "cache", "broker/queue", "broker/processed", "broker/control"):
     (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="insecure-local-key-only-for-development-0123456789abcdefghijklmnop",
+# None means "not set": local.py then turns debug on, production.py keeps it off.
+DJANGO_DEBUG = env.bool("DJANGO_DEBUG", default=None)
+DEBUG = bool(DJANGO_DEBUG)
+SECRET_KEY_FROM_ENV = env("SECRET_KEY", default="")
+SECRET_KEY = (
+    SECRET_KEY_FROM_ENV or "insecure-local-key-only-for-development-0123456789abcdefghijklmnop"
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+ALLOWED_HOSTS_FROM_ENV = env.list("ALLOWED_HOSTS", default=[])
+ALLOWED_HOSTS = ALLOWED_HOSTS_FROM_ENV or ["localhost", "127.0.0.1", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -153,7 +156,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/300s/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PeerCircle] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https" if SITE_URL.startswith("https") else "http"
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -179,7 +184,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# --- Security (every environment) ------------------------------------------
+# --- Security (every environment; production.py adds the HTTPS hardening) --
+SECURE_SSL_REDIRECT_FROM_ENV = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS_FROM_ENV = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -206,6 +213,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "broker" / "queue"),
         "data_folder_out": str(VAR_DIR / "broker" / "queue"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
 )
@@ -215,7 +223,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# None means "not set": the test settings then run tasks eagerly, the others never do.
+CELERY_EAGER_FROM_ENV = env.bool("CELERY_TASK_ALWAYS_EAGER", default=None)
+CELERY_TASK_ALWAYS_EAGER = bool(CELERY_EAGER_FROM_ENV)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -223,6 +233,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-waitlist-offers": {
         "task": "groups.tasks.task_expire_waitlist_offers",
         "schedule": 300.0,
+    },
+    "extend-meeting-series": {
+        "task": "meetings.tasks.task_extend_all_series",
+        "schedule": 6 * 3600.0,
+    },
+    "warn-low-rsvps": {
+        "task": "meetings.tasks.task_warn_low_rsvps",
+        "schedule": 900.0,
     },
 }
 

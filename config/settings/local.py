@@ -1,7 +1,7 @@
 """`make run`: debug on, SQLite and the filesystem broker unless the environment says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DJANGO_DEBUG
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = True if DJANGO_DEBUG is None else DJANGO_DEBUG
 INTERNAL_IPS = ["127.0.0.1"]

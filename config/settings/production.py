@@ -1,21 +1,30 @@
 """Production: base settings plus hardening only."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import (
+    ALLOWED_HOSTS_FROM_ENV,
+    SECRET_KEY_FROM_ENV,
+    SECURE_HSTS_SECONDS_FROM_ENV,
+    SECURE_SSL_REDIRECT_FROM_ENV,
+)
+
+if not SECRET_KEY_FROM_ENV or not ALLOWED_HOSTS_FROM_ENV:
+    raise ImproperlyConfigured("Production needs SECRET_KEY and ALLOWED_HOSTS in the environment.")
 
 DEBUG = False
-SECRET_KEY = env("SECRET_KEY")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+SECRET_KEY = SECRET_KEY_FROM_ENV
+ALLOWED_HOSTS = ALLOWED_HOSTS_FROM_ENV
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_SSL_REDIRECT = SECURE_SSL_REDIRECT_FROM_ENV
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_SECONDS = SECURE_HSTS_SECONDS_FROM_ENV
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

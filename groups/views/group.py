@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from groups import selectors, services
 from groups.enums import WaitlistStatus
 from groups.forms import GroupForm
 from groups.services import GroupActionError
+from meetings import selectors as meeting_selectors
+from meetings.views.calendar import month_grid
 
 
 def group_detail(request, slug: str):
@@ -29,6 +32,11 @@ def group_detail(request, slug: str):
     }
     if membership is not None:
         context["members"] = list(selectors.members_of(group))
+        context["upcoming"] = meeting_selectors.group_upcoming(group)
+        context["past"] = meeting_selectors.group_past(group)
+        context["month"] = month_grid(
+            group, request.GET.get("month"), timezone.get_current_timezone()
+        )
     return render(request, "groups/detail.html", context)
 
 

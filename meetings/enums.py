@@ -1,0 +1,50 @@
+from django.db import models
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class VenueOverride(models.TextChoices):
+    GROUP = "", "Same as the group"
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "Hybrid (in person and online)"
+
+
+class SegmentKind(models.TextChoices):
+    CHECK_IN = "check_in", "Check-in"
+    CASE = "case", "Case presentation"
+    TOPIC = "topic", "Topic presentation"
+    DISCUSSION = "discussion", "Discussion"
+    BUSINESS = "business", "Business"
+    BREAK = "break", "Break"
+    WRAP_UP = "wrap_up", "Wrap-up"
+
+
+PRESENTATION_KINDS = (SegmentKind.CASE, SegmentKind.TOPIC)
+
+
+class RsvpAnswer(models.TextChoices):
+    GOING = "going", "Going"
+    MAYBE = "maybe", "Maybe"
+    CANT = "cant", "Can't go"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    ABSENT = "absent", "Absent"
+    EXCUSED = "excused", "Excused"
+
+
+class RecurrenceKind(models.TextChoices):
+    ONCE = "once", "Just once"
+    WEEKLY = "weekly", "Every week or every few weeks, on chosen weekdays"
+    MONTHLY_NTH = "monthly_nth", "Monthly on the nth weekday (e.g. 1st and 3rd Thursday)"
+    MONTHLY_DAY = "monthly_day", "Monthly on a day of the month"
+
+
+class EditScope(models.TextChoices):
+    THIS = "this", "Only this meeting"
+    FOLLOWING = "following", "This and all following meetings in the series"

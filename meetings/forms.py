@@ -1,0 +1,314 @@
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from meetings import recurrence
+from meetings.enums import (
+    AttendanceStatus,
+    EditScope,
+    RecurrenceKind,
+    RsvpAnswer,
+    SegmentKind,
+    VenueOverride,
+)
+
+WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+WEEKDAY_NAMES = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+ORDINAL_CHOICES = [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (-1, "Last")]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _aware(day, clock, tz_name: str) -> datetime:
+    return datetime.combine(day, clock, tzinfo=zoneinfo.ZoneInfo(tz_name))
+
+
+class MeetingCreateForm(forms.Form):
+    title = forms.CharField(max_length=150, initial="Group meeting")
+    kind = forms.ChoiceField(
+        label="How often",
+        choices=RecurrenceKind.choices,
+        initial=RecurrenceKind.ONCE,
+        widget=forms.RadioSelect,
+    )
+    starts_on = forms.DateField(label="Date (or first date of the series)", widget=DATE)
+    start_time = forms.TimeField(label="Start time", widget=TIME)
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=15, max_value=480, initial=90
+    )
+    interval = forms.IntegerField(
+        label="Repeat every … weeks (weekly) or months (monthly)",
+        min_value=1,
+        max_value=8,
+        initial=1,
+        required=False,
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label="On these weekdays (weekly)",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ordinals = forms.TypedMultipleChoiceField(
+        label="Which weeks of the month (monthly on the nth weekday)",
+        choices=ORDINAL_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    weekday = forms.TypedChoiceField(
+        label="Weekday (monthly on the nth weekday)",
+        choices=[("", "—"), *WEEKDAY_NAMES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    month_day = forms.IntegerField(
+        label="Day of the month (monthly on a day)", min_value=1, max_value=31, required=False
+    )
+    ends_on = forms.DateField(
+        label="Last date (optional)",
+        required=False,
+        widget=DATE,
+        help_text="Leave empty to keep the series going.",
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["start_time"].initial = group.usual_time
+        self.fields["duration_minutes"].initial = group.meeting_minutes
+        self.fields["weekdays"].initial = group.weekday_list
+        self.fields["start_time"].help_text = f"In the group's time zone, {group.time_zone}."
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        starts_on, start_time = cleaned.get("starts_on"), cleaned.get("start_time")
+        if not (kind and starts_on and start_time):
+            return cleaned
+        ends_on = cleaned.get("ends_on")
+        if ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The last date cannot be before the first.")
+            return cleaned
+        if kind == RecurrenceKind.ONCE:
+            starts_at = _aware(starts_on, start_time, self.group.time_zone)
+            if starts_at <= timezone.now():
+                self.add_error("starts_on", "Choose a date and time in the future.")
+            cleaned["starts_at"] = starts_at
+            return cleaned
+        try:
+            cleaned["rule"] = recurrence.build_rule(
+                kind=kind,
+                interval=cleaned.get("interval") or 1,
+                weekdays=cleaned.get("weekdays"),
+                ordinals=cleaned.get("ordinals"),
+                weekday=cleaned.get("weekday"),
+                month_day=cleaned.get("month_day"),
+            )
+            recurrence.first_occurrence(
+                rule=cleaned["rule"], starts_on=starts_on, start_time=start_time, ends_on=ends_on
+            )
+        except recurrence.RecurrenceError as exc:
+            field = {
+                RecurrenceKind.WEEKLY: "weekdays",
+                RecurrenceKind.MONTHLY_NTH: "ordinals",
+                RecurrenceKind.MONTHLY_DAY: "month_day",
+            }.get(kind)
+            self.add_error(field if "Choose" in str(exc) else None, str(exc))
+        return cleaned
+
+
+class MeetingEditForm(forms.Form):
+    scope = forms.ChoiceField(
+        label="Apply the change to",
+        choices=EditScope.choices,
+        initial=EditScope.THIS,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(max_length=150)
+    date = forms.DateField(widget=DATE)
+    start_time = forms.TimeField(label="Start time", widget=TIME)
+    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
+    venue_kind = forms.ChoiceField(label="Where", choices=VenueOverride.choices, required=False)
+    venue_name = forms.CharField(max_length=150, required=False, label="Venue name")
+    street_address = forms.CharField(
+        max_length=250, required=False, help_text="Members only, like the group's address."
+    )
+    online_link = forms.URLField(
+        required=False,
+        label="Online meeting link",
+        help_text="Only members ever see it.",
+        error_messages={"invalid": "Enter a full link starting with https://"},
+    )
+    timekeeper = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    message = forms.CharField(
+        label="Message to members (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Sent with the e-mail that tells members about the change.",
+    )
+
+    def __init__(self, *args, meeting, members, **kwargs):
+        self.meeting = meeting
+        tz = zoneinfo.ZoneInfo(meeting.group.time_zone)
+        local = meeting.starts_at.astimezone(tz)
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": meeting.title,
+                "date": local.date(),
+                "start_time": local.time().replace(tzinfo=None),
+                "duration_minutes": meeting.duration_minutes,
+                "venue_kind": meeting.venue_kind,
+                "venue_name": meeting.venue_name,
+                "street_address": meeting.street_address,
+                "online_link": meeting.online_link,
+                "timekeeper": meeting.timekeeper_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.members = {m.user_id: m.user for m in members}
+        self.fields["timekeeper"].choices = [("", "No timekeeper")] + [
+            (m.user_id, str(m.user)) for m in members
+        ]
+        self.fields[
+            "start_time"
+        ].help_text = f"In the group's time zone, {meeting.group.time_zone}."
+        if not meeting.series_id:
+            del self.fields["scope"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date") and cleaned.get("start_time"):
+            starts_at = _aware(cleaned["date"], cleaned["start_time"], self.meeting.group.time_zone)
+            if starts_at <= timezone.now():
+                self.add_error("date", "Choose a date and time in the future.")
+            cleaned["starts_at"] = starts_at
+        if cleaned.get("timekeeper") and cleaned["timekeeper"] not in self.members:
+            self.add_error("timekeeper", "Choose a member of the group.")
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {
+            key: self.cleaned_data[key]
+            for key in (
+                "title",
+                "duration_minutes",
+                "venue_kind",
+                "venue_name",
+                "street_address",
+                "online_link",
+                "starts_at",
+            )
+        }
+        data["timekeeper"] = self.members.get(self.cleaned_data.get("timekeeper"))
+        return data
+
+
+class CancelForm(forms.Form):
+    message = forms.CharField(
+        label="Message to members (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SegmentForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "—"), *SegmentKind.choices], required=False)
+    title = forms.CharField(max_length=120, required=False, label="Title (optional)")
+    minutes = forms.IntegerField(min_value=1, max_value=480, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") and not cleaned.get("minutes"):
+            self.add_error("minutes", "How many minutes?")
+        if cleaned.get("minutes") and not cleaned.get("kind"):
+            self.add_error("kind", "Choose what this segment is.")
+        return cleaned
+
+
+class BaseAgendaFormSet(forms.BaseFormSet):
+    def __init__(self, *args, minutes_available: int, **kwargs):
+        self.minutes_available = minutes_available
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        total = sum(
+            f.cleaned_data.get("minutes") or 0 for f in self.forms if f.cleaned_data.get("kind")
+        )
+        if total > self.minutes_available:
+            raise forms.ValidationError(
+                f"The agenda adds up to {total} minutes, but the meeting lasts "
+                f"{self.minutes_available}. Shorten a segment or lengthen the meeting."
+            )
+
+    def segments(self) -> list[dict]:
+        return [
+            {
+                "kind": f.cleaned_data["kind"],
+                "title": f.cleaned_data.get("title", ""),
+                "minutes": f.cleaned_data["minutes"],
+            }
+            for f in self.forms
+            if f.cleaned_data.get("kind")
+        ]
+
+
+AgendaFormSet = forms.formset_factory(
+    SegmentForm, formset=BaseAgendaFormSet, extra=2, max_num=20, validate_max=True
+)
+
+
+class RsvpForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=RsvpAnswer.choices,
+        widget=forms.RadioSelect,
+        label="Are you coming?",
+        error_messages={"required": "Choose going, maybe or can't go."},
+    )
+    note = forms.CharField(
+        label="Note to the organizers (optional)",
+        max_length=300,
+        required=False,
+    )
+
+
+class AttendanceForm(forms.Form):
+    def __init__(self, *args, members, initial_marks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member_fields = []
+        for membership in members:
+            name = f"member_{membership.user_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=str(membership.user),
+                choices=AttendanceStatus.choices,
+                widget=forms.RadioSelect,
+                initial=initial_marks.get(membership.user_id),
+                error_messages={"required": "Mark this member present, absent or excused."},
+            )
+            self.member_fields.append((membership, name))
+
+    def marks(self) -> dict[int, str]:
+        return {m.user_id: self.cleaned_data[name] for m, name in self.member_fields}
+
+
+def month_bounds(year: int, month: int, tz) -> tuple[datetime, datetime]:
+    first = datetime(year, month, 1, tzinfo=tz)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, nxt

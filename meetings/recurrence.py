@@ -1,0 +1,122 @@
+"""Recurrence rules in the group's own time zone, with python-dateutil's rrule.
+
+A series stores an RRULE and a local start time. Each occurrence is computed as a local wall-clock
+time and only then given its zone, so a 7 pm meeting stays 7 pm across daylight-saving changes.
+"""
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from dateutil.rrule import rrulestr
+
+from meetings.enums import RecurrenceKind
+
+WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
+
+
+class RecurrenceError(ValueError):
+    """A rule that cannot be built or yields nothing; the message is shown beside the form."""
+
+
+def build_rule(
+    *,
+    kind: str,
+    interval: int = 1,
+    weekdays: list[int] | None = None,
+    ordinals: list[int] | None = None,
+    weekday: int | None = None,
+    month_day: int | None = None,
+) -> str:
+    if kind == RecurrenceKind.WEEKLY:
+        if not weekdays:
+            raise RecurrenceError("Choose at least one weekday.")
+        if not 1 <= interval <= 8:
+            raise RecurrenceError("Repeat every 1 to 8 weeks.")
+        days = ",".join(WEEKDAY_CODES[d] for d in sorted(set(weekdays)))
+        return f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={days}"
+    if kind == RecurrenceKind.MONTHLY_NTH:
+        if not ordinals or weekday is None:
+            raise RecurrenceError("Choose which weeks of the month and the weekday.")
+        days = ",".join(f"{n:+d}{WEEKDAY_CODES[weekday]}" for n in sorted(set(ordinals)))
+        return f"FREQ=MONTHLY;INTERVAL={max(interval, 1)};BYDAY={days}"
+    if kind == RecurrenceKind.MONTHLY_DAY:
+        if month_day is None or not 1 <= month_day <= 31:
+            raise RecurrenceError("Choose a day of the month from 1 to 31.")
+        return f"FREQ=MONTHLY;INTERVAL={max(interval, 1)};BYMONTHDAY={month_day}"
+    raise RecurrenceError("Choose how the meetings repeat.")
+
+
+def local_datetimes(
+    *,
+    rule: str,
+    starts_on: date,
+    start_time: time,
+    window_start: date,
+    window_end: date,
+    ends_on: date | None = None,
+) -> list[datetime]:
+    """Naive local datetimes of the rule's occurrences between two dates (inclusive)."""
+    try:
+        recurrence = rrulestr(f"RRULE:{rule}", dtstart=datetime.combine(starts_on, start_time))
+    except (ValueError, TypeError) as exc:
+        raise RecurrenceError(f"That repeat rule is not valid: {exc}") from exc
+    last = min(window_end, ends_on) if ends_on else window_end
+    first = max(window_start, starts_on)
+    if last < first:
+        return []
+    return list(
+        recurrence.between(
+            datetime.combine(first, time.min), datetime.combine(last, time.max), inc=True
+        )
+    )
+
+
+def to_aware(local: datetime, tz_name: str) -> datetime:
+    return local.replace(tzinfo=zoneinfo.ZoneInfo(tz_name))
+
+
+def first_occurrence(*, rule: str, starts_on: date, start_time: time, ends_on: date | None):
+    """The first occurrence within two years, or a RecurrenceError if there is none."""
+    found = local_datetimes(
+        rule=rule,
+        starts_on=starts_on,
+        start_time=start_time,
+        window_start=starts_on,
+        window_end=starts_on + timedelta(days=731),
+        ends_on=ends_on,
+    )
+    if not found:
+        raise RecurrenceError(
+            "These settings give no meeting at all. Check the start date, the end date and "
+            "the weekdays."
+        )
+    return found[0]
+
+
+def describe(rule: str) -> str:
+    """A plain-language summary of a rule built by ``build_rule``."""
+    parts = dict(part.split("=", 1) for part in rule.split(";"))
+    interval = int(parts.get("INTERVAL", "1"))
+    names = dict(zip(WEEKDAY_CODES, _day_names(), strict=True))
+    if parts.get("FREQ") == "WEEKLY":
+        days = [names[d] for d in parts.get("BYDAY", "").split(",") if d]
+        every = "Every week" if interval == 1 else f"Every {interval} weeks"
+        return f"{every} on {_join(days)}"
+    if parts.get("FREQ") == "MONTHLY" and "BYDAY" in parts:
+        items = parts["BYDAY"].split(",")
+        ordinals = [ORDINALS.get(int(item[:-2]), item[:-2]) for item in items]
+        return f"Monthly on the {_join(ordinals)} {names[items[0][-2:]]}"
+    if parts.get("FREQ") == "MONTHLY" and "BYMONTHDAY" in parts:
+        return f"Monthly on day {parts['BYMONTHDAY']}"
+    return rule
+
+
+def _day_names() -> list[str]:
+    return ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from meetings.views import calendar, meeting
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("meetings/<int:pk>/", meeting.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/edit/", meeting.meeting_edit, name="edit"),
+    path("meetings/<int:pk>/cancel/", meeting.meeting_cancel, name="cancel"),
+    path("meetings/<int:pk>/agenda/", meeting.meeting_agenda, name="agenda"),
+    path("meetings/<int:pk>/rsvp/", meeting.rsvp, name="rsvp"),
+    path("meetings/<int:pk>/attendance/", meeting.attendance, name="attendance"),
+    path("meetings/<int:pk>/calendar.ics", calendar.meeting_ics, name="ics"),
+    path("groups/<slug:slug>/meetings/new/", meeting.meeting_create, name="create"),
+    path("groups/<slug:slug>/agenda/", meeting.agenda_template, name="agenda_template"),
+    path("groups/<slug:slug>/attendance/", calendar.group_attendance, name="group_attendance"),
+    path("me/calendar/", calendar.calendar_settings, name="calendar_settings"),
+    path("me/calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),
+    path("me/attendance/", calendar.my_attendance, name="my_attendance"),
+    path("calendar/<str:token>.ics", calendar.personal_feed, name="feed"),
+    path("calendar/<str:token>/<slug:slug>.ics", calendar.group_feed, name="group_feed"),
+]
