@@ -80,6 +80,7 @@ class GroupForm(forms.ModelForm):
             "time_zone",
             "language",
             "ground_rules",
+            "warn_low_rsvp",
             "status",
         ]
         widgets = {
@@ -142,6 +143,7 @@ class GroupForm(forms.ModelForm):
                 ),
                 "ground_rules",
             ),
+            Fieldset("Reminders", "warn_low_rsvp"),
             *([Fieldset("Status", "status")] if "status" in self.fields else []),
             Submit("save", "Save group" if self.instance.pk else "Create group"),
         )

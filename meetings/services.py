@@ -270,9 +270,12 @@ def _apply(meeting: Meeting, *, data: dict[str, Any], keep_date: bool) -> list[s
             local_time = data["starts_at"].astimezone(tz).timetz().replace(tzinfo=None)
             starts_at = datetime.combine(local_date, local_time, tzinfo=tz)
         ends_at = starts_at + timedelta(minutes=duration)
-        if (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at):
-            meeting.starts_at, meeting.ends_at = starts_at, ends_at
-            changed += ["starts_at", "ends_at"]
+        if starts_at != meeting.starts_at:
+            meeting.starts_at = starts_at
+            changed.append("starts_at")
+        if ends_at != meeting.ends_at:
+            meeting.ends_at = ends_at
+            changed.append("ends_at")
     return changed
 
 

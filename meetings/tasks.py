@@ -19,7 +19,12 @@ def task_notify_meeting_changed(*, meeting_id: int, kind: str, message: str = ""
     """Tell every member that a meeting was cancelled, rescheduled or changed."""
     from meetings.calendar import alarm_minutes_for, build_calendar
 
-    meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
+    meeting = (
+        Meeting.objects.select_related("group", "series")
+        .prefetch_related("segments")
+        .filter(pk=meeting_id)
+        .first()
+    )
     if meeting is None:
         logger.info("meeting %s is gone; nothing sent", meeting_id)
         return

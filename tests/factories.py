@@ -166,3 +166,17 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A scheduled one-off meeting a week from now, 90 minutes long."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    group = factory.SubFactory(GroupFactory)
+    title = "Group meeting"
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=7)).replace(microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
