@@ -1,6 +1,7 @@
 """Reads about groups, scoped to who is asking. An object the user may not see is a 404."""
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Now
 from django.http import Http404
 
 from groups.enums import (
@@ -22,10 +23,21 @@ def memberships_for_user(user) -> QuerySet[Membership]:
 
 
 def browsable_groups() -> QuerySet[Group]:
-    """Every active group, as anybody may see it in the browse list."""
+    """Every active group, as anybody may see it in the browse list, with its next meeting."""
+    from meetings.enums import MeetingStatus
+    from meetings.models import Meeting
+
+    next_meeting = (
+        Meeting.objects.filter(
+            group=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts_at__gt=Now()
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
     return (
         Group.objects.filter(status=GroupStatus.ACTIVE)
         .defer("description", "ground_rules", "eligibility_criteria")
+        .annotate(next_meeting_at=Subquery(next_meeting))
         .prefetch_related("focus_specialties")
     )
 

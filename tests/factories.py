@@ -180,3 +180,33 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         lambda: (timezone.now() + timedelta(days=7)).replace(microsecond=0)
     )
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
+
+
+class AgendaSegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.AgendaSegment"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = "discussion"
+    minutes = 10
+
+
+class RsvpFactory(factory.django.DjangoModelFactory):
+    """An answer from a member of the meeting's group (make the membership yourself)."""
+
+    class Meta:
+        model = "meetings.Rsvp"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    answer = "going"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "present"

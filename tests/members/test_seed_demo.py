@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from groups.enums import ApplicationStatus, Role
 from groups.models import Application, Group, Membership
+from meetings.models import Attendance, Meeting
 from members.models import AuditEntry, Specialty, User
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,8 @@ def _snapshot():
             Application.objects.values_list("group__slug", "applicant__email", "status")
         ),
         "specialties": Specialty.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "attendance": Attendance.objects.count(),
         "audit": AuditEntry.objects.count(),
     }
 
@@ -69,3 +72,16 @@ def test_seed_demo_scale_adds_groups_with_members_once():
     assert groups.count() == 30
     assert Membership.objects.filter(group__in=groups).count() == 150
     assert all(g.member_count == 5 for g in groups)
+
+
+def test_seed_demo_gives_each_group_past_meetings_with_attendance_and_upcoming_ones():
+    from django.utils import timezone
+
+    call_command("seed_demo")
+    now = timezone.now()
+    for group in Group.objects.all():
+        past = Meeting.objects.filter(group=group, ends_at__lte=now)
+        assert past.exists(), group
+        assert Attendance.objects.filter(meeting__in=past).exists(), group
+        assert Meeting.objects.filter(group=group, starts_at__gt=now).exists(), group
+        assert group.series.count() == 1

@@ -6,6 +6,7 @@
 import random
 import time
 from datetime import time as clock
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -34,6 +35,10 @@ from groups.models import (
     Membership,
     weekday_mask,
 )
+from meetings import recurrence
+from meetings import services as meeting_services
+from meetings.enums import AttendanceStatus, RsvpAnswer, SegmentKind
+from meetings.models import Attendance, Meeting, MeetingSeries, Rsvp
 from members.models import Modality, Population, Specialty, TherapistProfile, User
 from members.services import create_profile
 
@@ -80,6 +85,21 @@ POPULATIONS = [
     "BIPOC clients",
     "LGBTQ+ clients",
 ]
+
+AGENDAS = {
+    GroupFormat.STRUCTURED: [
+        {"kind": SegmentKind.CHECK_IN, "minutes": 10},
+        {"kind": SegmentKind.CASE, "title": "Case presentation 1", "minutes": 20},
+        {"kind": SegmentKind.CASE, "title": "Case presentation 2", "minutes": 20},
+        {"kind": SegmentKind.TOPIC, "title": "Special topic", "minutes": 15},
+        {"kind": SegmentKind.WRAP_UP, "minutes": 5},
+    ],
+    GroupFormat.INFORMAL: [
+        {"kind": SegmentKind.CHECK_IN, "title": "Check-in round", "minutes": 20},
+        {"kind": SegmentKind.DISCUSSION, "title": "Open discussion", "minutes": 25},
+        {"kind": SegmentKind.WRAP_UP, "minutes": 5},
+    ],
+}
 
 PERSONAS = [
     {
@@ -321,16 +341,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=0, help="Synthetic groups to add.")
         parser.add_argument("--members-per-group", type=int, default=5)
+        parser.add_argument("--meetings-per-group", type=int, default=10)
 
-    def handle(self, *args, scale: int, members_per_group: int, **options):
+    def handle(self, *args, scale: int, members_per_group: int, meetings_per_group: int, **options):
         with transaction.atomic():
             self.seed_vocabularies()
             users = self.seed_personas()
             self.seed_groups(users)
+            self.seed_meetings(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if scale:
             started = time.monotonic()
-            created = self.seed_scale(scale, members_per_group)
+            created = self.seed_scale(scale, members_per_group, meetings_per_group)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Scale data: {created} groups added in {time.monotonic() - started:.1f}s."
@@ -429,7 +451,68 @@ class Command(BaseCommand):
             )
 
     # --- scale ----------------------------------------------------------------------------
-    def seed_scale(self, count: int, per_group: int) -> int:
+    # --- meetings --------------------------------------------------------------------------
+    def seed_meetings(self, users: dict[str, User]) -> None:
+        """A weekly or monthly series per demo group: ten weeks of history and weeks ahead."""
+        today = timezone.localdate()
+        for spec in DEMO_GROUPS:
+            group = Group.objects.get(slug=slugify(spec["name"]))
+            if group.series.exists():
+                continue
+            organizer = users[spec["organizer"]]
+            agenda, used = [], 0
+            for segment in AGENDAS[group.format]:
+                if used + segment["minutes"] <= group.meeting_minutes:
+                    agenda.append(segment)
+                    used += segment["minutes"]
+            meeting_services.set_agenda_template(actor=organizer, group=group, segments=agenda)
+            weekday = spec["weekdays"][0]
+            starts_on = today - timedelta(weeks=10)
+            rule = (
+                recurrence.build_rule(kind="monthly_nth", ordinals=[1, 3], weekday=weekday)
+                if spec["cadence"] == Cadence.TWICE_MONTHLY
+                else recurrence.build_rule(
+                    kind="weekly",
+                    interval=2 if spec["cadence"] in (Cadence.BIWEEKLY, Cadence.MONTHLY) else 1,
+                    weekdays=[weekday],
+                )
+            )
+            series = MeetingSeries.objects.create(
+                group=group,
+                title="Peer consultation" if group.purpose_consultation else "Group meeting",
+                rule=rule,
+                starts_on=starts_on,
+                start_time=spec["usual_time"],
+                duration_minutes=spec["meeting_minutes"],
+                time_zone=group.time_zone,
+                created_by=organizer,
+            )
+            meeting_services.materialize_series(series=series, today=starts_on)
+            meeting_services.materialize_series(series=series, today=today)
+            members = list(group.memberships.values_list("user_id", flat=True))
+            now = timezone.now()
+            for n, meeting in enumerate(series.meetings.order_by("starts_at")):
+                if meeting.ends_at <= now:
+                    Attendance.objects.bulk_create(
+                        Attendance(
+                            meeting=meeting,
+                            user_id=user_id,
+                            status=AttendanceStatus.EXCUSED
+                            if (n + k) % 5 == 4
+                            else AttendanceStatus.PRESENT,
+                            marked_by=organizer,
+                            marked_at=meeting.ends_at,
+                        )
+                        for k, user_id in enumerate(members)
+                    )
+                elif meeting.starts_at <= now + timedelta(weeks=3):
+                    Rsvp.objects.bulk_create(
+                        Rsvp(meeting=meeting, user_id=user_id, answer=RsvpAnswer.GOING)
+                        for user_id in members
+                        if user_id != users["member@example.com"].pk
+                    )
+
+    def seed_scale(self, count: int, per_group: int, meetings_per_group: int = 10) -> int:
         """Bulk-insert ``count`` synthetic groups (deterministic names), skipping existing ones."""
         rng = random.Random(20261123)
         existing = set(
@@ -529,5 +612,20 @@ class Command(BaseCommand):
                         for n, group in enumerate(groups)
                         for k in range(per_group)
                     ]
+                )
+                base = now.replace(minute=0, second=0, microsecond=0)
+                half = meetings_per_group // 2
+                Meeting.objects.bulk_create(
+                    [
+                        Meeting(
+                            group=group,
+                            title="Group meeting",
+                            starts_at=base + timedelta(weeks=w - half, hours=n % 48),
+                            ends_at=base + timedelta(weeks=w - half, hours=n % 48, minutes=90),
+                        )
+                        for n, group in enumerate(groups)
+                        for w in range(meetings_per_group)
+                    ],
+                    batch_size=5000,
                 )
         return len(wanted)
