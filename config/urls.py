@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("groups/", include("groups.urls")),
     path("", include("meetings.urls")),
+    path("", include("presentations.urls")),
 ]
 
 handler404 = "config.views.handler404"

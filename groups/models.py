@@ -130,6 +130,27 @@ class Group(models.Model):
         help_text="Organizers get an e-mail 48 hours before a meeting with fewer than three "
         "members going.",
     )
+    signup_opens_days = models.PositiveSmallIntegerField(
+        "presentation sign-up opens (days before the meeting)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    signup_cutoff_hours = models.PositiveSmallIntegerField(
+        "sign-up closes (hours before the meeting)",
+        default=24,
+        validators=[MaxValueValidator(336)],
+    )
+    max_slots_per_member = models.PositiveSmallIntegerField(
+        "presentation slots one member may hold per meeting",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
+    case_retention_days = models.PositiveSmallIntegerField(
+        "keep case details for (days after the meeting)",
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text="0 keeps them. After this, only “Case presentation by …” remains.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -242,6 +263,11 @@ class Membership(models.Model):
         GroundRulesVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     rules_accepted_at = models.DateTimeField(null=True, blank=True)
+    facilitates = models.BooleanField(
+        "willing to facilitate",
+        default=True,
+        help_text="Included in the facilitator rotation of groups that rotate.",
+    )
 
     class Meta:
         ordering = ["group", "joined_at"]

@@ -197,6 +197,14 @@ class MeetingEditForm(forms.Form):
             if starts_at <= timezone.now():
                 self.add_error("date", "Choose a date and time in the future.")
             cleaned["starts_at"] = starts_at
+        if cleaned.get("scope") == EditScope.FOLLOWING and cleaned.get("date"):
+            tz = zoneinfo.ZoneInfo(self.meeting.group.time_zone)
+            if cleaned["date"] != self.meeting.starts_at.astimezone(tz).date():
+                self.add_error(
+                    "date",
+                    "A change for all following meetings keeps each one on its own day; to move "
+                    "this meeting to another day, choose “Only this meeting”.",
+                )
         if cleaned.get("timekeeper") and cleaned["timekeeper"] not in self.members:
             self.add_error("timekeeper", "Choose a member of the group.")
         return cleaned
@@ -280,7 +288,10 @@ class RsvpForm(forms.Form):
         choices=RsvpAnswer.choices,
         widget=forms.RadioSelect,
         label="Are you coming?",
-        error_messages={"required": "Choose going, maybe or can't go."},
+        error_messages={
+            "required": "Choose going, maybe or can't go.",
+            "invalid_choice": "Choose going, maybe or can't go.",
+        },
     )
     note = forms.CharField(
         label="Note to the organizers (optional)",

@@ -47,7 +47,10 @@ def segments_of(meeting: Meeting) -> list[AgendaSegment]:
 
 def rsvp_counts(meeting: Meeting) -> dict[str, int]:
     counts = dict(
-        meeting.rsvps.values_list("answer").annotate(n=Count("id")).values_list("answer", "n")
+        meeting.rsvps.order_by()
+        .values_list("answer")
+        .annotate(n=Count("id"))
+        .values_list("answer", "n")
     )
     return {answer: counts.get(answer, 0) for answer in RsvpAnswer.values}
 

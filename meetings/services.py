@@ -198,11 +198,14 @@ def materialize_series(*, series: MeetingSeries, today: date | None = None) -> i
         ends_on=series.ends_on,
     )
     existing = set(series.meetings.values_list("occurrence_date", flat=True))
+    now = timezone.now()
     new = []
     for local in local_times:
         if local.date() in existing:
             continue
         starts_at = recurrence.to_aware(local, series.time_zone)
+        if starts_at <= now and today >= timezone.localdate():
+            continue  # never create a meeting that has already started
         new.append(
             Meeting(
                 group_id=series.group_id,

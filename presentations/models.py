@@ -1,3 +1,260 @@
-"""Models for presentations; filled in by its feature issue."""
+import uuid
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from presentations.enums import ElectionPhase, PresentationStatus, SwapRole, SwapStatus
+
+
+class Presentation(models.Model):
+    """Who holds a presentation slot (an agenda segment), and what they present.
+
+    One row per slot at most: the database refuses a second holder. Case content lives in the
+    ``case_*`` fields, is shown to the group's members only and is purged after the meeting.
+    """
+
+    segment = models.OneToOneField(
+        "meetings.AgendaSegment", on_delete=models.CASCADE, related_name="presentation"
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="presentations"
+    )
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presentations"
+    )
+    status = models.CharField(
+        max_length=10, choices=PresentationStatus.choices, default=PresentationStatus.CONFIRMED
+    )
+    invited_until = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    # Case presentation (members only, purged after the meeting).
+    case_question = models.TextField("consultation question", blank=True, max_length=1000)
+    case_background = models.TextField("de-identified background", blank=True, max_length=4000)
+    case_tried = models.TextField("what has been tried", blank=True, max_length=3000)
+    case_help_wanted = models.JSONField("help wanted", default=list, blank=True)
+    case_confirmed_findings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Possible identifiers the presenter confirmed are not identifying.",
+    )
+    case_saved_at = models.DateTimeField(null=True, blank=True)
+    case_purged_at = models.DateTimeField(null=True, blank=True)
+    # Topic presentation.
+    topic_title = models.CharField(max_length=200, blank=True)
+    topic_summary = models.TextField(blank=True, max_length=3000)
+    topic_links = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "segment__position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=PresentationStatus.INVITED) | Q(invited_until__isnull=False),
+                name="presentation_invitation_has_deadline",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["presenter", "meeting"], name="presentation_presenter"),
+            models.Index(fields=["status", "invited_until"], name="presentation_invites"),
+        ]
+
+    def __str__(self):
+        # Never the case content: this string shows up in admin lists and logs.
+        return f"{self.segment.get_kind_display()} by {self.presenter}"
+
+    def get_absolute_url(self):
+        return reverse("presentations:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_case(self) -> bool:
+        return self.segment.kind == "case"
+
+    @property
+    def has_case_content(self) -> bool:
+        return bool(self.case_question or self.case_background or self.case_tried)
+
+
+class RecognitionFlag(models.Model):
+    """A member privately says “I may know this client”. The presenter never learns who."""
+
+    presentation = models.ForeignKey(
+        Presentation, on_delete=models.CASCADE, related_name="recognition_flags"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["presentation", "user"], name="recognition_once")
+        ]
+
+    def __str__(self):
+        return f"Recognition flag #{self.pk}"
+
+
+class SwapOffer(models.Model):
+    """An offer to hand a presentation slot or the facilitation of a meeting to another member."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=12, choices=SwapRole.choices)
+    presentation = models.ForeignKey(
+        Presentation, null=True, blank=True, on_delete=models.CASCADE, related_name="swap_offers"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="swaps_offered"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="swaps_received"
+    )
+    status = models.CharField(max_length=10, choices=SwapStatus.choices, default=SwapStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "role", "from_user"],
+                condition=Q(status=SwapStatus.PENDING),
+                name="swap_one_pending_offer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=SwapRole.PRESENTER) | Q(presentation__isnull=False),
+                name="swap_presenter_needs_slot",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} swap {self.from_user} → {self.to_user}"
+
+
+class RotationDecline(models.Model):
+    """A member declined (or let expire) a rotation invitation for one meeting."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=12, choices=SwapRole.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user", "role"], name="rotation_decline_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} declined {self.role} for meeting {self.meeting_id}"
+
+
+class Election(models.Model):
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="elections")
+    title = models.CharField(max_length=150, default="Group leader")
+    term_starts_on = models.DateField()
+    term_ends_on = models.DateField()
+    nominations_close_at = models.DateTimeField()
+    voting_closes_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    winner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    result_note = models.TextField(blank=True)
+    results = models.JSONField(default=list, blank=True, help_text="[{nominee, votes}] at close.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voting_closes_at__gt=models.F("nominations_close_at")),
+                name="election_voting_after_nominations",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends_on__gt=models.F("term_starts_on")),
+                name="election_term_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(closed_at__isnull=True), name="election_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} election in {self.group}"
+
+    def get_absolute_url(self):
+        return reverse("presentations:election", kwargs={"pk": self.pk})
+
+    def phase(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.closed_at or now >= self.voting_closes_at:
+            return ElectionPhase.CLOSED
+        if now < self.nominations_close_at:
+            return ElectionPhase.NOMINATING
+        return ElectionPhase.VOTING
+
+
+class Nomination(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="nominations")
+    nominee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nominations"
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["election", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "nominee"], name="nomination_once")
+        ]
+
+    def __str__(self):
+        return f"{self.nominee} for {self.election}"
+
+
+class Ballot(models.Model):
+    """That a member voted (so nobody votes twice). What they voted is in ``Vote``, unlinked."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="ballots")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["election", "voter"], name="ballot_once")]
+
+    def __str__(self):
+        return f"Ballot in {self.election}"
+
+
+class Vote(models.Model):
+    """A secret vote: a random id, no voter, no time, so it cannot be traced to a ballot."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="votes")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
+
+    def __str__(self):
+        return f"Vote in {self.election}"
+
+
+class LeadershipTerm(models.Model):
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="terms")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leadership_terms"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    election = models.OneToOneField(
+        Election, null=True, blank=True, on_delete=models.SET_NULL, related_name="term"
+    )
+
+    class Meta:
+        ordering = ["group", "-starts_on"]
+
+    def __str__(self):
+        return f"{self.leader} leads {self.group} {self.starts_on} to {self.ends_on}"

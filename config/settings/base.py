@@ -242,6 +242,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.task_warn_low_rsvps",
         "schedule": 900.0,
     },
+    "purge-expired-cases": {
+        "task": "presentations.tasks.task_purge_expired_cases",
+        "schedule": 3600.0,
+    },
+    "expire-rotation-invitations": {
+        "task": "presentations.tasks.task_expire_rotation_invitations",
+        "schedule": 300.0,
+    },
+    "assign-facilitators": {
+        "task": "presentations.tasks.task_assign_facilitators",
+        "schedule": 6 * 3600.0,
+    },
+    "close-due-elections": {
+        "task": "presentations.tasks.task_close_due_elections",
+        "schedule": 300.0,
+    },
 }
 
 # --- Logging ----------------------------------------------------------------

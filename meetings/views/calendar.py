@@ -114,6 +114,8 @@ def month_grid(group, month_param: str | None, viewer_tz) -> dict:
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in (month_param or "").split("-"))
+        if not 1900 <= year <= 2200:
+            raise ValueError("out of range")
         first_day = date(year, month, 1)
     except (ValueError, TypeError):
         first_day = today.replace(day=1)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors as group_selectors
 from meetings import selectors, services
-from meetings.enums import EditScope, RecurrenceKind, RsvpAnswer
+from meetings.enums import PRESENTATION_KINDS, EditScope, RecurrenceKind, RsvpAnswer
 from meetings.forms import (
     AgendaFormSet,
     AttendanceForm,
@@ -19,18 +19,29 @@ from meetings.forms import (
     RsvpForm,
 )
 from meetings.services import MeetingError
+from presentations import selectors as presentation_selectors
+from presentations.forms import FacilitatorForm, MemberChoiceForm
+from presentations.services.base import signup_state, signup_window
 
 
 def _post(request):
     return request.POST if request.method == "POST" else None
 
 
-def agenda_with_times(meeting, segments):
-    """Each segment with its start time (aware; templates show it in the viewer's zone)."""
+def agenda_with_times(meeting, segments, presentations=None):
+    """Each segment with its start time (aware; templates show it in the viewer's zone) and,
+    for presentation slots, who holds it."""
     clock = meeting.starts_at
     rows = []
     for segment in segments:
-        rows.append({"segment": segment, "starts_at": clock})
+        rows.append(
+            {
+                "segment": segment,
+                "starts_at": clock,
+                "is_slot": segment.kind in PRESENTATION_KINDS,
+                "presentation": (presentations or {}).get(segment.pk),
+            }
+        )
         clock = clock + timedelta(minutes=segment.minutes)
     return rows
 
@@ -87,11 +98,29 @@ def meeting_detail(request, pk: int):
     meeting, membership = selectors.get_meeting_for_member(request.user, pk)
     meeting._role_cache = {request.user.pk: membership.role}
     my_rsvp = selectors.my_rsvp(request.user, meeting)
+    agenda = agenda_with_times(
+        meeting,
+        selectors.segments_of(meeting),
+        presentation_selectors.presentations_by_segment(meeting),
+    )
+    members = list(group_selectors.members_of(meeting.group))
     context = {
         "meeting": meeting,
         "group": meeting.group,
         "membership": membership,
-        "agenda": agenda_with_times(meeting, selectors.segments_of(meeting)),
+        "agenda": agenda,
+        "has_slots": any(row["is_slot"] for row in agenda),
+        "my_slots": [
+            row
+            for row in agenda
+            if row["presentation"] and row["presentation"].presenter_id == request.user.pk
+        ],
+        "signup": signup_state(meeting),
+        "signup_window": signup_window(meeting),
+        "members": members,
+        "swap_form": MemberChoiceForm(members=members, exclude={request.user.pk}),
+        "swaps_for_me": presentation_selectors.open_swaps_for(request.user, meeting),
+        "my_offers": presentation_selectors.my_pending_offers(request.user, meeting),
         "counts": selectors.rsvp_counts(meeting),
         "my_rsvp": my_rsvp,
         "rsvp_form": RsvpForm(
@@ -101,6 +130,14 @@ def meeting_detail(request, pk: int):
     }
     if membership.manages:
         context["rsvps"] = list(selectors.rsvps_of(meeting))
+        context["assign_form"] = MemberChoiceForm(members=members)
+        context["facilitator_form"] = FacilitatorForm(
+            members=members,
+            initial={
+                "facilitator": meeting.facilitator_id,
+                "backup": meeting.backup_facilitator_id,
+            },
+        )
     return render(request, "meetings/detail.html", context)
 
 
@@ -110,7 +147,8 @@ def rsvp(request, pk: int):
     meeting, _membership = selectors.get_meeting_for_member(request.user, pk)
     form = RsvpForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose going, maybe or can't go.")
+        first_error = next(iter(form.errors.values()))[0]
+        messages.error(request, first_error)
         return redirect(meeting)
     try:
         services.set_rsvp(

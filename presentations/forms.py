@@ -1,0 +1,133 @@
+from django import forms
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from presentations.enums import HelpWanted
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CaseForm(forms.Form):
+    case_question = forms.CharField(
+        label="Consultation question: what do you want from the group?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what you want from the group: it comes first."},
+    )
+    case_background = forms.CharField(
+        label="De-identified background",
+        help_text="Use a pseudonym such as “Client A”. No names, dates, places or numbers that "
+        "could identify the client.",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    case_tried = forms.CharField(
+        label="What has been tried",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    case_help_wanted = forms.MultipleChoiceField(
+        label="What help you want",
+        choices=HelpWanted.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class TopicForm(forms.Form):
+    topic_title = forms.CharField(label="Title", max_length=200)
+    topic_summary = forms.CharField(
+        label="Summary", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    topic_links = forms.CharField(
+        label="Resource links (one per line)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Full addresses starting with https://",
+    )
+
+    def clean_topic_links(self):
+        links, bad = [], []
+        validate = URLValidator(schemes=["http", "https"])
+        for line in self.cleaned_data["topic_links"].splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                validate(line)
+            except forms.ValidationError:
+                bad.append(line)
+            else:
+                links.append(line)
+        if bad:
+            raise forms.ValidationError(
+                "These are not web addresses: " + ", ".join(bad[:5]) + ". Each link must start "
+                "with https:// (or http://)."
+            )
+        if len(links) > 10:
+            raise forms.ValidationError("Ten links at most.")
+        return links
+
+
+class MemberChoiceForm(forms.Form):
+    """Choose one member of the group (swap, assign)."""
+
+    user = forms.TypedChoiceField(coerce=int, label="Member")
+
+    def __init__(self, *args, members, exclude=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [
+            (m.user_id, str(m.user)) for m in members if m.user_id not in exclude
+        ]
+
+
+class FacilitatorForm(forms.Form):
+    facilitator = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    backup = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Backup facilitator"
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Nobody")] + [(m.user_id, str(m.user)) for m in members]
+        self.fields["facilitator"].choices = choices
+        self.fields["backup"].choices = choices
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class ElectionForm(forms.Form):
+    title = forms.CharField(max_length=150, initial="Group leader", label="Role")
+    term_starts_on = forms.DateField(label="Term starts", widget=DATE)
+    term_ends_on = forms.DateField(label="Term ends", widget=DATE)
+    nominations_close_at = forms.DateTimeField(label="Nominations close", widget=DATETIME)
+    voting_closes_at = forms.DateTimeField(label="Voting closes", widget=DATETIME)
+
+    def clean(self):
+        cleaned = super().clean()
+        now = timezone.now()
+        nominations, voting = cleaned.get("nominations_close_at"), cleaned.get("voting_closes_at")
+        if nominations and nominations <= now:
+            self.add_error("nominations_close_at", "Choose a time in the future.")
+        if nominations and voting and voting <= nominations:
+            self.add_error("voting_closes_at", "Voting must close after nominations close.")
+        starts, ends = cleaned.get("term_starts_on"), cleaned.get("term_ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error("term_ends_on", "The term must end after it starts.")
+        return cleaned
+
+
+class VoteForm(forms.Form):
+    nomination = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Your vote",
+        error_messages={"required": "Choose one of the nominees."},
+    )
+
+    def __init__(self, *args, nominations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].choices = [(n.pk, str(n.nominee)) for n in nominations]

@@ -1,0 +1,63 @@
+"""Every write about presentations, facilitation and elections."""
+
+from presentations.services.base import PresentationError
+from presentations.services.cases import (
+    DeidentificationRequired,
+    flag_recognition,
+    purge_expired_cases,
+    save_case,
+    save_topic,
+)
+from presentations.services.elections import (
+    cast_vote,
+    close_due_elections,
+    close_election,
+    nominate,
+    open_election,
+)
+from presentations.services.rotation import (
+    accept_rotation_invitation,
+    assign_facilitators,
+    decline_rotation_invitation,
+    expire_rotation_invitations,
+    fill_slots_from_queue,
+    presenter_queue,
+)
+from presentations.services.slots import (
+    answer_swap,
+    assign_slot,
+    claim_slot,
+    offer_swap,
+    reorder_agenda,
+    set_facilitator,
+    unassign_slot,
+    withdraw_from_slot,
+)
+
+__all__ = [
+    "DeidentificationRequired",
+    "PresentationError",
+    "accept_rotation_invitation",
+    "answer_swap",
+    "assign_facilitators",
+    "assign_slot",
+    "cast_vote",
+    "claim_slot",
+    "close_due_elections",
+    "close_election",
+    "decline_rotation_invitation",
+    "expire_rotation_invitations",
+    "fill_slots_from_queue",
+    "flag_recognition",
+    "nominate",
+    "offer_swap",
+    "open_election",
+    "presenter_queue",
+    "purge_expired_cases",
+    "reorder_agenda",
+    "save_case",
+    "save_topic",
+    "set_facilitator",
+    "unassign_slot",
+    "withdraw_from_slot",
+]

@@ -1,0 +1,187 @@
+"""Case and topic content, the de-identification guard, recognition flags and the purge."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from groups.services.base import on_commit_task
+from members.services import record_audit
+from presentations.enums import HelpWanted
+from presentations.models import Presentation, RecognitionFlag
+from presentations.services.base import PresentationError, require_member
+
+CASE_FIELDS = {
+    "case_question": "consultation question",
+    "case_background": "background",
+    "case_tried": "what has been tried",
+}
+
+
+@dataclass(frozen=True)
+class FieldFinding:
+    field: str
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        """What the presenter confirms: this exact text, of this kind, in this field."""
+        return f"{self.field}|{self.kind}|{self.text}"
+
+
+class DeidentificationRequired(PresentationError):
+    """The case text contains what looks like client identifiers; nothing was saved."""
+
+    def __init__(self, findings: list[FieldFinding]):
+        self.findings = findings
+        super().__init__(
+            f"We found {len(findings)} possible client identifier"
+            f"{'s' if len(findings) != 1 else ''}. Revise the text, or confirm each one is not "
+            "identifying."
+        )
+
+
+def scan_case(data: dict[str, str]) -> list[FieldFinding]:
+    from presentations.deidentify import find_identifiers
+
+    findings = []
+    for field in CASE_FIELDS:
+        for finding in find_identifiers(data.get(field, "")):
+            findings.append(
+                FieldFinding(field, finding.kind, finding.start, finding.end, finding.text)
+            )
+    return findings
+
+
+def _own_presentation(user, presentation_id: int) -> Presentation:
+    presentation = (
+        Presentation.objects.select_for_update()
+        .select_related("meeting__group", "segment")
+        .filter(pk=presentation_id, presenter=user)
+        .first()
+    )
+    if presentation is None:
+        raise PresentationError("You do not hold that slot.")
+    return presentation
+
+
+@transaction.atomic
+def save_case(
+    *, user, presentation_id: int, data: dict, confirmed: set[str] = frozenset()
+) -> Presentation:
+    """Save a case in the consultation structure, once it passes the de-identification guard.
+
+    Each possible identifier must be revised away or confirmed, one by one, as not identifying;
+    the confirmations are recorded with the case.
+    """
+    presentation = _own_presentation(user, presentation_id)
+    if not presentation.is_case:
+        raise PresentationError("This slot is a topic presentation, not a case.")
+    if presentation.case_purged_at:
+        raise PresentationError("This case was removed after the meeting, as the group asked.")
+    if not (data.get("case_question") or "").strip():
+        raise PresentationError("Say what you want from the group: the consultation question.")
+    help_wanted = [h for h in data.get("case_help_wanted", []) if h in HelpWanted.values]
+    findings = scan_case(data)
+    unconfirmed = [f for f in findings if f.key not in confirmed]
+    if unconfirmed:
+        raise DeidentificationRequired(findings)
+    now = timezone.now()
+    for field in CASE_FIELDS:
+        setattr(presentation, field, (data.get(field) or "").strip())
+    presentation.case_help_wanted = help_wanted
+    presentation.case_confirmed_findings = [
+        {"field": f.field, "kind": f.kind, "text": f.text, "confirmed_at": now.isoformat()}
+        for f in findings
+    ]
+    presentation.case_saved_at = now
+    presentation.full_clean(exclude=["segment", "meeting", "presenter"])
+    presentation.save(
+        update_fields=[*CASE_FIELDS, "case_help_wanted", "case_confirmed_findings", "case_saved_at"]
+    )
+    record_audit(
+        actor=user,
+        verb="case.saved",
+        subject=user,
+        group=presentation.meeting.group,
+        obj=presentation,
+        data={"confirmed_findings": len(findings)},  # counts only, never the content
+    )
+    return presentation
+
+
+@transaction.atomic
+def save_topic(*, user, presentation_id: int, title: str, summary: str, links: list[str]):
+    presentation = _own_presentation(user, presentation_id)
+    if presentation.is_case:
+        raise PresentationError("This slot is a case presentation, not a topic.")
+    if not title.strip():
+        raise PresentationError("Give the talk a title.")
+    presentation.topic_title = title.strip()
+    presentation.topic_summary = summary.strip()
+    presentation.topic_links = list(links)
+    presentation.save(update_fields=["topic_title", "topic_summary", "topic_links"])
+    record_audit(
+        actor=user,
+        verb="topic.saved",
+        subject=user,
+        group=presentation.meeting.group,
+        obj=presentation,
+    )
+    return presentation
+
+
+@transaction.atomic
+def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
+    """“I may know this client.” The presenter is told someone may, never who."""
+    from presentations import tasks
+
+    presentation = (
+        Presentation.objects.select_related("meeting__group").filter(pk=presentation_id).first()
+    )
+    if presentation is None:
+        raise PresentationError("That presentation no longer exists.")
+    require_member(presentation.meeting, user, what="flag a case")
+    if presentation.presenter_id == user.pk:
+        raise PresentationError("This is your own case.")
+    try:
+        with transaction.atomic():
+            flag = RecognitionFlag.objects.create(presentation=presentation, user=user)
+    except IntegrityError as exc:
+        raise PresentationError("You have already flagged this case.") from exc
+    # The audit entry names no one: only that a flag was raised on this presentation.
+    record_audit(
+        actor=None,
+        verb="case.recognition_flagged",
+        group=presentation.meeting.group,
+        obj=presentation,
+    )
+    on_commit_task(tasks.task_notify_recognition, presentation_id=presentation.pk)
+    return flag
+
+
+def purge_expired_cases(*, now=None) -> int:
+    """Blank the case content a group-chosen number of days after the meeting. Safe to rerun."""
+    now = now or timezone.now()
+    candidates = (
+        Presentation.objects.filter(
+            case_purged_at__isnull=True, segment__kind="case", meeting__ends_at__lte=now
+        )
+        .exclude(meeting__group__case_retention_days=0)
+        .values_list("pk", "meeting__ends_at", "meeting__group__case_retention_days")
+    )
+    due = [pk for pk, ended, days in candidates if ended + timedelta(days=days) <= now]
+    if not due:
+        return 0
+    return Presentation.objects.filter(pk__in=due, case_purged_at__isnull=True).update(
+        case_question="",
+        case_background="",
+        case_tried="",
+        case_help_wanted=[],
+        case_confirmed_findings=[],
+        case_purged_at=now,
+    )

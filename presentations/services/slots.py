@@ -1,0 +1,245 @@
+"""Claiming, withdrawing, swapping, assigning and reordering presentation slots."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from groups.enums import MANAGING_ROLES
+from groups.models import Membership
+from groups.services.base import on_commit_task
+from meetings.enums import RsvpAnswer
+from meetings.models import AgendaSegment, Meeting, Rsvp
+from members.services import record_audit
+from presentations.enums import PresentationStatus, SwapRole, SwapStatus
+from presentations.models import Presentation, SwapOffer
+from presentations.services.base import (
+    PresentationError,
+    lock_slot,
+    require_member,
+    signup_state,
+)
+
+
+def _slots_held(meeting: Meeting, user) -> int:
+    return Presentation.objects.filter(meeting=meeting, presenter=user).count()
+
+
+@transaction.atomic
+def claim_slot(*, user, segment_id: int) -> Presentation:
+    """A member signs up for an open slot. The slot's row lock and a unique constraint make sure
+    that two members racing for it cannot both get it."""
+    segment = lock_slot(segment_id)
+    meeting = segment.meeting
+    require_member(meeting, user, what="sign up to present")
+    state = signup_state(meeting)
+    if state == "not_open":
+        raise PresentationError(
+            f"Sign-up opens {meeting.group.signup_opens_days} days before the meeting."
+        )
+    if state == "closed":
+        raise PresentationError("Sign-up for this meeting has closed.")
+    if Presentation.objects.filter(segment=segment).exists():
+        raise PresentationError("Someone has just taken this slot. Choose another one.")
+    if _slots_held(meeting, user) >= meeting.group.max_slots_per_member:
+        raise PresentationError("You already have a presentation slot in this meeting.")
+    if Rsvp.objects.filter(meeting=meeting, user=user, answer=RsvpAnswer.CANT).exists():
+        raise PresentationError("You answered that you can't go; change your RSVP first.")
+    try:
+        with transaction.atomic():
+            presentation = Presentation.objects.create(
+                segment=segment, meeting=meeting, presenter=user
+            )
+    except IntegrityError as exc:
+        raise PresentationError("Someone has just taken this slot. Choose another one.") from exc
+    record_audit(
+        actor=user, verb="slot.claimed", subject=user, group=meeting.group, obj=presentation
+    )
+    return presentation
+
+
+@transaction.atomic
+def withdraw_from_slot(*, user, presentation_id: int) -> None:
+    presentation = (
+        Presentation.objects.select_for_update()
+        .select_related("meeting__group")
+        .filter(pk=presentation_id, presenter=user)
+        .first()
+    )
+    if presentation is None:
+        raise PresentationError("You do not hold that slot.")
+    if signup_state(presentation.meeting) == "closed":
+        raise PresentationError(
+            "Sign-up has closed, so the slot can no longer be given up here. Offer a swap or "
+            "tell the organizers."
+        )
+    meeting = presentation.meeting
+    presentation.delete()
+    record_audit(actor=user, verb="slot.withdrawn", subject=user, group=meeting.group, obj=meeting)
+
+
+@transaction.atomic
+def offer_swap(*, user, meeting: Meeting, role: str, to_user_id: int, presentation=None):
+    """Offer your slot (or your facilitation) to another member, who accepts or declines."""
+    from presentations import tasks
+
+    if role not in SwapRole.values:
+        raise PresentationError("Choose what to swap.")
+    if to_user_id == user.pk:
+        raise PresentationError("Choose another member.")
+    to_membership = (
+        Membership.objects.filter(group=meeting.group_id, user_id=to_user_id)
+        .select_related("user")
+        .first()
+    )
+    if to_membership is None:
+        raise PresentationError("You can only swap with a member of this group.")
+    if role == SwapRole.PRESENTER:
+        if presentation is None or presentation.presenter_id != user.pk:
+            raise PresentationError("You do not hold that slot.")
+    elif meeting.facilitator_id != user.pk:
+        raise PresentationError("You are not the facilitator of this meeting.")
+    if meeting.has_started or meeting.is_cancelled:
+        raise PresentationError("This meeting has started or is cancelled.")
+    try:
+        with transaction.atomic():
+            offer = SwapOffer.objects.create(
+                meeting=meeting,
+                role=role,
+                presentation=presentation,
+                from_user=user,
+                to_user=to_membership.user,
+            )
+    except IntegrityError as exc:
+        raise PresentationError("You already have an offer waiting for an answer.") from exc
+    record_audit(
+        actor=user, verb="swap.offered", subject=to_membership.user, group=meeting.group, obj=offer
+    )
+    on_commit_task(tasks.task_send_swap_offer, offer_id=offer.pk)
+    return offer
+
+
+@transaction.atomic
+def answer_swap(*, user, offer_id: int, accept: bool) -> SwapOffer:
+    offer = (
+        SwapOffer.objects.select_for_update()
+        .select_related("meeting__group", "presentation")
+        .filter(pk=offer_id, to_user=user)
+        .first()
+    )
+    if offer is None or offer.status != SwapStatus.PENDING:
+        raise PresentationError("That offer is no longer open.")
+    meeting = Meeting.objects.select_for_update().get(pk=offer.meeting_id)
+    if accept:
+        require_member(meeting, user, what="accept")
+        if offer.role == SwapRole.PRESENTER:
+            presentation = Presentation.objects.select_for_update().get(pk=offer.presentation_id)
+            if presentation.presenter_id != offer.from_user_id:
+                raise PresentationError("The slot has changed hands meanwhile.")
+            if _slots_held(meeting, user) >= meeting.group.max_slots_per_member:
+                raise PresentationError("You already have a presentation slot in this meeting.")
+            presentation.presenter = user
+            presentation.status = PresentationStatus.CONFIRMED
+            presentation.invited_until = None
+            presentation.save(update_fields=["presenter", "status", "invited_until"])
+        else:
+            if meeting.facilitator_id != offer.from_user_id:
+                raise PresentationError("The facilitation has changed hands meanwhile.")
+            if meeting.backup_facilitator_id == user.pk:
+                meeting.backup_facilitator = offer.from_user
+            meeting.facilitator = user
+            meeting.save(update_fields=["facilitator", "backup_facilitator", "updated_at"])
+    offer.status = SwapStatus.ACCEPTED if accept else SwapStatus.DECLINED
+    offer.answered_at = timezone.now()
+    offer.save(update_fields=["status", "answered_at"])
+    record_audit(
+        actor=user,
+        verb="swap.accepted" if accept else "swap.declined",
+        subject=offer.from_user,
+        group=meeting.group,
+        obj=offer,
+    )
+    return offer
+
+
+def _require_manager(actor, meeting: Meeting) -> None:
+    if not Membership.objects.filter(
+        group=meeting.group_id, user=actor, role__in=MANAGING_ROLES
+    ).exists():
+        raise PresentationError("Only the group's organizers can do that.")
+
+
+@transaction.atomic
+def assign_slot(*, actor, segment_id: int, user_id: int) -> Presentation:
+    """Organizers put a member in a slot, whatever the sign-up window says."""
+    segment = lock_slot(segment_id)
+    meeting = segment.meeting
+    _require_manager(actor, meeting)
+    membership = Membership.objects.filter(group=meeting.group_id, user_id=user_id).first()
+    if membership is None:
+        raise PresentationError("Choose a member of the group.")
+    Presentation.objects.filter(segment=segment).delete()
+    presentation = Presentation.objects.create(
+        segment=segment, meeting=meeting, presenter_id=user_id
+    )
+    record_audit(
+        actor=actor,
+        verb="slot.assigned",
+        subject=membership.user,
+        group=meeting.group,
+        obj=presentation,
+    )
+    return presentation
+
+
+@transaction.atomic
+def unassign_slot(*, actor, segment_id: int) -> None:
+    segment = lock_slot(segment_id)
+    _require_manager(actor, segment.meeting)
+    deleted, _ = Presentation.objects.filter(segment=segment).delete()
+    if not deleted:
+        raise PresentationError("Nobody holds this slot.")
+    record_audit(
+        actor=actor, verb="slot.unassigned", group=segment.meeting.group, obj=segment.meeting
+    )
+
+
+@transaction.atomic
+def reorder_agenda(*, actor, meeting: Meeting, segment_ids: list[int]) -> None:
+    """Put the meeting's agenda segments in the given order."""
+    _require_manager(actor, meeting)
+    current = set(
+        AgendaSegment.objects.select_for_update()
+        .filter(meeting=meeting)
+        .values_list("pk", flat=True)
+    )
+    if set(segment_ids) != current or len(segment_ids) != len(current):
+        raise PresentationError("The new order must list each segment of the agenda once.")
+    for position, segment_id in enumerate(segment_ids):
+        AgendaSegment.objects.filter(pk=segment_id).update(position=position)
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence + 1)
+    record_audit(actor=actor, verb="agenda.reordered", group=meeting.group, obj=meeting)
+
+
+@transaction.atomic
+def set_facilitator(*, actor, meeting: Meeting, user_id: int | None, backup_id=None) -> Meeting:
+    """Appointed leadership: an organizer names the facilitator (and a backup) of a meeting."""
+    _require_manager(actor, meeting)
+    members = set(
+        Membership.objects.filter(group=meeting.group_id).values_list("user_id", flat=True)
+    )
+    for candidate in (user_id, backup_id):
+        if candidate is not None and candidate not in members:
+            raise PresentationError("Choose a member of the group.")
+    if user_id is not None and user_id == backup_id:
+        raise PresentationError("The backup must be someone else.")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.facilitator_id = user_id
+    meeting.backup_facilitator_id = backup_id
+    meeting.save(update_fields=["facilitator", "backup_facilitator", "updated_at"])
+    record_audit(
+        actor=actor,
+        verb="facilitator.set",
+        group=meeting.group,
+        obj=meeting,
+        data={"facilitator": user_id, "backup": backup_id},
+    )
+    return meeting

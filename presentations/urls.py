@@ -1,0 +1,46 @@
+from django.urls import path
+
+from presentations.views import content, elections, slots
+
+app_name = "presentations"
+
+urlpatterns = [
+    path("presentations/<int:pk>/", content.presentation_detail, name="detail"),
+    path("presentations/<int:pk>/recognize/", content.flag_recognition, name="flag"),
+    path("meetings/<int:pk>/slots/<int:segment_id>/claim/", slots.claim, name="claim"),
+    path("meetings/<int:pk>/slots/<int:segment_id>/withdraw/", slots.withdraw, name="withdraw"),
+    path("meetings/<int:pk>/slots/<int:segment_id>/assign/", slots.assign, name="assign"),
+    path("meetings/<int:pk>/slots/<int:segment_id>/unassign/", slots.unassign, name="unassign"),
+    *(
+        path(
+            f"meetings/<int:pk>/slots/<int:segment_id>/{direction}/",
+            slots.move,
+            {"direction": direction},
+            name=f"move_{direction}",
+        )
+        for direction in ("up", "down")
+    ),
+    *(
+        path(
+            f"meetings/<int:pk>/swap/{role}/",
+            slots.offer_swap,
+            {"role": role},
+            name=f"offer_swap_{role}",
+        )
+        for role in ("presenter", "facilitator")
+    ),
+    path("meetings/<int:pk>/swaps/<int:offer_id>/", slots.answer_swap, name="answer_swap"),
+    path("meetings/<int:pk>/rotation/", slots.fill_from_queue, name="fill_from_queue"),
+    path(
+        "meetings/<int:pk>/invitations/<int:presentation_id>/",
+        slots.answer_invitation,
+        name="answer_invitation",
+    ),
+    path("meetings/<int:pk>/facilitator/", slots.set_facilitator, name="set_facilitator"),
+    path("meetings/<int:pk>/facilitators/rotate/", slots.rotate_facilitators, name="rotate"),
+    path("groups/<slug:slug>/elections/new/", elections.election_create, name="election_create"),
+    path("elections/<int:pk>/", elections.election_detail, name="election"),
+    path("elections/<int:pk>/nominate/", elections.nominate, name="nominate"),
+    path("elections/<int:pk>/vote/", elections.vote, name="vote"),
+    path("elections/<int:pk>/close/", elections.close, name="close_election"),
+]
