@@ -19,6 +19,21 @@ CASE_FIELDS = {
 }
 
 
+KIND_LABELS = {
+    "name": "name",
+    "email": "e-mail address",
+    "phone": "phone or fax number",
+    "address": "street address",
+    "zip": "ZIP code",
+    "date": "date",
+    "age": "age over 89",
+    "ssn": "social security number",
+    "record_number": "record, account or ID number",
+    "url": "web address",
+    "ip": "IP address",
+}
+
+
 @dataclass(frozen=True)
 class FieldFinding:
     field: str
@@ -26,6 +41,10 @@ class FieldFinding:
     start: int
     end: int
     text: str
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind.replace("_", " "))
 
     @property
     def key(self) -> str:

@@ -73,6 +73,7 @@ def presentation_detail(request, pk: int):
         except DeidentificationRequired as exc:
             form.add_error(None, str(exc))
             context["findings"] = exc.findings
+            context["confirmed"] = set(request.POST.getlist("confirm"))
             context["highlighted"] = [
                 {
                     "label": label,

@@ -85,3 +85,17 @@ def test_seed_demo_gives_each_group_past_meetings_with_attendance_and_upcoming_o
         assert Attendance.objects.filter(meeting__in=past).exists(), group
         assert Meeting.objects.filter(group=group, starts_at__gt=now).exists(), group
         assert group.series.count() == 1
+
+
+def test_seed_demo_has_a_case_a_rotation_history_and_an_election_voting():
+    from presentations.models import Election, Presentation
+
+    call_command("seed_demo")
+    case = Presentation.objects.exclude(case_question="").get()
+    assert case.presenter.email == "member@example.com"
+    assert case.case_confirmed_findings == []  # written de-identified: nothing to confirm
+    presenters = set(
+        Presentation.objects.filter(case_question="").values_list("presenter__email", flat=True)
+    )
+    assert presenters == {"organizer@example.com", "member@example.com"}
+    assert Election.objects.get().phase() == "voting"

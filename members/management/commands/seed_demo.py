@@ -40,6 +40,8 @@ from meetings import services as meeting_services
 from meetings.enums import AttendanceStatus, RsvpAnswer, SegmentKind
 from meetings.models import Attendance, Meeting, MeetingSeries, Rsvp
 from members.models import Modality, Population, Specialty, TherapistProfile, User
+from presentations import services as presentation_services
+from presentations.models import Election, Nomination, Presentation
 from members.services import create_profile
 
 DEMO_PASSWORD = "peercircle-demo"  # noqa: S105 - the documented demo password
@@ -243,7 +245,7 @@ DEMO_GROUPS = [
         "purposes": [Purpose.SUPPORT],
         "specialties": ["Trauma"],
         "format": GroupFormat.INFORMAL,
-        "leadership_model": LeadershipModel.GROUP_LED,
+        "leadership_model": LeadershipModel.ELECTED,
         "membership_policy": MembershipPolicy.OPEN,
         "eligibility_criteria": "Any therapist practising in the Denver metro area.",
         "capacity": 6,
@@ -349,6 +351,7 @@ class Command(BaseCommand):
             users = self.seed_personas()
             self.seed_groups(users)
             self.seed_meetings(users)
+            self.seed_presentations(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if scale:
             started = time.monotonic()
@@ -511,6 +514,64 @@ class Command(BaseCommand):
                         for user_id in members
                         if user_id != users["member@example.com"].pk
                     )
+
+    # --- presentations, rotation, elections -------------------------------------------------
+    def seed_presentations(self, users: dict[str, User]) -> None:
+        consult = Group.objects.get(slug=slugify(DEMO_GROUPS[0]["name"]))
+        if Presentation.objects.filter(meeting__group=consult).exists():
+            return
+        now = timezone.now()
+        organizer, member = users["organizer@example.com"], users["member@example.com"]
+        # A rotation history: past case slots taken in turn.
+        people = [organizer, member]
+        past = consult.meetings.filter(ends_at__lte=now).order_by("starts_at")
+        turn = 0
+        for meeting in past:
+            for segment in meeting.segments.filter(kind="case").order_by("position"):
+                Presentation.objects.create(
+                    segment=segment,
+                    meeting=meeting,
+                    presenter=people[turn % 2],
+                    case_purged_at=meeting.ends_at + timedelta(days=30)
+                    if meeting.ends_at + timedelta(days=30) <= now
+                    else None,
+                )
+                turn += 1
+        # The next meeting: member@ presents a de-identified case.
+        upcoming = consult.meetings.filter(starts_at__gt=now).order_by("starts_at").first()
+        segment = upcoming.segments.filter(kind="case").order_by("position").first()
+        presentation = Presentation.objects.create(
+            segment=segment, meeting=upcoming, presenter=member
+        )
+        presentation_services.save_case(
+            user=member,
+            presentation_id=presentation.pk,
+            data={
+                "case_question": "How can I help Client A stay in treatment when meals are "
+                "the hardest part of her week?",
+                "case_background": "Client A is a woman in her late twenties with a long "
+                "history of restriction. She works long hours and lives alone. Sessions began "
+                "in the spring; attendance has dropped since a family conflict.",
+                "case_tried": "Weekly CBT-E, meal planning with a dietitian, and motivational "
+                "interviewing about the costs of restriction.",
+                "case_help_wanted": ["ideas", "ethics"],
+            },
+        )
+        presentation_services.assign_facilitators(group=consult)
+        # An election in its voting phase in the support circle.
+        circle = Group.objects.get(slug=slugify(DEMO_GROUPS[1]["name"]))
+        if not circle.elections.exists():
+            election = Election.objects.create(
+                group=circle,
+                title="Group leader",
+                term_starts_on=timezone.localdate() + timedelta(days=14),
+                term_ends_on=timezone.localdate() + timedelta(days=194),
+                nominations_close_at=now - timedelta(days=1),
+                voting_closes_at=now + timedelta(days=6),
+                opened_by=organizer,
+            )
+            for nominee in (organizer, member):
+                Nomination.objects.create(election=election, nominee=nominee, nominated_by=nominee)
 
     def seed_scale(self, count: int, per_group: int, meetings_per_group: int = 10) -> int:
         """Bulk-insert ``count`` synthetic groups (deterministic names), skipping existing ones."""

@@ -1,0 +1,64 @@
+from django.contrib import admin
+
+from meetings.models import (
+    AgendaSegment,
+    AgendaTemplateSegment,
+    Attendance,
+    CalendarFeedToken,
+    Meeting,
+    MeetingSeries,
+    Rsvp,
+)
+
+
+class AgendaSegmentInline(admin.TabularInline):
+    model = AgendaSegment
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "group", "starts_at", "status", "facilitator", "sequence"]
+    list_filter = ["status", "venue_kind"]
+    search_fields = ["title", "group__name"]
+    list_select_related = ["group", "facilitator__profile"]
+    raw_id_fields = ["group", "series", "facilitator", "backup_facilitator", "timekeeper"]
+    date_hierarchy = "starts_at"
+    inlines = [AgendaSegmentInline]
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "group", "rule", "starts_on", "ends_on", "materialized_until"]
+    search_fields = ["title", "group__name"]
+    list_select_related = ["group"]
+    raw_id_fields = ["group", "created_by"]
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "answer", "updated_at"]
+    list_filter = ["answer"]
+    list_select_related = ["meeting__group", "user__profile"]
+    raw_id_fields = ["meeting", "user"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "status", "marked_by", "marked_at"]
+    list_filter = ["status"]
+    list_select_related = ["meeting__group", "user__profile", "marked_by__profile"]
+    raw_id_fields = ["meeting", "user", "marked_by"]
+
+
+@admin.register(AgendaTemplateSegment)
+class AgendaTemplateSegmentAdmin(admin.ModelAdmin):
+    list_display = ["group", "position", "kind", "title", "minutes"]
+    list_select_related = ["group"]
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    exclude = ["token"]
+    raw_id_fields = ["user"]
