@@ -8,7 +8,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from groups.models import Group, Membership
-from groups.services.base import on_commit_task
 from meetings import recurrence
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer, SegmentKind
 from meetings.models import (
@@ -235,7 +234,7 @@ def extend_all_series(*, today: date | None = None) -> int:
     open_series = MeetingSeries.objects.filter(group__status="active").exclude(ends_on__lt=today)
     for series in open_series.iterator():
         with transaction.atomic():
-            locked = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+            locked = MeetingSeries.objects.select_for_update(of=("self",)).get(pk=series.pk)
             total += materialize_series(series=locked, today=today)
     return total
 
@@ -244,11 +243,9 @@ def extend_all_series(*, today: date | None = None) -> int:
 
 
 def _notify(meeting: Meeting, kind: str, message: str = "") -> None:
-    from meetings import tasks
+    from meetings import notifications
 
-    on_commit_task(
-        tasks.task_notify_meeting_changed, meeting_id=meeting.pk, kind=kind, message=message
-    )
+    notifications.meeting_changed(meeting, kind, message)
 
 
 def _apply(meeting: Meeting, *, data: dict[str, Any], keep_date: bool) -> list[str]:
@@ -288,7 +285,9 @@ def update_meeting(
 ) -> list[Meeting]:
     """Edit one meeting, or this and every following meeting of its series."""
     meeting = (
-        Meeting.objects.select_for_update().select_related("group", "series").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("group", "series")
+        .get(pk=meeting.pk)
     )
     if meeting.is_cancelled:
         raise MeetingError("This meeting is cancelled; it cannot be edited.")
@@ -322,7 +321,7 @@ def _update_following(
     *, actor: User, meeting: Meeting, data: dict[str, Any], message: str
 ) -> list[Meeting]:
     """Split the series at this meeting: a new series carries the change forward."""
-    old = MeetingSeries.objects.select_for_update().get(pk=meeting.series_id)
+    old = MeetingSeries.objects.select_for_update(of=("self",)).get(pk=meeting.series_id)
     tz = data["starts_at"].tzinfo if "starts_at" in data else None
     new_series = MeetingSeries.objects.create(
         group=old.group,
@@ -342,7 +341,7 @@ def _update_following(
         old.ends_on = meeting.occurrence_date - timedelta(days=1)
         old.save(update_fields=["ends_on"])
     following = list(
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("group")
         .filter(
             series=old,
@@ -380,7 +379,9 @@ def _update_following(
 @transaction.atomic
 def cancel_meeting(*, actor: User, meeting: Meeting, message: str = "") -> Meeting:
     """Cancel (or skip) one meeting; members are told by e-mail."""
-    meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
+    )
     if meeting.is_cancelled:
         raise MeetingError("This meeting is already cancelled.")
     if meeting.ends_at <= timezone.now():
@@ -407,7 +408,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, message: str = "") -> Meeti
 def set_rsvp(*, user: User, meeting: Meeting, answer: str, note: str = "") -> Rsvp:
     if answer not in RsvpAnswer.values:
         raise MeetingError("Answer going, maybe or can't go.")
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise MeetingError("This meeting is cancelled, so there is nothing to answer.")
     if meeting.has_started:
@@ -478,7 +479,7 @@ def regenerate_feed_token(*, user: User) -> CalendarFeedToken:
 
 def warn_low_rsvps(*, now: datetime | None = None) -> int:
     """Warn organizers once when fewer than three are going 48 hours before a meeting."""
-    from meetings import tasks
+    from meetings import notifications
 
     now = now or timezone.now()
     due = Meeting.objects.filter(
@@ -499,6 +500,6 @@ def warn_low_rsvps(*, now: datetime | None = None) -> int:
                 low_rsvp_warned_at=now
             )
             if claimed:
-                on_commit_task(tasks.task_send_low_rsvp_warning, meeting_id=meeting_id)
+                notifications.low_rsvp(Meeting.objects.get(pk=meeting_id))
                 warned += 1
     return warned

@@ -2,7 +2,16 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from members import services
-from members.models import AuditEntry, Modality, Population, Specialty, TherapistProfile, User
+from members.models import (
+    AuditEntry,
+    Delivery,
+    Modality,
+    NotificationPreference,
+    Population,
+    Specialty,
+    TherapistProfile,
+    User,
+)
 
 
 @admin.register(User)
@@ -96,3 +105,36 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["template", "email", "status", "due_at", "sent_at", "attempts", "short_error"]
+    list_filter = ["status", "kind", "template"]
+    search_fields = ["email", "template"]
+    date_hierarchy = "due_at"
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    actions = ["resend_deliveries"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Last error")
+    def short_error(self, obj):
+        return (obj.last_error or "")[:80]
+
+    @admin.action(description="Send the selected deliveries again")
+    def resend_deliveries(self, request, queryset):
+        from members.notifications import dispatch_due, resend
+
+        count = resend(queryset.values_list("pk", flat=True))
+        dispatch_due()
+        self.message_user(request, f"{count} deliveries queued to be sent again.", messages.SUCCESS)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "enabled", "digest", "updated_at"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]

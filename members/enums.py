@@ -27,3 +27,57 @@ class VocabularyKind(models.TextChoices):
     SPECIALTY = "specialty", "Specialty"
     MODALITY = "modality", "Modality"
     POPULATION = "population", "Population served"
+
+
+class NotificationKind(models.TextChoices):
+    MEETING_REMINDER = "meeting_reminder", "Meeting reminders"
+    RSVP_NUDGE = "rsvp_nudge", "A nudge to RSVP, two days before"
+    PRESENTER_REMINDER = "presenter_reminder", "Reminder that you present, three days before"
+    ROLE_REMINDER = "role_reminder", "Reminder that you facilitate or keep time"
+    SIGNUP_OPENED = "signup_opened", "Presentation sign-up has opened"
+    MEETING_CHANGED = "meeting_changed", "A meeting was cancelled, moved or changed"
+    APPLICATION_RECEIVED = "application_received", "Applications to groups I organize"
+    APPLICATION_DECIDED = "application_decided", "Decisions on my applications"
+    WAITLIST = "waitlist", "Waitlist seat offers and their expiry"
+    INVITATION = "invitation", "Invitations to groups"
+    ELECTION = "election", "Elections: opened, closing soon, results"
+    LOW_RSVP = "low_rsvp", "Few members going (organizers)"
+    SWAP = "swap", "Swap offers and rotation turns"
+    RECOGNITION = "recognition", "A member may recognize a client in my case"
+
+
+# Kinds a person can turn off. Decisions on one's own applications, invitations and
+# recognition flags are part of how the site works and are always sent.
+OPTIONAL_KINDS = [
+    NotificationKind.MEETING_REMINDER,
+    NotificationKind.RSVP_NUDGE,
+    NotificationKind.PRESENTER_REMINDER,
+    NotificationKind.ROLE_REMINDER,
+    NotificationKind.SIGNUP_OPENED,
+    NotificationKind.MEETING_CHANGED,
+    NotificationKind.APPLICATION_RECEIVED,
+    NotificationKind.WAITLIST,
+    NotificationKind.ELECTION,
+    NotificationKind.LOW_RSVP,
+    NotificationKind.SWAP,
+]
+DIGEST_KINDS = [NotificationKind.APPLICATION_RECEIVED]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed, will retry"
+    DEAD = "dead", "Failed for good"
+    SKIPPED = "skipped", "Skipped"
+
+
+LEAD_TIME_CHOICES = [
+    (10080, "1 week before"),
+    (2880, "2 days before"),
+    (1440, "1 day before"),
+    (180, "3 hours before"),
+    (60, "1 hour before"),
+    (15, "15 minutes before"),
+]

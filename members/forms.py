@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 
+from members.enums import DIGEST_KINDS, LEAD_TIME_CHOICES, OPTIONAL_KINDS, NotificationKind
 from members.models import (
     Modality,
     Population,
@@ -127,3 +128,57 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Please enter the name colleagues will see.")
         return name
+
+
+class NotificationPreferencesForm(forms.Form):
+    """On/off per kind, daily digest where it applies, and the meeting-reminder lead times."""
+
+    lead_minutes = forms.TypedMultipleChoiceField(
+        label="Remind me before each meeting",
+        choices=LEAD_TIME_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick all of them for no meeting reminders.",
+        error_messages={"invalid_choice": "Choose lead times from the list."},
+    )
+    remind_when_unanswered = forms.BooleanField(
+        label="Also remind me of meetings I have not answered", required=False
+    )
+
+    def __init__(self, *args, prefs, profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind_fields = []
+        for kind in OPTIONAL_KINDS:
+            pref = prefs.get(kind)
+            name = f"on_{kind}"
+            self.fields[name] = forms.BooleanField(
+                label=NotificationKind(kind).label,
+                required=False,
+                initial=pref.enabled if pref else True,
+            )
+            digest_name = None
+            if kind in DIGEST_KINDS:
+                digest_name = f"digest_{kind}"
+                self.fields[digest_name] = forms.TypedChoiceField(
+                    label="How",
+                    choices=[("1", "One summary a day, at 8 am"), ("0", "Each one at once")],
+                    coerce=lambda v: v == "1",
+                    initial="1" if (pref is None or pref.digest) else "0",
+                    widget=forms.RadioSelect,
+                )
+            self.kind_fields.append((kind, name, digest_name))
+        self.fields["lead_minutes"].initial = list(profile.reminder_lead_minutes or [])
+        self.fields["remind_when_unanswered"].initial = profile.remind_when_unanswered
+
+    def service_data(self) -> dict:
+        return {
+            "enabled": {kind: self.cleaned_data[name] for kind, name, _ in self.kind_fields},
+            "digest": {
+                kind: self.cleaned_data[digest]
+                for kind, _, digest in self.kind_fields
+                if digest is not None
+            },
+            "lead_minutes": self.cleaned_data["lead_minutes"],
+            "remind_when_unanswered": self.cleaned_data["remind_when_unanswered"],
+        }

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from members.enums import CredentialType, PracticeSetting
+from members.enums import CredentialType, DeliveryStatus, NotificationKind, PracticeSetting
 
 
 class PeerCircleUserManager(UserManager):
@@ -146,6 +146,10 @@ class TherapistProfile(models.Model):
         max_length=64, default="America/New_York", validators=[validate_timezone]
     )
     accepting_referrals = models.BooleanField(default=False)
+    remind_when_unanswered = models.BooleanField(
+        "remind me of meetings I have not answered",
+        default=False,
+    )
     reminder_lead_minutes = models.JSONField(
         "meeting reminders (minutes before)",
         default=default_reminder_leads,
@@ -232,3 +236,83 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.verb} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of notification; no row means the default (on)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    enabled = models.BooleanField(default=True)
+    digest = models.BooleanField(
+        default=True, help_text="For kinds that can come as one daily summary."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} {'on' if self.enabled else 'off'}"
+
+
+class Delivery(models.Model):
+    """One e-mail to one recipient about one thing, at most once.
+
+    The unique constraint on (kind, object, recipient e-mail, dedupe key) is what makes a second
+    dispatcher, a retried task or a redelivered message harmless: the row can only exist once,
+    and it is sent only by whoever holds its row lock while it is not yet sent.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    email = models.EmailField()
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    template = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    dedupe_key = models.CharField(max_length=120, default="", blank=True)
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    context = models.JSONField(
+        default=dict, blank=True, help_text="Small extras; never case content."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "template", "object_type", "object_id", "email", "dedupe_key"],
+                name="delivery_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="delivery_due"),
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_retry"),
+        ]
+
+    def __str__(self):
+        return f"{self.template} to {self.email} ({self.get_status_display()})"
+
+    @property
+    def message_id(self) -> str:
+        """Stable per delivery, so a re-transmission is recognizable as the same message."""
+        return f"<delivery-{self.pk}@peercircle.local>"

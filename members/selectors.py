@@ -47,3 +47,7 @@ def shared_groups(viewer: User, other: User):
         .distinct()
         .order_by("name")
     )
+
+
+def active_user(user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).select_related("profile").first()

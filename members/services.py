@@ -64,7 +64,7 @@ def update_profile(
         key: data.pop(key) for key in ("specialties", "modalities", "populations") if key in data
     }
     # Compare with the stored row: a ModelForm has already copied its data onto ``profile``.
-    profile = TherapistProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = TherapistProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
     changed = [name for name, value in data.items() if getattr(profile, name) != value]
     for name in changed:
         setattr(profile, name, data[name])
@@ -103,3 +103,48 @@ def verify_licence(*, actor: User, profile: TherapistProfile) -> TherapistProfil
         data={"licence_region": profile.licence_region},
     )
     return profile
+
+
+@transaction.atomic
+def update_notification_preferences(
+    *,
+    user: User,
+    enabled: dict[str, bool],
+    digest: dict[str, bool],
+    lead_minutes: list[int],
+    remind_when_unanswered: bool,
+) -> None:
+    """Save which notifications a person wants, and when meeting reminders come."""
+    from members.enums import LEAD_TIME_CHOICES, OPTIONAL_KINDS
+    from members.models import NotificationPreference
+
+    allowed_leads = {minutes for minutes, _ in LEAD_TIME_CHOICES}
+    if any(kind not in OPTIONAL_KINDS for kind in enabled) or any(
+        int(m) not in allowed_leads for m in lead_minutes
+    ):
+        raise ValueError("Unknown notification kind or lead time.")
+    for kind in OPTIONAL_KINDS:
+        NotificationPreference.objects.update_or_create(
+            user=user,
+            kind=kind,
+            defaults={"enabled": enabled.get(kind, False), "digest": digest.get(kind, True)},
+        )
+    profile = ensure_profile(user=user)
+    profile.reminder_lead_minutes = sorted({int(m) for m in lead_minutes}, reverse=True)
+    profile.remind_when_unanswered = remind_when_unanswered
+    profile.save(update_fields=["reminder_lead_minutes", "remind_when_unanswered", "updated_at"])
+    record_audit(actor=user, verb="notifications.updated", subject=user)
+
+
+@transaction.atomic
+def unsubscribe(*, user: User, kind: str) -> None:
+    """One-click unsubscribe from one kind of e-mail."""
+    from members.enums import OPTIONAL_KINDS
+    from members.models import NotificationPreference
+
+    if kind not in OPTIONAL_KINDS:
+        raise ValueError("This kind of e-mail cannot be turned off.")
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"enabled": False}
+    )
+    record_audit(actor=user, verb="notifications.unsubscribed", subject=user, data={"kind": kind})

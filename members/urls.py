@@ -8,4 +8,6 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/profile/", views.profile_edit, name="profile_edit"),
     path("therapists/<int:pk>/", views.profile_detail, name="profile"),
+    path("me/notifications/", views.notification_preferences, name="notifications"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -3,12 +3,13 @@ from allauth.core.ratelimit import respond_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from groups import selectors as group_selectors
 from meetings import selectors as meeting_selectors
 from members import selectors, services
-from members.forms import ProfileForm
+from members.forms import NotificationPreferencesForm, ProfileForm
 
 
 @login_required
@@ -75,3 +76,40 @@ class RateLimitedLoginView(LoginView):
         if "too_many_login_attempts" in codes:
             return respond_429(self.request)
         return super().form_invalid(form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request):
+    profile = services.ensure_profile(user=request.user)
+    prefs = {p.kind: p for p in request.user.notification_prefs.all()}
+    form = NotificationPreferencesForm(
+        request.POST if request.method == "POST" else None, prefs=prefs, profile=profile
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_notification_preferences(user=request.user, **form.service_data())
+        messages.success(request, "Your notification choices are saved.")
+        return redirect("members:notifications")
+    return render(request, "members/notifications.html", {"form": form})
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST here without a session or CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    from django.core import signing
+
+    from members.enums import OPTIONAL_KINDS, NotificationKind
+    from members.notifications import read_unsubscribe_token
+
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "members/unsubscribe_invalid.html", status=400)
+    user = selectors.active_user(user_id)
+    if user is None or kind not in OPTIONAL_KINDS:
+        return render(request, "members/unsubscribe_invalid.html", status=400)
+    label = NotificationKind(kind).label
+    if request.method == "POST":
+        services.unsubscribe(user=user, kind=kind)
+        return render(request, "members/unsubscribe_done.html", {"label": label})
+    return render(request, "members/unsubscribe.html", {"label": label, "token": token})

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from groups.enums import ApplicationStatus, GroupStatus, MembershipPolicy
 from groups.models import Application, Group, Membership
-from groups.services.base import GroupActionError, lock_group, on_commit_task
+from groups.services.base import GroupActionError, lock_group
 from groups.services.membership import JoinResult, admit
 from members.models import User
 from members.services import record_audit
@@ -20,7 +20,7 @@ def apply_to_group(
     accepted_rules: bool,
 ) -> Application:
     """Apply to a closed group. At most one application per person and group is pending."""
-    from groups import tasks
+    from groups import notifications
 
     if group.membership_policy != MembershipPolicy.CLOSED:
         raise GroupActionError(
@@ -57,14 +57,16 @@ def apply_to_group(
     record_audit(
         actor=user, verb="application.submitted", subject=user, group=group, obj=application
     )
-    on_commit_task(tasks.task_notify_application_received, application_id=application.pk)
+    notifications.application_received(application)
     return application
 
 
 @transaction.atomic
 def withdraw_application(*, user: User, application_id: int) -> Application:
     application = (
-        Application.objects.select_for_update().filter(pk=application_id, applicant=user).first()
+        Application.objects.select_for_update(of=("self",))
+        .filter(pk=application_id, applicant=user)
+        .first()
     )
     if application is None or application.status != ApplicationStatus.PENDING:
         raise GroupActionError("There is no pending application to withdraw.")
@@ -86,10 +88,10 @@ def decide_application(
     *, actor: User, application: Application, approve: bool, message: str = ""
 ) -> tuple[Application, JoinResult | None]:
     """Approve (member, or the waitlist when full) or decline a pending application."""
-    from groups import tasks
+    from groups import notifications
 
     group = lock_group(application.group_id)
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:
         raise GroupActionError(
             f"This application was already {application.get_status_display().lower()}."
@@ -118,5 +120,5 @@ def decide_application(
         obj=application,
         data={"reason": application.decision_message[:500]} if application.decision_message else {},
     )
-    on_commit_task(tasks.task_notify_application_decided, application_id=application.pk)
+    notifications.application_decided(application)
     return application, result

@@ -10,7 +10,7 @@ class GroupActionError(Exception):
 
 def lock_group(group_id: int) -> Group:
     """Take the group's row lock: every change to seats happens under it."""
-    return Group.objects.select_for_update().get(pk=group_id)
+    return Group.objects.select_for_update(of=("self",)).get(pk=group_id)
 
 
 def seats_free(group: Group) -> int:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from groups.enums import GroupStatus
 from groups.models import Group, Invitation, Membership
-from groups.services.base import GroupActionError, lock_group, on_commit_task
+from groups.services.base import GroupActionError, lock_group
 from groups.services.membership import JoinResult, admit
 from members.models import User
 from members.services import record_audit
@@ -16,7 +16,7 @@ INVITATION_DAYS = 14
 @transaction.atomic
 def invite_by_email(*, actor: User, group: Group, email: str) -> Invitation:
     """A single-use link that admits its holder without vetting, valid for two weeks."""
-    from groups import tasks
+    from groups import notifications
 
     email = email.strip().lower()
     if Membership.objects.filter(group=group, user__email__iexact=email).exists():
@@ -30,13 +30,13 @@ def invite_by_email(*, actor: User, group: Group, email: str) -> Invitation:
     record_audit(
         actor=actor, verb="invitation.sent", group=group, obj=invitation, data={"email": email}
     )
-    on_commit_task(tasks.task_send_invitation, invitation_id=invitation.pk)
+    notifications.invitation_sent(invitation)
     return invitation
 
 
 @transaction.atomic
 def accept_invitation(*, user: User, token: str, accepted_rules: bool) -> JoinResult:
-    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    invitation = Invitation.objects.select_for_update(of=("self",)).filter(token=token).first()
     if invitation is None or not invitation.is_usable:
         raise GroupActionError("This invitation link has expired or was already used.")
     if not accepted_rules:

@@ -147,7 +147,9 @@ def change_role(*, actor: User, group: Group, membership_id: int, role: str) -> 
         raise GroupActionError("Choose member, co-organizer or organizer.")
     locked = lock_group(group.pk)
     membership = (
-        Membership.objects.filter(group=locked, pk=membership_id).select_for_update().first()
+        Membership.objects.filter(group=locked, pk=membership_id)
+        .select_for_update(of=("self",))
+        .first()
     )
     if membership is None:
         raise GroupActionError("That person is no longer a member of this group.")

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from groups.enums import GroupStatus, Role, WaitlistStatus
 from groups.models import Group, Membership, WaitlistEntry
-from groups.services.base import GroupActionError, lock_group, on_commit_task, seats_free
+from groups.services.base import GroupActionError, lock_group, seats_free
 from members.models import User
 from members.services import record_audit
 
@@ -15,7 +15,7 @@ OFFER_HOURS = 48
 
 def offer_free_seats(*, group: Group) -> list[WaitlistEntry]:
     """With ``group`` locked: offer each free seat to the next person waiting, for 48 hours."""
-    from groups import tasks
+    from groups import notifications
 
     if group.status != GroupStatus.ACTIVE:
         return []
@@ -33,7 +33,7 @@ def offer_free_seats(*, group: Group) -> list[WaitlistEntry]:
         record_audit(
             actor=None, verb="waitlist.offered", subject=entry.user, group=group, obj=entry
         )
-        on_commit_task(tasks.task_send_waitlist_offer, entry_id=entry.pk)
+        notifications.seat_offered(entry)
         offered.append(entry)
     return offered
 
@@ -43,7 +43,7 @@ def _lock_entry(*, user: User, entry_id: int) -> tuple[Group, WaitlistEntry]:
     if entry is None:
         raise GroupActionError("That waitlist place is no longer yours.")
     group = lock_group(entry.group_id)
-    entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = WaitlistEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     return group, entry
 
 
@@ -134,7 +134,7 @@ def expire_offers(*, now=None) -> int:
     for entry_id, group_id in list(due):
         with transaction.atomic():
             group = lock_group(group_id)
-            entry = WaitlistEntry.objects.select_for_update().get(pk=entry_id)
+            entry = WaitlistEntry.objects.select_for_update(of=("self",)).get(pk=entry_id)
             if entry.status == WaitlistStatus.OFFERED and entry.offer_expires_at <= now:
                 _expire(group=group, entry=entry, now=now)
                 expired += 1

@@ -38,7 +38,7 @@ def signup_state(meeting: Meeting, now=None) -> str:
 
 def lock_slot(segment_id: int) -> AgendaSegment:
     segment = (
-        AgendaSegment.objects.select_for_update()
+        AgendaSegment.objects.select_for_update(of=("self",))
         .select_related("meeting__group")
         .filter(pk=segment_id)
         .first()

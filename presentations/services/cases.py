@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from groups.services.base import on_commit_task
 from members.services import record_audit
 from presentations.enums import HelpWanted
 from presentations.models import Presentation, RecognitionFlag
@@ -78,7 +77,7 @@ def scan_case(data: dict[str, str]) -> list[FieldFinding]:
 
 def _own_presentation(user, presentation_id: int) -> Presentation:
     presentation = (
-        Presentation.objects.select_for_update()
+        Presentation.objects.select_for_update(of=("self",))
         .select_related("meeting__group", "segment")
         .filter(pk=presentation_id, presenter=user)
         .first()
@@ -157,13 +156,17 @@ def save_topic(*, user, presentation_id: int, title: str, summary: str, links: l
 @transaction.atomic
 def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
     """“I may know this client.” The presenter is told someone may, never who."""
-    from presentations import tasks
+    from presentations import notifications
 
     presentation = (
-        Presentation.objects.select_related("meeting__group").filter(pk=presentation_id).first()
+        Presentation.objects.select_related("meeting__group", "segment")
+        .filter(pk=presentation_id)
+        .first()
     )
     if presentation is None:
         raise PresentationError("That presentation no longer exists.")
+    if not presentation.is_case:
+        raise PresentationError("Only case presentations can be flagged.")
     require_member(presentation.meeting, user, what="flag a case")
     if presentation.presenter_id == user.pk:
         raise PresentationError("This is your own case.")
@@ -179,7 +182,7 @@ def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
         group=presentation.meeting.group,
         obj=presentation,
     )
-    on_commit_task(tasks.task_notify_recognition, presentation_id=presentation.pk)
+    notifications.recognition_flagged(presentation)
     return flag
 
 

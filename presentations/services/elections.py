@@ -56,12 +56,15 @@ def open_election(
         opened_by=actor,
     )
     record_audit(actor=actor, verb="election.opened", group=group, obj=election)
+    from presentations import notifications
+
+    notifications.election_opened(election)
     return election
 
 
 @transaction.atomic
 def nominate(*, user, election: Election, nominee_id: int) -> Nomination:
-    election = Election.objects.select_for_update().get(pk=election.pk)
+    election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
     if election.phase() != ElectionPhase.NOMINATING:
         raise PresentationError("Nominations are closed.")
     if _member(election.group_id, user.pk) is None:
@@ -89,7 +92,7 @@ def nominate(*, user, election: Election, nominee_id: int) -> Nomination:
 @transaction.atomic
 def cast_vote(*, user, election: Election, nomination_id: int) -> None:
     """One secret ballot per member: the ballot records that they voted, the vote what."""
-    election = Election.objects.select_for_update().get(pk=election.pk)
+    election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
     if election.phase() != ElectionPhase.VOTING:
         raise PresentationError("Voting is not open.")
     if _member(election.group_id, user.pk) is None:
@@ -128,7 +131,7 @@ def _tie_break(election: Election, tied: list[Nomination]) -> tuple[Nomination, 
 def close_election(*, election: Election, now=None) -> Election:
     """Count the votes once voting has closed; the winner leads for the term."""
     now = now or timezone.now()
-    election = Election.objects.select_for_update().get(pk=election.pk)
+    election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
     if election.closed_at:
         return election
     if now < election.voting_closes_at:
@@ -165,6 +168,9 @@ def close_election(*, election: Election, now=None) -> Election:
             starts_at__date__lte=election.term_ends_on,
         ).update(facilitator=winner.nominee)
     election.save(update_fields=["results", "closed_at", "winner", "result_note"])
+    from presentations import notifications
+
+    notifications.election_closed(election)
     record_audit(
         actor=None,
         verb="election.closed",

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from groups.enums import LeadershipModel
 from groups.models import Group, Membership
-from groups.services.base import on_commit_task
 from meetings.enums import PRESENTATION_KINDS, MeetingStatus, RsvpAnswer
 from meetings.models import Meeting, Rsvp
 from members.services import record_audit
@@ -65,7 +64,7 @@ def presenter_queue(meeting: Meeting) -> list[Membership]:
 
 
 def _invite_next(meeting: Meeting, segment, now) -> Presentation | None:
-    from presentations import tasks
+    from presentations import notifications
 
     queue = presenter_queue(meeting)
     if not queue:
@@ -77,18 +76,20 @@ def _invite_next(meeting: Meeting, segment, now) -> Presentation | None:
         status=PresentationStatus.INVITED,
         invited_until=now + timedelta(hours=INVITATION_HOURS),
     )
-    on_commit_task(tasks.task_send_rotation_invitation, presentation_id=presentation.pk)
+    notifications.rotation_invited(presentation)
     return presentation
 
 
 @transaction.atomic
 def fill_slots_from_queue(*, actor, meeting: Meeting) -> list[Presentation]:
     """Invite the next members in line to this meeting's open slots (48 hours to answer)."""
-    meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
+    )
     if meeting.is_cancelled or meeting.has_started:
         raise PresentationError("This meeting has started or is cancelled.")
     open_slots = (
-        meeting.segments.select_for_update()
+        meeting.segments.select_for_update(of=("self",))
         .filter(kind__in=PRESENTATION_KINDS, presentation__isnull=True)
         .order_by("position")
     )
@@ -111,7 +112,7 @@ def fill_slots_from_queue(*, actor, meeting: Meeting) -> list[Presentation]:
 
 def _own_invitation(user, presentation_id: int) -> Presentation:
     presentation = (
-        Presentation.objects.select_for_update()
+        Presentation.objects.select_for_update(of=("self",))
         .select_related("meeting__group", "segment")
         .filter(pk=presentation_id, presenter=user, status=PresentationStatus.INVITED)
         .first()
@@ -163,7 +164,7 @@ def expire_rotation_invitations(*, now=None) -> int:
     for presentation_id in list(due):
         with transaction.atomic():
             presentation = (
-                Presentation.objects.select_for_update()
+                Presentation.objects.select_for_update(of=("self",))
                 .select_related("meeting__group", "segment", "presenter")
                 .filter(
                     pk=presentation_id, status=PresentationStatus.INVITED, invited_until__lte=now
@@ -184,7 +185,7 @@ def assign_facilitators(*, group: Group, today=None) -> list[Meeting]:
         return []
     now = timezone.now()
     meetings = list(
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .filter(
             group=group,
             status=MeetingStatus.SCHEDULED,

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES
 from groups.models import Membership
-from groups.services.base import on_commit_task
 from meetings.enums import RsvpAnswer
 from meetings.models import AgendaSegment, Meeting, Rsvp
 from members.services import record_audit
@@ -59,7 +58,7 @@ def claim_slot(*, user, segment_id: int) -> Presentation:
 @transaction.atomic
 def withdraw_from_slot(*, user, presentation_id: int) -> None:
     presentation = (
-        Presentation.objects.select_for_update()
+        Presentation.objects.select_for_update(of=("self",))
         .select_related("meeting__group")
         .filter(pk=presentation_id, presenter=user)
         .first()
@@ -79,7 +78,7 @@ def withdraw_from_slot(*, user, presentation_id: int) -> None:
 @transaction.atomic
 def offer_swap(*, user, meeting: Meeting, role: str, to_user_id: int, presentation=None):
     """Offer your slot (or your facilitation) to another member, who accepts or declines."""
-    from presentations import tasks
+    from presentations import notifications
 
     if role not in SwapRole.values:
         raise PresentationError("Choose what to swap.")
@@ -113,25 +112,27 @@ def offer_swap(*, user, meeting: Meeting, role: str, to_user_id: int, presentati
     record_audit(
         actor=user, verb="swap.offered", subject=to_membership.user, group=meeting.group, obj=offer
     )
-    on_commit_task(tasks.task_send_swap_offer, offer_id=offer.pk)
+    notifications.swap_offered(offer)
     return offer
 
 
 @transaction.atomic
 def answer_swap(*, user, offer_id: int, accept: bool) -> SwapOffer:
     offer = (
-        SwapOffer.objects.select_for_update()
+        SwapOffer.objects.select_for_update(of=("self",))
         .select_related("meeting__group", "presentation")
         .filter(pk=offer_id, to_user=user)
         .first()
     )
     if offer is None or offer.status != SwapStatus.PENDING:
         raise PresentationError("That offer is no longer open.")
-    meeting = Meeting.objects.select_for_update().get(pk=offer.meeting_id)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=offer.meeting_id)
     if accept:
         require_member(meeting, user, what="accept")
         if offer.role == SwapRole.PRESENTER:
-            presentation = Presentation.objects.select_for_update().get(pk=offer.presentation_id)
+            presentation = Presentation.objects.select_for_update(of=("self",)).get(
+                pk=offer.presentation_id
+            )
             if presentation.presenter_id != offer.from_user_id:
                 raise PresentationError("The slot has changed hands meanwhile.")
             if _slots_held(meeting, user) >= meeting.group.max_slots_per_member:
@@ -207,7 +208,7 @@ def reorder_agenda(*, actor, meeting: Meeting, segment_ids: list[int]) -> None:
     """Put the meeting's agenda segments in the given order."""
     _require_manager(actor, meeting)
     current = set(
-        AgendaSegment.objects.select_for_update()
+        AgendaSegment.objects.select_for_update(of=("self",))
         .filter(meeting=meeting)
         .values_list("pk", flat=True)
     )
@@ -231,7 +232,7 @@ def set_facilitator(*, actor, meeting: Meeting, user_id: int | None, backup_id=N
             raise PresentationError("Choose a member of the group.")
     if user_id is not None and user_id == backup_id:
         raise PresentationError("The backup must be someone else.")
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     meeting.facilitator_id = user_id
     meeting.backup_facilitator_id = backup_id
     meeting.save(update_fields=["facilitator", "backup_facilitator", "updated_at"])

@@ -76,7 +76,10 @@ def offer_swap(request, pk: int, role: str):
         return redirect(meeting)
     presentation = None
     if role == SwapRole.PRESENTER:
-        segment = meeting.segments.filter(pk=request.POST.get("segment")).first()
+        segment_id = request.POST.get("segment", "")
+        segment = (
+            meeting.segments.filter(pk=int(segment_id)).first() if segment_id.isdigit() else None
+        )
         if segment is None:
             raise Http404("No such slot.")
         presentation = _my_presentation(request, meeting, segment)

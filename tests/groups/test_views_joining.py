@@ -8,6 +8,7 @@ from django.utils import timezone
 from groups.enums import ApplicationStatus, MembershipPolicy, Role, WaitlistStatus
 from groups.forms import RULES_LABEL
 from groups.models import Application, Group, Membership, WaitlistEntry
+from members.models import NotificationPreference
 from tests.factories import (
     ApplicationFactory,
     ApplicationQuestionFactory,
@@ -441,6 +442,11 @@ def test_apply_valid_creates_pending_application_and_emails_organizers(
     second = ApplicationQuestionFactory(group=closed_group, text="Your modality?")
     user = UserFactory(profile__display_name="Ada Applicant")
     client.force_login(user)
+    # Organizers who chose "each one at once" instead of the default daily digest.
+    for membership in closed_group.memberships.all():
+        NotificationPreference.objects.create(
+            user=membership.user, kind="application_received", digest=False
+        )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

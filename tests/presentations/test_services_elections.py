@@ -23,8 +23,8 @@ def _open(group, organizer):
     return services.open_election(
         actor=organizer,
         group=group,
-        term_starts_on=date.today(),
-        term_ends_on=date.today() + timedelta(days=180),
+        term_starts_on=timezone.localdate(),
+        term_ends_on=timezone.localdate() + timedelta(days=180),
         nominations_close_at=now + timedelta(days=2),
         voting_closes_at=now + timedelta(days=4),
     )

@@ -40,9 +40,9 @@ from meetings import services as meeting_services
 from meetings.enums import AttendanceStatus, RsvpAnswer, SegmentKind
 from meetings.models import Attendance, Meeting, MeetingSeries, Rsvp
 from members.models import Modality, Population, Specialty, TherapistProfile, User
+from members.services import create_profile
 from presentations import services as presentation_services
 from presentations.models import Election, Nomination, Presentation
-from members.services import create_profile
 
 DEMO_PASSWORD = "peercircle-demo"  # noqa: S105 - the documented demo password
 

@@ -1,0 +1,165 @@
+"""What groups send: seat offers, applications, decisions, invitations (built at send time)."""
+
+from datetime import datetime, time, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.enums import MANAGING_ROLES, ApplicationStatus, WaitlistStatus
+from groups.models import Application, Invitation, Membership, WaitlistEntry
+from members.emails import recipient_timezone
+from members.enums import NotificationKind as Kind
+from members.notifications import builder, notify, preferences_for, wants_digest
+
+DIGEST_HOUR = 8
+
+
+# --- recording (called by services, inside their transactions) -------------------------------
+
+
+def seat_offered(entry: WaitlistEntry) -> None:
+    notify(kind=Kind.WAITLIST, template="waitlist_offer", obj=entry, recipients=[entry.user])
+
+
+def offer_expired(entry: WaitlistEntry) -> None:
+    notify(kind=Kind.WAITLIST, template="waitlist_expired", obj=entry, recipients=[entry.user])
+
+
+def application_received(application: Application) -> None:
+    managers = [
+        m.user
+        for m in Membership.objects.filter(
+            group=application.group_id, role__in=MANAGING_ROLES
+        ).select_related("user__profile")
+    ]
+    prefs = preferences_for(managers, Kind.APPLICATION_RECEIVED)
+    at_once = [u for u in managers if not wants_digest(prefs.get(u.pk), Kind.APPLICATION_RECEIVED)]
+    notify(
+        kind=Kind.APPLICATION_RECEIVED,
+        template="application_received",
+        obj=application,
+        recipients=at_once,
+    )
+    for manager in managers:
+        if manager in at_once:
+            continue
+        due = next_digest_time(manager)
+        notify(
+            kind=Kind.APPLICATION_RECEIVED,
+            template="application_digest",
+            obj=manager,
+            recipients=[manager],
+            dedupe_key=due.date().isoformat(),
+            due_at=due,
+        )
+
+
+def next_digest_time(user, now=None) -> datetime:
+    """The next 8 am in the person's own time zone."""
+    tz = recipient_timezone(user)
+    local_now = (now or timezone.now()).astimezone(tz)
+    due = datetime.combine(local_now.date(), time(DIGEST_HOUR), tzinfo=tz)
+    if due <= local_now:
+        due = datetime.combine(local_now.date() + timedelta(days=1), time(DIGEST_HOUR), tzinfo=tz)
+    return due
+
+
+def application_decided(application: Application) -> None:
+    notify(
+        kind=Kind.APPLICATION_DECIDED,
+        template="application_decided",
+        obj=application,
+        recipients=[application.applicant],
+    )
+
+
+def invitation_sent(invitation: Invitation) -> None:
+    notify(kind=Kind.INVITATION, template="invitation", obj=invitation, emails=[invitation.email])
+
+
+# --- building (called by the send task, with the delivery row locked) -------------------------
+
+
+@builder("waitlist_offer")
+def build_waitlist_offer(delivery):
+    entry = WaitlistEntry.objects.select_related("group").filter(pk=delivery.object_id).first()
+    if entry is None or entry.status != WaitlistStatus.OFFERED:
+        return None
+    return {"entry": entry, "group": entry.group, "url": entry.group.get_absolute_url()}
+
+
+@builder("waitlist_expired")
+def build_waitlist_expired(delivery):
+    entry = WaitlistEntry.objects.select_related("group").filter(pk=delivery.object_id).first()
+    if entry is None or entry.status != WaitlistStatus.EXPIRED:
+        return None
+    return {"entry": entry, "group": entry.group, "url": entry.group.get_absolute_url()}
+
+
+@builder("application_received")
+def build_application_received(delivery):
+    application = (
+        Application.objects.select_related("group", "applicant__profile")
+        .filter(pk=delivery.object_id, status=ApplicationStatus.PENDING)
+        .first()
+    )
+    if application is None:
+        return None
+    return {
+        "application": application,
+        "group": application.group,
+        "url": reverse("groups:vetting_detail", kwargs={"pk": application.pk}),
+    }
+
+
+@builder("application_digest")
+def build_application_digest(delivery):
+    from groups.selectors import vetting_queue_for
+
+    pending = list(
+        vetting_queue_for(delivery.recipient).filter(
+            created_at__gte=delivery.due_at - timedelta(days=1)
+        )
+    )
+    if not pending:
+        return None
+    return {"applications": pending, "url": reverse("groups:vetting_queue")}
+
+
+@builder("application_decided")
+def build_application_decided(delivery):
+    application = (
+        Application.objects.select_related("group", "applicant__profile")
+        .filter(pk=delivery.object_id)
+        .first()
+    )
+    if application is None or application.status not in (
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.DECLINED,
+    ):
+        return None
+    return {
+        "application": application,
+        "group": application.group,
+        "approved": application.status == ApplicationStatus.APPROVED,
+        "is_member": Membership.objects.filter(
+            group=application.group_id, user=application.applicant_id
+        ).exists(),
+        "url": application.group.get_absolute_url(),
+    }
+
+
+@builder("invitation")
+def build_invitation(delivery):
+    invitation = (
+        Invitation.objects.select_related("group", "invited_by__profile")
+        .filter(pk=delivery.object_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_usable:
+        return None
+    return {
+        "invitation": invitation,
+        "group": invitation.group,
+        "url": invitation.get_absolute_url(),
+    }

@@ -1,0 +1,284 @@
+"""Notifications: each e-mail is a ``Delivery`` row, created once and sent once.
+
+* ``notify()`` records deliveries inside the caller's transaction (a rollback leaves nothing)
+  and, once it commits, queues those that are due now.
+* ``dispatch_due()`` is run by Celery beat every minute: it asks each planner for what is due by
+  time (meeting reminders, nudges…), records those deliveries, then claims due rows with
+  ``SELECT … FOR UPDATE SKIP LOCKED`` and queues them. Two dispatchers never claim the same row.
+* ``send_delivery()`` sends one row while holding its lock, and only if it is not sent yet.
+  SMTP failures that may pass are retried later with exponential backoff by the dispatcher;
+  a delivery is never dropped silently: after the last attempt it stays "dead" for admins.
+"""
+
+import logging
+import smtplib
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from members.emails import send_templated_mail
+from members.enums import DIGEST_KINDS, OPTIONAL_KINDS, DeliveryStatus
+from members.models import Delivery, NotificationPreference, User
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+STALE_QUEUED = timedelta(minutes=10)
+CLAIM_BATCH = 500
+UNSUBSCRIBE_SALT = "peercircle.unsubscribe"
+
+# template name -> builds the e-mail context from the delivery, or returns None to skip it
+BUILDERS: dict[str, Callable[[Delivery], dict | None]] = {}
+# functions(now) that record the deliveries due by time
+PLANNERS: list[Callable[[datetime], int]] = []
+
+
+def builder(template: str):
+    def register(func):
+        BUILDERS[template] = func
+        return func
+
+    return register
+
+
+def planner(func):
+    PLANNERS.append(func)
+    return func
+
+
+# --- preferences -----------------------------------------------------------------------------
+
+
+def preferences_for(users: Iterable[User], kind: str) -> dict[int, NotificationPreference]:
+    return {
+        p.user_id: p for p in NotificationPreference.objects.filter(user__in=list(users), kind=kind)
+    }
+
+
+def wants(pref: NotificationPreference | None, kind: str) -> bool:
+    return kind not in OPTIONAL_KINDS or pref is None or pref.enabled
+
+
+def wants_digest(pref: NotificationPreference | None, kind: str) -> bool:
+    return kind in DIGEST_KINDS and (pref is None or pref.digest)
+
+
+# --- recording ---------------------------------------------------------------------------------
+
+
+def object_key(obj) -> tuple[str, int]:
+    return obj._meta.label_lower, obj.pk
+
+
+def notify(
+    *,
+    kind: str,
+    template: str,
+    obj,
+    recipients: Iterable[User] = (),
+    emails: Iterable[str] = (),
+    dedupe_key: str = "",
+    due_at: datetime | None = None,
+    context: dict | None = None,
+) -> list[Delivery]:
+    """Record one delivery per recipient (once, ever) and queue those due now on commit."""
+    now = timezone.now()
+    due_at = due_at or now
+    object_type, object_id = object_key(obj)
+    recipients = list(recipients)
+    prefs = preferences_for(recipients, kind)
+    targets = [(u, u.email) for u in recipients if wants(prefs.get(u.pk), kind)]
+    targets += [(None, e) for e in emails]
+    created = []
+    for user, email in targets:
+        try:
+            with transaction.atomic():
+                delivery, made = Delivery.objects.get_or_create(
+                    kind=kind,
+                    template=template,
+                    object_type=object_type,
+                    object_id=object_id,
+                    email=email,
+                    dedupe_key=dedupe_key,
+                    defaults={"recipient": user, "due_at": due_at, "context": context or {}},
+                )
+        except IntegrityError:  # recorded concurrently by someone else: theirs to send
+            continue
+        if made:
+            created.append(delivery)
+    if due_at <= now and created:
+        ids = [d.pk for d in created]
+        transaction.on_commit(lambda: queue_deliveries(ids))
+    return created
+
+
+def record_planned(rows: list[Delivery]) -> int:
+    """Bulk-record planned deliveries; the unique constraint drops those already recorded."""
+    if not rows:
+        return 0
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+# --- claiming and sending ------------------------------------------------------------------------
+
+
+def queue_deliveries(ids: list[int]) -> None:
+    """Claim the given pending rows and hand them to the workers."""
+    from members.tasks import task_send_delivery
+
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=ids, status=DeliveryStatus.PENDING, due_at__lte=now)
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=claimed).update(status=DeliveryStatus.QUEUED, queued_at=now)
+    for delivery_id in claimed:
+        task_send_delivery.delay(delivery_id=delivery_id)
+
+
+def claim_due(*, now: datetime, limit: int = CLAIM_BATCH, stale_after=STALE_QUEUED) -> list[int]:
+    """Mark due rows as queued and return their ids. Rows another dispatcher holds are skipped."""
+    due = Q(status=DeliveryStatus.PENDING, due_at__lte=now) | Q(
+        status=DeliveryStatus.FAILED, next_attempt_at__lte=now
+    )
+    if stale_after is not None:
+        due |= Q(status=DeliveryStatus.QUEUED, queued_at__lte=now - stale_after)
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(due)
+            .order_by("due_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.QUEUED, queued_at=now)
+    return ids
+
+
+def dispatch_due(*, now: datetime | None = None, stale_after=STALE_QUEUED) -> int:
+    """Plan what is due by time, then claim and queue everything due. Safe to run twice."""
+    from members.tasks import task_send_delivery
+
+    now = now or timezone.now()
+    for plan in PLANNERS:
+        plan(now)
+    queued = 0
+    while True:
+        ids = claim_due(now=now, stale_after=stale_after)
+        for delivery_id in ids:
+            task_send_delivery.delay(delivery_id=delivery_id)
+        queued += len(ids)
+        if len(ids) < CLAIM_BATCH:
+            return queued
+
+
+TRANSIENT_SMTP = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
+
+
+def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, TRANSIENT_SMTP)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(60 * 2 ** (attempts - 1), 3600))
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str, max_age_days: int = 365) -> tuple[int, str]:
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=max_age_days))
+    return int(data["u"]), str(data["k"])
+
+
+def send_delivery(delivery_id: int) -> str:
+    """Send one delivery if it is not sent yet. Returns the resulting status."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("recipient__profile")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:
+            logger.info("delivery %s is gone", delivery_id)
+            return "gone"
+        if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD):
+            return delivery.status
+        build = BUILDERS.get(delivery.template)
+        context = build(delivery) if build else None
+        if context is None:
+            delivery.status = DeliveryStatus.SKIPPED
+            delivery.last_error = "Nothing to send any more (cancelled, decided or gone)."
+            delivery.save(update_fields=["status", "last_error"])
+            return delivery.status
+        headers = {"Message-ID": delivery.message_id}
+        unsubscribe_url = None
+        if delivery.recipient_id and delivery.kind in OPTIONAL_KINDS:
+            path = reverse(
+                "members:unsubscribe",
+                kwargs={"token": unsubscribe_token(delivery.recipient_id, delivery.kind)},
+            )
+            unsubscribe_url = settings.SITE_URL.rstrip("/") + path
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        attachments = context.pop("attachments", None)
+        try:
+            send_templated_mail(
+                template=delivery.template,
+                to=delivery.email,
+                user=delivery.recipient,
+                context={**context, "unsubscribe_url": unsubscribe_url, "delivery": delivery},
+                headers=headers,
+                attachments=attachments,
+            )
+        except Exception as exc:
+            delivery.attempts += 1
+            delivery.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+            if _is_transient(exc) and delivery.attempts < MAX_ATTEMPTS:
+                delivery.status = DeliveryStatus.FAILED
+                delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+            else:
+                delivery.status = DeliveryStatus.DEAD
+            delivery.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning(
+                "delivery %s (%s) failed: %s", delivery.pk, delivery.template, delivery.status
+            )
+            return delivery.status
+        delivery.status = DeliveryStatus.SENT
+        delivery.sent_at = timezone.now()
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "sent_at", "attempts"])
+        return delivery.status
+
+
+def resend(delivery_ids: Iterable[int]) -> int:
+    """Admins: send these again (a fresh attempt for failed ones, a copy for sent ones)."""
+    count = Delivery.objects.filter(pk__in=list(delivery_ids)).update(
+        status=DeliveryStatus.PENDING,
+        due_at=timezone.now(),
+        attempts=0,
+        next_attempt_at=None,
+        last_error="",
+    )
+    return count
