@@ -64,8 +64,15 @@ def my_rsvp(user, meeting: Meeting) -> Rsvp | None:
 
 
 def _with_my_rsvp(queryset: QuerySet[Meeting], user) -> QuerySet[Meeting]:
+    from presentations.models import Presentation
+
     return queryset.prefetch_related(
-        Prefetch("rsvps", queryset=Rsvp.objects.filter(user=user), to_attr="my_rsvps")
+        Prefetch("rsvps", queryset=Rsvp.objects.filter(user=user), to_attr="my_rsvps"),
+        Prefetch(
+            "presentations",
+            queryset=Presentation.objects.filter(presenter=user),
+            to_attr="my_presentations",
+        ),
     )
 
 
@@ -81,6 +88,7 @@ def upcoming_for_user(user, *, limit: int = 20) -> list[Meeting]:
     )
     for meeting in meetings:
         meeting.my_rsvp = meeting.my_rsvps[0] if meeting.my_rsvps else None
+        meeting.my_roles = ["Presenter"] if meeting.my_presentations else []
     return meetings
 
 

@@ -181,7 +181,7 @@ def test_dashboard_query_count_does_not_grow_with_meetings(
     WaitlistEntryFactory(user=user, offered=True)
     client.force_login(user)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("members:dashboard"))
 
     assert len(response.context["upcoming"]) == min(count, 10)
@@ -236,3 +236,19 @@ def test_calendar_new_address_needs_post(client, user):
 
     assert client.get(reverse("meetings:calendar_regenerate")).status_code == 405
     assert CalendarFeedToken.objects.filter(user=user).count() == 0
+
+
+def test_dashboard_shows_presenter_role(client):
+    from meetings.models import AgendaSegment
+    from presentations.models import Presentation
+    from tests.factories import GroupFactory, MeetingFactory, MembershipFactory
+
+    group = GroupFactory()
+    user = MembershipFactory(group=group).user
+    meeting = MeetingFactory(group=group)
+    segment = AgendaSegment.objects.create(meeting=meeting, kind="case", minutes=20)
+    Presentation.objects.create(segment=segment, meeting=meeting, presenter=user)
+    client.force_login(user)
+    response = client.get("/me/")
+    assert response.context["upcoming"][0].my_roles == ["Presenter"]
+    assert ">Presenter</span>" in response.content.decode()
