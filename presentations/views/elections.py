@@ -9,6 +9,7 @@ from presentations import selectors, services
 from presentations.enums import ElectionPhase
 from presentations.forms import ElectionForm, MemberChoiceForm, VoteForm
 from presentations.services import PresentationError
+from presentations.views.slots import run_action
 
 
 @login_required
@@ -56,16 +57,6 @@ def election_detail(request, pk: int):
     )
 
 
-def _act(request, election, action, success):
-    try:
-        action()
-    except PresentationError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect(election)
-
-
 @login_required
 @require_POST
 def nominate(request, pk: int):
@@ -75,7 +66,7 @@ def nominate(request, pk: int):
     if not form.is_valid():
         messages.error(request, "You can only nominate a member of the group.")
         return redirect(election)
-    return _act(
+    return run_action(
         request,
         election,
         lambda: services.nominate(
@@ -93,7 +84,7 @@ def vote(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Choose one of the nominees.")
         return redirect(election)
-    return _act(
+    return run_action(
         request,
         election,
         lambda: services.cast_vote(
@@ -109,7 +100,7 @@ def close(request, pk: int):
     election, membership = selectors.get_election_for_member(request.user, pk)
     if not membership.manages:
         raise Http404("No such page.")
-    return _act(
+    return run_action(
         request,
         election,
         lambda: services.close_election(election=election),

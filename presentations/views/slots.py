@@ -23,7 +23,8 @@ def _meeting_segment(request, pk: int, segment_id: int):
     return meeting, membership, segment
 
 
-def _run(request, meeting, action, success: str):
+def run_action(request, meeting, action, success: str):
+    """Do one service call; show its refusal or the success message; back to the meeting."""
     try:
         action()
     except PresentationError as exc:
@@ -37,7 +38,7 @@ def _run(request, meeting, action, success: str):
 @require_POST
 def claim(request, pk: int, segment_id: int):
     meeting, _m, segment = _meeting_segment(request, pk, segment_id)
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.claim_slot(user=request.user, segment_id=segment.pk),
@@ -57,7 +58,7 @@ def _my_presentation(request, meeting, segment) -> Presentation:
 def withdraw(request, pk: int, segment_id: int):
     meeting, _m, segment = _meeting_segment(request, pk, segment_id)
     presentation = _my_presentation(request, meeting, segment)
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.withdraw_from_slot(user=request.user, presentation_id=presentation.pk),
@@ -83,7 +84,7 @@ def offer_swap(request, pk: int, role: str):
         if segment is None:
             raise Http404("No such slot.")
         presentation = _my_presentation(request, meeting, segment)
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.offer_swap(
@@ -102,7 +103,7 @@ def offer_swap(request, pk: int, role: str):
 def answer_swap(request, pk: int, offer_id: int):
     meeting, _m = meeting_selectors.get_meeting_for_member(request.user, pk)
     accept = request.POST.get("answer") == "accept"
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.answer_swap(user=request.user, offer_id=offer_id, accept=accept),
@@ -126,7 +127,7 @@ def assign(request, pk: int, segment_id: int):
     if not form.is_valid():
         messages.error(request, "Choose a member of the group.")
         return redirect(meeting)
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.assign_slot(
@@ -140,7 +141,7 @@ def assign(request, pk: int, segment_id: int):
 @require_POST
 def unassign(request, pk: int, segment_id: int):
     meeting, _m = _manager_meeting(request, pk)
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.unassign_slot(actor=request.user, segment_id=segment_id),
@@ -159,7 +160,7 @@ def move(request, pk: int, segment_id: int, direction: str):
     j = i - 1 if direction == "up" else i + 1
     if 0 <= j < len(order):
         order[i], order[j] = order[j], order[i]
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.reorder_agenda(actor=request.user, meeting=meeting, segment_ids=order),
@@ -177,7 +178,7 @@ def fill_from_queue(request, pk: int):
         if not invited:
             raise PresentationError("No open slot, or nobody left in the queue to invite.")
 
-    return _run(
+    return run_action(
         request, meeting, action, "The next members in line are invited (48 hours to answer)."
     )
 
@@ -187,7 +188,7 @@ def fill_from_queue(request, pk: int):
 def answer_invitation(request, pk: int, presentation_id: int):
     meeting, _m = meeting_selectors.get_meeting_for_member(request.user, pk)
     if request.POST.get("answer") == "accept":
-        return _run(
+        return run_action(
             request,
             meeting,
             lambda: services.accept_rotation_invitation(
@@ -195,7 +196,7 @@ def answer_invitation(request, pk: int, presentation_id: int):
             ),
             "Thank you — the slot is yours.",
         )
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.decline_rotation_invitation(
@@ -213,7 +214,7 @@ def set_facilitator(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Choose members of the group.")
         return redirect(meeting)
-    return _run(
+    return run_action(
         request,
         meeting,
         lambda: services.set_facilitator(
@@ -237,4 +238,4 @@ def rotate_facilitators(request, pk: int):
                 "Every upcoming meeting already has a facilitator, or nobody opted in."
             )
 
-    return _run(request, meeting, action, "Facilitators are assigned by rotation.")
+    return run_action(request, meeting, action, "Facilitators are assigned by rotation.")
