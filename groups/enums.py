@@ -91,3 +91,12 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ResourceCategory(models.TextChoices):
+    CONTINUING_EDUCATION = "ce", "Continuing-education opportunity"
+    CONFERENCE = "conference", "Conference"
+    ARTICLE = "article", "Article"
+    TOOL = "tool", "Tool"
+    REFERRAL = "referral", "Referral resource"
+    CONSULTANT = "consultant", "Outside consultant or ethics expert"

@@ -18,6 +18,7 @@ from groups.enums import (
     Language,
     LeadershipModel,
     MembershipPolicy,
+    ResourceCategory,
     Role,
     VenueKind,
     WaitlistStatus,
@@ -411,3 +412,25 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class Resource(models.Model):
+    """A link a member shares with the group's library."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="resources")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    url = models.URLField("link", max_length=500)
+    note = models.TextField(blank=True, max_length=1000)
+    category = models.CharField(max_length=20, choices=ResourceCategory.choices)
+    pinned = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-pinned", "-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "category"], name="resource_group_category")]
+
+    def __str__(self):
+        return self.title

@@ -65,7 +65,20 @@ def get_membership(user, group: Group) -> Membership | None:
     return Membership.objects.filter(group=group, user=user).first()
 
 
-def get_group_for_member(user, slug: str) -> tuple[Group, Membership]:
+class RulesAcceptanceRequired(Exception):
+    """The member must accept the group's new ground rules before its members' pages open."""
+
+    def __init__(self, group: Group):
+        self.group = group
+        super().__init__(group.slug)
+
+
+def require_current_rules(membership: Membership) -> None:
+    if needs_rules_acceptance(membership):
+        raise RulesAcceptanceRequired(membership.group)
+
+
+def get_group_for_member(user, slug: str, *, check_rules: bool = False) -> tuple[Group, Membership]:
     """A group and the user's membership in it; 404 to anyone who is not a member."""
     if not user.is_authenticated:
         raise Http404("No such page.")
@@ -74,6 +87,8 @@ def get_group_for_member(user, slug: str) -> tuple[Group, Membership]:
     )
     if membership is None:
         raise Http404("No such page.")
+    if check_rules:
+        require_current_rules(membership)
     return membership.group, membership
 
 
@@ -222,3 +237,27 @@ def open_offers_for(user) -> list[WaitlistEntry]:
         .select_related("group")
         .order_by("offer_expires_at")
     )
+
+
+def latest_rules(group):
+    return group.rules_versions.order_by("-number").first()
+
+
+def needs_rules_acceptance(membership) -> bool:
+    """True when the group's ground rules changed since this member last accepted them."""
+    if membership is None:
+        return False
+    from groups.models import GroundRulesVersion
+
+    latest = (
+        GroundRulesVersion.objects.filter(group_id=membership.group_id)
+        .order_by("-number")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    if latest is None or membership.rules_version_id == latest[0]:
+        return False
+    if membership.rules_version_id is None:
+        # No version on record (older data): only a change made after joining needs accepting.
+        return latest[1] > membership.joined_at
+    return True

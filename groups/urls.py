@@ -1,6 +1,7 @@
 from django.urls import path
 
 from groups.views import browse, group, joining, manage, vetting
+from groups.views import ground_rules as rules_views
 
 app_name = "groups"
 
@@ -44,4 +45,6 @@ urlpatterns = [
     path("<slug:slug>/invite/", manage.invite, name="invite"),
     path("<slug:slug>/questions/", manage.questions, name="questions"),
     path("<slug:slug>/audit/", manage.audit_log, name="audit"),
+    path("<slug:slug>/ground-rules/", rules_views.accept_rules, name="accept_rules"),
+    path("<slug:slug>/ground-rules/changes/", rules_views.rules_diff, name="rules_diff"),
 ]

@@ -249,3 +249,49 @@ class CalendarFeedToken(models.Model):
 
 MATERIALIZE_WEEKS = 12
 MATERIALIZE_WINDOW = timedelta(weeks=MATERIALIZE_WEEKS)
+
+
+def new_certificate_code() -> str:
+    return secrets.token_hex(6).upper()
+
+
+class Certificate(models.Model):
+    """An attendance certificate: the facts as they stood when it was issued, and a code that
+    anyone can check at /verify/<code>."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
+    group = models.ForeignKey(
+        "groups.Group", null=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
+    code = models.CharField(max_length=16, unique=True, default=new_certificate_code)
+    holder_name = models.CharField(max_length=120)
+    credential = models.CharField(max_length=120, blank=True)
+    licence = models.CharField(max_length=160, blank=True)
+    group_name = models.CharField(max_length=120)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    meetings = models.JSONField(default=list, help_text="[{date, minutes, facilitator}]")
+    total_minutes = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="certificate_period_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"Certificate {self.code} for {self.holder_name}"
+
+    @property
+    def total_hours(self) -> float:
+        return round(self.total_minutes / 60, 2)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES
 from groups.models import Group, Membership
+from groups.selectors import require_current_rules
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer
 from meetings.models import AgendaSegment, Attendance, CalendarFeedToken, Meeting, Rsvp
 
@@ -30,7 +31,8 @@ def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
     )
     if meeting is None:
         raise Http404("No such meeting.")
-    membership = Membership.objects.get(group=meeting.group_id, user=user)
+    membership = Membership.objects.select_related("group").get(group=meeting.group_id, user=user)
+    require_current_rules(membership)
     return meeting, membership
 
 

@@ -146,6 +146,11 @@ class TherapistProfile(models.Model):
         max_length=64, default="America/New_York", validators=[validate_timezone]
     )
     accepting_referrals = models.BooleanField(default=False)
+    show_email_to_colleagues = models.BooleanField(
+        "show my e-mail address to colleagues who message me",
+        default=False,
+        help_text="Off: colleagues write to you through PeerCircle without seeing your address.",
+    )
     remind_when_unanswered = models.BooleanField(
         "remind me of meetings I have not answered",
         default=False,

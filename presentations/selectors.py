@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from groups.models import Membership
+from groups.selectors import require_current_rules
 from meetings.enums import PRESENTATION_KINDS
 from meetings.models import Meeting
 from presentations.enums import SwapStatus
@@ -56,7 +57,10 @@ def get_presentation_for_member(user, pk: int) -> tuple[Presentation, Membership
     )
     if presentation is None:
         raise Http404("No such page.")
-    membership = Membership.objects.get(group=presentation.meeting.group_id, user=user)
+    membership = Membership.objects.select_related("group").get(
+        group=presentation.meeting.group_id, user=user
+    )
+    require_current_rules(membership)
     return presentation, membership, presentation.flagged_by_me
 
 

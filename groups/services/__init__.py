@@ -5,7 +5,12 @@ from groups.services.applications import (
     decide_application,
     withdraw_application,
 )
-from groups.services.groups import create_group, replace_questions, update_group
+from groups.services.groups import (
+    accept_ground_rules,
+    create_group,
+    replace_questions,
+    update_group,
+)
 from groups.services.invitations import accept_invitation, invite_by_email
 from groups.services.membership import (
     GroupActionError,
@@ -25,6 +30,7 @@ from groups.services.waitlist import (
 
 __all__ = [
     "GroupActionError",
+    "accept_ground_rules",
     "accept_invitation",
     "accept_offer",
     "apply_to_group",

@@ -91,11 +91,15 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
         getattr(locked, key).set(values)
     if "ground_rules" in changed:
         latest = locked.rules_versions.order_by("-number").first()
-        GroundRulesVersion.objects.create(
+        version = GroundRulesVersion.objects.create(
             group=locked,
             number=(latest.number if latest else 0) + 1,
             text=locked.ground_rules,
             created_by=actor,
+        )
+        # Whoever wrote the new rules has accepted them; everyone else is asked on their visit.
+        Membership.objects.filter(group=locked, user=actor).update(
+            rules_version=version, rules_accepted_at=version.created_at
         )
     if "capacity" in changed and locked.capacity > old["capacity"]:
         offer_free_seats(group=locked)
@@ -128,3 +132,24 @@ def replace_questions(*, actor: User, group: Group, questions: list[dict[str, An
         data={"count": group.questions.count()},
     )
     return group
+
+
+@transaction.atomic
+def accept_ground_rules(*, user: User, group: Group, version_id: int) -> Membership:
+    """Record that a member accepted this version of the group's ground rules."""
+    from django.utils import timezone
+
+    membership = Membership.objects.select_for_update(of=("self",)).get(group=group, user=user)
+    version = GroundRulesVersion.objects.get(pk=version_id, group=group)
+    membership.rules_version = version
+    membership.rules_accepted_at = timezone.now()
+    membership.save(update_fields=["rules_version", "rules_accepted_at"])
+    record_audit(
+        actor=user,
+        verb="ground_rules.accepted",
+        subject=user,
+        group=group,
+        obj=membership,
+        data={"version": version.number},
+    )
+    return membership

@@ -30,7 +30,8 @@ def group_detail(request, slug: str):
         "application": (None if membership else selectors.pending_application(request.user, group)),
         "share_url": request.build_absolute_uri(group.get_absolute_url()),
     }
-    if membership is not None:
+    context["rules_pending"] = selectors.needs_rules_acceptance(membership)
+    if membership is not None and not context["rules_pending"]:
         context["members"] = list(selectors.members_of(group))
         context["upcoming"] = meeting_selectors.group_upcoming(group)
         context["past"] = meeting_selectors.group_past(group)
