@@ -1,0 +1,19 @@
+"""Views of the members app, one module per area; re-exported for members/urls.py."""
+
+from members.views.profile import (
+    RateLimitedLoginView,
+    dashboard,
+    notification_preferences,
+    profile_detail,
+    profile_edit,
+    unsubscribe,
+)
+
+__all__ = [
+    "RateLimitedLoginView",
+    "dashboard",
+    "notification_preferences",
+    "profile_detail",
+    "profile_edit",
+    "unsubscribe",
+]
