@@ -7,6 +7,7 @@ from groups.models import (
     Group,
     Invitation,
     Membership,
+    Resource,
     WaitlistEntry,
 )
 
@@ -97,3 +98,13 @@ class GroundRulesVersionAdmin(admin.ModelAdmin):
     list_select_related = ["group", "created_by__profile"]
     search_fields = ["group__name"]
     raw_id_fields = ["group", "created_by"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "group", "category", "pinned", "added_by", "created_at"]
+    list_filter = ["category", "pinned"]
+    search_fields = ["title", "note", "url", "group__name"]
+    list_select_related = ["group", "added_by__profile"]
+    raw_id_fields = ["group", "added_by"]
+    readonly_fields = ["created_at"]

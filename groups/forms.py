@@ -1,8 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
+from django.core.validators import URLValidator
 
-from groups.enums import Purpose, Role, Weekday
+from groups.enums import Purpose, ResourceCategory, Role, Weekday
 from groups.models import CAPACITY_MAX, CAPACITY_MIN, Group, weekday_mask, weekdays_from_mask
 from members.forms import TimeZoneField
 from members.models import Specialty
@@ -277,3 +278,46 @@ class QuestionForm(forms.Form):
 
 
 QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, max_num=12, validate_max=True)
+
+
+RESOURCE_URL_MESSAGE = (
+    "Enter a full web address that starts with https:// or http://, "
+    "for example https://www.example.org/article."
+)
+
+
+class ResourceForm(forms.Form):
+    """A link to share with the group's library. Only http(s) addresses, scheme written out."""
+
+    title = forms.CharField(label="Title", max_length=200)
+    url = forms.CharField(
+        label="Link",
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        validators=[URLValidator(schemes=["http", "https"], message=RESOURCE_URL_MESSAGE)],
+        error_messages={"max_length": "That link is too long: at most %(limit_value)d characters."},
+    )
+    category = forms.ChoiceField(
+        label="Category",
+        choices=[("", "Choose a category"), *ResourceCategory.choices],
+        error_messages={"required": "Choose the category that fits best."},
+    )
+    note = forms.CharField(
+        label="Why it's useful (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A line or two for colleagues: what it is, who it helps, any cost or dates.",
+    )
+
+    def clean_note(self):
+        return normalize_text(self.cleaned_data["note"])
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    category = forms.ChoiceField(
+        label="Category",
+        required=False,
+        choices=[("", "All categories"), *ResourceCategory.choices],
+    )

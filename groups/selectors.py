@@ -261,3 +261,25 @@ def needs_rules_acceptance(membership) -> bool:
         # No version on record (older data): only a change made after joining needs accepting.
         return latest[1] > membership.joined_at
     return True
+
+
+def resources_for(group: Group, *, q: str = "", category: str = "") -> QuerySet:
+    """The group's library, pinned first, searched by title and note, optionally one category."""
+    from groups.models import Resource
+
+    qs = Resource.objects.filter(group=group).select_related("added_by__profile")
+    for word in q.split()[:8]:
+        qs = qs.filter(Q(title__icontains=word) | Q(note__icontains=word))
+    if category:
+        qs = qs.filter(category=category)
+    return qs
+
+
+def get_resource_in_group(group: Group, pk: int):
+    """One link from the group's library; 404 for a link of another group or none at all."""
+    from groups.models import Resource
+
+    resource = Resource.objects.filter(group=group, pk=pk).first()
+    if resource is None:
+        raise Http404("No such link.")
+    return resource

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groups.views import browse, group, joining, manage, vetting
+from groups.views import browse, group, joining, manage, resources, vetting
 from groups.views import ground_rules as rules_views
 
 app_name = "groups"
@@ -47,4 +47,7 @@ urlpatterns = [
     path("<slug:slug>/audit/", manage.audit_log, name="audit"),
     path("<slug:slug>/ground-rules/", rules_views.accept_rules, name="accept_rules"),
     path("<slug:slug>/ground-rules/changes/", rules_views.rules_diff, name="rules_diff"),
+    path("<slug:slug>/resources/", resources.library, name="resources"),
+    path("<slug:slug>/resources/<int:pk>/pin/", resources.pin, name="resource_pin"),
+    path("<slug:slug>/resources/<int:pk>/remove/", resources.remove, name="resource_remove"),
 ]

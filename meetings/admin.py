@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from meetings.certificates import revoke_certificate
 from meetings.models import (
     AgendaSegment,
     AgendaTemplateSegment,
     Attendance,
     CalendarFeedToken,
+    Certificate,
     Meeting,
     MeetingSeries,
     Rsvp,
@@ -62,3 +64,35 @@ class CalendarFeedTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at"]
     exclude = ["token"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Certificates are snapshots: admins read and revoke them, never edit what they say."""
+
+    list_display = [
+        "code",
+        "holder_name",
+        "group_name",
+        "period_start",
+        "period_end",
+        "total_hours",
+        "issued_at",
+        "revoked_at",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "holder_name"]
+    date_hierarchy = "issued_at"
+    readonly_fields = [f.name for f in Certificate._meta.fields]
+    actions = ["revoke_certificates"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected certificates", permissions=["change"])
+    def revoke_certificates(self, request, queryset):
+        revoked = 0
+        for certificate in queryset.filter(revoked_at__isnull=True):
+            revoke_certificate(actor=request.user, certificate=certificate)
+            revoked += 1
+        self.message_user(request, f"Revoked {revoked} certificate(s).", level="success")

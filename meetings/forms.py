@@ -323,3 +323,38 @@ def month_bounds(year: int, month: int, tz) -> tuple[datetime, datetime]:
     first = datetime(year, month, 1, tzinfo=tz)
     nxt = (first + timedelta(days=32)).replace(day=1)
     return first, nxt
+
+
+class CertificateForm(forms.Form):
+    """Which group and which period a certificate of attendance is for."""
+
+    group = forms.ModelChoiceField(
+        queryset=None,
+        empty_label="Choose a group",
+        error_messages={
+            "required": "Choose the group the certificate is for.",
+            "invalid_choice": "Choose a group whose meetings you were at.",
+        },
+    )
+    start = forms.DateField(
+        label="First day",
+        widget=DATE,
+        error_messages={"required": "Enter the first day of the period."},
+    )
+    end = forms.DateField(
+        label="Last day",
+        widget=DATE,
+        help_text="Both days are included, as dates in the group's time zone.",
+        error_messages={"required": "Enter the last day of the period."},
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The last day cannot be before the first day.")
+        return cleaned

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from meetings.views import calendar, meeting
+from meetings.views import ledger as ledger_views
 
 app_name = "meetings"
 
@@ -18,6 +19,13 @@ urlpatterns = [
     path("me/calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("me/calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),
     path("me/attendance/", calendar.my_attendance, name="my_attendance"),
+    path("me/hours/", ledger_views.hours, name="hours"),
+    path("me/hours/certificates/new/", ledger_views.certificate_new, name="certificate_new"),
+    path(
+        "me/hours/certificates/<str:code>.pdf", ledger_views.certificate_pdf, name="certificate_pdf"
+    ),
+    path("verify/", ledger_views.verify_lookup, name="verify_lookup"),
+    path("verify/<str:code>/", ledger_views.verify, name="verify"),
     path("calendar/<str:token>.ics", calendar.personal_feed, name="feed"),
     path("calendar/<str:token>/<slug:slug>.ics", calendar.group_feed, name="group_feed"),
 ]

@@ -29,6 +29,7 @@ def send_templated_mail(
     user=None,
     headers: dict | None = None,
     attachments: list[tuple[str, bytes, str]] | None = None,
+    reply_to: list[str] | None = None,
 ) -> int:
     context = {**context, "SITE_URL": settings.SITE_URL.rstrip("/"), "recipient": user}
     tz = recipient_timezone(user) if user is not None else zoneinfo.ZoneInfo("UTC")
@@ -42,6 +43,7 @@ def send_templated_mail(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         headers=headers or {},
+        reply_to=reply_to,
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments or []:

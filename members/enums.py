@@ -44,6 +44,7 @@ class NotificationKind(models.TextChoices):
     LOW_RSVP = "low_rsvp", "Few members going (organizers)"
     SWAP = "swap", "Swap offers and rotation turns"
     RECOGNITION = "recognition", "A member may recognize a client in my case"
+    COLLEAGUE_MESSAGE = "colleague_message", "Messages from colleagues"
 
 
 # Kinds a person can turn off. Decisions on one's own applications, invitations and

@@ -182,3 +182,20 @@ class NotificationPreferencesForm(forms.Form):
             "lead_minutes": self.cleaned_data["lead_minutes"],
             "remind_when_unanswered": self.cleaned_data["remind_when_unanswered"],
         }
+
+
+class ColleagueMessageForm(forms.Form):
+    """A message to a colleague from the referral finder, delivered by e-mail."""
+
+    message = forms.CharField(
+        label="Your message",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Up to 3,000 characters. Please leave out anything that could identify a "
+        "client (names, dates of birth, contact details): this message travels by e-mail.",
+        error_messages={
+            "required": "Please write a message before sending.",
+            "max_length": "Please keep your message to 3,000 characters or fewer "
+            "(it has %(show_value)d).",
+        },
+    )

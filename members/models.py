@@ -52,7 +52,12 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self):
-        profile = getattr(self, "profile", None)
+        if self.email.endswith("@deleted.invalid"):
+            return "Former member"
+        try:
+            profile = self.profile
+        except TherapistProfile.DoesNotExist:
+            profile = None
         if profile is not None and profile.display_name:
             return profile.display_name
         return self.email.split("@")[0]

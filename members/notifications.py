@@ -243,6 +243,7 @@ def send_delivery(delivery_id: int) -> str:
             headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         attachments = context.pop("attachments", None)
+        reply_to = context.get("reply_to")
         try:
             send_templated_mail(
                 template=delivery.template,
@@ -251,6 +252,7 @@ def send_delivery(delivery_id: int) -> str:
                 context={**context, "unsubscribe_url": unsubscribe_url, "delivery": delivery},
                 headers=headers,
                 attachments=attachments,
+                reply_to=[reply_to] if reply_to else None,
             )
         except Exception as exc:
             delivery.attempts += 1

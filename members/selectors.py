@@ -51,3 +51,28 @@ def shared_groups(viewer: User, other: User):
 
 def active_user(user_id: int) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).select_related("profile").first()
+
+
+def network_for(user: User) -> QuerySet[TherapistProfile]:
+    """Profiles of active colleagues who share at least one group with ``user``, ``user`` excluded.
+
+    Never wider than that, not even for site admins: the referral finder is no directory.
+    The membership subquery yields each colleague once however many groups they share.
+    """
+    if not user.is_authenticated:
+        return TherapistProfile.objects.none()
+    return (
+        TherapistProfile.objects.filter(user_id__in=co_member_ids(user), user__is_active=True)
+        .exclude(user_id=user.pk)
+        .select_related("user")
+        .prefetch_related("specialties", "modalities", "populations")
+        .order_by("display_name", "pk")
+    )
+
+
+def get_colleague_profile(user: User, pk: int) -> TherapistProfile:
+    """A colleague's profile from ``user``'s network; otherwise 404, as if it did not exist."""
+    profile = network_for(user).filter(pk=pk).first()
+    if profile is None:
+        raise Http404("No such colleague.")
+    return profile

@@ -148,3 +148,83 @@ def unsubscribe(*, user: User, kind: str) -> None:
         user=user, kind=kind, defaults={"enabled": False}
     )
     record_audit(actor=user, verb="notifications.unsubscribed", subject=user, data={"kind": kind})
+
+
+# --- messages between colleagues -------------------------------------------------------------
+
+COLLEAGUE_MESSAGE_MAX_LENGTH = 3000
+COLLEAGUE_MESSAGE_LIMIT = 10
+COLLEAGUE_MESSAGE_WINDOW_MINUTES = 60
+
+
+class ColleagueMessageLimitReached(Exception):
+    """The sender has sent as many colleague messages as the window allows."""
+
+    def __init__(self, *, retry_at):
+        self.retry_at = retry_at
+        super().__init__(
+            f"At most {COLLEAGUE_MESSAGE_LIMIT} messages in "
+            f"{COLLEAGUE_MESSAGE_WINDOW_MINUTES} minutes; try again after {retry_at}."
+        )
+
+
+@transaction.atomic
+def send_colleague_message(*, sender: User, recipient_profile: TherapistProfile, message: str):
+    """E-mail ``message`` to a colleague who shares a group with ``sender``; return the Delivery.
+
+    The e-mail shows the sender's address to the recipient, never the other way round.
+    At most ``COLLEAGUE_MESSAGE_LIMIT`` messages per ``COLLEAGUE_MESSAGE_WINDOW_MINUTES``,
+    counted from the Delivery rows under a lock on the sender's profile, so two requests at
+    once cannot both slip under the limit.
+    """
+    import uuid
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+
+    from members import selectors
+    from members.enums import NotificationKind
+    from members.models import Delivery
+    from members.notifications import notify
+
+    text = message.strip()
+    if not text:
+        raise ValidationError("The message is empty.", code="required")
+    if len(text) > COLLEAGUE_MESSAGE_MAX_LENGTH:
+        raise ValidationError("The message is too long.", code="max_length")
+    if not selectors.network_for(sender).filter(pk=recipient_profile.pk).exists():
+        raise PermissionError("You can only write to colleagues who share a group with you.")
+    sender_profile = TherapistProfile.objects.select_for_update(of=("self",)).get(
+        pk=ensure_profile(user=sender).pk
+    )
+    window = timedelta(minutes=COLLEAGUE_MESSAGE_WINDOW_MINUTES)
+    now = timezone.now()
+    recent = list(
+        Delivery.objects.filter(
+            kind=NotificationKind.COLLEAGUE_MESSAGE,
+            template="colleague_message",
+            object_type=TherapistProfile._meta.label_lower,
+            object_id=sender_profile.pk,
+            created_at__gt=now - window,
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:COLLEAGUE_MESSAGE_LIMIT]
+    )
+    if len(recent) >= COLLEAGUE_MESSAGE_LIMIT:
+        raise ColleagueMessageLimitReached(retry_at=recent[-1] + window)
+    (delivery,) = notify(
+        kind=NotificationKind.COLLEAGUE_MESSAGE,
+        template="colleague_message",
+        obj=sender_profile,
+        recipients=[recipient_profile.user],
+        dedupe_key=uuid.uuid4().hex,
+        context={"message": text, "sender_id": sender.pk},
+    )
+    record_audit(
+        actor=sender,
+        verb="colleague.messaged",
+        subject=recipient_profile.user,
+        obj=delivery,
+        data={"length": len(text)},
+    )
+    return delivery

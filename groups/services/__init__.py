@@ -20,6 +20,7 @@ from groups.services.membership import (
     leave_group,
     remove_member,
 )
+from groups.services.resources import add_resource, remove_resource, set_pinned
 from groups.services.waitlist import (
     accept_offer,
     decline_offer,
@@ -33,6 +34,7 @@ __all__ = [
     "accept_ground_rules",
     "accept_invitation",
     "accept_offer",
+    "add_resource",
     "apply_to_group",
     "change_role",
     "create_group",
@@ -46,7 +48,9 @@ __all__ = [
     "leave_waitlist",
     "offer_free_seats",
     "remove_member",
+    "remove_resource",
     "replace_questions",
+    "set_pinned",
     "update_group",
     "withdraw_application",
 ]

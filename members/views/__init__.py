@@ -1,5 +1,6 @@
 """Views of the members app, one module per area; re-exported for members/urls.py."""
 
+from members.views.network import contact, network
 from members.views.profile import (
     RateLimitedLoginView,
     dashboard,
@@ -11,7 +12,9 @@ from members.views.profile import (
 
 __all__ = [
     "RateLimitedLoginView",
+    "contact",
     "dashboard",
+    "network",
     "notification_preferences",
     "profile_detail",
     "profile_edit",

@@ -33,6 +33,7 @@ from groups.models import (
     GroundRulesVersion,
     Group,
     Membership,
+    Resource,
     weekday_mask,
 )
 from meetings import recurrence
@@ -352,6 +353,7 @@ class Command(BaseCommand):
             self.seed_groups(users)
             self.seed_meetings(users)
             self.seed_presentations(users)
+            self.seed_resources(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if scale:
             started = time.monotonic()
@@ -470,7 +472,7 @@ class Command(BaseCommand):
                     used += segment["minutes"]
             meeting_services.set_agenda_template(actor=organizer, group=group, segments=agenda)
             weekday = spec["weekdays"][0]
-            starts_on = today - timedelta(weeks=10)
+            starts_on = today - timedelta(weeks=52)  # a year of history for the hours ledger
             rule = (
                 recurrence.build_rule(kind="monthly_nth", ordinals=[1, 3], weekday=weekday)
                 if spec["cadence"] == Cadence.TWICE_MONTHLY
@@ -490,7 +492,10 @@ class Command(BaseCommand):
                 time_zone=group.time_zone,
                 created_by=organizer,
             )
-            meeting_services.materialize_series(series=series, today=starts_on)
+            step = starts_on
+            while step < today:  # history, twelve weeks at a time
+                meeting_services.materialize_series(series=series, today=step)
+                step += timedelta(weeks=12)
             meeting_services.materialize_series(series=series, today=today)
             members = list(group.memberships.values_list("user_id", flat=True))
             now = timezone.now()
@@ -572,6 +577,57 @@ class Command(BaseCommand):
             )
             for nominee in (organizer, member):
                 Nomination.objects.create(election=election, nominee=nominee, nominated_by=nominee)
+
+    def seed_resources(self, users: dict[str, User]) -> None:
+        library = {
+            0: [
+                (
+                    "Academy for Eating Disorders: clinical guidelines",
+                    "https://www.aedweb.org/",
+                    "article",
+                    True,
+                    "The medical care guide is worth keeping at hand.",
+                ),
+                (
+                    "iaedp certification (CEDS) pathway",
+                    "https://www.iaedp.com/",
+                    "ce",
+                    False,
+                    "Several of us are working towards it.",
+                ),
+            ],
+            1: [
+                (
+                    "Compassion fatigue self-test (ProQOL)",
+                    "https://proqol.org/",
+                    "tool",
+                    True,
+                    "Short and free; we revisit it each spring.",
+                ),
+                (
+                    "Ethics consultation line of the state association",
+                    "https://www.socialworkers.org/About/Ethics",
+                    "consultant",
+                    False,
+                    "For the grey areas we can't settle in the group.",
+                ),
+            ],
+        }
+        for index, items in library.items():
+            group = Group.objects.get(slug=slugify(DEMO_GROUPS[index]["name"]))
+            if group.resources.exists():
+                continue
+            adder = users[DEMO_GROUPS[index]["organizer"]]
+            for title, url, category, pinned, note in items:
+                Resource.objects.create(
+                    group=group,
+                    added_by=adder,
+                    title=title,
+                    url=url,
+                    category=category,
+                    pinned=pinned,
+                    note=note,
+                )
 
     def seed_scale(self, count: int, per_group: int, meetings_per_group: int = 10) -> int:
         """Bulk-insert ``count`` synthetic groups (deterministic names), skipping existing ones."""

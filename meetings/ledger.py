@@ -1,0 +1,233 @@
+"""Reads for the consultation-hours ledger: a member's present attendance, summed by group,
+month and year in the viewer's time zone, and the member's attendance certificates.
+
+Everything comes from one query of the attendance register; the sums are made in Python so that
+months and years follow the viewer's time zone on every database.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from groups.models import Group
+from meetings.enums import AttendanceStatus, MeetingStatus
+from meetings.models import Attendance, Certificate
+
+CHART_MONTHS = 12
+# The chart's drawing box, in SVG user units; the template scales it to the page width.
+CHART_WIDTH = 720
+CHART_HEIGHT = 240
+CHART_TOP = 24  # room for the value over the tallest bar
+CHART_BOTTOM = 28  # room for the month labels
+CHART_GAP = 12
+
+CODE_MAX = 32
+CODE_RE = re.compile(r"^[A-Z0-9]{6,16}$")
+
+
+def minutes_between(starts_at: datetime, ends_at: datetime) -> int:
+    """A meeting's length in whole minutes, as ``Meeting.duration_minutes`` counts it."""
+    return int((ends_at - starts_at).total_seconds() // 60)
+
+
+def hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+@dataclass
+class Tally:
+    """Meetings attended and minutes of contact in one bucket (a group, a month, a year)."""
+
+    key: object
+    label: str
+    meetings: int = 0
+    minutes: int = 0
+
+    @property
+    def hours(self) -> float:
+        return hours(self.minutes)
+
+    def add(self, minutes: int) -> None:
+        self.meetings += 1
+        self.minutes += minutes
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One month of the chart, with its geometry already worked out for the SVG."""
+
+    month: date
+    label: str
+    meetings: int
+    minutes: int
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def hours(self) -> float:
+        return hours(self.minutes)
+
+    @property
+    def center(self) -> int:
+        return self.x + self.width // 2
+
+    @property
+    def value_y(self) -> int:
+        """Where the figure over the bar sits."""
+        return self.y - 6
+
+
+@dataclass
+class Ledger:
+    meetings: int = 0
+    minutes: int = 0
+    by_group: list[Tally] = field(default_factory=list)
+    by_month: list[Tally] = field(default_factory=list)
+    by_year: list[Tally] = field(default_factory=list)
+    chart: list[Bar] = field(default_factory=list)
+
+    @property
+    def hours(self) -> float:
+        return hours(self.minutes)
+
+    @property
+    def chart_minutes(self) -> int:
+        return sum(bar.minutes for bar in self.chart)
+
+    @property
+    def chart_hours(self) -> float:
+        return hours(self.chart_minutes)
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+
+def present_attendance(user) -> QuerySet[Attendance]:
+    """The user's present marks at meetings that took place (a cancelled meeting counts for
+    nothing, even if someone marked it), oldest first."""
+    if not user.is_authenticated:
+        return Attendance.objects.none()
+    return (
+        Attendance.objects.filter(user=user, status=AttendanceStatus.PRESENT)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .order_by("meeting__starts_at", "meeting_id")
+    )
+
+
+def groups_with_attendance(user) -> QuerySet[Group]:
+    """The groups where the user was present at least once: the ones a certificate can be for.
+
+    Leaving a group does not take away the hours spent in it, so this does not ask for a
+    current membership.
+    """
+    group_ids = present_attendance(user).order_by().values("meeting__group_id")
+    return Group.objects.filter(pk__in=group_ids).only("pk", "name", "time_zone").order_by("name")
+
+
+def ledger_for_user(user, *, tz: tzinfo | None = None, today: date | None = None) -> Ledger:
+    """The user's contact hours by group, by month and by year in ``tz`` (default: the active
+    time zone), and a bar for each of the last twelve months up to ``today``."""
+    tz = tz or timezone.get_current_timezone()
+    today = today or timezone.localdate(timezone=tz)
+    rows = present_attendance(user).values_list(
+        "meeting__group_id", "meeting__group__name", "meeting__starts_at", "meeting__ends_at"
+    )
+    ledger = Ledger()
+    groups: dict[int, Tally] = {}
+    months: dict[date, Tally] = {}
+    years: dict[int, Tally] = {}
+    for group_id, group_name, starts_at, ends_at in rows:
+        minutes = minutes_between(starts_at, ends_at)
+        local = starts_at.astimezone(tz)
+        month = date(local.year, local.month, 1)
+        ledger.meetings += 1
+        ledger.minutes += minutes
+        groups.setdefault(group_id, Tally(group_id, group_name)).add(minutes)
+        months.setdefault(month, Tally(month, f"{month:%B %Y}")).add(minutes)
+        years.setdefault(local.year, Tally(local.year, str(local.year))).add(minutes)
+    ledger.by_group = sorted(groups.values(), key=lambda t: (-t.minutes, t.label.casefold()))
+    ledger.by_month = [months[key] for key in sorted(months, reverse=True)]
+    ledger.by_year = [years[key] for key in sorted(years, reverse=True)]
+    ledger.chart = chart_bars(months, today=today)
+    return ledger
+
+
+def last_months(today: date, count: int = CHART_MONTHS) -> list[date]:
+    """The first days of the ``count`` months up to and including today's, oldest first."""
+    index = today.year * 12 + today.month - 1
+    return [date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
+
+
+def chart_bars(months: dict[date, Tally], *, today: date) -> list[Bar]:
+    """A bar per month for the last twelve months, scaled so the tallest fills the chart."""
+    window = last_months(today)
+    tallest = max((months[m].minutes for m in window if m in months), default=0)
+    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    slot = CHART_WIDTH // len(window)
+    bars = []
+    for i, month in enumerate(window):
+        tally = months.get(month)
+        minutes = tally.minutes if tally else 0
+        height = round(plot_height * minutes / tallest) if tallest else 0
+        if minutes and height < 2:
+            height = 2  # a month with any hours stays visible
+        bars.append(
+            Bar(
+                month=month,
+                label=f"{month:%b}" if month.month != 1 else f"{month:%b %Y}",
+                meetings=tally.meetings if tally else 0,
+                minutes=minutes,
+                x=i * slot + CHART_GAP // 2,
+                y=CHART_TOP + plot_height - height,
+                width=slot - CHART_GAP,
+                height=height,
+            )
+        )
+    return bars
+
+
+def chart_geometry() -> dict[str, int]:
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "baseline": CHART_HEIGHT - CHART_BOTTOM,
+        "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
+    }
+
+
+# --- certificates -------------------------------------------------------------------------
+
+
+def certificates_for_user(user) -> QuerySet[Certificate]:
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    return Certificate.objects.filter(user=user).order_by("-issued_at", "-id")
+
+
+def get_certificate_for_owner(user, code: str) -> Certificate:
+    """The user's own certificate with this code; 404 for anyone else's or an unknown code."""
+    certificate = certificates_for_user(user).filter(code=normalize_code(code)).first()
+    if certificate is None:
+        raise Http404("No such certificate.")
+    return certificate
+
+
+def find_certificate(code: str) -> Certificate | None:
+    """Any certificate by its code, for the public verification page (which shows only the
+    certificate's own snapshot, never the user or group rows)."""
+    code = normalize_code(code)
+    if not CODE_RE.match(code):
+        return None
+    return Certificate.objects.filter(code=code).first()
+
+
+def normalize_code(code: str) -> str:
+    """Codes are printed in capitals; accept them typed in any case, with spaces or dashes
+    (anything but ASCII letters and digits is dropped)."""
+    return re.sub(r"[^0-9A-Za-z]", "", code or "")[:CODE_MAX].upper()
