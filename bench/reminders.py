@@ -9,6 +9,7 @@ Needs PostgreSQL and Redis. Run from the project root:
     REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/reminders.py
 
 It writes bench/reminders-results.json. The database named in DATABASE_URL is wiped first.
+BENCH_SCAN_SIZES (default "10000,1000000") and BENCH_REMINDERS (default 10000) set the sizes.
 """
 
 import json
@@ -125,7 +126,8 @@ def main():
     scan_groups = Group.objects.bulk_create(
         Group(name=f"Scan {n}", slug=f"scan-{n}", purpose_support=True) for n in range(1000)
     )
-    for total in (10_000, 1_000_000):
+    sizes = os.environ.get("BENCH_SCAN_SIZES", "10000,1000000")
+    for total in [int(n) for n in sizes.split(",") if n.strip()]:
         started = time.perf_counter()
         add_meetings(total, scan_groups)
         print(f"{total:>9,} meetings seeded in {time.perf_counter() - started:.1f}s", flush=True)
