@@ -7,11 +7,12 @@ link only for members, and a VALARM from the reader's reminder preference.
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone
 
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
@@ -92,10 +93,28 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    zones = set()
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, member=member, alarm_minutes=alarm_minutes))
-    calendar.add_missing_timezones()
+        zones.add(meeting.group.time_zone)
+    for zone in sorted(zones):
+        calendar.add_component(vtimezone(zone, timezone.now().year))
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=128)
+def vtimezone(tz_name: str, year: int | None = None) -> Timezone:
+    """The zone's VTIMEZONE, with the transitions from last year to ten years ahead.
+
+    Computed once per process and year; the same component serves every event in that zone.
+    """
+    year = year or timezone.now().year
+    return Timezone.from_tzinfo(
+        zoneinfo.ZoneInfo(tz_name),
+        tzid=tz_name,
+        first_date=date(year - 1, 1, 1),
+        last_date=date(year + 10, 1, 1),
+    )
 
 
 def alarm_minutes_for(user) -> int | None:
