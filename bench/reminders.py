@@ -137,6 +137,9 @@ def main():
 
     count = int(os.environ.get("BENCH_REMINDERS", "10000"))
     due_reminders(count)
+    from config.celery import app as celery_app
+
+    celery_app.control.purge()  # tasks left in the broker by an earlier, interrupted run
     controller, recorder, port = start_sink()
     db = connection.settings_dict
     env = {
