@@ -129,10 +129,29 @@ def record_planned(rows: list[Delivery]) -> int:
 # --- claiming and sending ------------------------------------------------------------------------
 
 
-def queue_deliveries(ids: list[int]) -> None:
-    """Claim the given pending rows and hand them to the workers."""
+def enqueue(ids: list[int]) -> int:
+    """Hand claimed rows to the workers. If the broker is down, put the rest back to pending:
+    the next dispatcher run queues them once the broker is back. Nothing is lost."""
     from members.tasks import task_send_delivery
 
+    for n, delivery_id in enumerate(ids):
+        try:
+            task_send_delivery.delay(delivery_id=delivery_id)
+        except Exception as exc:
+            Delivery.objects.filter(pk__in=ids[n:], status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.PENDING, queued_at=None
+            )
+            logger.warning(
+                "broker unavailable (%s): %d deliveries wait for the next dispatch",
+                exc.__class__.__name__,
+                len(ids) - n,
+            )
+            return n
+    return len(ids)
+
+
+def queue_deliveries(ids: list[int]) -> None:
+    """Claim the given pending rows and hand them to the workers."""
     now = timezone.now()
     with transaction.atomic():
         claimed = list(
@@ -141,8 +160,7 @@ def queue_deliveries(ids: list[int]) -> None:
             .values_list("pk", flat=True)
         )
         Delivery.objects.filter(pk__in=claimed).update(status=DeliveryStatus.QUEUED, queued_at=now)
-    for delivery_id in claimed:
-        task_send_delivery.delay(delivery_id=delivery_id)
+    enqueue(claimed)
 
 
 def claim_due(*, now: datetime, limit: int = CLAIM_BATCH, stale_after=STALE_QUEUED) -> list[int]:
@@ -165,18 +183,15 @@ def claim_due(*, now: datetime, limit: int = CLAIM_BATCH, stale_after=STALE_QUEU
 
 def dispatch_due(*, now: datetime | None = None, stale_after=STALE_QUEUED) -> int:
     """Plan what is due by time, then claim and queue everything due. Safe to run twice."""
-    from members.tasks import task_send_delivery
-
     now = now or timezone.now()
     for plan in PLANNERS:
         plan(now)
     queued = 0
     while True:
         ids = claim_due(now=now, stale_after=stale_after)
-        for delivery_id in ids:
-            task_send_delivery.delay(delivery_id=delivery_id)
-        queued += len(ids)
-        if len(ids) < CLAIM_BATCH:
+        sent = enqueue(ids)
+        queued += sent
+        if sent < len(ids) or len(ids) < CLAIM_BATCH:
             return queued
 
 
