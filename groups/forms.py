@@ -3,6 +3,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import URLValidator
 
+from config.fields import SafeModelMultipleChoiceField
 from groups.enums import Purpose, ResourceCategory, Role, Weekday
 from groups.models import CAPACITY_MAX, CAPACITY_MIN, Group, weekday_mask, weekdays_from_mask
 from members.forms import TimeZoneField
@@ -32,7 +33,7 @@ class GroupForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="Usual weekday(s)",
     )
-    focus_specialties = forms.ModelMultipleChoiceField(
+    focus_specialties = SafeModelMultipleChoiceField(
         queryset=Specialty.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
+from config.fields import SafeModelChoiceField
 from meetings import recurrence
 from meetings.enums import (
     AttendanceStatus,
@@ -328,7 +329,7 @@ def month_bounds(year: int, month: int, tz) -> tuple[datetime, datetime]:
 class CertificateForm(forms.Form):
     """Which group and which period a certificate of attendance is for."""
 
-    group = forms.ModelChoiceField(
+    group = SafeModelChoiceField(
         queryset=None,
         empty_label="Choose a group",
         error_messages={

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 
+from config.fields import SafeModelMultipleChoiceField
 from members.enums import DIGEST_KINDS, LEAD_TIME_CHOICES, OPTIONAL_KINDS, NotificationKind
 from members.models import (
     Modality,
@@ -55,13 +56,13 @@ class SignupExtraForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     time_zone = TimeZoneField()
-    specialties = forms.ModelMultipleChoiceField(
+    specialties = SafeModelMultipleChoiceField(
         queryset=Specialty.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    modalities = forms.ModelMultipleChoiceField(
+    modalities = SafeModelMultipleChoiceField(
         queryset=Modality.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    populations = forms.ModelMultipleChoiceField(
+    populations = SafeModelMultipleChoiceField(
         queryset=Population.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
