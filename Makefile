@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format migrate seed clean
+.PHONY: run test lint format migrate seed clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@bash scripts/ensure-venv.sh $(VENV)
@@ -37,6 +37,9 @@ migrate: $(VENV)/.installed
 
 seed: $(VENV)/.installed
 	$(PY) manage.py seed_demo
+
+bench: $(VENV)/.installed
+	$(PY) bench/web.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from groups.cache import invalidate_browse
 from groups.models import Group, Membership
 from meetings import recurrence
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer, SegmentKind
@@ -137,6 +138,7 @@ def create_meeting(
     meeting.full_clean()
     meeting.save()
     _copy_template([meeting])
+    invalidate_browse()
     record_audit(actor=actor, verb="meeting.created", group=group, obj=meeting)
     return meeting
 
@@ -224,6 +226,8 @@ def materialize_series(*, series: MeetingSeries, today: date | None = None) -> i
     )
     _copy_template(made)
     MeetingSeries.objects.filter(pk=series.pk).update(materialized_until=until)
+    if made:
+        invalidate_browse()
     return len(made)
 
 
@@ -300,6 +304,7 @@ def update_meeting(
     changed = _apply(meeting, data=data, keep_date=False)
     if not changed:
         return [meeting]
+    invalidate_browse()
     meeting.detached = meeting.series_id is not None
     meeting.sequence += 1
     meeting.status_message = message.strip()
@@ -386,6 +391,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, message: str = "") -> Meeti
         raise MeetingError("This meeting is already cancelled.")
     if meeting.ends_at <= timezone.now():
         raise MeetingError("This meeting is over; it cannot be cancelled.")
+    invalidate_browse()
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_message = message.strip()
     meeting.sequence += 1

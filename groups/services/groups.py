@@ -3,6 +3,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from groups.cache import invalidate_browse
 from groups.enums import Purpose, Role
 from groups.models import ApplicationQuestion, GroundRulesVersion, Group, Membership
 from groups.services.base import GroupActionError, lock_group
@@ -53,6 +54,7 @@ def create_group(*, actor: User, data: dict[str, Any]) -> Group:
         rules_accepted_at=group.created_at,
     )
     record_audit(actor=actor, verb="group.created", group=group, obj=group, subject=actor)
+    invalidate_browse()
     return group
 
 
@@ -103,6 +105,7 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
         )
     if "capacity" in changed and locked.capacity > old["capacity"]:
         offer_free_seats(group=locked)
+    invalidate_browse()
     record_audit(
         actor=actor,
         verb="group.updated",

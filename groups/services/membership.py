@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from groups.cache import invalidate_browse
 from groups.enums import MANAGING_ROLES, GroupStatus, MembershipPolicy, Role, WaitlistStatus
 from groups.models import Group, Membership, WaitlistEntry
 from groups.services.base import GroupActionError, lock_group, seats_free
@@ -62,6 +63,7 @@ def admit(
         )
         Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
         group.refresh_from_db(fields=["member_count"])
+        invalidate_browse()
         record_audit(actor=actor, verb=verb, subject=user, group=group, obj=membership, data=data)
         return JoinResult(membership=membership)
     if group.waitlist.filter(
@@ -109,6 +111,7 @@ def _drop_membership(*, group: Group, membership: Membership) -> None:
     membership.delete()
     Group.objects.filter(pk=group.pk).update(member_count=F("member_count") - 1)
     group.refresh_from_db(fields=["member_count"])
+    invalidate_browse()
     offer_free_seats(group=group)
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from groups.cache import invalidate_browse
 from groups.enums import GroupStatus, Role, WaitlistStatus
 from groups.models import Group, Membership, WaitlistEntry
 from groups.services.base import GroupActionError, lock_group, seats_free
@@ -82,6 +83,7 @@ def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
         rules_accepted_at=now,
     )
     Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
+    invalidate_browse()
     record_audit(actor=user, verb="waitlist.accepted", subject=user, group=group, obj=membership)
     return membership
 

@@ -1,6 +1,10 @@
+from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from groups.cache import TTL_SECONDS, page_key
 from groups.filters import GroupFilter
 from groups.selectors import browsable_groups
 
@@ -8,6 +12,19 @@ PAGE_SIZE = 20
 
 
 def browse(request):
+    cacheable = not request.user.is_authenticated and len(messages.get_messages(request)) == 0
+    if cacheable:
+        key = page_key(request.META.get("QUERY_STRING", ""))
+        html = cache.get(key)
+        if html is not None:
+            return HttpResponse(html)
+    response = _render_browse(request)
+    if cacheable and response.status_code == 200:
+        cache.set(key, response.content, TTL_SECONDS)
+    return response
+
+
+def _render_browse(request):
     group_filter = GroupFilter(request.GET or None, queryset=browsable_groups())
     paginator = Paginator(group_filter.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

@@ -1,0 +1,599 @@
+"""Web benchmark (`make bench`; a script, not a test).
+
+Seeds a large PostgreSQL database, starts gunicorn with the production settings and drives each
+page with locust (headless, one scenario per run), then prints throughput and latency, writes
+bench/results.json and checks the targets of issue 8. Needs PostgreSQL and Redis; run from the
+project root:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/peercircle_bench \
+    REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python bench/web.py
+
+**The database named in DATABASE_URL is wiped first.** `--help` lists the sizes; a quick check:
+`bench/web.py --groups 300 --meetings-per-group 5 --duration 10s --small 100`.
+It exits 0 even when targets fail (it is a measurement); non-zero only when the harness breaks.
+"""
+
+import argparse
+import csv
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results.json"
+LOCUSTFILE = ROOT / "bench" / "locustfile.py"
+
+SCENARIOS = [
+    ("trivial", "trivial view: landing page / (anonymous)"),
+    ("static", "static file /static/css/peercircle.css"),
+    ("browse_anon", "browse with filters (anonymous)"),
+    ("browse_signed_in", "browse with filters (signed in)"),
+    ("browse_search", "browse with search ?q= (signed in)"),
+    ("group", "group page (member)"),
+    ("meeting", "meeting page (member)"),
+    ("dashboard", "dashboard /me/"),
+    ("feed", "personal calendar feed .ics"),
+]
+GROWTH_SCENARIOS = ["browse_anon", "browse_signed_in", "group"]
+P95_LIMIT_MS = 100.0
+GROWTH_LIMIT = 1.5
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--groups", type=int, default=10000)
+    parser.add_argument("--meetings-per-group", type=int, default=50)
+    parser.add_argument("--members-per-group", type=int, default=5)
+    parser.add_argument(
+        "--rsvp-meetings",
+        type=int,
+        default=10,
+        help="each member is 'going' to this many upcoming meetings of their group (0: all)",
+    )
+    parser.add_argument("--users", type=int, default=20, help="concurrent locust users")
+    parser.add_argument("--duration", default="30s", help="per scenario, locust -t syntax")
+    parser.add_argument("--small", type=int, default=1000, help="groups for the growth check")
+    parser.add_argument("--skip-small", action="store_true", help="no growth comparison")
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded database")
+    parser.add_argument(
+        "--worker-class",
+        choices=["auto", "sync", "gthread"],
+        default="auto",
+        help="gunicorn workers; auto measures both on signed-in browse and keeps the faster",
+    )
+    parser.add_argument("--workers", type=int, default=0, help="default 2*cores+1")
+    parser.add_argument(
+        "--only", default="", help="comma-separated scenario names (default: all of them)"
+    )
+    return parser.parse_args()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+ARGS = parse_args()
+PORT = free_port()
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="peercircle-bench-static-"))
+WORKDIR = Path(tempfile.mkdtemp(prefix="peercircle-bench-"))
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "".join(
+        secrets.choice(string.ascii_letters + string.digits + "!@#%^&*-_=+") for _ in range(50)
+    ),
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SITE_URL": f"http://127.0.0.1:{PORT}",
+    "DATABASE_URL": os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/peercircle_bench"
+    ),
+    "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/5"),
+    "STATIC_ROOT": str(STATIC_ROOT),
+    "LOG_LEVEL": "WARNING",
+}
+# The harness runs under the same settings and secret key as the server: the sessions it writes
+# and the session auth hashes in them must verify in gunicorn.
+os.environ.update(ENV)
+sys.path.insert(0, str(ROOT))
+
+
+def ensure_database():
+    """Create the bench database if the server does not have it yet."""
+    import psycopg2
+    from psycopg2 import sql
+
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("bench/web.py needs PostgreSQL: set DATABASE_URL=postgres://...")
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if not cur.fetchone():
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+    conn.close()
+
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from groups.models import Group, Membership  # noqa: E402
+from meetings import services as meeting_services  # noqa: E402
+from meetings.enums import RsvpAnswer  # noqa: E402
+from meetings.models import Meeting, Rsvp  # noqa: E402
+
+
+def log(message: str):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- Data ---------------------------------------------------------------------------------------
+
+
+def seed(groups: int) -> dict:
+    started = time.perf_counter()
+    connection.close()
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    log(f"seeding {groups:,} groups ({ARGS.members_per_group} members, "
+        f"{ARGS.meetings_per_group} meetings each)")
+    call_command(
+        "seed_demo",
+        scale=groups,
+        members_per_group=ARGS.members_per_group,
+        meetings_per_group=ARGS.meetings_per_group,
+        verbosity=0,
+    )
+    seeded = time.perf_counter() - started
+    rsvps = add_rsvps()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    cache.clear()  # nothing cached from a previous size
+    counts = {
+        "groups": Group.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "memberships": Membership.objects.count(),
+        "rsvps": Rsvp.objects.count(),
+        "seed_seconds": round(seeded, 1),
+        "total_seconds": round(time.perf_counter() - started, 1),
+    }
+    log(f"data: {counts}")
+    del rsvps
+    return counts
+
+
+def add_rsvps() -> int:
+    """Every member of a synthetic group is "going" to its next --rsvp-meetings meetings."""
+    started = time.perf_counter()
+    now = timezone.now()
+    upcoming: dict[int, list[int]] = {}
+    for meeting_id, group_id in (
+        Meeting.objects.filter(group__slug__startswith="scale-", starts_at__gte=now)
+        .order_by("group_id", "starts_at")
+        .values_list("id", "group_id")
+        .iterator(chunk_size=20000)
+    ):
+        ids = upcoming.setdefault(group_id, [])
+        if not ARGS.rsvp_meetings or len(ids) < ARGS.rsvp_meetings:
+            ids.append(meeting_id)
+    members = Membership.objects.filter(group_id__in=upcoming.keys()).values_list(
+        "user_id", "group_id"
+    )
+    batch, total = [], 0
+    for user_id, group_id in members.iterator(chunk_size=20000):
+        for meeting_id in upcoming[group_id]:
+            batch.append(
+                Rsvp(meeting_id=meeting_id, user_id=user_id, answer=RsvpAnswer.GOING, updated_at=now)
+            )
+            if len(batch) == 10000:
+                Rsvp.objects.bulk_create(batch, ignore_conflicts=True)
+                total += len(batch)
+                batch = []
+    Rsvp.objects.bulk_create(batch, ignore_conflicts=True)
+    total += len(batch)
+    log(f"{total:,} RSVPs in {time.perf_counter() - started:.1f} s")
+    return total
+
+
+def bench_members(count: int) -> list[dict]:
+    """Sessions, a group, an upcoming meeting and a feed token for `count` synthetic members."""
+    groups = list(Group.objects.filter(slug__startswith="scale-").order_by("slug"))
+    if not groups:
+        raise RuntimeError("no synthetic groups: run without --skip-seed first")
+    step = max(1, len(groups) // count)
+    picked = [groups[(i * step) % len(groups)] for i in range(count)]
+    now = timezone.now()
+    members = []
+    for i, group in enumerate(picked):
+        memberships = list(
+            Membership.objects.filter(group=group).select_related("user").order_by("id")
+        )
+        user = memberships[(i // len(groups) + 1) % len(memberships)].user  # a member, not the organizer
+        meeting = (
+            Meeting.objects.filter(group=group, starts_at__gte=now).order_by("starts_at").first()
+            or Meeting.objects.filter(group=group).order_by("-starts_at").first()
+        )
+        if meeting is None:
+            raise RuntimeError(f"group {group.slug} has no meetings")
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.set_expiry(24 * 3600)
+        session.save()
+        token = meeting_services.get_or_create_feed_token(user=user).token
+        members.append(
+            {"session": session.session_key, "slug": group.slug, "meeting": meeting.pk,
+             "token": token}
+        )
+    return members
+
+
+# --- Server -------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, worker_class: str, workers: int):
+        self.worker_class = worker_class
+        self.workers = workers
+        self.proc = None
+        self.log_path = WORKDIR / f"gunicorn-{worker_class}.log"
+
+    def start(self):
+        cmd = [
+            str(VENV_BIN / "gunicorn"),
+            "config.wsgi:application",
+            "--bind", f"127.0.0.1:{PORT}",
+            "--workers", str(self.workers),
+            "--worker-class", self.worker_class,
+            "--log-level", "warning",
+            "--timeout", "60",
+        ]
+        if self.worker_class == "gthread":
+            cmd += ["--threads", "2"]
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=os.environ.copy(), stdout=self.log_file, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}:\n{self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=5) as r:
+                    if r.status == 200:
+                        log(f"gunicorn up on :{PORT} ({self.workers} {self.worker_class} workers, "
+                            f"pid {self.proc.pid})")
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if self.proc:
+            self.log_file.close()
+        self.proc = None
+
+
+def scenario_paths(member: dict) -> dict[str, tuple[str, bool]]:
+    return {
+        "trivial": ("/", False),
+        "static": ("/static/css/peercircle.css", False),
+        "browse_anon": ("/groups/?purpose=consultation&has_seats=on&sort=seats", False),
+        "browse_signed_in": ("/groups/?purpose=consultation&has_seats=on&sort=seats", True),
+        "browse_search": ("/groups/?q=support", True),
+        "group": (f"/groups/{member['slug']}/", True),
+        "meeting": (f"/meetings/{member['meeting']}/", True),
+        "dashboard": ("/me/", True),
+        "feed": (f"/calendar/{member['token']}.ics", False),
+    }
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def smoke(members: list[dict], scenarios: list[str]):
+    """One request per scenario and member before any load: a 200, or the harness stops."""
+    opener = urllib.request.build_opener(NoRedirect)
+    for member in members:
+        paths = scenario_paths(member)
+        for name in scenarios:
+            path, signed_in = paths[name]
+            request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
+            if signed_in:
+                request.add_header("Cookie", f"sessionid={member['session']}")
+            try:
+                with opener.open(request, timeout=30) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            if status != 200:
+                raise RuntimeError(f"smoke check: {path} answered {status} (signed in: {signed_in})")
+
+
+# --- Load ---------------------------------------------------------------------------------------
+
+
+def run_locust(scenario: str, members: list[dict], duration: str, tag: str) -> dict:
+    prefix = WORKDIR / f"{tag}-{scenario}"
+    env = os.environ.copy()
+    env.update(
+        BENCH_SCENARIO=scenario,
+        BENCH_USERS=json.dumps(members),
+        BENCH_WAIT=os.environ.get("BENCH_WAIT", "0"),
+    )
+    cmd = [
+        str(VENV_BIN / "locust"), "-f", str(LOCUSTFILE), "--headless",
+        "-u", str(ARGS.users), "-r", str(ARGS.users), "-t", duration,
+        "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
+        "--loglevel", "WARNING", "--exit-code-on-error", "0",
+    ]
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    stats_file = Path(f"{prefix}_stats.csv")
+    if result.returncode != 0 or not stats_file.exists():
+        raise RuntimeError(f"locust failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    with stats_file.open() as f:
+        rows = [row for row in csv.DictReader(f) if row["Name"] == "Aggregated"]
+    row = rows[0]
+
+    def num(key):
+        value = row.get(key, "N/A")
+        return None if value in ("N/A", "") else float(value)
+
+    stats = {
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "rps": round(num("Requests/s") or 0.0, 1),
+        "p50_ms": num("50%"),
+        "p95_ms": num("95%"),
+        "p99_ms": num("99%"),
+        "mean_ms": round(num("Average Response Time") or 0.0, 1),
+    }
+    failures_file = Path(f"{prefix}_failures.csv")
+    if stats["failures"] and failures_file.exists():
+        with failures_file.open() as f:
+            stats["failure_samples"] = [
+                f"{r['Name']}: {r['Error']} x{r['Occurrences']}" for r in csv.DictReader(f)
+            ][:5]
+    log(f"  {tag:>5} {scenario:<17} {stats['rps']:>8.1f} rps  p50 {stats['p50_ms']} ms  "
+        f"p95 {stats['p95_ms']} ms  p99 {stats['p99_ms']} ms  failures {stats['failures']}")
+    return stats
+
+
+def choose_worker_class(workers: int, members: list[dict]) -> tuple[str, dict]:
+    if ARGS.worker_class != "auto":
+        return ARGS.worker_class, {}
+    trial = {}
+    for kind in ("sync", "gthread"):
+        server = Server(kind, workers)
+        try:
+            server.start()
+            smoke(members[:1], ["browse_signed_in"])
+            trial[kind] = run_locust("browse_signed_in", members, "10s", f"try-{kind}")
+        finally:
+            server.stop()
+    best = max(trial, key=lambda k: trial[k]["rps"])
+    log(f"worker class: {best} (signed-in browse, 10 s: "
+        + ", ".join(f"{k} {v['rps']} rps / p95 {v['p95_ms']} ms" for k, v in trial.items()) + ")")
+    return best, trial
+
+
+def run_all(scenarios: list[str], members: list[dict], worker_class: str, workers: int, tag: str):
+    server = Server(worker_class, workers)
+    try:
+        server.start()
+        smoke(members, scenarios)
+        return {name: run_locust(name, members, ARGS.duration, tag) for name in scenarios}
+    finally:
+        server.stop()
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+def fmt(value, digits=0):
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def print_table(results: dict, trivial_rps: float | None, labels: dict):
+    header = f"{'page':<40} {'rps':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'fail':>6} {'÷trivial':>9}"
+    print(header)
+    print("-" * len(header))
+    for name, stats in results.items():
+        ratio = stats["rps"] / trivial_rps if trivial_rps else None
+        print(f"{labels.get(name, name):<40} {fmt(stats['rps'], 1):>8} {fmt(stats['p50_ms']):>6} "
+              f"{fmt(stats['p95_ms']):>6} {fmt(stats['p99_ms']):>6} {stats['failures']:>6} "
+              f"{fmt(ratio, 2) if ratio is not None else '-':>9}")
+    print("(latencies in ms; ÷trivial is throughput as a share of the landing page)")
+
+
+def check_targets(big: dict, small: dict | None, sizes: dict) -> list[dict]:
+    checks = []
+    trivial = big.get("trivial", {}).get("rps")
+
+    def add(name, ok, detail):
+        checks.append({"target": name, "pass": bool(ok), "detail": detail})
+
+    if trivial:
+        for scenario, share in (("browse_signed_in", 0.15), ("browse_anon", 0.40)):
+            if scenario in big:
+                ratio = big[scenario]["rps"] / trivial
+                add(f"{scenario} throughput >= {share:.0%} of trivial", ratio >= share,
+                    f"{ratio:.2f} ({big[scenario]['rps']} / {trivial} rps)")
+    for scenario, stats in big.items():
+        if scenario == "static":
+            continue
+        p95 = stats["p95_ms"]
+        add(f"{scenario} p95 <= {P95_LIMIT_MS:.0f} ms with {ARGS.users} users, no errors",
+            p95 is not None and p95 <= P95_LIMIT_MS and stats["failures"] == 0,
+            f"p95 {fmt(p95)} ms, {stats['failures']} failures of {stats['requests']}")
+    if small:
+        for scenario in GROWTH_SCENARIOS:
+            if scenario in big and scenario in small and small[scenario]["p95_ms"]:
+                ratio = big[scenario]["p95_ms"] / small[scenario]["p95_ms"]
+                add(f"{scenario} p95 at {sizes['groups']:,} groups <= {GROWTH_LIMIT}x "
+                    f"{sizes['small_groups']:,} groups", ratio <= GROWTH_LIMIT,
+                    f"{ratio:.2f}x ({big[scenario]['p95_ms']} vs {small[scenario]['p95_ms']} ms)")
+    return checks
+
+
+def machine() -> dict:
+    info = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            info["postgresql"] = cursor.fetchone()[0]
+    except Exception:  # noqa: BLE001, S110 - informative only
+        pass
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return info
+
+
+def main() -> int:
+    labels = dict(SCENARIOS)
+    scenarios = [name for name, _ in SCENARIOS]
+    if ARGS.only:
+        wanted = [s.strip() for s in ARGS.only.split(",") if s.strip()]
+        unknown = set(wanted) - set(scenarios)
+        if unknown:
+            sys.exit(f"unknown scenarios: {', '.join(sorted(unknown))}")
+        scenarios = [s for s in scenarios if s in wanted]
+    workers = ARGS.workers or 2 * (os.cpu_count() or 1) + 1
+    sizes = {
+        "groups": ARGS.groups,
+        "meetings_per_group": ARGS.meetings_per_group,
+        "members_per_group": ARGS.members_per_group,
+        "rsvp_meetings_per_member": ARGS.rsvp_meetings,
+        "small_groups": None if ARGS.skip_small else ARGS.small,
+        "users": ARGS.users,
+        "duration": ARGS.duration,
+        "think_time_s": float(os.environ.get("BENCH_WAIT", "0")),
+    }
+    log(f"database {ENV['DATABASE_URL']}, redis {ENV['REDIS_URL']}, work files in {WORKDIR}")
+    ensure_database()
+    log("collectstatic")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    data = None
+    if not ARGS.skip_seed:
+        data = seed(ARGS.groups)
+    members = bench_members(ARGS.users)
+    worker_class, trial = choose_worker_class(workers, members)
+    log(f"running {len(scenarios)} scenarios at {ARGS.groups:,} groups, {ARGS.users} users, "
+        f"{ARGS.duration} each")
+    big = run_all(scenarios, members, worker_class, workers, "big")
+
+    small, small_data = None, None
+    growth = [s for s in GROWTH_SCENARIOS if s in scenarios]
+    if not ARGS.skip_small and growth:
+        log(f"growth: reseeding at {ARGS.small:,} groups")
+        small_data = seed(ARGS.small)
+        small_members = bench_members(ARGS.users)
+        small = run_all(growth, small_members, worker_class, workers, "small")
+
+    print()
+    print(f"== {ARGS.groups:,} groups, {ARGS.groups * ARGS.meetings_per_group:,} synthetic "
+          f"meetings, {ARGS.users} users, {ARGS.duration} per page, {workers} {worker_class} "
+          f"gunicorn workers ==")
+    trivial_rps = big.get("trivial", {}).get("rps")
+    print_table(big, trivial_rps, labels)
+    if small:
+        print()
+        print(f"== growth: p95 at {ARGS.groups:,} vs {ARGS.small:,} groups ==")
+        for name in growth:
+            a, b = big[name]["p95_ms"], small[name]["p95_ms"]
+            ratio = f"{a / b:.2f}x" if a and b else "-"
+            print(f"{labels[name]:<40} {fmt(a):>6} ms vs {fmt(b):>6} ms  {ratio}")
+    checks = check_targets(big, small, sizes)
+    print()
+    for check in checks:
+        print(f"{'PASS' if check['pass'] else 'FAIL'}  {check['target']}: {check['detail']}")
+
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "when": timezone.now().isoformat(timespec="seconds"),
+                "machine": machine(),
+                "sizes": sizes,
+                "data": data,
+                "small_data": small_data,
+                "gunicorn": {"workers": workers, "worker_class": worker_class,
+                             "threads": 2 if worker_class == "gthread" else 1,
+                             "worker_class_trial": trial},
+                "scenarios": {
+                    name: {"label": labels[name], **stats,
+                           "ratio_to_trivial": round(stats["rps"] / trivial_rps, 3)
+                           if trivial_rps else None}
+                    for name, stats in big.items()
+                },
+                "small": small,
+                "targets": checks,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    log(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    finally:
+        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+    sys.exit(code)
