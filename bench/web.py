@@ -148,7 +148,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from groups.models import Group, Membership  # noqa: E402
+from django.db.models import OuterRef, Subquery  # noqa: E402
+
+from groups.models import GroundRulesVersion, Group, Membership  # noqa: E402
 from meetings import services as meeting_services  # noqa: E402
 from meetings.enums import RsvpAnswer  # noqa: E402
 from meetings.models import Meeting, Rsvp  # noqa: E402
@@ -176,6 +178,7 @@ def seed(groups: int) -> dict:
         verbosity=0,
     )
     seeded = time.perf_counter() - started
+    accept_rules()
     rsvps = add_rsvps()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -191,6 +194,20 @@ def seed(groups: int) -> dict:
     log(f"data: {counts}")
     del rsvps
     return counts
+
+
+def accept_rules():
+    """Record the accepted ground-rules version on the synthetic memberships.
+
+    seed_demo --scale stamps rules_accepted_at but leaves rules_version empty, and its rules
+    version is created a moment after joined_at, so every member page would redirect to the
+    ground-rules acceptance page.
+    """
+    latest = GroundRulesVersion.objects.filter(group=OuterRef("group")).order_by("-number")
+    updated = Membership.objects.filter(
+        rules_version__isnull=True, group__slug__startswith="scale-"
+    ).update(rules_version=Subquery(latest.values("pk")[:1]))
+    log(f"{updated:,} memberships marked as having accepted the current ground rules")
 
 
 def add_rsvps() -> int:
