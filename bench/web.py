@@ -115,9 +115,8 @@ sys.path.insert(0, str(ROOT))
 def ensure_database():
     """Create the bench database if the server does not have it yet."""
     import psycopg2
-    from psycopg2 import sql
-
     from django.conf import settings
+    from psycopg2 import sql
 
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
@@ -146,9 +145,8 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
 from django.db.models import OuterRef, Subquery  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from groups.models import GroundRulesVersion, Group, Membership  # noqa: E402
 from meetings import services as meeting_services  # noqa: E402
@@ -168,8 +166,10 @@ def seed(groups: int) -> dict:
     connection.close()
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
-    log(f"seeding {groups:,} groups ({ARGS.members_per_group} members, "
-        f"{ARGS.meetings_per_group} meetings each)")
+    log(
+        f"seeding {groups:,} groups ({ARGS.members_per_group} members, "
+        f"{ARGS.meetings_per_group} meetings each)"
+    )
     call_command(
         "seed_demo",
         scale=groups,
@@ -231,7 +231,9 @@ def add_rsvps() -> int:
     for user_id, group_id in members.iterator(chunk_size=20000):
         for meeting_id in upcoming[group_id]:
             batch.append(
-                Rsvp(meeting_id=meeting_id, user_id=user_id, answer=RsvpAnswer.GOING, updated_at=now)
+                Rsvp(
+                    meeting_id=meeting_id, user_id=user_id, answer=RsvpAnswer.GOING, updated_at=now
+                )
             )
             if len(batch) == 10000:
                 Rsvp.objects.bulk_create(batch, ignore_conflicts=True)
@@ -252,11 +254,11 @@ def bench_members(count: int) -> list[dict]:
     picked = [groups[(i * step) % len(groups)] for i in range(count)]
     now = timezone.now()
     members = []
-    for i, group in enumerate(picked):
+    for group in picked:
         memberships = list(
             Membership.objects.filter(group=group).select_related("user").order_by("id")
         )
-        user = memberships[(i // len(groups) + 1) % len(memberships)].user  # a member, not the organizer
+        user = memberships[1 % len(memberships)].user  # a member, not the organizer
         meeting = (
             Meeting.objects.filter(group=group, starts_at__gte=now).order_by("starts_at").first()
             or Meeting.objects.filter(group=group).order_by("-starts_at").first()
@@ -271,8 +273,12 @@ def bench_members(count: int) -> list[dict]:
         session.save()
         token = meeting_services.get_or_create_feed_token(user=user).token
         members.append(
-            {"session": session.session_key, "slug": group.slug, "meeting": meeting.pk,
-             "token": token}
+            {
+                "session": session.session_key,
+                "slug": group.slug,
+                "meeting": meeting.pk,
+                "token": token,
+            }
         )
     return members
 
@@ -291,28 +297,41 @@ class Server:
         cmd = [
             str(VENV_BIN / "gunicorn"),
             "config.wsgi:application",
-            "--bind", f"127.0.0.1:{PORT}",
-            "--workers", str(self.workers),
-            "--worker-class", self.worker_class,
-            "--log-level", "warning",
-            "--timeout", "60",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            self.worker_class,
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
         ]
         if self.worker_class == "gthread":
             cmd += ["--threads", "2"]
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=os.environ.copy(), stdout=self.log_file, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(  # noqa: S603 - our own venv binaries
+            cmd,
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log_path}:\n{self.log_path.read_text()}")
+                raise RuntimeError(
+                    f"gunicorn exited; see {self.log_path}:\n{self.log_path.read_text()}"
+                )
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=5) as r:
                     if r.status == 200:
-                        log(f"gunicorn up on :{PORT} ({self.workers} {self.worker_class} workers, "
-                            f"pid {self.proc.pid})")
+                        log(
+                            f"gunicorn up on :{PORT} ({self.workers} {self.worker_class} workers, "
+                            f"pid {self.proc.pid})"
+                        )
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
@@ -367,7 +386,9 @@ def smoke(members: list[dict], scenarios: list[str]):
             except urllib.error.HTTPError as error:
                 status = error.code
             if status != 200:
-                raise RuntimeError(f"smoke check: {path} answered {status} (signed in: {signed_in})")
+                raise RuntimeError(
+                    f"smoke check: {path} answered {status} (signed in: {signed_in})"
+                )
 
 
 # --- Load ---------------------------------------------------------------------------------------
@@ -382,15 +403,34 @@ def run_locust(scenario: str, members: list[dict], duration: str, tag: str) -> d
         BENCH_WAIT=os.environ.get("BENCH_WAIT", "0"),
     )
     cmd = [
-        str(VENV_BIN / "locust"), "-f", str(LOCUSTFILE), "--headless",
-        "-u", str(ARGS.users), "-r", str(ARGS.users), "-t", duration,
-        "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
-        "--loglevel", "WARNING", "--exit-code-on-error", "0",
+        str(VENV_BIN / "locust"),
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "-u",
+        str(ARGS.users),
+        "-r",
+        str(ARGS.users),
+        "-t",
+        duration,
+        "--host",
+        f"http://127.0.0.1:{PORT}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
     ]
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(  # noqa: S603 - our own venv binary
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600
+    )
     stats_file = Path(f"{prefix}_stats.csv")
     if result.returncode != 0 or not stats_file.exists():
-        raise RuntimeError(f"locust failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(
+            f"locust failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     with stats_file.open() as f:
         rows = [row for row in csv.DictReader(f) if row["Name"] == "Aggregated"]
     row = rows[0]
@@ -414,8 +454,10 @@ def run_locust(scenario: str, members: list[dict], duration: str, tag: str) -> d
             stats["failure_samples"] = [
                 f"{r['Name']}: {r['Error']} x{r['Occurrences']}" for r in csv.DictReader(f)
             ][:5]
-    log(f"  {tag:>5} {scenario:<17} {stats['rps']:>8.1f} rps  p50 {stats['p50_ms']} ms  "
-        f"p95 {stats['p95_ms']} ms  p99 {stats['p99_ms']} ms  failures {stats['failures']}")
+    log(
+        f"  {tag:>5} {scenario:<17} {stats['rps']:>8.1f} rps  p50 {stats['p50_ms']} ms  "
+        f"p95 {stats['p95_ms']} ms  p99 {stats['p99_ms']} ms  failures {stats['failures']}"
+    )
     return stats
 
 
@@ -432,8 +474,11 @@ def choose_worker_class(workers: int, members: list[dict]) -> tuple[str, dict]:
         finally:
             server.stop()
     best = max(trial, key=lambda k: trial[k]["rps"])
-    log(f"worker class: {best} (signed-in browse, 10 s: "
-        + ", ".join(f"{k} {v['rps']} rps / p95 {v['p95_ms']} ms" for k, v in trial.items()) + ")")
+    log(
+        f"worker class: {best} (signed-in browse, 10 s: "
+        + ", ".join(f"{k} {v['rps']} rps / p95 {v['p95_ms']} ms" for k, v in trial.items())
+        + ")"
+    )
     return best, trial
 
 
@@ -460,9 +505,11 @@ def print_table(results: dict, trivial_rps: float | None, labels: dict):
     print("-" * len(header))
     for name, stats in results.items():
         ratio = stats["rps"] / trivial_rps if trivial_rps else None
-        print(f"{labels.get(name, name):<40} {fmt(stats['rps'], 1):>8} {fmt(stats['p50_ms']):>6} "
-              f"{fmt(stats['p95_ms']):>6} {fmt(stats['p99_ms']):>6} {stats['failures']:>6} "
-              f"{fmt(ratio, 2) if ratio is not None else '-':>9}")
+        print(
+            f"{labels.get(name, name):<40} {fmt(stats['rps'], 1):>8} {fmt(stats['p50_ms']):>6} "
+            f"{fmt(stats['p95_ms']):>6} {fmt(stats['p99_ms']):>6} {stats['failures']:>6} "
+            f"{fmt(ratio, 2) if ratio is not None else '-':>9}"
+        )
     print("(latencies in ms; ÷trivial is throughput as a share of the landing page)")
 
 
@@ -477,22 +524,30 @@ def check_targets(big: dict, small: dict | None, sizes: dict) -> list[dict]:
         for scenario, share in (("browse_signed_in", 0.15), ("browse_anon", 0.40)):
             if scenario in big:
                 ratio = big[scenario]["rps"] / trivial
-                add(f"{scenario} throughput >= {share:.0%} of trivial", ratio >= share,
-                    f"{ratio:.2f} ({big[scenario]['rps']} / {trivial} rps)")
+                add(
+                    f"{scenario} throughput >= {share:.0%} of trivial",
+                    ratio >= share,
+                    f"{ratio:.2f} ({big[scenario]['rps']} / {trivial} rps)",
+                )
     for scenario, stats in big.items():
         if scenario == "static":
             continue
         p95 = stats["p95_ms"]
-        add(f"{scenario} p95 <= {P95_LIMIT_MS:.0f} ms with {ARGS.users} users, no errors",
+        add(
+            f"{scenario} p95 <= {P95_LIMIT_MS:.0f} ms with {ARGS.users} users, no errors",
             p95 is not None and p95 <= P95_LIMIT_MS and stats["failures"] == 0,
-            f"p95 {fmt(p95)} ms, {stats['failures']} failures of {stats['requests']}")
+            f"p95 {fmt(p95)} ms, {stats['failures']} failures of {stats['requests']}",
+        )
     if small:
         for scenario in GROWTH_SCENARIOS:
             if scenario in big and scenario in small and small[scenario]["p95_ms"]:
                 ratio = big[scenario]["p95_ms"] / small[scenario]["p95_ms"]
-                add(f"{scenario} p95 at {sizes['groups']:,} groups <= {GROWTH_LIMIT}x "
-                    f"{sizes['small_groups']:,} groups", ratio <= GROWTH_LIMIT,
-                    f"{ratio:.2f}x ({big[scenario]['p95_ms']} vs {small[scenario]['p95_ms']} ms)")
+                add(
+                    f"{scenario} p95 at {sizes['groups']:,} groups <= {GROWTH_LIMIT}x "
+                    f"{sizes['small_groups']:,} groups",
+                    ratio <= GROWTH_LIMIT,
+                    f"{ratio:.2f}x ({big[scenario]['p95_ms']} vs {small[scenario]['p95_ms']} ms)",
+                )
     return checks
 
 
@@ -508,7 +563,7 @@ def machine() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             info["postgresql"] = cursor.fetchone()[0]
-    except Exception:  # noqa: BLE001, S110 - informative only
+    except Exception:  # noqa: S110 - informative only
         pass
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -550,8 +605,10 @@ def main() -> int:
         data = seed(ARGS.groups)
     members = bench_members(ARGS.users)
     worker_class, trial = choose_worker_class(workers, members)
-    log(f"running {len(scenarios)} scenarios at {ARGS.groups:,} groups, {ARGS.users} users, "
-        f"{ARGS.duration} each")
+    log(
+        f"running {len(scenarios)} scenarios at {ARGS.groups:,} groups, {ARGS.users} users, "
+        f"{ARGS.duration} each"
+    )
     big = run_all(scenarios, members, worker_class, workers, "big")
 
     small, small_data = None, None
@@ -563,9 +620,11 @@ def main() -> int:
         small = run_all(growth, small_members, worker_class, workers, "small")
 
     print()
-    print(f"== {ARGS.groups:,} groups, {ARGS.groups * ARGS.meetings_per_group:,} synthetic "
-          f"meetings, {ARGS.users} users, {ARGS.duration} per page, {workers} {worker_class} "
-          f"gunicorn workers ==")
+    print(
+        f"== {ARGS.groups:,} groups, {ARGS.groups * ARGS.meetings_per_group:,} synthetic "
+        f"meetings, {ARGS.users} users, {ARGS.duration} per page, {workers} {worker_class} "
+        f"gunicorn workers =="
+    )
     trivial_rps = big.get("trivial", {}).get("rps")
     print_table(big, trivial_rps, labels)
     if small:
@@ -588,13 +647,20 @@ def main() -> int:
                 "sizes": sizes,
                 "data": data,
                 "small_data": small_data,
-                "gunicorn": {"workers": workers, "worker_class": worker_class,
-                             "threads": 2 if worker_class == "gthread" else 1,
-                             "worker_class_trial": trial},
+                "gunicorn": {
+                    "workers": workers,
+                    "worker_class": worker_class,
+                    "threads": 2 if worker_class == "gthread" else 1,
+                    "worker_class_trial": trial,
+                },
                 "scenarios": {
-                    name: {"label": labels[name], **stats,
-                           "ratio_to_trivial": round(stats["rps"] / trivial_rps, 3)
-                           if trivial_rps else None}
+                    name: {
+                        "label": labels[name],
+                        **stats,
+                        "ratio_to_trivial": round(stats["rps"] / trivial_rps, 3)
+                        if trivial_rps
+                        else None,
+                    }
                     for name, stats in big.items()
                 },
                 "small": small,

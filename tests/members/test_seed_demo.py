@@ -99,3 +99,12 @@ def test_seed_demo_has_a_case_a_rotation_history_and_an_election_voting():
     )
     assert presenters == {"organizer@example.com", "member@example.com"}
     assert Election.objects.get().phase() == "voting"
+
+
+def test_scale_members_have_accepted_the_ground_rules():
+    from groups.selectors import needs_rules_acceptance
+
+    call_command("seed_demo", scale=3)
+    memberships = Membership.objects.filter(group__slug__startswith="scale-")
+    assert memberships.count() == 15
+    assert not any(needs_rules_acceptance(m) for m in memberships)

@@ -710,8 +710,11 @@ class Command(BaseCommand):
                         )
                     )
                 groups = Group.objects.bulk_create(groups)
-                GroundRulesVersion.objects.bulk_create(
-                    [GroundRulesVersion(group=g, number=1, text=g.ground_rules) for g in groups]
+                versions = GroundRulesVersion.objects.bulk_create(
+                    [
+                        GroundRulesVersion(group=g, number=1, text=g.ground_rules, created_at=now)
+                        for g in groups
+                    ]
                 )
                 through = Group.focus_specialties.through
                 through.objects.bulk_create(
@@ -724,6 +727,7 @@ class Command(BaseCommand):
                             user=users[n * per_group + k],
                             role=Role.ORGANIZER if k == 0 else Role.MEMBER,
                             joined_at=now,
+                            rules_version=versions[n],
                             rules_accepted_at=now,
                         )
                         for n, group in enumerate(groups)
