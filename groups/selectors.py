@@ -1,6 +1,6 @@
 """Reads about groups, scoped to who is asking. An object the user may not see is a 404."""
 
-from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Now
 from django.http import Http404
 
@@ -212,14 +212,6 @@ def audit_for_group(group: Group) -> QuerySet[AuditEntry]:
     return group.audit_entries.select_related("actor__profile", "subject__profile")
 
 
-def prefetch_organizers() -> Prefetch:
-    return Prefetch(
-        "memberships",
-        queryset=Membership.objects.filter(role=Role.ORGANIZER).select_related("user__profile"),
-        to_attr="organizer_memberships",
-    )
-
-
 def get_usable_invitation(token: str):
     from groups.models import Invitation
 
@@ -283,3 +275,7 @@ def get_resource_in_group(group: Group, pk: int):
     if resource is None:
         raise Http404("No such link.")
     return resource
+
+
+def invitations_of(group: Group, *, limit: int = 50) -> list:
+    return list(group.invitations.select_related("used_by__profile", "group")[:limit])

@@ -2,13 +2,6 @@
 
 from celery import shared_task
 
-RETRY = {
-    "autoretry_for": (ConnectionError, TimeoutError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
-
 
 @shared_task
 def task_expire_waitlist_offers() -> int:

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -132,18 +132,6 @@ def group_month(group: Group, first: datetime, last: datetime) -> list[Meeting]:
     return list(
         group.meetings.filter(starts_at__gte=first, starts_at__lt=last).order_by("starts_at")
     )
-
-
-def next_meeting_by_group(group_ids: list[int]) -> dict[int, datetime]:
-    """The next scheduled meeting's start for each group, in one query."""
-    rows = (
-        Meeting.objects.filter(
-            group_id__in=group_ids, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
-        )
-        .values("group_id")
-        .annotate(first=Min("starts_at"))
-    )
-    return {row["group_id"]: row["first"] for row in rows}
 
 
 def attendance_of(meeting: Meeting) -> dict[int, str]:

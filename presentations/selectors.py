@@ -95,3 +95,11 @@ def nominations_of(election: Election) -> list[Nomination]:
 
 def has_voted(user, election: Election) -> bool:
     return election.ballots.filter(voter=user).exists()
+
+
+def held_by(user, segment) -> Presentation:
+    """The presentation in this slot if the user holds it; 404 otherwise."""
+    presentation = Presentation.objects.filter(segment=segment, presenter=user).first()
+    if presentation is None:
+        raise Http404("You do not hold that slot.")
+    return presentation

@@ -1,5 +1,3 @@
-from django.db import transaction
-
 from groups.enums import WaitlistStatus
 from groups.models import Group
 
@@ -17,8 +15,3 @@ def seats_free(group: Group) -> int:
     """Seats neither taken by a member nor held by an outstanding waitlist offer."""
     held = group.waitlist.filter(status=WaitlistStatus.OFFERED).count()
     return group.capacity - group.member_count - held
-
-
-def on_commit_task(task, **kwargs) -> None:
-    """Enqueue a Celery task only once the surrounding transaction has committed."""
-    transaction.on_commit(lambda: task.delay(**kwargs))

@@ -143,7 +143,7 @@ def invite(request, slug: str):
             "group": group,
             "form": form,
             "can_invite": membership is not None,
-            "invitations": group.invitations.select_related("used_by__profile")[:50],
+            "invitations": selectors.invitations_of(group),
             "share_url": request.build_absolute_uri(group.get_absolute_url()),
         },
     )

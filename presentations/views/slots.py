@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
 from meetings import selectors as meeting_selectors
+from presentations import selectors as presentation_selectors
 from presentations import services
 from presentations.enums import SwapRole
 from presentations.forms import FacilitatorForm, MemberChoiceForm
@@ -47,10 +48,7 @@ def claim(request, pk: int, segment_id: int):
 
 
 def _my_presentation(request, meeting, segment) -> Presentation:
-    presentation = Presentation.objects.filter(segment=segment, presenter=request.user).first()
-    if presentation is None:
-        raise Http404("You do not hold that slot.")
-    return presentation
+    return presentation_selectors.held_by(request.user, segment)
 
 
 @login_required
