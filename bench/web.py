@@ -267,7 +267,7 @@ def bench_members(count: int) -> list[dict]:
             raise RuntimeError(f"group {group.slug} has no meetings")
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "members.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.set_expiry(24 * 3600)
         session.save()

@@ -1,9 +1,12 @@
-"""The anonymous browse page is cached; any change that shows on it bumps a version.
+"""The browse page is cached; any change that shows on it bumps a version.
 
-Cached copies are keyed by the version and the query string, live at most a minute, and are
-only used for visitors who are not signed in and have no pending messages. A write that changes
-what browse shows (a group, its seats, its next meeting) calls ``invalidate_browse()``; the new
-version takes effect when the transaction commits.
+Two kinds of copies, both keyed by the version and the query string and living at most a
+minute: the whole page for visitors who are not signed in and have no pending messages, and the
+part below the navigation (filters, results, pagination) for everyone else, also keyed by the
+time zone the times are shown in and by signed-in state (which changes a button). Nothing on
+that part depends on who is looking. A write that changes what browse shows (a group, its
+seats, its next meeting) calls ``invalidate_browse()``; the new version takes effect when the
+transaction commits.
 """
 
 import hashlib
@@ -25,10 +28,18 @@ def browse_version() -> str:
     return str(version)
 
 
-def page_key(query_string: str) -> str:
+def _digest(query_string: str) -> str:
     canonical = "&".join(sorted(query_string.split("&"))) if query_string else ""
-    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
-    return f"browse:page:{browse_version()}:{digest}"
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def page_key(query_string: str) -> str:
+    return f"browse:page:{browse_version()}:{_digest(query_string)}"
+
+
+def body_key(query_string: str, *, signed_in: bool, time_zone: str) -> str:
+    audience = "member" if signed_in else "visitor"
+    return f"browse:body:{browse_version()}:{audience}:{time_zone}:{_digest(query_string)}"
 
 
 def invalidate_browse() -> None:

@@ -5,12 +5,14 @@ meetings, the group's time zone (with VTIMEZONE), LOCATION, the agenda in DESCRI
 link only for members, and a VALARM from the reader's reminder preference.
 """
 
+import hashlib
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, Timezone
 
@@ -18,6 +20,7 @@ from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 
 PRODID = "-//PeerCircle//Peer groups for therapists//EN"
+CACHE_SECONDS = 6 * 3600
 
 
 def _uid(meeting: Meeting) -> str:
@@ -39,7 +42,7 @@ def _location(meeting: Meeting, *, member: bool) -> str:
     return text or "To be announced"
 
 
-def _description(meeting: Meeting, *, member: bool) -> str:
+def _description(meeting: Meeting, *, member: bool, url: str) -> str:
     tz = zoneinfo.ZoneInfo(meeting.group.time_zone)
     lines = [f"{meeting.group.name}: {meeting.title}"]
     if meeting.status_message:
@@ -53,52 +56,94 @@ def _description(meeting: Meeting, *, member: bool) -> str:
             clock += timedelta(minutes=segment.minutes)
     if member and meeting.effective_online_link and meeting.effective_venue_kind != "in_person":
         lines += ["", f"Join online: {meeting.effective_online_link}"]
-    lines += ["", f"{settings.SITE_URL.rstrip('/')}{meeting.get_absolute_url()}"]
+    lines += ["", url]
     return "\n".join(lines)
 
 
-def meeting_event(meeting: Meeting, *, member: bool, alarm_minutes: int | None) -> Event:
+def _event_fields(meeting: Meeting, *, member: bool, alarm_minutes: int | None) -> tuple:
+    """Everything one VEVENT says, in order; the calendar cache is keyed by these values."""
     tz = zoneinfo.ZoneInfo(meeting.group.time_zone)
-    event = Event()
-    event.add("uid", _uid(meeting))
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", timezone.now())
-    event.add("last-modified", meeting.updated_at)
-    event.add("created", meeting.created_at)
-    event.add("dtstart", meeting.starts_at.astimezone(tz))
-    event.add("dtend", meeting.ends_at.astimezone(tz))
+    url = f"{settings.SITE_URL.rstrip('/')}{meeting.get_absolute_url()}"
     summary = f"{meeting.title} · {meeting.group.name}"
     if meeting.status == MeetingStatus.CANCELLED:
         summary = f"Cancelled: {summary}"
-    event.add("summary", summary)
-    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
-    event.add("location", _location(meeting, member=member))
-    event.add("description", _description(meeting, member=member))
-    event.add("url", f"{settings.SITE_URL.rstrip('/')}{meeting.get_absolute_url()}")
+    fields = (
+        ("uid", _uid(meeting)),
+        ("sequence", meeting.sequence),
+        ("last-modified", meeting.updated_at),
+        ("created", meeting.created_at),
+        ("dtstart", meeting.starts_at.astimezone(tz)),
+        ("dtend", meeting.ends_at.astimezone(tz)),
+        ("summary", summary),
+        ("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED"),
+        ("location", _location(meeting, member=member)),
+        ("description", _description(meeting, member=member, url=url)),
+        ("url", url),
+    )
+    alarm = None
     if alarm_minutes and not meeting.is_cancelled:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"{meeting.title} · {meeting.group.name}")
-        alarm.add("trigger", timedelta(minutes=-alarm_minutes))
-        event.add_component(alarm)
+        alarm = (f"{meeting.title} · {meeting.group.name}", timedelta(minutes=-alarm_minutes))
+    return fields, alarm
+
+
+def _event(fields: tuple, alarm: tuple | None, stamp) -> Event:
+    event = Event()
+    event.add("uid", fields[0][1])
+    event.add("dtstamp", stamp)
+    for name, value in fields[1:]:
+        event.add(name, value)
+    if alarm is not None:
+        component = Alarm()
+        component.add("action", "DISPLAY")
+        component.add("description", alarm[0])
+        component.add("trigger", alarm[1])
+        event.add_component(component)
     return event
+
+
+def meeting_event(meeting: Meeting, *, member: bool, alarm_minutes: int | None) -> Event:
+    fields, alarm = _event_fields(meeting, member=member, alarm_minutes=alarm_minutes)
+    return _event(fields, alarm, timezone.now())
 
 
 def build_calendar(
     meetings: Iterable[Meeting], *, name: str, member: bool, alarm_minutes: int | None
 ) -> bytes:
+    """The calendar as bytes, served from the cache when nothing in it has changed.
+
+    The cache key is a digest of every value the calendar would show, so any change to a
+    meeting, its agenda, its group or the reader's settings gives a new key: there is nothing to
+    invalidate. DTSTAMP is the time the cached copy was made, which is what RFC 5545 asks for.
+    """
+    events = [
+        (
+            _event_fields(meeting, member=member, alarm_minutes=alarm_minutes),
+            meeting.group.time_zone,
+        )
+        for meeting in meetings
+    ]
+    year = timezone.now().year
+    digest = hashlib.sha256(repr((PRODID, name, year, events)).encode()).hexdigest()
+    key = f"ics:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = _render_calendar(events, name=name, year=year)
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def _render_calendar(events: list, *, name: str, year: int) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    zones = set()
-    for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, member=member, alarm_minutes=alarm_minutes))
-        zones.add(meeting.group.time_zone)
-    for zone in sorted(zones):
-        calendar.add_component(vtimezone(zone, timezone.now().year))
+    stamp = timezone.now()
+    for (fields, alarm), _zone in events:
+        calendar.add_component(_event(fields, alarm, stamp))
+    for zone in sorted({zone for _fields, zone in events}):
+        calendar.add_component(vtimezone(zone, year))
     return calendar.to_ical()
 
 

@@ -34,11 +34,11 @@ def _invitations(group, organizer, count):
 
 
 QUERIES = {
-    "manage_members": 6,
-    "invite": 5,
-    "audit": 6,
-    "group_attendance": 6,
-    "my_attendance": 4,
+    "manage_members": 4,
+    "invite": 3,
+    "audit": 4,
+    "group_attendance": 4,
+    "my_attendance": 2,
 }
 
 

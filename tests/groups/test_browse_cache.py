@@ -1,10 +1,21 @@
-"""The anonymous browse page is cached, and every change that shows on it invalidates it."""
+"""The browse page is cached (whole for visitors, below the navigation for members), and
+every change that shows on it invalidates it."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groups import services
-from tests.factories import GroupFactory, MembershipFactory, UserFactory
+from meetings.models import Meeting
+from tests.factories import (
+    GroupFactory,
+    MeetingFactory,
+    MembershipFactory,
+    ProfileFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +50,58 @@ def test_seats_left_update_when_someone_joins(client, django_capture_on_commit_c
     assert "1 seat left" in client.get(url).content.decode()
 
 
-def test_signed_in_visitors_are_never_served_a_cached_page(client, django_assert_num_queries):
-    GroupFactory()
+def test_signed_in_visitors_get_their_own_navigation_around_the_cached_results(
+    client, django_assert_num_queries
+):
+    GroupFactory(name="Shared Circle")
+    url = reverse("groups:browse") + "?sort=name"
+    client.force_login(ProfileFactory(display_name="Dr Ana Ruiz").user)
+    first = client.get(url).content.decode()
+    with django_assert_num_queries(1):  # the signed-in user; the results come from the cache
+        second = client.get(url).content.decode()
+    assert second == first
+    assert "Dr Ana Ruiz" in second and "Shared Circle" in second
+
+    client.force_login(ProfileFactory(display_name="Dr Ben Okafor").user)
+    third = client.get(url).content.decode()
+    assert "Dr Ben Okafor" in third and "Dr Ana Ruiz" not in third
+    assert "Shared Circle" in third
+
+
+def test_visitors_and_members_never_share_a_cached_copy(client):
+    url = reverse("groups:browse")  # no groups: the empty state differs by audience
+    assert "Join PeerCircle to start a group" in client.get(url).content.decode()
     client.force_login(UserFactory())
-    client.get(reverse("groups:browse"))
-    response = client.get(reverse("groups:browse"))
-    assert response.context is not None  # rendered, not from the cache
+    assert "Join PeerCircle to start a group" not in client.get(url).content.decode()
+    client.logout()
+    assert "Join PeerCircle to start a group" in client.get(url).content.decode()
+
+
+def test_a_new_group_shows_at_once_for_members_too(client, django_capture_on_commit_callbacks):
+    url = reverse("groups:browse")
+    client.force_login(UserFactory())
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_group(
+            actor=UserFactory(), data={"name": "Fresh Member Circle", "purposes": ["support"]}
+        )
+    assert "Fresh Member Circle" in client.get(url).content.decode()
+
+
+def test_next_meeting_time_is_shown_in_each_readers_time_zone(client):
+    group = GroupFactory(name="Zone Circle", time_zone="UTC")
+    starts = (timezone.now() + timedelta(days=3)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    MeetingFactory(group=group, starts_at=starts)
+    assert Meeting.objects.filter(group=group).count() == 1
+    url = reverse("groups:browse")
+    client.force_login(ProfileFactory(time_zone="Asia/Tokyo").user)
+    assert "21:00" in client.get(url).content.decode()  # 12:00 UTC is 21:00 in Tokyo
+    client.force_login(ProfileFactory(time_zone="America/New_York").user)
+    new_york = client.get(url).content.decode()
+    assert "21:00" not in new_york
+    assert ("07:00" in new_york) or ("08:00" in new_york)  # EST or EDT
 
 
 def test_a_page_with_a_pending_message_is_neither_served_nor_stored(client):

@@ -347,7 +347,7 @@ def test_browse_query_count_anonymous_twenty_groups(client, django_assert_num_qu
 def test_browse_query_count_signed_in_one_group(client, django_assert_num_queries):
     _groups_with_focus(1)
     client.force_login(UserFactory())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(URL, {"sort": "seats"})
     assert response.context["result_count"] == 1
 
@@ -355,6 +355,6 @@ def test_browse_query_count_signed_in_one_group(client, django_assert_num_querie
 def test_browse_query_count_signed_in_twenty_groups(client, django_assert_num_queries):
     _groups_with_focus(20)
     client.force_login(UserFactory())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(URL, {"sort": "seats"})
     assert response.context["result_count"] == 20

@@ -327,7 +327,7 @@ def _queue_with(count):
 def test_queue_query_count_one_application(client, django_assert_num_queries):
     organizer = _queue_with(1)
     client.force_login(organizer)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         response = client.get(QUEUE)
     assert len(response.context["applications"]) == 1
 
@@ -335,6 +335,6 @@ def test_queue_query_count_one_application(client, django_assert_num_queries):
 def test_queue_query_count_twenty_applications(client, django_assert_num_queries):
     organizer = _queue_with(20)
     client.force_login(organizer)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         response = client.get(QUEUE)
     assert len(response.context["applications"]) == 20

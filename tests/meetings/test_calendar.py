@@ -9,6 +9,7 @@ from django.utils import timezone
 from ical.calendar_stream import IcsCalendarStream
 
 from groups.enums import Role
+from meetings import calendar as calendar_module
 from meetings import services
 from meetings.calendar import build_calendar
 from meetings.models import Meeting
@@ -159,3 +160,31 @@ def test_feed_for_five_groups_and_a_year_of_meetings_has_no_query_per_meeting(
     with django_assert_num_queries(3):
         response = client.get(reverse("meetings:feed", args=[token]))
     assert len(_parse(response.content).events) == 260
+
+
+def test_an_unchanged_calendar_is_served_from_the_cache(group, organizer, monkeypatch):
+    meeting = MeetingFactory(group=group, title="Cached consult")
+    first = build_calendar([meeting], name="x", member=True, alarm_minutes=30)
+    renders = []
+    monkeypatch.setattr(
+        calendar_module, "_render_calendar", lambda *a, **k: renders.append(1) or b"fresh"
+    )
+    assert build_calendar([meeting], name="x", member=True, alarm_minutes=30) == first
+    assert renders == []
+    # Another reader setting, another calendar: rendered, not taken from the cache.
+    assert build_calendar([meeting], name="x", member=True, alarm_minutes=60) == b"fresh"
+    assert build_calendar([meeting], name="x", member=False, alarm_minutes=30) == b"fresh"
+    assert len(renders) == 2
+
+
+def test_the_feed_shows_an_agenda_change_at_once(client, group, organizer):
+    meeting = MeetingFactory(group=group, starts_at=timezone.now() + timedelta(days=2))
+    url = reverse("meetings:feed", args=[services.get_or_create_feed_token(user=organizer).token])
+    assert "Agenda:" not in _parse(client.get(url).content).events[0].description
+    services.set_agenda(
+        actor=organizer, meeting=meeting, segments=[{"kind": "case", "minutes": 25}]
+    )
+    assert "Case presentation (25 min)" in _parse(client.get(url).content).events[0].description
+    meeting.refresh_from_db()
+    services.cancel_meeting(actor=organizer, meeting=meeting)
+    assert _parse(client.get(url).content).events[0].status == "CANCELLED"

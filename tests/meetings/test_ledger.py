@@ -235,7 +235,7 @@ def test_ledger_page_query_count_does_not_grow(
         _certificate(member, group)
     client.force_login(member)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(reverse("meetings:hours"))
 
     assert response.context["ledger"].meetings == count

@@ -181,7 +181,7 @@ def test_dashboard_query_count_does_not_grow_with_meetings(
     WaitlistEntryFactory(user=user, offered=True)
     client.force_login(user)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(reverse("members:dashboard"))
 
     assert len(response.context["upcoming"]) == min(count, 10)

@@ -138,5 +138,5 @@ def test_profile_page_query_count_is_constant(client, people, django_assert_num_
     url = reverse("members:profile", args=[owner.profile.pk])
     for i in range(20):
         owner.profile.specialties.add(SpecialtyFactory(name=f"Term {i}"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(url)

@@ -455,7 +455,7 @@ def test_election_page_query_count_does_not_grow_with_nominations(
         Nomination.objects.create(election=election, nominee=nominee, nominated_by=members[0])
     client.force_login(members[1])
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(_url(election))
 
     assert [n.nominee for n in response.context["nominations"]] == nominees[:nominated]
