@@ -6,7 +6,8 @@ bench/web.py passes everything through the environment:
   dashboard or feed.
 - BENCH_USERS: JSON list of {"session", "slug", "meeting", "token"}, one per bench member; each
   locust user takes the next one, so the signed-in load is spread over several groups.
-- BENCH_WAIT: seconds of think time between requests (default 0: a closed loop, for throughput).
+- BENCH_WAIT: mean think time in seconds between a user's requests, drawn uniformly from half to
+  one and a half times it (default 0: a closed loop that measures throughput).
 
 Production cookies are Secure, so a login over plain http would not keep its session; the
 sessions are made in the database by bench/web.py and sent as an explicit Cookie header.
@@ -17,7 +18,7 @@ import itertools
 import json
 import os
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, between, constant, task
 
 SCENARIO = os.environ.get("BENCH_SCENARIO", "trivial")
 MEMBERS = json.loads(os.environ.get("BENCH_USERS", "[]"))
@@ -36,7 +37,7 @@ _next_member = itertools.count()
 
 
 class BenchUser(FastHttpUser):
-    wait_time = constant(WAIT)
+    wait_time = between(WAIT / 2, WAIT * 1.5) if WAIT > 0 else constant(0)
 
     def on_start(self):
         n = next(_next_member)

@@ -1,6 +1,6 @@
 """Reads about groups, scoped to who is asking. An object the user may not see is a 404."""
 
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Now
 from django.http import Http404
 
@@ -49,7 +49,8 @@ def _visible_groups(user) -> QuerySet[Group]:
         return Group.objects.filter(public)
     if user.is_staff:
         return Group.objects.all()
-    return Group.objects.filter(public | Q(memberships__user=user)).distinct()
+    member = Exists(Membership.objects.filter(group=OuterRef("pk"), user=user))
+    return Group.objects.filter(public | member)
 
 
 def get_group_for_viewer(user, slug: str) -> Group:
@@ -62,7 +63,7 @@ def get_group_for_viewer(user, slug: str) -> Group:
 def get_membership(user, group: Group) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(group=group, user=user).first()
+    return with_latest_rules(Membership.objects.filter(group=group, user=user)).first()
 
 
 class RulesAcceptanceRequired(Exception):
@@ -82,9 +83,9 @@ def get_group_for_member(user, slug: str, *, check_rules: bool = False) -> tuple
     """A group and the user's membership in it; 404 to anyone who is not a member."""
     if not user.is_authenticated:
         raise Http404("No such page.")
-    membership = (
-        Membership.objects.select_related("group").filter(group__slug=slug, user=user).first()
-    )
+    membership = with_latest_rules(
+        Membership.objects.select_related("group").filter(group__slug=slug, user=user)
+    ).first()
     if membership is None:
         raise Http404("No such page.")
     if check_rules:
@@ -235,18 +236,37 @@ def latest_rules(group):
     return group.rules_versions.order_by("-number").first()
 
 
+def with_latest_rules(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Memberships carrying their group's latest ground-rules version (id and date), so that
+    ``needs_rules_acceptance`` needs no query of its own."""
+    from groups.models import GroundRulesVersion
+
+    latest = GroundRulesVersion.objects.filter(group=OuterRef("group_id")).order_by("-number")
+    return memberships.annotate(
+        latest_rules_id=Subquery(latest.values("pk")[:1]),
+        latest_rules_at=Subquery(latest.values("created_at")[:1]),
+    )
+
+
 def needs_rules_acceptance(membership) -> bool:
     """True when the group's ground rules changed since this member last accepted them."""
     if membership is None:
         return False
-    from groups.models import GroundRulesVersion
+    if hasattr(membership, "latest_rules_id"):
+        latest = (
+            (membership.latest_rules_id, membership.latest_rules_at)
+            if membership.latest_rules_id is not None
+            else None
+        )
+    else:
+        from groups.models import GroundRulesVersion
 
-    latest = (
-        GroundRulesVersion.objects.filter(group_id=membership.group_id)
-        .order_by("-number")
-        .values_list("pk", "created_at")
-        .first()
-    )
+        latest = (
+            GroundRulesVersion.objects.filter(group_id=membership.group_id)
+            .order_by("-number")
+            .values_list("pk", "created_at")
+            .first()
+        )
     if latest is None or membership.rules_version_id == latest[0]:
         return False
     if membership.rules_version_id is None:

@@ -1,14 +1,16 @@
 """Reads about meetings, scoped to the user: members see their groups' meetings, nobody else."""
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES
 from groups.models import Group, Membership
-from groups.selectors import require_current_rules
+from groups.selectors import require_current_rules, with_latest_rules
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer
 from meetings.models import AgendaSegment, Attendance, CalendarFeedToken, Meeting, Rsvp
 
@@ -22,18 +24,40 @@ def meetings_for_user(user) -> QuerySet[Meeting]:
 
 
 def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
-    """A meeting and the viewer's membership of its group; 404 for anyone else."""
-    meeting = (
-        meetings_for_user(user)
-        .select_related("group", "series", "timekeeper__profile", "facilitator__profile")
-        .filter(pk=pk)
-        .first()
-    )
-    if meeting is None:
+    """A meeting and the viewer's membership of its group; 404 for anyone else.
+
+    The meeting is fetched by key and the membership checked in a second, tiny query: folding
+    the membership test (and the facilitator's and timekeeper's profiles) into one seven-table
+    join made PostgreSQL spend longer planning that query than these two take to run. Pages
+    that show the roles take the people from the members they list (``attach_roles``).
+    """
+    if not user.is_authenticated:
         raise Http404("No such meeting.")
-    membership = Membership.objects.select_related("group").get(group=meeting.group_id, user=user)
+    meeting = Meeting.objects.select_related("group", "series").filter(pk=pk).first()
+    membership = (
+        None
+        if meeting is None
+        else with_latest_rules(
+            Membership.objects.filter(group_id=meeting.group_id, user=user)
+        ).first()
+    )
+    if membership is None:
+        raise Http404("No such meeting.")
+    membership.group = meeting.group
     require_current_rules(membership)
     return meeting, membership
+
+
+def attach_roles(meeting: Meeting, members) -> None:
+    """Fill the facilitator, backup and timekeeper from already loaded members (with profiles).
+
+    Someone who has since left the group is not in the list and loads on first use.
+    """
+    users = {membership.user_id: membership.user for membership in members}
+    for field in ("facilitator", "backup_facilitator", "timekeeper"):
+        user = users.get(getattr(meeting, f"{field}_id"))
+        if user is not None:
+            setattr(meeting, field, user)
 
 
 def get_meeting_for_manager(user, pk: int) -> tuple[Meeting, Membership]:
@@ -47,50 +71,60 @@ def segments_of(meeting: Meeting) -> list[AgendaSegment]:
     return list(meeting.segments.all())
 
 
-def rsvp_counts(meeting: Meeting) -> dict[str, int]:
-    counts = dict(
-        meeting.rsvps.order_by()
-        .values_list("answer")
-        .annotate(n=Count("id"))
-        .values_list("answer", "n")
-    )
-    return {answer: counts.get(answer, 0) for answer in RsvpAnswer.values}
-
-
 def rsvps_of(meeting: Meeting) -> QuerySet[Rsvp]:
     return meeting.rsvps.select_related("user__profile").order_by("answer", "user__email")
 
 
-def my_rsvp(user, meeting: Meeting) -> Rsvp | None:
-    return meeting.rsvps.filter(user=user).first()
+@dataclass
+class RsvpSummary:
+    answers: list[Rsvp]  # everyone's, by answer then e-mail address
+    counts: dict[str, int]
+    mine: Rsvp | None
 
 
-def _with_my_rsvp(queryset: QuerySet[Meeting], user) -> QuerySet[Meeting]:
-    from presentations.models import Presentation
+def rsvp_summary(user, meeting: Meeting, members: list[Membership]) -> RsvpSummary:
+    """Every answer to a meeting, the counts and the viewer's own, in one query.
 
-    return queryset.prefetch_related(
-        Prefetch("rsvps", queryset=Rsvp.objects.filter(user=user), to_attr="my_rsvps"),
-        Prefetch(
-            "presentations",
-            queryset=Presentation.objects.filter(presenter=user),
-            to_attr="my_presentations",
-        ),
+    The people come from the group's members already on the page (with their profiles); the
+    answer of someone who has since left loads its person on first use.
+    """
+    people = {membership.user_id: membership.user for membership in members}
+    answers = list(meeting.rsvps.all())
+    for rsvp in answers:
+        if rsvp.user_id in people:
+            rsvp.user = people[rsvp.user_id]
+    answers.sort(key=lambda rsvp: (rsvp.answer, rsvp.user.email))
+    counts = Counter(rsvp.answer for rsvp in answers)
+    return RsvpSummary(
+        answers=answers,
+        counts={answer: counts.get(answer, 0) for answer in RsvpAnswer.values},
+        mine=next((rsvp for rsvp in answers if rsvp.user_id == user.pk), None),
     )
 
 
 def upcoming_for_user(user, *, limit: int = 20) -> list[Meeting]:
+    """The viewer's next meetings, each with their own answer and whether they present.
+
+    Both come as annotations of the one meeting query (``my_answer``, ``presenting``) and are
+    turned into ``my_rsvp_label`` and ``my_roles`` for the page.
+    """
+    from presentations.models import Presentation
+
     now = timezone.now()
+    mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user)
     meetings = list(
-        _with_my_rsvp(
-            meetings_for_user(user)
-            .filter(ends_at__gt=now)
-            .select_related("group", "timekeeper__profile", "facilitator__profile"),
-            user,
-        ).order_by("starts_at", "id")[:limit]
+        meetings_for_user(user)
+        .filter(ends_at__gt=now)
+        .select_related("group")
+        .annotate(
+            my_answer=Subquery(mine.values("answer")[:1]),
+            presenting=Exists(Presentation.objects.filter(meeting=OuterRef("pk"), presenter=user)),
+        )
+        .order_by("starts_at", "id")[:limit]
     )
     for meeting in meetings:
-        meeting.my_rsvp = meeting.my_rsvps[0] if meeting.my_rsvps else None
-        meeting.my_roles = ["Presenter"] if meeting.my_presentations else []
+        meeting.my_rsvp_label = RsvpAnswer(meeting.my_answer).label if meeting.my_answer else None
+        meeting.my_roles = ["Presenter"] if meeting.presenting else []
     return meetings
 
 

@@ -1,6 +1,6 @@
 """Reads about presentations, scoped to the group's members."""
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from groups.models import Membership
@@ -11,27 +11,48 @@ from presentations.enums import SwapStatus
 from presentations.models import Election, Nomination, Presentation, RecognitionFlag, SwapOffer
 
 
-def presentations_by_segment(meeting: Meeting) -> dict[int, Presentation]:
-    return {
-        p.segment_id: p
-        for p in Presentation.objects.filter(meeting=meeting).select_related("presenter__profile")
-    }
+def presentations_by_segment(
+    meeting: Meeting, members: list[Membership], segments: list
+) -> dict[int, Presentation]:
+    """The meeting's presentations by agenda segment, with presenters and segments attached
+    from the members and agenda already loaded (anyone else loads on first use)."""
+    people = {membership.user_id: membership.user for membership in members}
+    by_segment = {segment.pk: segment for segment in segments}
+    presentations = {}
+    for presentation in Presentation.objects.filter(meeting=meeting):
+        if presentation.presenter_id in people:
+            presentation.presenter = people[presentation.presenter_id]
+        if presentation.segment_id in by_segment:
+            presentation.segment = by_segment[presentation.segment_id]
+        presentations[presentation.segment_id] = presentation
+    return presentations
 
 
-def open_swaps_for(user, meeting: Meeting) -> list[SwapOffer]:
-    return list(
-        SwapOffer.objects.filter(
-            meeting=meeting, to_user=user, status=SwapStatus.PENDING
-        ).select_related("from_user__profile", "presentation__segment")
+def pending_swaps(
+    user, meeting: Meeting, members: list[Membership], presentations: dict[int, Presentation]
+) -> tuple[list[SwapOffer], list[SwapOffer]]:
+    """The meeting's open swap offers to the viewer and from the viewer, in one query.
+
+    People and slots come from what the meeting page has already loaded (members with their
+    profiles, presentations with their segments); anything else loads on first use.
+    """
+    offers = list(
+        SwapOffer.objects.filter(meeting=meeting, status=SwapStatus.PENDING)
+        .filter(Q(to_user=user) | Q(from_user=user))
+        .order_by("created_at", "id")
     )
-
-
-def my_pending_offers(user, meeting: Meeting) -> list[SwapOffer]:
-    return list(
-        SwapOffer.objects.filter(
-            meeting=meeting, from_user=user, status=SwapStatus.PENDING
-        ).select_related("to_user__profile")
-    )
+    people = {membership.user_id: membership.user for membership in members}
+    by_id = {presentation.pk: presentation for presentation in presentations.values()}
+    for offer in offers:
+        for field in ("from_user", "to_user"):
+            person = people.get(getattr(offer, f"{field}_id"))
+            if person is not None:
+                setattr(offer, field, person)
+        if offer.presentation_id in by_id:
+            offer.presentation = by_id[offer.presentation_id]
+    to_me = [offer for offer in offers if offer.to_user_id == user.pk]
+    from_me = [offer for offer in offers if offer.from_user_id == user.pk]
+    return to_me, from_me
 
 
 def get_presentation_for_member(user, pk: int) -> tuple[Presentation, Membership, bool]:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from groups import selectors, services
-from groups.enums import WaitlistStatus
+from groups.enums import MANAGING_ROLES, WaitlistStatus
 from groups.forms import GroupForm
 from groups.services import GroupActionError
 from meetings import selectors as meeting_selectors
@@ -20,7 +20,6 @@ def group_detail(request, slug: str):
     context = {
         "group": group,
         "membership": membership,
-        "organizers": list(selectors.organizers_of(group)),
         "waitlist_entry": waitlist_entry,
         "waitlist_position": (
             selectors.waitlist_position(waitlist_entry) if waitlist_entry else None
@@ -33,11 +32,15 @@ def group_detail(request, slug: str):
     context["rules_pending"] = selectors.needs_rules_acceptance(membership)
     if membership is not None and not context["rules_pending"]:
         context["members"] = list(selectors.members_of(group))
+        # Members see everyone, organizers first: the organizers are the head of that list.
+        context["organizers"] = [m for m in context["members"] if m.role in MANAGING_ROLES]
         context["upcoming"] = meeting_selectors.group_upcoming(group)
         context["past"] = meeting_selectors.group_past(group)
         context["month"] = month_grid(
             group, request.GET.get("month"), timezone.get_current_timezone()
         )
+    else:
+        context["organizers"] = list(selectors.organizers_of(group))
     return render(request, "groups/detail.html", context)
 
 

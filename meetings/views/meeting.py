@@ -97,13 +97,17 @@ def raise_404():
 def meeting_detail(request, pk: int):
     meeting, membership = selectors.get_meeting_for_member(request.user, pk)
     meeting._role_cache = {request.user.pk: membership.role}
-    my_rsvp = selectors.my_rsvp(request.user, meeting)
-    agenda = agenda_with_times(
-        meeting,
-        selectors.segments_of(meeting),
-        presentation_selectors.presentations_by_segment(meeting),
-    )
+    # One read of the members (with profiles) supplies every person the page names.
     members = list(group_selectors.members_of(meeting.group))
+    selectors.attach_roles(meeting, members)
+    segments = selectors.segments_of(meeting)
+    presentations = presentation_selectors.presentations_by_segment(meeting, members, segments)
+    agenda = agenda_with_times(meeting, segments, presentations)
+    rsvps = selectors.rsvp_summary(request.user, meeting, members)
+    swaps_for_me, my_offers = presentation_selectors.pending_swaps(
+        request.user, meeting, members, presentations
+    )
+    my_rsvp = rsvps.mine
     context = {
         "meeting": meeting,
         "group": meeting.group,
@@ -119,9 +123,9 @@ def meeting_detail(request, pk: int):
         "signup_window": signup_window(meeting),
         "members": members,
         "swap_form": MemberChoiceForm(members=members, exclude={request.user.pk}),
-        "swaps_for_me": presentation_selectors.open_swaps_for(request.user, meeting),
-        "my_offers": presentation_selectors.my_pending_offers(request.user, meeting),
-        "counts": selectors.rsvp_counts(meeting),
+        "swaps_for_me": swaps_for_me,
+        "my_offers": my_offers,
+        "counts": rsvps.counts,
         "my_rsvp": my_rsvp,
         "rsvp_form": RsvpForm(
             initial={"answer": my_rsvp.answer, "note": my_rsvp.note} if my_rsvp else None
@@ -129,7 +133,7 @@ def meeting_detail(request, pk: int):
         "answers": RsvpAnswer,
     }
     if membership.manages:
-        context["rsvps"] = list(selectors.rsvps_of(meeting))
+        context["rsvps"] = rsvps.answers
         context["assign_form"] = MemberChoiceForm(members=members)
         context["facilitator_form"] = FacilitatorForm(
             members=members,

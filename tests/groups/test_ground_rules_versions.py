@@ -80,3 +80,32 @@ def test_outsiders_get_404(client, setup):
     client.force_login(MembershipFactory().user)
     assert client.get(reverse("groups:accept_rules", args=[group.slug])).status_code == 404
     assert Meeting.objects.count() == 1
+
+
+def test_the_annotated_latest_rules_give_the_same_answer_as_the_query(setup):
+    from datetime import timedelta
+
+    from groups import selectors
+
+    group, organizer, member, _meeting = setup
+    fresh_joiner = MembershipFactory(group=group)  # no version on record, joined after the rules
+    Membership.objects.filter(pk=fresh_joiner.pk).update(rules_version=None)
+    early = MembershipFactory(group=group)  # no version on record, joined before a change
+    Membership.objects.filter(pk=early.pk).update(
+        rules_version=None, joined_at=group.rules_versions.get().created_at - timedelta(days=1)
+    )
+
+    def answers():
+        plain = {m.pk: selectors.needs_rules_acceptance(m) for m in group.memberships.all()}
+        annotated_qs = selectors.with_latest_rules(group.memberships.all())
+        annotated = {m.pk: selectors.needs_rules_acceptance(m) for m in annotated_qs}
+        assert plain == annotated
+        return plain
+
+    before = answers()
+    # Only the member who joined before the current version was written still has to accept.
+    assert [pk for pk, needed in before.items() if needed] == [early.pk]
+    services.update_group(actor=organizer, group=group, data={"ground_rules": "1. New rule."})
+    after = answers()
+    member_pk = Membership.objects.get(group=group, user=member).pk
+    assert after[member_pk] is True and after[early.pk] is True and after[fresh_joiner.pk] is True

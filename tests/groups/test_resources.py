@@ -562,7 +562,7 @@ def test_library_query_count_is_constant(client, group, django_assert_num_querie
         _resource(group, added_by=adders[n % 3], title=f"Link {n}", pinned=n % 4 == 0)
     client.force_login(_organizer(group))
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(_url("resources", group), {"q": "link"})
 
     assert len(_titles(response)) == count
