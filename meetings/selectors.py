@@ -102,7 +102,24 @@ def rsvp_summary(user, meeting: Meeting, members: list[Membership]) -> RsvpSumma
     )
 
 
-def upcoming_for_user(user, *, limit: int = 20) -> list[Meeting]:
+def _of_my_groups(user, groups: dict[int, Group] | None) -> QuerySet[Meeting]:
+    """The user's groups' meetings; with ``groups`` (the user's groups by id, already loaded)
+    the query names them instead of joining the memberships and the groups again."""
+    if groups is None:
+        return meetings_for_user(user).select_related("group")
+    return Meeting.objects.filter(group_id__in=list(groups))
+
+
+def _attach_groups(meetings: list[Meeting], groups: dict[int, Group] | None) -> list[Meeting]:
+    if groups is not None:
+        for meeting in meetings:
+            meeting.group = groups[meeting.group_id]
+    return meetings
+
+
+def upcoming_for_user(
+    user, *, limit: int = 20, groups: dict[int, Group] | None = None
+) -> list[Meeting]:
     """The viewer's next meetings, each with their own answer and whether they present.
 
     Both come as annotations of the one meeting query (``my_answer``, ``presenting``) and are
@@ -113,9 +130,8 @@ def upcoming_for_user(user, *, limit: int = 20) -> list[Meeting]:
     now = timezone.now()
     mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user)
     meetings = list(
-        meetings_for_user(user)
+        _of_my_groups(user, groups)
         .filter(ends_at__gt=now)
-        .select_related("group")
         .annotate(
             my_answer=Subquery(mine.values("answer")[:1]),
             presenting=Exists(Presentation.objects.filter(meeting=OuterRef("pk"), presenter=user)),
@@ -125,23 +141,23 @@ def upcoming_for_user(user, *, limit: int = 20) -> list[Meeting]:
     for meeting in meetings:
         meeting.my_rsvp_label = RsvpAnswer(meeting.my_answer).label if meeting.my_answer else None
         meeting.my_roles = ["Presenter"] if meeting.presenting else []
-    return meetings
+    return _attach_groups(meetings, groups)
 
 
-def rsvps_awaiting(user) -> list[Meeting]:
+def rsvps_awaiting(user, *, groups: dict[int, Group] | None = None) -> list[Meeting]:
     """Scheduled meetings in the next four weeks that the user has not answered."""
     now = timezone.now()
-    return list(
-        meetings_for_user(user)
+    meetings = list(
+        _of_my_groups(user, groups)
         .filter(
             status=MeetingStatus.SCHEDULED,
             starts_at__gt=now,
             starts_at__lte=now + timedelta(weeks=4),
         )
         .exclude(rsvps__user=user)
-        .select_related("group")
         .order_by("starts_at")[:10]
     )
+    return _attach_groups(meetings, groups)
 
 
 def group_upcoming(group: Group, *, limit: int = 8) -> list[Meeting]:

@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from groups import selectors as group_selectors
+from groups.enums import MANAGING_ROLES
 from meetings import selectors as meeting_selectors
 from members import selectors, services
 from members.forms import NotificationPreferencesForm, ProfileForm
@@ -49,16 +50,20 @@ def profile_detail(request, pk: int):
 def dashboard(request):
     profile = services.ensure_profile(user=request.user)
     user = request.user
+    memberships = list(group_selectors.memberships_for_user(user))
+    groups = {membership.group_id: membership.group for membership in memberships}
+    manages = user.is_staff or any(m.role in MANAGING_ROLES for m in memberships)
     return render(
         request,
         "members/dashboard.html",
         {
             "profile": profile,
             "completeness": profile.completeness(),
-            "memberships": list(group_selectors.memberships_for_user(user)),
-            "upcoming": meeting_selectors.upcoming_for_user(user, limit=10),
-            "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user),
-            "vetting": list(group_selectors.vetting_queue_for(user)[:10]),
+            "memberships": memberships,
+            "upcoming": meeting_selectors.upcoming_for_user(user, limit=10, groups=groups),
+            "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups=groups),
+            # Only organizers (and site admins) vet; nobody else needs the query.
+            "vetting": list(group_selectors.vetting_queue_for(user)[:10]) if manages else [],
             "offers": group_selectors.open_offers_for(user),
         },
     )
