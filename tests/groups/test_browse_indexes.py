@@ -33,3 +33,14 @@ def test_browse_queries_use_an_index():
             f"Index Scan Backward using {index}" in plans[query]
         ), f"{query!r}:\n{plans[query]}"
         assert "Seq Scan on groups_group " not in plans[query], plans[query]
+
+
+def test_free_text_search_uses_the_trigram_indexes():
+    call_command("seed_demo", scale=3000, members_per_group=1, stdout=None)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    page = GroupFilter(QueryDict("q=trauma"), queryset=browsable_groups()).qs[:20]
+    plan = page.explain()
+    for column in ("name", "tagline", "description"):
+        assert f"Bitmap Index Scan on group_{column}_trgm" in plan, plan
+    assert "Seq Scan on groups_group " not in plan, plan
