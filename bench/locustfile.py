@@ -2,8 +2,8 @@
 
 bench/web.py passes everything through the environment:
 
-- BENCH_SCENARIO: trivial, static, browse_anon, browse_signed_in, browse_search, group, meeting,
-  dashboard or feed.
+- BENCH_SCENARIO: trivial, static, browse_anon, browse_signed_in, browse_search,
+  browse_uncached, group, meeting, dashboard or feed.
 - BENCH_USERS: JSON list of {"session", "slug", "meeting", "token"}, one per bench member; each
   locust user takes the next one, so the signed-in load is spread over several groups.
 - BENCH_WAIT: mean think time in seconds between a user's requests, drawn uniformly from half to
@@ -34,6 +34,7 @@ BROWSE_QUERIES = [
 SEARCH_QUERIES = ["?q=support", "?q=support&sort=name", "?q=consultation"]
 
 _next_member = itertools.count()
+_unique = itertools.count()
 
 
 class BenchUser(FastHttpUser):
@@ -64,6 +65,13 @@ class BenchUser(FastHttpUser):
             self.fetch("/groups/" + next(self.queries), "browse (anonymous)")
         elif SCENARIO == "browse_signed_in":
             self.fetch("/groups/" + next(self.queries), "browse (signed in)", signed_in=True)
+        elif SCENARIO == "browse_uncached":
+            # A query string never seen before: the cached copies cannot serve it, so this is
+            # what a signed-in browse costs when it is rendered from the database.
+            query = next(self.queries) or "?sort=newest"
+            self.fetch(
+                f"/groups/{query}&nocache={next(_unique)}", "browse (uncached)", signed_in=True
+            )
         elif SCENARIO == "browse_search":
             self.fetch("/groups/" + next(self.searches), "browse search", signed_in=True)
         elif SCENARIO == "group":

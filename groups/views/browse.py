@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from groups.cache import TTL_SECONDS, body_key, page_key
+from groups.cache import TTL_SECONDS, body_key, filters_key, page_key
 from groups.filters import GroupFilter
 from groups.selectors import browsable_groups
 
@@ -42,6 +42,19 @@ def _browse_body(request, query_string: str) -> str:
     return mark_safe(body)  # noqa: S308 - our own template's output, autoescaped when rendered
 
 
+def _filter_form(request, group_filter: GroupFilter) -> str:
+    fields = sorted(group_filter.form.fields)
+    params = "&".join(f"{name}={value}" for name in fields for value in request.GET.getlist(name))
+    key = filters_key(params)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "groups/includes/_browse_filters.html", {"form": group_filter.form}, request
+        )
+        cache.set(key, str(html), TTL_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output, autoescaped when rendered
+
+
 def _context(request) -> dict:
     group_filter = GroupFilter(request.GET or None, queryset=browsable_groups())
     paginator = Paginator(group_filter.qs, PAGE_SIZE)
@@ -50,6 +63,7 @@ def _context(request) -> dict:
     query.pop("page", None)
     return {
         "filter": group_filter,
+        "filter_form": _filter_form(request, group_filter),
         "page": page,
         "result_count": paginator.count,
         "query_string": query.urlencode(),

@@ -4,6 +4,8 @@ every change that shows on it invalidates it."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from tests.factories import (
     MeetingFactory,
     MembershipFactory,
     ProfileFactory,
+    SpecialtyFactory,
     UserFactory,
 )
 
@@ -113,3 +116,34 @@ def test_a_page_with_a_pending_message_is_neither_served_nor_stored(client):
     with_message = client.get(url).content.decode()
     assert "You have signed out." in with_message
     assert "You have signed out." not in client.get(url).content.decode()
+
+
+def test_the_filter_sidebar_is_shared_by_every_page_of_a_search(client):
+    for i in range(25):
+        GroupFactory(name=f"Paged Circle {i:02d}")
+    client.force_login(UserFactory())
+    url = reverse("groups:browse")
+    first = client.get(url, {"sort": "name"})
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(url, {"sort": "name", "page": 2})
+    assert "Paged Circle 20" in second.content.decode()
+    # The focus choices were read for page 1 only; page 2 took the sidebar from the cache.
+    assert not any('FROM "members_specialty" ORDER BY' in q["sql"] for q in captured)
+    sidebar = 'role="search"'
+    assert sidebar in first.content.decode() and sidebar in second.content.decode()
+
+
+def test_renaming_a_focus_term_in_the_admin_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    term = SpecialtyFactory(name="Grief")
+    GroupFactory(name="Loss Circle").focus_specialties.add(term)
+    url = reverse("groups:browse")
+    client.force_login(UserFactory())
+    assert ">Grief</span>" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        term.name = "Grief and loss"
+        term.save()  # as the site admin does: no service involved
+    page = client.get(url).content.decode()
+    assert ">Grief and loss</span>" in page
+    assert ">Grief</span>" not in page
