@@ -160,9 +160,14 @@ def rsvps_awaiting(user, *, groups: dict[int, Group] | None = None) -> list[Meet
     return _attach_groups(meetings, groups)
 
 
+# What the group page's meeting lists and month grid show of each meeting.
+LIST_FIELDS = ("id", "group_id", "title", "starts_at", "ends_at", "status")
+
+
 def group_upcoming(group: Group, *, limit: int = 8) -> list[Meeting]:
     return list(
-        group.meetings.filter(ends_at__gt=timezone.now())
+        group.meetings.only(*LIST_FIELDS)
+        .filter(ends_at__gt=timezone.now())
         .annotate(going=Count("rsvps", filter=Q(rsvps__answer=RsvpAnswer.GOING)))
         .order_by("starts_at")[:limit]
     )
@@ -170,7 +175,8 @@ def group_upcoming(group: Group, *, limit: int = 8) -> list[Meeting]:
 
 def group_past(group: Group, *, limit: int = 8) -> list[Meeting]:
     return list(
-        group.meetings.filter(ends_at__lte=timezone.now(), status=MeetingStatus.SCHEDULED)
+        group.meetings.only(*LIST_FIELDS)
+        .filter(ends_at__lte=timezone.now(), status=MeetingStatus.SCHEDULED)
         .annotate(
             present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT))
         )
@@ -180,7 +186,9 @@ def group_past(group: Group, *, limit: int = 8) -> list[Meeting]:
 
 def group_month(group: Group, first: datetime, last: datetime) -> list[Meeting]:
     return list(
-        group.meetings.filter(starts_at__gte=first, starts_at__lt=last).order_by("starts_at")
+        group.meetings.only(*LIST_FIELDS)
+        .filter(starts_at__gte=first, starts_at__lt=last)
+        .order_by("starts_at")
     )
 
 
