@@ -1,6 +1,16 @@
 """Reads about groups, scoped to who is asking. An object the user may not see is a 404."""
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Now
 from django.http import Http404
 
@@ -58,6 +68,19 @@ def get_group_for_viewer(user, slug: str) -> Group:
     if group is None:
         raise Http404("No such group.")
     return group
+
+
+def get_group_and_membership(user, slug: str) -> tuple[Group, Membership | None]:
+    """The group page's reads: a member's membership (with the group) first, since a member
+    may see their group whatever its status; anyone else gets the group as they may see it."""
+    if user.is_authenticated:
+        membership = with_latest_rules(
+            Membership.objects.select_related("group").filter(group__slug=slug, user=user)
+        ).first()
+        if membership is not None:
+            prefetch_related_objects([membership.group], "focus_specialties")
+            return membership.group, membership
+    return get_group_for_viewer(user, slug), None
 
 
 def get_membership(user, group: Group) -> Membership | None:

@@ -13,8 +13,7 @@ from meetings.views.calendar import month_grid
 
 
 def group_detail(request, slug: str):
-    group = selectors.get_group_for_viewer(request.user, slug)
-    membership = selectors.get_membership(request.user, group)
+    group, membership = selectors.get_group_and_membership(request.user, slug)
     group._role_cache = {request.user.pk: membership.role if membership else None}
     waitlist_entry = None if membership else selectors.active_waitlist_entry(request.user, group)
     context = {
