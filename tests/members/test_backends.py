@@ -45,3 +45,29 @@ def test_the_session_survives_a_flushed_cache(client):
     response = client.get(reverse("members:dashboard"))
     assert response.status_code == 200  # still signed in: the database keeps the session
     assert "Dr Noor Haddad" in response.content.decode()
+
+
+def test_changing_the_password_signs_out_the_other_sessions(client):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    user = ProfileFactory().user
+    other_device = Client()
+    other_device.force_login(user)
+    assert other_device.get(reverse("members:dashboard")).status_code == 200
+    client.force_login(user)
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-New-long-passphrase-42",
+            "password2": "a-New-long-passphrase-42",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("members:dashboard")).status_code == 200  # this device stays in
+    # The other device's session is still in the cache, but its password hash no longer matches.
+    response = other_device.get(reverse("members:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
