@@ -66,8 +66,9 @@ class BenchUser(FastHttpUser):
         elif SCENARIO == "browse_signed_in":
             self.fetch("/groups/" + next(self.queries), "browse (signed in)", signed_in=True)
         elif SCENARIO == "browse_uncached":
-            # A query string never seen before: the cached copies cannot serve it, so this is
-            # what a signed-in browse costs when it is rendered from the database.
+            # A query string never seen before: no cached page or results can serve it, so this
+            # is what a signed-in browse costs when rendered from the database (only the filter
+            # sidebar, cached per filter values, comes from the cache, as when paging).
             query = next(self.queries) or "?sort=newest"
             self.fetch(
                 f"/groups/{query}&nocache={next(_unique)}", "browse (uncached)", signed_in=True
