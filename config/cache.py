@@ -1,10 +1,13 @@
 """A Redis cache that degrades instead of failing when Redis is unreachable.
 
 Pages keep serving without the cache (rate limits fall back to "allowed", cached pages are
-rendered afresh); a warning is logged once per failing call.
+rendered afresh); a warning is logged once per failing call. A delete that could not reach
+Redis is not forgotten: the process retries it before its next cache call, so a session ended
+(or a copy invalidated) during an outage does not come back with Redis.
 """
 
 import logging
+import threading
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -18,6 +21,7 @@ DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, 
 def _degrade(method, fallback):
     def wrapper(self, *args, **kwargs):
         try:
+            self._retry_undone_deletes()
             return method(self, *args, **kwargs)
         except DOWN as exc:
             logger.warning("cache unavailable (%s); continuing without it", exc.__class__.__name__)
@@ -48,10 +52,49 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
 
+# Deletes that failed while Redis was unreachable, per Redis location, shared by the threads of
+# a process (Django keeps one cache object per thread).
+_UNDONE_DELETES: dict[str, set[str]] = {}
+_UNDONE_LOCK = threading.Lock()
+
+
 class DegradingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._undone = _UNDONE_DELETES.setdefault(str(server), set())
+
+    def _retry_undone_deletes(self) -> None:
+        if not self._undone:
+            return
+        with _UNDONE_LOCK:
+            keys = list(self._undone)
+        self._cache.delete_many(keys)  # raises while Redis is still down: nothing is lost
+        with _UNDONE_LOCK:
+            self._undone.difference_update(keys)
+
+    def _remember_undone(self, keys: list[str]) -> None:
+        with _UNDONE_LOCK:
+            self._undone.update(keys)
+
+    def delete(self, key, version=None):
+        full_key = self.make_and_validate_key(key, version=version)
+        try:
+            self._retry_undone_deletes()
+            return self._cache.delete(full_key)
+        except DOWN as exc:
+            logger.warning("cache unavailable (%s); delete kept to retry", exc.__class__.__name__)
+            self._remember_undone([full_key])
+            return False
+
+    def delete_many(self, keys, version=None):
+        full_keys = [self.make_and_validate_key(key, version=version) for key in keys]
+        try:
+            self._retry_undone_deletes()
+            self._cache.delete_many(full_keys)
+        except DOWN as exc:
+            logger.warning("cache unavailable (%s); delete kept to retry", exc.__class__.__name__)
+            self._remember_undone(full_keys)
 
     get = _degrade(RedisCache.get, lambda key, default=None, version=None: default)
     get_many = _degrade(RedisCache.get_many, {})
@@ -59,8 +102,6 @@ class DegradingRedisCache(RedisCache):
     set_many = _degrade(RedisCache.set_many, [])
     add = _degrade(RedisCache.add, True)
     touch = _degrade(RedisCache.touch, False)
-    delete = _degrade(RedisCache.delete, False)
-    delete_many = _degrade(RedisCache.delete_many, None)
     has_key = _degrade(RedisCache.has_key, False)
     incr = _degrade(RedisCache.incr, lambda key, delta=1, version=None: delta)
     clear = _degrade(RedisCache.clear, False)

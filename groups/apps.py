@@ -6,6 +6,6 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         from groups import notifications  # noqa: F401 - registers what this app sends
-        from groups.cache import invalidate_on_vocabulary_change
+        from groups.cache import invalidate_on_direct_edits
 
-        invalidate_on_vocabulary_change()
+        invalidate_on_direct_edits()

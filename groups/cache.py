@@ -12,6 +12,7 @@ transaction commits.
 
 import hashlib
 import time
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
@@ -43,25 +44,36 @@ def body_key(query_string: str, *, signed_in: bool, time_zone: str) -> str:
     return f"browse:body:{browse_version()}:{audience}:{time_zone}:{_digest(query_string)}"
 
 
-def filters_key(params: str) -> str:
-    """The filter sidebar, keyed by the values of the filter fields only (not the page)."""
-    return f"browse:filters:{browse_version()}:{_digest(params)}"
+def filters_key(values: list[tuple[str, str]]) -> str:
+    """The filter sidebar, keyed by the values of the filter fields only (not the page).
+
+    The (name, value) pairs are URL-encoded before hashing, so a value containing "&" or "="
+    cannot pass for another field's value.
+    """
+    digest = hashlib.sha256(urlencode(values).encode()).hexdigest()[:32]
+    return f"browse:filters:{browse_version()}:{digest}"
 
 
 def invalidate_browse() -> None:
     transaction.on_commit(lambda: cache.set(VERSION_KEY, str(time.time_ns()), None))
 
 
-def _vocabulary_changed(sender, **kwargs) -> None:
+def _changed(sender, **kwargs) -> None:
     invalidate_browse()
 
 
-def invalidate_on_vocabulary_change() -> None:
-    """Specialties are the sidebar's focus choices and the cards' badges; they are edited in the
-    site admin rather than through a service, so a change to one is caught by its signals."""
-    from django.db.models.signals import post_delete, post_save
+def invalidate_on_direct_edits() -> None:
+    """Catch the writes that do not go through a service: the site admin edits groups (name,
+    status, focus terms) and the vocabulary (the sidebar's focus choices and the cards' badges).
+    Services call ``invalidate_browse()`` themselves; a second bump is harmless."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
+    from groups.models import Group
     from members.models import Specialty
 
-    for signal in (post_save, post_delete):
-        signal.connect(_vocabulary_changed, sender=Specialty, dispatch_uid=f"browse-{signal}")
+    for model in (Group, Specialty):
+        for signal in (post_save, post_delete):
+            signal.connect(_changed, sender=model, dispatch_uid=f"browse-{model.__name__}-{signal}")
+    m2m_changed.connect(
+        _changed, sender=Group.focus_specialties.through, dispatch_uid="browse-group-focus"
+    )

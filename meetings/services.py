@@ -300,6 +300,7 @@ def update_meeting(
     if "starts_at" in data and data["starts_at"] <= timezone.now():
         raise MeetingError("Choose a time in the future.")
     if scope == "following" and meeting.series_id:
+        invalidate_browse()  # the group's next meeting may move
         return _update_following(actor=actor, meeting=meeting, data=data, message=message)
     changed = _apply(meeting, data=data, keep_date=False)
     if not changed:

@@ -179,6 +179,7 @@ def groups_blocking_deletion(user: User) -> list[Group]:
 
 @transaction.atomic
 def delete_account(*, user: User) -> None:
+    from groups.cache import invalidate_browse
     from groups.services.base import lock_group
     from groups.services.membership import _drop_membership
     from meetings.models import CalendarFeedToken, Rsvp
@@ -198,6 +199,7 @@ def delete_account(*, user: User) -> None:
             # The last member leaves: the group is archived rather than left without anyone.
             membership.delete()
             Group.objects.filter(pk=group.pk).update(member_count=0, status="archived")
+            invalidate_browse()  # an archived group leaves the browse page
         else:
             if membership.role == Role.ORGANIZER:
                 membership.role = Role.MEMBER  # another organizer remains (checked above)

@@ -39,7 +39,7 @@ def pending_swaps(
     offers = list(
         SwapOffer.objects.filter(meeting=meeting, status=SwapStatus.PENDING)
         .filter(Q(to_user=user) | Q(from_user=user))
-        .order_by("created_at", "id")
+        .order_by("-created_at", "-id")
     )
     people = {membership.user_id: membership.user for membership in members}
     by_id = {presentation.pk: presentation for presentation in presentations.values()}

@@ -7,13 +7,19 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
+# Longer texts are rendered every time rather than kept (the cache holds up to 1,024 texts).
+MARKDOWN_CACHE_MAX_CHARS = 20_000
+
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "h3", "h4", "code"}
 
 
 @register.filter
 def markdown_safe(text: str) -> str:
     """Render Markdown, then keep only a small set of harmless tags (no scripts, no styles)."""
-    return mark_safe(_markdown_to_clean_html(text or ""))  # noqa: S308 - sanitized by nh3
+    text = text or ""
+    if len(text) > MARKDOWN_CACHE_MAX_CHARS:
+        return mark_safe(_markdown_to_clean_html.__wrapped__(text))  # noqa: S308 - nh3-sanitized
+    return mark_safe(_markdown_to_clean_html(text))  # noqa: S308 - sanitized by nh3
 
 
 @lru_cache(maxsize=1024)

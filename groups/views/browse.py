@@ -44,8 +44,7 @@ def _browse_body(request, query_string: str) -> str:
 
 def _filter_form(request, group_filter: GroupFilter) -> str:
     fields = sorted(group_filter.form.fields)
-    params = "&".join(f"{name}={value}" for name in fields for value in request.GET.getlist(name))
-    key = filters_key(params)
+    key = filters_key([(name, value) for name in fields for value in request.GET.getlist(name)])
     html = cache.get(key)
     if html is None:
         html = render_to_string(

@@ -114,3 +114,36 @@ def test_smtp_down_is_covered_by_the_delivery_retry_tests():
     assert notifications.backoff(1) == timedelta(seconds=60)
     assert notifications.backoff(20) == timedelta(seconds=3600)
     assert timezone.now()
+
+
+@pytest.mark.redis
+def test_a_delete_made_while_redis_is_unreachable_is_done_once_it_is_back(monkeypatch):
+    """A session ended (or a cached copy dropped) during an outage must not come back with
+    Redis: the failed delete is retried before the next cache call."""
+    import os
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from config.cache import DegradingRedisCache
+
+    cache = DegradingRedisCache(
+        os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), {"KEY_PREFIX": "fault-test"}
+    )
+    cache.set("session-abc", "signed in", 60)
+    client = cache._cache
+
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Redis is unreachable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(client, "delete", unreachable)
+        patch.setattr(client, "delete_many", unreachable)
+        assert cache.delete("session-abc") is False  # logged, kept to retry
+        # While the delete cannot be done, reads degrade rather than serve the old copy.
+        assert cache.get("session-abc") is None
+    full_key = cache.make_and_validate_key("session-abc")
+    assert client.get(full_key, None) is not None  # still in Redis: the delete is pending
+    # Redis answers again: the kept delete happens before the next call.
+    assert cache.get("anything-else", "default") == "default"
+    assert client.get(full_key, None) is None
+    assert cache.get("session-abc") is None

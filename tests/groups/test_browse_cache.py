@@ -147,3 +147,38 @@ def test_renaming_a_focus_term_in_the_admin_shows_at_once(
     page = client.get(url).content.decode()
     assert ">Grief and loss</span>" in page
     assert ">Grief</span>" not in page
+
+
+def test_a_value_containing_an_ampersand_cannot_pass_for_another_search(client):
+    url = reverse("groups:browse")
+    client.get(url + "?q=x%26city%3DParis")  # one search box value: "x&city=Paris"
+    page = client.get(url + "?city=Paris&q=x").content.decode()
+    assert 'value="x"' in page and 'value="Paris"' in page
+    assert "x&amp;city=Paris" not in page
+
+
+def test_admin_edits_of_a_group_show_at_once(client, django_capture_on_commit_callbacks):
+    group = GroupFactory(name="Old Name Circle")
+    url = reverse("groups:browse")
+    assert "Old Name Circle" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        group.name = "New Name Circle"
+        group.save()  # as the site admin does
+    assert "New Name Circle" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        group.focus_specialties.add(SpecialtyFactory(name="Perinatal"))
+    assert ">Perinatal</span>" in client.get(url).content.decode()
+
+
+def test_a_group_archived_by_its_last_member_leaving_leaves_browse(
+    client, django_capture_on_commit_callbacks
+):
+    from members import privacy
+
+    group = GroupFactory(name="Last One Circle", capacity=3)
+    last = MembershipFactory(group=group, role="organizer").user
+    url = reverse("groups:browse")
+    assert "Last One Circle" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.delete_account(user=last)
+    assert "Last One Circle" not in client.get(url).content.decode()

@@ -292,3 +292,15 @@ def test_detail_query_count_twenty_members(client, django_assert_num_queries):
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["members"]) == 20
+
+
+def test_very_long_descriptions_are_rendered_but_not_kept():
+    from groups.templatetags import groups_tags
+
+    groups_tags._markdown_to_clean_html.cache_clear()
+    short = groups_tags.markdown_safe("**Short** text")
+    long_text = "word " * (groups_tags.MARKDOWN_CACHE_MAX_CHARS // 4)
+    rendered = groups_tags.markdown_safe(long_text)
+    assert short == "<p><strong>Short</strong> text</p>"
+    assert rendered.startswith("<p>word word")
+    assert groups_tags._markdown_to_clean_html.cache_info().currsize == 1  # only the short one

@@ -229,3 +229,20 @@ def test_regenerating_the_feed_token_revokes_the_old_one():
     new = services.regenerate_feed_token(user=user).token
     assert old != new
     assert services.get_or_create_feed_token(user=user).token == new
+
+
+def test_edit_this_and_following_refreshes_the_browse_page(
+    group, organizer, django_capture_on_commit_callbacks
+):
+    from groups.cache import browse_version
+
+    today = timezone.localdate()
+    series = _series(group, organizer, today=today, starts_on=today + timedelta(days=1))
+    pivot = series.meetings.order_by("starts_at")[0]  # the group's next meeting moves
+    new_start = datetime.combine(pivot.starts_at.astimezone(NY).date(), time(17, 30), tzinfo=NY)
+    before = browse_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_meeting(
+            actor=organizer, meeting=pivot, data={"starts_at": new_start}, scope="following"
+        )
+    assert browse_version() != before
