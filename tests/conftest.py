@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -65,3 +66,25 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_before_dropping_the_test_database(django_db_setup, django_db_blocker):
+    """Let pytest-django drop the test database at the end instead of warning that it "is being
+    accessed by other users".
+
+    Django keeps a connection per async context, and the browser tests run while Playwright's
+    sync API has an event loop going in the test thread, so connections opened on either side of
+    that switch outlive the objects pytest-django closes. Close ours, then end any other session
+    on this test database (PostgreSQL only; nothing else uses it by then)."""
+    yield
+    connections.close_all()
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [connection.settings_dict["NAME"]],
+        )
