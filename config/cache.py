@@ -73,28 +73,23 @@ class DegradingRedisCache(RedisCache):
         with _UNDONE_LOCK:
             self._undone.difference_update(keys)
 
-    def _remember_undone(self, keys: list[str]) -> None:
-        with _UNDONE_LOCK:
-            self._undone.update(keys)
+    def _delete(self, full_keys: list[str], do) -> bool:
+        try:
+            self._retry_undone_deletes()
+            return do()
+        except DOWN as exc:
+            logger.warning("cache unavailable (%s); delete kept to retry", exc.__class__.__name__)
+            with _UNDONE_LOCK:
+                self._undone.update(full_keys)
+            return False
 
     def delete(self, key, version=None):
         full_key = self.make_and_validate_key(key, version=version)
-        try:
-            self._retry_undone_deletes()
-            return self._cache.delete(full_key)
-        except DOWN as exc:
-            logger.warning("cache unavailable (%s); delete kept to retry", exc.__class__.__name__)
-            self._remember_undone([full_key])
-            return False
+        return self._delete([full_key], lambda: self._cache.delete(full_key))
 
     def delete_many(self, keys, version=None):
         full_keys = [self.make_and_validate_key(key, version=version) for key in keys]
-        try:
-            self._retry_undone_deletes()
-            self._cache.delete_many(full_keys)
-        except DOWN as exc:
-            logger.warning("cache unavailable (%s); delete kept to retry", exc.__class__.__name__)
-            self._remember_undone(full_keys)
+        self._delete(full_keys, lambda: self._cache.delete_many(full_keys))
 
     get = _degrade(RedisCache.get, lambda key, default=None, version=None: default)
     get_many = _degrade(RedisCache.get_many, {})

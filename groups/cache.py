@@ -12,10 +12,12 @@ transaction commits.
 
 import hashlib
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.safestring import SafeString, mark_safe
 
 VERSION_KEY = "browse:version"
 TTL_SECONDS = 60
@@ -35,23 +37,32 @@ def _digest(query_string: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
-def page_key(query_string: str) -> str:
-    return f"browse:page:{browse_version()}:{_digest(query_string)}"
+def page_key(version: str, query_string: str) -> str:
+    return f"browse:page:{version}:{_digest(query_string)}"
 
 
-def body_key(query_string: str, *, signed_in: bool, time_zone: str) -> str:
+def body_key(version: str, query_string: str, *, signed_in: bool, time_zone: str) -> str:
     audience = "member" if signed_in else "visitor"
-    return f"browse:body:{browse_version()}:{audience}:{time_zone}:{_digest(query_string)}"
+    return f"browse:body:{version}:{audience}:{time_zone}:{_digest(query_string)}"
 
 
-def filters_key(values: list[tuple[str, str]]) -> str:
+def filters_key(version: str, values: list[tuple[str, str]]) -> str:
     """The filter sidebar, keyed by the values of the filter fields only (not the page).
 
     The (name, value) pairs are URL-encoded before hashing, so a value containing "&" or "="
     cannot pass for another field's value.
     """
     digest = hashlib.sha256(urlencode(values).encode()).hexdigest()[:32]
-    return f"browse:filters:{browse_version()}:{digest}"
+    return f"browse:filters:{version}:{digest}"
+
+
+def cached_html(key: str, render: Callable[[], str]) -> SafeString:
+    """The HTML stored under ``key``, rendered (by our own templates) and stored if missing."""
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, TTL_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our templates' output, autoescaped when rendered
 
 
 def invalidate_browse() -> None:

@@ -86,7 +86,7 @@ def get_group_and_membership(user, slug: str) -> tuple[Group, Membership | None]
 def get_membership(user, group: Group) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return with_latest_rules(Membership.objects.filter(group=group, user=user)).first()
+    return Membership.objects.filter(group=group, user=user).first()
 
 
 class RulesAcceptanceRequired(Exception):
@@ -152,6 +152,22 @@ def organizers_of(group: Group) -> QuerySet[Membership]:
 def members_of(group: Group) -> QuerySet[Membership]:
     """Organizers first, then co-organizers, then members by when they joined."""
     return group.memberships.select_related("user__profile").order_by(ROLE_ORDER, "joined_at", "id")
+
+
+def people_of(memberships) -> dict:
+    """The members' users by id, for pages that name the same people several times."""
+    return {membership.user_id: membership.user for membership in memberships}
+
+
+def attach_loaded(objects, loaded: dict, *fields: str) -> None:
+    """Point each object's foreign keys ``fields`` at objects already loaded (``loaded``, by
+    id): people read with their profiles, segments of the agenda on the page. Anything not among
+    them, such as a former member, loads on first use."""
+    for obj in objects:
+        for field in fields:
+            target = loaded.get(getattr(obj, f"{field}_id"))
+            if target is not None:
+                setattr(obj, field, target)
 
 
 def active_waitlist_entry(user, group: Group) -> WaitlistEntry | None:
@@ -276,25 +292,18 @@ def needs_rules_acceptance(membership) -> bool:
     if membership is None:
         return False
     if hasattr(membership, "latest_rules_id"):
-        latest = (
-            (membership.latest_rules_id, membership.latest_rules_at)
-            if membership.latest_rules_id is not None
-            else None
+        latest_id, latest_at = membership.latest_rules_id, membership.latest_rules_at
+    else:  # a membership read without with_latest_rules: the same annotation, by itself
+        latest_id, latest_at = (
+            with_latest_rules(Membership.objects.filter(pk=membership.pk))
+            .values_list("latest_rules_id", "latest_rules_at")
+            .get()
         )
-    else:
-        from groups.models import GroundRulesVersion
-
-        latest = (
-            GroundRulesVersion.objects.filter(group_id=membership.group_id)
-            .order_by("-number")
-            .values_list("pk", "created_at")
-            .first()
-        )
-    if latest is None or membership.rules_version_id == latest[0]:
+    if latest_id is None or membership.rules_version_id == latest_id:
         return False
     if membership.rules_version_id is None:
         # No version on record (older data): only a change made after joining needs accepting.
-        return latest[1] > membership.joined_at
+        return latest_at > membership.joined_at
     return True
 
 

@@ -101,11 +101,6 @@ def _event(fields: tuple, alarm: tuple | None, stamp) -> Event:
     return event
 
 
-def meeting_event(meeting: Meeting, *, member: bool, alarm_minutes: int | None) -> Event:
-    fields, alarm = _event_fields(meeting, member=member, alarm_minutes=alarm_minutes)
-    return _event(fields, alarm, timezone.now())
-
-
 def build_calendar(
     meetings: Iterable[Meeting], *, name: str, member: bool, alarm_minutes: int | None
 ) -> bytes:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES
 from groups.models import Group, Membership
-from groups.selectors import require_current_rules, with_latest_rules
+from groups.selectors import attach_loaded, require_current_rules, with_latest_rules
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer
 from meetings.models import AgendaSegment, Attendance, CalendarFeedToken, Meeting, Rsvp
 
@@ -29,7 +29,8 @@ def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
     The meeting is fetched by key and the membership checked in a second, tiny query: folding
     the membership test (and the facilitator's and timekeeper's profiles) into one seven-table
     join made PostgreSQL spend longer planning that query than these two take to run. Pages
-    that show the roles take the people from the members they list (``attach_roles``).
+    that show the roles take the people from the members they list
+    (``groups.selectors.attach_loaded``).
     """
     if not user.is_authenticated:
         raise Http404("No such meeting.")
@@ -46,18 +47,6 @@ def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
     membership.group = meeting.group
     require_current_rules(membership)
     return meeting, membership
-
-
-def attach_roles(meeting: Meeting, members) -> None:
-    """Fill the facilitator, backup and timekeeper from already loaded members (with profiles).
-
-    Someone who has since left the group is not in the list and loads on first use.
-    """
-    users = {membership.user_id: membership.user for membership in members}
-    for field in ("facilitator", "backup_facilitator", "timekeeper"):
-        user = users.get(getattr(meeting, f"{field}_id"))
-        if user is not None:
-            setattr(meeting, field, user)
 
 
 def get_meeting_for_manager(user, pk: int) -> tuple[Meeting, Membership]:
@@ -82,17 +71,11 @@ class RsvpSummary:
     mine: Rsvp | None
 
 
-def rsvp_summary(user, meeting: Meeting, members: list[Membership]) -> RsvpSummary:
-    """Every answer to a meeting, the counts and the viewer's own, in one query.
-
-    The people come from the group's members already on the page (with their profiles); the
-    answer of someone who has since left loads its person on first use.
-    """
-    people = {membership.user_id: membership.user for membership in members}
+def rsvp_summary(user, meeting: Meeting, people: dict) -> RsvpSummary:
+    """Every answer to a meeting, the counts and the viewer's own, in one query; the people
+    come from the members already on the page (``groups.selectors.people_of``)."""
     answers = list(meeting.rsvps.all())
-    for rsvp in answers:
-        if rsvp.user_id in people:
-            rsvp.user = people[rsvp.user_id]
+    attach_loaded(answers, people, "user")
     answers.sort(key=lambda rsvp: (rsvp.answer, rsvp.user.email))
     counts = Counter(rsvp.answer for rsvp in answers)
     return RsvpSummary(
@@ -102,25 +85,15 @@ def rsvp_summary(user, meeting: Meeting, members: list[Membership]) -> RsvpSumma
     )
 
 
-def _of_my_groups(user, groups: dict[int, Group] | None) -> QuerySet[Meeting]:
-    """The user's groups' meetings; with ``groups`` (the user's groups by id, already loaded)
-    the query names them instead of joining the memberships and the groups again."""
-    if groups is None:
-        return meetings_for_user(user).select_related("group")
-    return Meeting.objects.filter(group_id__in=list(groups))
-
-
-def _attach_groups(meetings: list[Meeting], groups: dict[int, Group] | None) -> list[Meeting]:
-    if groups is not None:
-        for meeting in meetings:
-            meeting.group = groups[meeting.group_id]
+def _attach_groups(meetings: list[Meeting], groups: dict[int, Group]) -> list[Meeting]:
+    for meeting in meetings:
+        meeting.group = groups[meeting.group_id]
     return meetings
 
 
-def upcoming_for_user(
-    user, *, limit: int = 20, groups: dict[int, Group] | None = None
-) -> list[Meeting]:
-    """The viewer's next meetings, each with their own answer and whether they present.
+def upcoming_for_user(user, groups: dict[int, Group], *, limit: int = 20) -> list[Meeting]:
+    """The next meetings of the viewer's groups (``groups``: already loaded, by id), each with
+    the viewer's own answer and whether they present.
 
     Both come as annotations of the one meeting query (``my_answer``, ``presenting``) and are
     turned into ``my_rsvp_label`` and ``my_roles`` for the page.
@@ -130,8 +103,7 @@ def upcoming_for_user(
     now = timezone.now()
     mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user)
     meetings = list(
-        _of_my_groups(user, groups)
-        .filter(ends_at__gt=now)
+        Meeting.objects.filter(group_id__in=list(groups), ends_at__gt=now)
         .annotate(
             my_answer=Subquery(mine.values("answer")[:1]),
             presenting=Exists(Presentation.objects.filter(meeting=OuterRef("pk"), presenter=user)),
@@ -144,12 +116,13 @@ def upcoming_for_user(
     return _attach_groups(meetings, groups)
 
 
-def rsvps_awaiting(user, *, groups: dict[int, Group] | None = None) -> list[Meeting]:
-    """Scheduled meetings in the next four weeks that the user has not answered."""
+def rsvps_awaiting(user, groups: dict[int, Group]) -> list[Meeting]:
+    """Scheduled meetings of the viewer's groups in the next four weeks that they have not
+    answered."""
     now = timezone.now()
     meetings = list(
-        _of_my_groups(user, groups)
-        .filter(
+        Meeting.objects.filter(
+            group_id__in=list(groups),
             status=MeetingStatus.SCHEDULED,
             starts_at__gt=now,
             starts_at__lte=now + timedelta(weeks=4),

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from groups.models import Membership
-from groups.selectors import require_current_rules
+from groups.selectors import attach_loaded, require_current_rules, with_latest_rules
 from meetings.enums import PRESENTATION_KINDS
 from meetings.models import Meeting
 from presentations.enums import SwapStatus
@@ -12,44 +12,29 @@ from presentations.models import Election, Nomination, Presentation, Recognition
 
 
 def presentations_by_segment(
-    meeting: Meeting, members: list[Membership], segments: list
+    meeting: Meeting, people: dict, segments: list
 ) -> dict[int, Presentation]:
-    """The meeting's presentations by agenda segment, with presenters and segments attached
-    from the members and agenda already loaded (anyone else loads on first use)."""
-    people = {membership.user_id: membership.user for membership in members}
+    """The meeting's presentations by agenda segment, with presenters and segments taken from
+    the members and agenda already loaded."""
     by_segment = {segment.pk: segment for segment in segments}
-    presentations = {}
-    for presentation in Presentation.objects.filter(meeting=meeting):
-        if presentation.presenter_id in people:
-            presentation.presenter = people[presentation.presenter_id]
-        if presentation.segment_id in by_segment:
-            presentation.segment = by_segment[presentation.segment_id]
-        presentations[presentation.segment_id] = presentation
-    return presentations
+    presentations = list(Presentation.objects.filter(meeting=meeting))
+    attach_loaded(presentations, people, "presenter")
+    attach_loaded(presentations, by_segment, "segment")
+    return {presentation.segment_id: presentation for presentation in presentations}
 
 
 def pending_swaps(
-    user, meeting: Meeting, members: list[Membership], presentations: dict[int, Presentation]
+    user, meeting: Meeting, people: dict, presentations: dict[int, Presentation]
 ) -> tuple[list[SwapOffer], list[SwapOffer]]:
-    """The meeting's open swap offers to the viewer and from the viewer, in one query.
-
-    People and slots come from what the meeting page has already loaded (members with their
-    profiles, presentations with their segments); anything else loads on first use.
-    """
+    """The meeting's open swap offers to the viewer and from the viewer, in one query; people
+    and slots come from what the meeting page has already loaded."""
     offers = list(
         SwapOffer.objects.filter(meeting=meeting, status=SwapStatus.PENDING)
         .filter(Q(to_user=user) | Q(from_user=user))
         .order_by("-created_at", "-id")
     )
-    people = {membership.user_id: membership.user for membership in members}
-    by_id = {presentation.pk: presentation for presentation in presentations.values()}
-    for offer in offers:
-        for field in ("from_user", "to_user"):
-            person = people.get(getattr(offer, f"{field}_id"))
-            if person is not None:
-                setattr(offer, field, person)
-        if offer.presentation_id in by_id:
-            offer.presentation = by_id[offer.presentation_id]
+    attach_loaded(offers, people, "from_user", "to_user")
+    attach_loaded(offers, {p.pk: p for p in presentations.values()}, "presentation")
     to_me = [offer for offer in offers if offer.to_user_id == user.pk]
     from_me = [offer for offer in offers if offer.from_user_id == user.pk]
     return to_me, from_me
@@ -78,9 +63,10 @@ def get_presentation_for_member(user, pk: int) -> tuple[Presentation, Membership
     )
     if presentation is None:
         raise Http404("No such page.")
-    membership = Membership.objects.select_related("group").get(
-        group=presentation.meeting.group_id, user=user
-    )
+    membership = with_latest_rules(
+        Membership.objects.filter(group_id=presentation.meeting.group_id, user=user)
+    ).get()
+    membership.group = presentation.meeting.group
     require_current_rules(membership)
     return presentation, membership, presentation.flagged_by_me
 

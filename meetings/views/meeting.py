@@ -99,13 +99,16 @@ def meeting_detail(request, pk: int):
     meeting._role_cache = {request.user.pk: membership.role}
     # One read of the members (with profiles) supplies every person the page names.
     members = list(group_selectors.members_of(meeting.group))
-    selectors.attach_roles(meeting, members)
+    people = group_selectors.people_of(members)
+    group_selectors.attach_loaded(
+        [meeting], people, "facilitator", "backup_facilitator", "timekeeper"
+    )
     segments = selectors.segments_of(meeting)
-    presentations = presentation_selectors.presentations_by_segment(meeting, members, segments)
+    presentations = presentation_selectors.presentations_by_segment(meeting, people, segments)
     agenda = agenda_with_times(meeting, segments, presentations)
-    rsvps = selectors.rsvp_summary(request.user, meeting, members)
+    rsvps = selectors.rsvp_summary(request.user, meeting, people)
     swaps_for_me, my_offers = presentation_selectors.pending_swaps(
-        request.user, meeting, members, presentations
+        request.user, meeting, people, presentations
     )
     my_rsvp = rsvps.mine
     context = {

@@ -60,8 +60,8 @@ def dashboard(request):
             "profile": profile,
             "completeness": profile.completeness(),
             "memberships": memberships,
-            "upcoming": meeting_selectors.upcoming_for_user(user, limit=10, groups=groups),
-            "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups=groups),
+            "upcoming": meeting_selectors.upcoming_for_user(user, groups, limit=10),
+            "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups),
             # Only organizers (and site admins) vet; nobody else needs the query.
             "vetting": list(group_selectors.vetting_queue_for(user)[:10]) if manages else [],
             "offers": group_selectors.open_offers_for(user),

@@ -12,7 +12,6 @@ from presentations import selectors as presentation_selectors
 from presentations import services
 from presentations.enums import SwapRole
 from presentations.forms import FacilitatorForm, MemberChoiceForm
-from presentations.models import Presentation
 from presentations.services import PresentationError
 
 
@@ -47,15 +46,11 @@ def claim(request, pk: int, segment_id: int):
     )
 
 
-def _my_presentation(request, meeting, segment) -> Presentation:
-    return presentation_selectors.held_by(request.user, segment)
-
-
 @login_required
 @require_POST
 def withdraw(request, pk: int, segment_id: int):
     meeting, _m, segment = _meeting_segment(request, pk, segment_id)
-    presentation = _my_presentation(request, meeting, segment)
+    presentation = presentation_selectors.held_by(request.user, segment)
     return run_action(
         request,
         meeting,
@@ -81,7 +76,7 @@ def offer_swap(request, pk: int, role: str):
         )
         if segment is None:
             raise Http404("No such slot.")
-        presentation = _my_presentation(request, meeting, segment)
+        presentation = presentation_selectors.held_by(request.user, segment)
     return run_action(
         request,
         meeting,

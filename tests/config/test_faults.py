@@ -147,3 +147,22 @@ def test_a_delete_made_while_redis_is_unreachable_is_done_once_it_is_back(monkey
     assert cache.get("anything-else", "default") == "default"
     assert client.get(full_key, None) is None
     assert cache.get("session-abc") is None
+
+
+@pytest.mark.redis
+def test_the_redis_client_is_built_once_per_pool():
+    """Django builds a redis.Redis per cache call (copying redis-py's callback table each time);
+    ours keeps one per connection pool."""
+    import os
+
+    import redis
+
+    from config.cache import DegradingRedisCache
+
+    cache = DegradingRedisCache(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), {})
+    first = cache._cache.get_client("a")
+    assert isinstance(first, redis.Redis)
+    assert cache._cache.get_client("b") is first
+    assert cache._cache.get_client("c", write=True) is first  # one server: one pool
+    cache.set("reuse-check", 1, 5)
+    assert cache.get("reuse-check") == 1

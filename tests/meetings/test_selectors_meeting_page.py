@@ -24,8 +24,8 @@ def meeting():
     return MeetingFactory()
 
 
-def _members(meeting):
-    return list(group_selectors.members_of(meeting.group))
+def _people(meeting):
+    return group_selectors.people_of(group_selectors.members_of(meeting.group))
 
 
 def test_rsvp_summary_counts_answers_and_finds_mine_in_one_query(
@@ -38,9 +38,9 @@ def test_rsvp_summary_counts_answers_and_finds_mine_in_one_query(
     RsvpFactory(meeting=meeting, user=me, answer=RsvpAnswer.MAYBE)
     RsvpFactory(meeting=meeting, user=ana, answer=RsvpAnswer.GOING)
     RsvpFactory(meeting=meeting, user=ben, answer=RsvpAnswer.GOING)
-    members = _members(meeting)
+    people = _people(meeting)
     with django_assert_num_queries(1):
-        summary = selectors.rsvp_summary(me, meeting, members)
+        summary = selectors.rsvp_summary(me, meeting, people)
         names = [str(rsvp.user) for rsvp in summary.answers]
     assert summary.counts == {RsvpAnswer.GOING: 2, RsvpAnswer.MAYBE: 1, RsvpAnswer.CANT: 0}
     assert summary.mine.user == me and summary.mine.answer == RsvpAnswer.MAYBE
@@ -50,12 +50,12 @@ def test_rsvp_summary_counts_answers_and_finds_mine_in_one_query(
 def test_rsvp_summary_still_names_someone_who_left(meeting):
     former = ProfileFactory(display_name="Former Colleague").user
     RsvpFactory(meeting=meeting, user=former, answer=RsvpAnswer.CANT)
-    summary = selectors.rsvp_summary(UserFactory(), meeting, _members(meeting))
+    summary = selectors.rsvp_summary(UserFactory(), meeting, _people(meeting))
     assert [str(rsvp.user) for rsvp in summary.answers] == ["Former Colleague"]
     assert summary.mine is None
 
 
-def test_attach_roles_takes_people_from_the_members_list(meeting, django_assert_num_queries):
+def test_roles_are_taken_from_the_members_list(meeting, django_assert_num_queries):
     facilitator = MembershipFactory(
         group=meeting.group, user=ProfileFactory(display_name="Fay").user
     )
@@ -64,9 +64,11 @@ def test_attach_roles_takes_people_from_the_members_list(meeting, django_assert_
     meeting.timekeeper = left
     meeting.save()
     fresh = type(meeting).objects.get(pk=meeting.pk)
-    members = _members(meeting)
+    people = _people(meeting)
     with django_assert_num_queries(0):
-        selectors.attach_roles(fresh, members)
+        group_selectors.attach_loaded(
+            [fresh], people, "facilitator", "backup_facilitator", "timekeeper"
+        )
         assert str(fresh.facilitator) == "Fay"
     assert str(fresh.timekeeper) == "Tim Left"  # loaded on first use
 
@@ -89,8 +91,8 @@ def test_pending_swaps_splits_offers_to_and_from_me(meeting, django_assert_num_q
         to_user=me,
         status=SwapStatus.DECLINED,
     )
-    members = _members(meeting)
+    people = _people(meeting)
     with django_assert_num_queries(1):
-        mine, offered = presentation_selectors.pending_swaps(me, meeting, members, {})
+        mine, offered = presentation_selectors.pending_swaps(me, meeting, people, {})
         assert [str(o.from_user) for o in mine] == [str(ana)]
     assert mine == [to_me] and offered == [from_me]
