@@ -9,6 +9,7 @@ context: cue words before a name or a number, and the formats of dates, ages, st
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -164,8 +165,13 @@ _ZIP_RE = re.compile(
 )
 
 
+_FIVE_DIGITS_RE = re.compile(r"\d{5}")
+
+
 def zip_codes(text: str) -> Iterator[Span]:
     """ZIP+4 anywhere; a 5-digit ZIP only after a state or the word ZIP (a bare 90837 is a CPT code)."""
+    if not _FIVE_DIGITS_RE.search(text):
+        return
     for m in _ZIP_RE.finditer(text):
         group = next(g for g in (1, 2, 3) if m.group(g))
         yield "zip", m.start(group), m.end(group)
@@ -254,11 +260,16 @@ _BORN_RE = re.compile(
 )
 
 
+_HOLIDAY_RE = re.compile(r"(?:the\s+)?(?:4th|4|fourth)\s+of\s+July", re.IGNORECASE)
+
+
 def dates(text: str) -> Iterator[Span]:
     """Dates more precise than a year, and birth years that reveal an age over 89."""
     for m in _DATE_RE.finditer(text):
         if m.group("a") and not _valid_numeric_date(int(m.group("a")), int(m.group("b"))):
             continue
+        if _HOLIDAY_RE.fullmatch(m.group()):
+            continue  # "the 4th of July" is a holiday, not a person's date
         yield "date", m.start(), m.end()
     for m in _SHORT_DATE_RE.finditer(text):
         yield "date", m.start(1), m.end(1)
@@ -293,15 +304,18 @@ _AGE_RE = re.compile(
     rf"|\b(?:aged?:?|at\s+age|age\s+of|turned|turns|turning)\s+{_NUMBER.replace('?P<n>', '?P<m>')}\b(?![-/.]\d)",
     re.IGNORECASE,
 )
-_APPOSITIVE_AGE_RE = re.compile(r"\b([A-Za-z]+), (9\d|1[01]\d),(?=\s)")
-_PERSON = "|".join(
-    sorted(lex.PERSON_NOUNS | set(lex.RELATION_WORDS) | {"he", "she"}, key=len, reverse=True)
+_APPOSITIVE_AGE_RE = re.compile(rf"\b([A-Za-z-]+), (9\d|1[01]\d|(?i:{_SPELLED})),(?=\s)")
+_PERSON_WORDS = frozenset(
+    w.lower() for w in lex.PERSON_NOUNS | lex.RELATION_WORDS | {"he", "she", "who"}
 )
-# "her grandfather is 102", "she was 94": a bare number after a person and a copula.
+# "her grandfather is 102", "she was 94", "who's ninety": a bare number after a person and a
+# copula. Found from the copula (rare) and checked back for the person word (fast).
 _COPULA_AGE_RE = re.compile(
-    rf"\b(?i:{_PERSON})\s+(?:is|was|will\s+be)\s+(?P<n>9\d|1[01]\d|{_SPELLED})\b"
+    rf"(?:[ \t]+(?:is|was|will\s+be|turned|turns)|['\u2019]s)\s+(?P<n>9\d|1[01]\d|{_SPELLED})\b"
     r"(?![-/.]\d|\s*(?:%|percent|mg|min|minutes|pounds|lbs|kg|sessions|days|weeks|months|times|out))"
 )
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z-]+)$")
+_AGE_HINT_RE = re.compile(r"\d\d|ninety|hundred", re.IGNORECASE)
 
 
 def _age_value(words: str) -> int:
@@ -319,16 +333,23 @@ def _age_value(words: str) -> int:
 
 def ages(text: str) -> Iterator[Span]:
     """Ages over 89 ("92-year-old", "aged 91", "turned 90", "Hector, 94,")."""
+    if not _AGE_HINT_RE.search(text):
+        return
     for m in _AGE_RE.finditer(text):
         value = _age_value(m.group("n") or m.group("m"))
         if 89 < value < 130:
             yield "age", m.start(), m.end()
     for m in _COPULA_AGE_RE.finditer(text):
+        person = _WORD_BEFORE_RE.search(text, max(0, m.start() - 20), m.start())
+        if not person or person.group(1).lower() not in _PERSON_WORDS:
+            continue
         if 89 < _age_value(m.group("n")) < 130:
             yield "age", m.start("n"), m.end("n")
     for m in _APPOSITIVE_AGE_RE.finditer(text):
         before = m.group(1)
-        if before[0].isupper() or before.lower() in lex.PERSON_NOUNS:
+        if not 89 < _age_value(m.group(2)) < 130:
+            continue
+        if before[0].isupper() or before.lower().rsplit("-", 1)[-1] in lex.PERSON_NOUNS:
             yield "age", m.start(2), m.end(2)
 
 
@@ -342,18 +363,36 @@ def _sentence_start(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_END
 
 
+_MIDDLE_INITIAL_RE = re.compile(rf"[ \t]+[A-Z]\.(?=[ \t]+{NAME_WORD}(?![\w@]))")
+_LAST_INITIAL_RE = re.compile(r"[ \t]+[A-Z]\.?(?=[ \t]*(?:[,;:)\n]|$|[ \t]+[a-z]))")
+
+
+def _surname_use(text: str, end: int) -> bool:
+    """ "Kim Park's teacher", "Kim Park said": a surname, not a park or a hall."""
+    return bool(re.match(r"['\u2019]s\b|[ \t]+(?!of\b|in\b|on\b|at\b)[a-z]", text[end : end + 6]))
+
+
 def _extend_name(text: str, end: int, *, cued: bool, max_words: int = 2) -> int:
-    """Take following capitalized words as the rest of the name ("Priya Natarajan")."""
+    """Take following capitalized words as the rest of the name ("Priya Natarajan").
+
+    Initials belong to the name: "Patricia L. Gomez", "Jane D.".
+    """
     for _ in range(max_words):
-        m = _NEXT_WORD_RE.match(text, end)
+        initial = _MIDDLE_INITIAL_RE.match(text, end)
+        m = _NEXT_WORD_RE.match(text, initial.end() if initial else end)
         if not m:
             break
         word = m.group(1)
         if word in lex.NOT_A_NAME or word in lex.COMMON_WORDS:
             break
-        if word in lex.ORG_WORDS and not (cued and word in lex.SURNAME_ORG_WORDS):
+        if word in lex.ORG_WORDS and not (
+            word in lex.SURNAME_ORG_WORDS and (cued or _surname_use(text, m.end()))
+        ):
             break
         end = m.end()
+    last_initial = _LAST_INITIAL_RE.match(text, end)
+    if last_initial and not text[last_initial.start() :].lstrip().startswith(("I ", "A ")):
+        end = last_initial.end()
     return end
 
 
@@ -365,14 +404,17 @@ def _is_person(text: str, start: int, end: int, *, cued: bool) -> bool:
     next_word = _FOLLOWING_LOWER_RE.match(text, end)
     if next_word and next_word.group(1) in lex.METHOD_NOUNS:
         return False  # "the Client Centered approach", "a Gottman method"
-    if " ".join(text[start:end].split()) in lex.KNOWN_AUTHORS:
+    full_name = " ".join(text[start:end].split())
+    if full_name in lex.KNOWN_AUTHORS or full_name in lex.FAMOUS_PEOPLE:
         return False
     possessive = _POSSESSIVE_RE.match(text, end)
     if possessive and lex.METHOD_NOUNS.intersection(possessive.group(1).lower().split()):
         return False
     # "St. Mary's", "Saint Francis", "Mount Sinai": a place named after a person.
     before = text[max(0, start - 7) : start]
-    return not re.search(r"\b(?:St\.|Saint|San|Santa|Mount|Mt\.|Fort|Lake|Camp)\s*$", before)
+    return not re.search(
+        r"\b(?:St\.|Saint|San|Santa|Mount|Mt\.|Fort|Lake|Camp|Los|Las|El|Port|Palm)\s*$", before
+    )
 
 
 _CREDENTIAL_RE = re.compile(
@@ -380,14 +422,23 @@ _CREDENTIAL_RE = re.compile(
     r"(?:M\.?D|Ph\.?D|Psy\.?D|Ed\.?D|D\.?O|LCSW|LICSW|LMSW|LMFT|LPCC|LPC|LMHC|LCPC|LSW|MSW|MFT"
     r"|RN|NP|APRN|PMHNP|PA-C)\b\.?"
 )
-_TITLE_RE = re.compile(rf"\b(?:(?:{'|'.join(lex.TITLES)})\.?|Miss)[ \t]+({NAME_WORD})(?![\w@])")
+_TITLE_RE = re.compile(
+    rf"\b(?:(?:{'|'.join(lex.TITLES)})\.?|Miss)[ \t]+((?:[A-Z]\.[ \t]*){{0,2}}({NAME_WORD}))(?![\w@])"
+)
+# "mrs alvarez", "MR. SMITH": a title and a surname typed in one case.
+_TITLE_ANY_CASE_RE = re.compile(
+    r"(?<![\w.])(?i:mr|mrs|ms|mx|dr|miss)\.?[ \t]+((?:[a-zA-Z]\.[ \t]*){0,2})"
+    r"([a-z][a-z'-]*[a-z]|[A-Z][A-Z'-]*[A-Z])(?![\w@])"
+)
 
 
 def names_after_title(text: str) -> Iterator[Span]:
     """A name after a title or before a credential ("Mrs. Alvarez", "Jane Roe, LCSW")."""
     for m in _TITLE_RE.finditer(text):
-        if m.group(1) in lex.NOT_A_NAME:
+        if m.group(2) in lex.NOT_A_NAME:
             continue
+        if m.group(1) in lex.FAMOUS_PEOPLE and text[m.start() : m.start() + 2] in ("Dr", "Mr"):
+            continue  # "Dr. Phil", "Mr. Rogers"
         start = m.start(1)
         end = _extend_name(text, m.end(1), cued=True)
         if _is_person(text, start, end, cued=True):
@@ -398,6 +449,45 @@ def names_after_title(text: str) -> Iterator[Span]:
             continue
         if _strip_accents(first) in lex.first_names() or re.search(r"\s[A-Z]\.", m.group(1)):
             yield "name", m.start(1), m.end(1)
+    for m in _TITLE_ANY_CASE_RE.finditer(text):
+        word = m.group(2)
+        if _plausible_lower_name(word, surname=True) and not _not_a_person_any_case(
+            text, m.start(2), m.end(2)
+        ):
+            if " ".join(m.group().split()).title().removeprefix("Dr. ") in lex.FAMOUS_PEOPLE:
+                continue  # "dr. phil"
+            start = m.start(1) if m.group(1) else m.start(2)
+            yield "name", start, m.end(2)
+
+
+def _not_a_person_any_case(text: str, start: int, end: int) -> bool:
+    """The checks ``_is_person`` makes, for a name typed in lower case or capitals.
+
+    "carl rogers' approach", "TAYLOR SWIFT", "moved to DENVER", "los angeles", "dr. phil".
+    """
+    full = " ".join(text[start:end].split()).title()
+    before_words = re.findall(r"[\w'-]+", text[max(0, start - 30) : start])[-2:]
+    after_words = re.findall(r"[\w-]+", text[end : end + 30])[:2]
+    for i in range(len(before_words) + 1):
+        for j in range(len(after_words) + 1):
+            window = " ".join([*before_words[i:], full, *after_words[:j]]).title()
+            if window in lex.KNOWN_AUTHORS or window in lex.FAMOUS_PEOPLE:
+                return True  # "CARL" of "CARL ROGERS", "williams" of "robin williams"
+    possessive = _POSSESSIVE_RE.match(text, end)
+    if possessive and lex.METHOD_NOUNS.intersection(possessive.group(1).lower().split()):
+        return True
+    before = text[max(0, start - 12) : start]
+    if re.search(r"\b(?i:los|las|san|santa|el|new|fort|port|palm|st\.|saint)\s+$", before):
+        return True
+    return full.split()[0] in lex.CITY_NAMES and bool(_PLACE_PREPOSITION_RE.search(before))
+
+
+def _plausible_lower_name(word: str, *, surname: bool = False) -> bool:
+    """A word typed in lower case or capitals that is a name and not a common English word."""
+    if word.title() in lex.NOT_A_NAME or word.title() in lex.COMMON_WORDS or len(word) < 2:
+        return False
+    known = lex.is_given_name(word) or (surname and lex.is_surname(word))
+    return known and lex.frequency(word) < lex.COMMON_WORD_FREQUENCY
 
 
 _RELATION = "|".join(re.escape(word) for word in sorted(lex.RELATION_WORDS, key=len, reverse=True))
@@ -405,7 +495,7 @@ _CUE_RE = re.compile(
     rf"(?:\b(?:named|name\s+is|name\s+was|goes\s+by|went\s+by|known\s+as|nicknamed|aka|a\.k\.a\.)"
     rf"|\b(?i:(?:client|patient|full|legal|first|last)?\s*name)\s*:"
     rf"|\bcalls\s+(?:herself|himself|themselves|themself)"
-    rf"|(?<![\w-])(?i:{_RELATION})),?[ \t]+({NAME_WORD})(?![\w@])"
+    rf"|(?<!\w)(?i:{_RELATION})),?[ \t]+({NAME_WORD})(?![\w@])"
 )
 
 
@@ -446,15 +536,62 @@ def _inside_proper_noun(text: str, start: int) -> bool:
     return word not in lex.NOT_A_NAME and word not in lex.COMMON_WORDS
 
 
+def _is_first_name(word: str) -> bool:
+    """In the Census list (as before), or a given name of another locale ("Björn", "Anna-Lena")."""
+    if _strip_accents(word) in lex.first_names():
+        return True
+    first_part = word.split("-", 1)[0]
+    return (
+        lex.is_given_name(first_part)
+        and first_part not in lex.NOT_A_NAME
+        and first_part not in lex.COMMON_WORDS
+    )
+
+
+_SURNAME_FIRST_RE = re.compile(rf"(?<![\w'-])({NAME_WORD}),[ \t]+$")
+_PLACE_PREPOSITION_RE = re.compile(
+    r"\b(?:in|to|from|near|outside|around|of|visit|visited|visiting|at|downtown|across)[ \t]+$",
+    re.IGNORECASE,
+)
+_EPONYM_FOLLOW_RE = re.compile(
+    r"(?:['\u2019]s?)?[ \t]+(?:disease|syndrome|palsy|disorder|chorea|dementia|thyroiditis"
+    r"|lymphoma|effect|test|inventory|scale|type)\b|['\u2019]s?(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _not_a_person_word(text: str, word: str, start: int, end: int) -> bool:
+    """Drug names, eponymous conditions, holidays, large places after "in"/"to"/"from"."""
+    if word in lex.DRUG_NAMES or word in lex.HOLIDAYS:
+        return True
+    if word in lex.EPONYMS and _EPONYM_FOLLOW_RE.match(text, end):
+        return True
+    return word in lex.CITY_NAMES and bool(
+        _PLACE_PREPOSITION_RE.search(text, max(0, start - 12), start)
+    )
+
+
+_HOLIDAY_PHRASE_RE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        re.escape(h).replace(r"\ ", r"\s+") for h in sorted(lex.HOLIDAYS, key=len, reverse=True)
+    )
+    + r")(?:['\u2019]s)?(?:\s+(?:Eve|Day))?\b"
+)
+
+
 def names_from_dictionary(text: str) -> Iterator[Span]:
     """Capitalized words in the first-name list, then any surname that follows ("Keisha", "Jane Doe")."""
-    first_names = lex.first_names()
+    holidays = [m.span() for m in _HOLIDAY_PHRASE_RE.finditer(text)]
     for m in _NAME_WORD_RE.finditer(text):
         word = m.group()
+        if any(h_start <= m.start() < h_end for h_start, h_end in holidays):
+            continue  # "New Year's Eve", "Mother's Day"
         if (
-            _strip_accents(word) not in first_names
-            or word in lex.NOT_A_NAME
+            word in lex.NOT_A_NAME
             or word in lex.PLACE_NAMES
+            or not _is_first_name(word)
+            or _not_a_person_word(text, word, m.start(), m.end())
         ):
             continue
         start = m.start()
@@ -466,5 +603,175 @@ def names_from_dictionary(text: str) -> Iterator[Span]:
         if word in lex.COMMON_WORDS and _NEXT_WORD_RE.match(text, m.end()):
             continue  # part of a title-case phrase: "The 5 Love Languages", "Hope Theory"
         end = _extend_name(text, m.end(), cued=False)
-        if _is_person(text, start, end, cued=False):
-            yield "name", start, end
+        if not _is_person(text, start, end, cued=False):
+            continue
+        # "Lopez, Maria": a surname written first.
+        before = _SURNAME_FIRST_RE.search(text, max(0, start - 30), start)
+        if (
+            before
+            and before.group(1) not in lex.NOT_A_NAME
+            and lex.is_surname(before.group(1))
+            and _strip_accents(before.group(1)) not in lex.first_names()
+        ):
+            start = before.start(1)
+        yield "name", start, end
+
+
+# "jennifer martinez", "ROBERT CHEN": a given name and a surname typed in one case.
+_ANY_CASE_WORD_RE = re.compile(r"(?<![\w@.'-])([A-Za-z]+(?:['-][A-Za-z]+)?)(?![\w@]|['-][A-Za-z])")
+
+
+def names_any_case(text: str) -> Iterator[Span]:
+    """A given name and a surname, both in lower case or both in capitals.
+
+    "jennifer martinez", "ROBERT CHEN", "SMITH, JOHN"; and a given name alone in capitals
+    ("TALKED TO MARIA"), when it is in the Census list and not a clinical acronym.
+    """
+    words = list(_ANY_CASE_WORD_RE.finditer(text))
+    for word in words:
+        w = word.group(1)
+        if (
+            w.isupper()
+            and len(w) >= 4
+            and w.title() in lex.first_names()
+            and w.lower() not in lex.LOWER_NOT_NAMES
+            and w.title() not in lex.NOT_A_NAME
+            and w.title() not in lex.COMMON_WORDS
+            and w.title() not in lex.PLACE_NAMES
+            and lex.frequency(w) < lex.COMMON_WORD_FREQUENCY
+            and not _not_a_person_any_case(text, word.start(), word.end())
+        ):
+            yield "name", word.start(), word.end()
+    for first, last in itertools.pairwise(words):
+        a, b = first.group(1), last.group(1)
+        between = text[first.end() : last.start()]
+        if between not in (" ", "  ", "\t", ", "):
+            continue
+        end = last.end()
+        if re.search(r"['\u2019][sS]$", b):  # "DAVID NGUYEN'S mom"
+            b, end = b[:-2], end - 2
+        if between == ", ":
+            a, b = b, a  # "SMITH, JOHN"
+            if not lex.is_surname(b) or b.title() in lex.first_names():
+                continue
+        if not ((a.islower() and b.islower()) or (a.isupper() and b.isupper() and len(a) > 2)):
+            continue
+        if a.title() in lex.NOT_A_NAME or b.title() in lex.NOT_A_NAME:
+            continue
+        if not (lex.is_given_name(a) and (lex.is_surname(b) or lex.is_given_name(b))):
+            continue
+        if lex.frequency(a) >= 60_000 or lex.frequency(b) >= lex.COMMON_WORD_FREQUENCY:
+            continue
+        if a.title() in lex.COMMON_WORDS or b.title() in lex.COMMON_WORDS:
+            continue
+        if _not_a_person_any_case(text, first.start(), end):
+            continue
+        yield "name", first.start(), end
+
+
+# "my client kevin", "her husband carlos": a lower-case given name after a naming cue.
+_LOWER_CUES = frozenset(w.lower() for w in lex.RELATION_WORDS) | {
+    "named", "nicknamed", "aka", "client", "patient", "pt", "is", "was", "by", "as",
+}  # fmt: skip
+# "is"/"was" count only after "name", "by"/"as" only after "goes", "went", "known".
+_CUE_BEFORE = {"is": "name", "was": "name", "by": ("goes", "went"), "as": "known"}
+_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_LOWER_NAME_AFTER_RE = re.compile(r",?[ \t]+(?:is[ \t]+)?([a-z][a-z'-]*[a-z])(?![\w@])")
+
+
+def names_after_lower_cue(text: str) -> Iterator[Span]:
+    previous = ""
+    for token in _TOKEN_RE.finditer(text):
+        cue = token.group().lower()
+        before, previous = previous, cue
+        if cue not in _LOWER_CUES:
+            continue
+        wanted = _CUE_BEFORE.get(cue)
+        if wanted is not None and before not in (
+            wanted if isinstance(wanted, tuple) else (wanted,)
+        ):
+            continue
+        m = _LOWER_NAME_AFTER_RE.match(text, token.end())
+        if not m or (
+            m.group().lstrip(", \t").startswith("is") and cue not in ("client", "patient", "pt")
+        ):
+            continue
+        word = m.group(1)
+        if word.title() in lex.DRUG_NAMES or not _plausible_lower_name(word):
+            continue
+        end = m.end(1)
+        following = re.match(r"[ \t]+([a-z][a-z'-]*[a-z])(?![\w@])", text[end : end + 40])
+        if following and _plausible_lower_name(following.group(1), surname=True):
+            end += following.end()
+        if not _not_a_person_any_case(text, m.start(1), end):
+            yield "name", m.start(1), end
+
+
+# Names typed all in lower case, with no cue: "saw brittany today", "i think kayla is...".
+_LOWER_TYPED_RE = re.compile(r"(?:^|[.!?]\s+)[a-z]|(?<![\w'])i(?=\s|['\u2019])")
+_LOWER_WORD_RE = re.compile(r"(?<![\w@./'-])([a-z]{4,})(?!\w|@|[.-]\w)")
+
+
+def names_in_lower_typed_text(text: str) -> Iterator[Span]:
+    """In text typed without capitals, a lower-case word that is a given name and rare as a word.
+
+    Only where the text itself is typed in lower case (a sentence or the text starting in
+    lower case, or "i" for "I"); a given name in the Census list that is rare in English
+    (under 4,000 in the word-frequency list, less a list of word-like names: "jennifer",
+    "hannah", not "grace", "amber" or "robin").
+    """
+    if not _LOWER_TYPED_RE.search(text):
+        return
+    census = lex.lower_first_names()
+    for m in _LOWER_WORD_RE.finditer(text):
+        word = m.group(1)
+        if word not in census or word in lex.LOWER_NOT_NAMES or lex.frequency(word) >= 4_000:
+            continue
+        title = word.title()
+        if (
+            title in lex.NOT_A_NAME
+            or title in lex.COMMON_WORDS
+            or title in lex.PLACE_NAMES
+            or title in lex.DRUG_NAMES
+            or title in lex.CITY_NAMES
+        ):
+            continue
+        end = m.end(1)
+        following = re.match(r"[ \t]+([a-z][a-z'-]*[a-z])(?![\w@])", text[end : end + 40])
+        if following and _plausible_lower_name(following.group(1), surname=True):
+            end += following.end()
+        if not _not_a_person_any_case(text, m.start(1), end):
+            yield "name", m.start(1), end
+
+
+# "Officer Diaz", "Judge Hernandez", "Sgt. Brooks": a role used as a title before a surname.
+_ROLE_TITLE_RE = re.compile(
+    r"\b(?:Officer|Detective|Det\.|Judge|Principal|Sergeant|Sgt\.?|Deputy|Professor|Coach"
+    r"|Sheriff|Agent|Lieutenant|Lt\.|Captain|Capt\.|Corporal|Cpl\.|Nurse|Trooper|Pastor"
+    r"|Reverend|Deacon|Rabbi|Imam|Father|Sister|Brother|Councilman|Councilwoman|Mayor)"
+    rf"[ \t]+({NAME_WORD})(?![\w@])"
+)
+
+
+def names_after_role(text: str) -> Iterator[Span]:
+    for m in _ROLE_TITLE_RE.finditer(text):
+        word = m.group(1)
+        if word in lex.NOT_A_NAME or word in lex.COMMON_WORDS or word in lex.HOLIDAYS:
+            continue
+        if lex.frequency(word) >= lex.COMMON_WORD_FREQUENCY:
+            continue  # "Sister Act", "Brother Bear"
+        if not (lex.is_surname(word) or lex.is_given_name(word)):
+            continue
+        end = _extend_name(text, m.end(1), cued=True)
+        if _is_person(text, m.start(1), end, cued=True):
+            yield "name", m.start(1), end
+
+
+# "J.S.", "J. S.", "A.M.K.": two or three initials, not a common abbreviation ("U.S.", "P.M.").
+_INITIALS_RE = re.compile(r"(?<![\w.])([A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?)(?![\w]|\.\w)")
+
+
+def initials(text: str) -> Iterator[Span]:
+    for m in _INITIALS_RE.finditer(text):
+        if m.group(1).replace(" ", "") not in lex.NOT_INITIALS:
+            yield "name", m.start(1), m.end(1)

@@ -16,6 +16,10 @@ Labelling conventions (these match what the detector reports):
 * date: the date expression ("March 14", "14 March 2023", "Tuesday the 5th"); a bare year is
   clean, except a birth year that implies an age over 89 ("born in 1931").
 
+Issue 13 added institutions that locate a person (a named hospital, school, employer or church)
+as identifiers, so "Mercy Hospital" below, once labelled clean, is now labelled an institution;
+no other label changed.
+
 The texts are invented, in the wording therapists use when presenting a case to peers; every
 name, number and address is fictional. The first two lists were written before the detector, and
 include the tricky clean phrases listed in the issue.
@@ -32,7 +36,7 @@ IDENTIFYING: list[tuple[str, Expected]] = [
     (
         "She was seen at Mercy Hospital on 03/02/2024 after an overdose and discharged the "
         "next morning.",
-        [("date", "03/02/2024")],
+        [("institution", "Mercy Hospital"), ("date", "03/02/2024")],
     ),
     (
         "If the group wants to send her the worksheet, her email is jane.doe@gmail.com.",
