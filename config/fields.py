@@ -11,7 +11,8 @@ MAX_PK = 2**63 - 1
 
 def _plausible_pk(value) -> bool:
     text = str(value).strip()
-    return text.isdigit() and int(text) <= MAX_PK
+    # ASCII digits only: "²" and "١٢" are digits to str.isdigit() but not to int().
+    return text.isascii() and text.isdigit() and int(text) <= MAX_PK
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):

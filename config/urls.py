@@ -2,10 +2,11 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
+from config import mfa, views
 from members.views import RateLimitedLoginView
 
 admin.autodiscover()
+mfa.register_admin(admin.site)  # authenticators without their keys
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "PeerCircle administration"
 admin.site.site_title = "PeerCircle admin"

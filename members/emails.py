@@ -5,6 +5,7 @@ time zone. Case content is never passed in here.
 """
 
 import zoneinfo
+from email.policy import EmailPolicy
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,6 +20,43 @@ def recipient_timezone(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+# Headers mail clients parse as a URL list (RFC 2369, RFC 8058): written as the plain ASCII
+# "<https://...>" they are given, on one line. Folding would RFC 2047-encode a long token
+# ("=?utf-8?q?=3Chttps=3A//..."), which Gmail and Apple Mail then ignore.
+VERBATIM_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+
+
+class VerbatimListHeadersPolicy(EmailPolicy):
+    """The sender's policy (SMTP's or the default), except that List-Unsubscribe headers are
+    written as given when they are plain ASCII and fit in RFC 5322's 998 characters."""
+
+    def _verbatim(self, name, value) -> str | None:
+        text = str(value)
+        line = f"{name}: {text}"
+        plain = text.isascii() and "\r" not in text and "\n" not in text
+        if name.lower() in VERBATIM_HEADERS and plain and len(line) <= 998:
+            return line + self.linesep
+        return None
+
+    def fold(self, name, value):
+        return self._verbatim(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        line = self._verbatim(name, value)
+        return line.encode("ascii") if line else super().fold_binary(name, value)
+
+    @classmethod
+    def like(cls, policy: EmailPolicy) -> "VerbatimListHeadersPolicy":
+        return policy if isinstance(policy, cls) else cls(**vars(policy))
+
+
+class PeerCircleMessage(EmailMultiAlternatives):
+    def message(self, *, policy=None):
+        from email.policy import default
+
+        return super().message(policy=VerbatimListHeadersPolicy.like(policy or default))
 
 
 def send_templated_mail(
@@ -37,7 +75,7 @@ def send_templated_mail(
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(
+    message = PeerCircleMessage(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{' '.join(subject.split())}",
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

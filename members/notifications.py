@@ -5,9 +5,11 @@
 * ``dispatch_due()`` is run by Celery beat every minute: it asks each planner for what is due by
   time (meeting reminders, nudges…), records those deliveries, then claims due rows with
   ``SELECT … FOR UPDATE SKIP LOCKED`` and queues them. Two dispatchers never claim the same row.
-* ``send_delivery()`` sends one row while holding its lock, and only if it is not sent yet.
-  SMTP failures that may pass are retried later with exponential backoff by the dispatcher;
-  a delivery is never dropped silently: after the last attempt it stays "dead" for admins.
+* ``send_delivery()`` claims one row under its lock and commits, sends with no transaction or
+  lock held, then marks the outcome in a new short transaction; only rows not sent yet.
+  SMTP failures that may pass (4xx, lost connections, timeouts) are retried later with
+  exponential backoff by the dispatcher; permanent ones (5xx) are "dead" at once, with the
+  error. A delivery is never dropped silently: a dead one stays visible to admins.
 """
 
 import logging
@@ -177,7 +179,10 @@ def claim_due(*, now: datetime, limit: int = CLAIM_BATCH, stale_after=STALE_QUEU
             .order_by("due_at", "id")
             .values_list("pk", flat=True)[:limit]
         )
-        Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.QUEUED, queued_at=now)
+        # Queued afresh: no worker holds a lease on it (a stale one's lease is dropped).
+        Delivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.QUEUED, queued_at=now, next_attempt_at=None
+        )
     return ids
 
 
@@ -206,6 +211,12 @@ TRANSIENT_SMTP = (
 
 
 def _is_transient(exc: Exception) -> bool:
+    """4xx replies, lost connections, timeouts and DNS hiccups may pass: retry them. 5xx replies
+    about this message (recipient unknown, rejected, too big) will not: final at once. A 5xx
+    refusal of our own login is the exception: it is the server's configuration, not the
+    message, and mail should flow again once an admin fixes it, so it is retried."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return True
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -226,8 +237,20 @@ def read_unsubscribe_token(token: str, max_age_days: int = 365) -> tuple[int, st
     return int(data["u"]), str(data["k"])
 
 
-def send_delivery(delivery_id: int) -> str:
-    """Send one delivery if it is not sent yet. Returns the resulting status."""
+SEND_LEASE = timedelta(minutes=5)
+FINAL = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD)
+
+
+def claim_for_sending(delivery_id: int) -> tuple[Delivery, dict] | str:
+    """Under the row lock, in a short transaction: take the delivery for this worker.
+
+    Returns the delivery and its built context, or the status to report when there is nothing
+    for this worker to send (gone, final, skipped, or claimed by another worker whose lease has
+    not run out). The claim is ``status=queued`` with ``next_attempt_at`` = the lease's end and
+    one more attempt counted; it is committed before anything is sent, so no transaction or
+    row lock is held while talking to the SMTP server.
+    """
+    now = timezone.now()
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
@@ -238,8 +261,11 @@ def send_delivery(delivery_id: int) -> str:
         if delivery is None:
             logger.info("delivery %s is gone", delivery_id)
             return "gone"
-        if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.DEAD):
+        if delivery.status in FINAL:
             return delivery.status
+        leased = delivery.status == DeliveryStatus.QUEUED and delivery.next_attempt_at
+        if leased and delivery.next_attempt_at > now:
+            return delivery.status  # another worker is sending it right now
         build = BUILDERS.get(delivery.template)
         context = build(delivery) if build else None
         if context is None:
@@ -247,46 +273,76 @@ def send_delivery(delivery_id: int) -> str:
             delivery.last_error = "Nothing to send any more (cancelled, decided or gone)."
             delivery.save(update_fields=["status", "last_error"])
             return delivery.status
-        headers = {"Message-ID": delivery.message_id}
-        unsubscribe_url = None
-        if delivery.recipient_id and delivery.kind in OPTIONAL_KINDS:
-            path = reverse(
-                "members:unsubscribe",
-                kwargs={"token": unsubscribe_token(delivery.recipient_id, delivery.kind)},
-            )
-            unsubscribe_url = settings.SITE_URL.rstrip("/") + path
-            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        attachments = context.pop("attachments", None)
-        reply_to = context.get("reply_to")
-        try:
-            send_templated_mail(
-                template=delivery.template,
-                to=delivery.email,
-                user=delivery.recipient,
-                context={**context, "unsubscribe_url": unsubscribe_url, "delivery": delivery},
-                headers=headers,
-                attachments=attachments,
-                reply_to=[reply_to] if reply_to else None,
-            )
-        except Exception as exc:
-            delivery.attempts += 1
-            delivery.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            if _is_transient(exc) and delivery.attempts < MAX_ATTEMPTS:
-                delivery.status = DeliveryStatus.FAILED
-                delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
-            else:
-                delivery.status = DeliveryStatus.DEAD
-            delivery.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning(
-                "delivery %s (%s) failed: %s", delivery.pk, delivery.template, delivery.status
-            )
-            return delivery.status
+        delivery.status = DeliveryStatus.QUEUED
+        delivery.next_attempt_at = now + SEND_LEASE
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "next_attempt_at", "attempts"])
+    return delivery, context
+
+
+def _mark(delivery: Delivery, exc: Exception | None) -> str:
+    """After the send, in a new short transaction: sent, failed (retry later) or dead."""
+    fields = ["status", "next_attempt_at", "last_error", "sent_at"]
+    if exc is None:
         delivery.status = DeliveryStatus.SENT
         delivery.sent_at = timezone.now()
-        delivery.attempts += 1
-        delivery.save(update_fields=["status", "sent_at", "attempts"])
-        return delivery.status
+        delivery.next_attempt_at = None
+        delivery.last_error = ""
+    else:
+        delivery.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+        if _is_transient(exc) and delivery.attempts < MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        else:
+            delivery.status = DeliveryStatus.DEAD
+            delivery.next_attempt_at = None
+        logger.warning(
+            "delivery %s (%s) failed: %s", delivery.pk, delivery.template, delivery.status
+        )
+    with transaction.atomic():
+        delivery.save(update_fields=fields)
+    return delivery.status
+
+
+def send_delivery(delivery_id: int) -> str:
+    """Send one delivery if it is not sent yet. Returns the resulting status.
+
+    Claim under the row lock and commit; send with no transaction open; mark the outcome in a
+    new short transaction. A worker that dies between the send and the mark leaves the row
+    queued under its lease: the dispatcher queues it again once it is stale, so the message may
+    go out twice. That window (seconds, and only on a crash) is the accepted price of never
+    holding a database transaction and row lock open across a slow or hanging SMTP server:
+    at least once, never silently lost. The stable Message-ID lets clients recognise a repeat.
+    """
+    claimed = claim_for_sending(delivery_id)
+    if isinstance(claimed, str):
+        return claimed
+    delivery, context = claimed
+    headers = {"Message-ID": delivery.message_id}
+    unsubscribe_url = None
+    if delivery.recipient_id and delivery.kind in OPTIONAL_KINDS:
+        path = reverse(
+            "members:unsubscribe",
+            kwargs={"token": unsubscribe_token(delivery.recipient_id, delivery.kind)},
+        )
+        unsubscribe_url = settings.SITE_URL.rstrip("/") + path
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    attachments = context.pop("attachments", None)
+    reply_to = context.get("reply_to")
+    try:
+        send_templated_mail(
+            template=delivery.template,
+            to=delivery.email,
+            user=delivery.recipient,
+            context={**context, "unsubscribe_url": unsubscribe_url, "delivery": delivery},
+            headers=headers,
+            attachments=attachments,
+            reply_to=[reply_to] if reply_to else None,
+        )
+    except Exception as exc:
+        return _mark(delivery, exc)
+    return _mark(delivery, None)
 
 
 def resend(delivery_ids: Iterable[int]) -> int:

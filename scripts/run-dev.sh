@@ -36,7 +36,8 @@ cat <<MSG
     member@example.com      belongs to both
     applicant@example.com   has an application waiting with the closed group
     newcomer@example.com    belongs to no group yet
-    admin@example.com       site admin (also at http://$HOST:$PORT/admin/)
+    admin@example.com       site admin (also at http://$HOST:$PORT/admin/); after the password
+                            it asks for a two-step code: .venv/bin/python manage.py demo_code
 
   E-mails sent while you browse (sign-up links) are printed in this terminal;
   e-mails sent by the Celery worker (offers, decisions, reminders) are in var/worker.log.

@@ -51,6 +51,25 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _shortcut_logins_of_site_admins_include_the_second_step():
+    """``client.force_login()`` and ``client.login()`` stand for a complete sign-in; for a site
+    admin that includes the second step (config.mfa, StaffTwoStepMiddleware). Only those
+    shortcuts are marked (their request is a bare HttpRequest, with no method); real sign-ins
+    through the pages are not. tests/members/test_mfa.py overrides this fixture to test the
+    second step itself."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.contrib.auth.signals import user_logged_in
+
+    def passed(sender, request, user, **kwargs):
+        if request is not None and request.method is None and (user.is_staff or user.is_superuser):
+            record_authentication(request, user, "mfa", type="totp")
+
+    user_logged_in.connect(passed, dispatch_uid="tests-admin-second-step")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-admin-second-step")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -7,6 +7,7 @@ needs nothing but Python.
 """
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
 from django.utils.csp import CSP
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -56,14 +58,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.AllowedMethodsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivatePagesMiddleware",
     "members.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.StaffTwoStepMiddleware",
     "groups.middleware.GroundRulesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -86,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.two_step",
             ],
         },
     },
@@ -106,12 +112,37 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_db_url(url: str, offset: int) -> str:
+    """``url`` pointing ``offset`` Redis databases further (``redis://h:6379/3`` + 1 gives
+    ``/4``; no database in the URL means 0; ``unix://`` sockets carry it as ``?db=``)."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    in_query = parts.scheme == "unix" or "db" in query
+    db = int((query.get("db") if in_query else parts.path.strip("/")) or 0) + offset
+    if db > 15:
+        raise ValueError(
+            f"REDIS_URL names database {db - offset}; the broker would use {db}, past Redis's "
+            "default 16 databases. Use a lower one or set CELERY_BROKER_URL."
+        )
+    if not in_query:
+        return urlunsplit(parts._replace(path=f"/{db}"))
+    new_query = urlencode({**query, "db": db})
+    if parts.scheme == "unix":  # urlunsplit would drop the empty host's "//"
+        return f"unix://{parts.path}?{new_query}"
+    return urlunsplit(parts._replace(query=new_query))
+
+
+# One REDIS_URL serves both: the cache on its database N, the Celery broker on N + 1, so that
+# flushing or evicting the cache never touches queued tasks (and a broker's keys never count
+# against the cache's memory). CACHE_URL and CELERY_BROKER_URL override each side.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "config.cache.DegradingRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "peercircle",
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -152,15 +183,35 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
+# Adding or changing the address (and other account changes) asks for the password again
+# unless it was given in the last five minutes; the old address is told when it is replaced
+# (and a password change or reset is confirmed to the owner): allauth's own notifications.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
-    # A sixth wrong password in a row for one account within five minutes: 429.
+    # Wrong passwords: 20 a minute from one client address across all accounts, and five in
+    # five minutes for one account from one address (the "key" is account + address, see
+    # members.adapters), so a stranger elsewhere cannot lock a therapist out. docs/security.md.
     "login_failed": "20/m/ip,5/300s/key",
 }
+# Proxies in front of the app that append to X-Forwarded-For (a TLS-terminating reverse proxy:
+# 1). 0 trusts none and uses the connection's address, which behind a proxy is the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PeerCircle] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env(
     "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https" if SITE_URL.startswith("https") else "http"
 )
+
+# Two-step sign-in (allauth.mfa): an authenticator app (TOTP) and one-time recovery codes.
+# Required for site admins (config.middleware.StaffTwoStepMiddleware), offered to everyone.
+# WebAuthn (security keys, passkeys) is left off for now: see docs/security.md.
+MFA_ADAPTER = "members.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "PeerCircle"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phones whose clock drifts
+MFA_RECOVERY_CODE_COUNT = 10
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -169,6 +220,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_URL_FROM_ENV = env("EMAIL_URL", default="")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection may block a worker; a timeout is a transient failure, retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Production refuses backends that deliver nothing (console, dummy, memory, files) unless
+# this says the choice is deliberate (a demo stack that prints mail to its log).
+ALLOW_CONSOLE_EMAIL = env.bool("ALLOW_CONSOLE_EMAIL", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PeerCircle <noreply@peercircle.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -211,7 +267,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery -----------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env(
+    "CELERY_BROKER_URL", default=redis_db_url(REDIS_URL, 1) if REDIS_URL else "filesystem://"
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": 3600}
     if CELERY_BROKER_URL.startswith("redis")

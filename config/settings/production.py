@@ -4,7 +4,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import (
+    ALLOW_CONSOLE_EMAIL,
     ALLOWED_HOSTS_FROM_ENV,
+    EMAIL_BACKEND,
     SECRET_KEY_FROM_ENV,
     SECURE_HSTS_SECONDS_FROM_ENV,
     SECURE_SSL_REDIRECT_FROM_ENV,
@@ -12,6 +14,19 @@ from .base import (
 
 if not SECRET_KEY_FROM_ENV or not ALLOWED_HOSTS_FROM_ENV:
     raise ImproperlyConfigured("Production needs SECRET_KEY and ALLOWED_HOSTS in the environment.")
+
+NON_DELIVERING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+if EMAIL_BACKEND in NON_DELIVERING_EMAIL_BACKENDS and not ALLOW_CONSOLE_EMAIL:
+    raise ImproperlyConfigured(
+        f"Production would not deliver e-mail ({EMAIL_BACKEND}). Set EMAIL_URL to your SMTP "
+        "server (smtp+tls://user:password@host:587), or set ALLOW_CONSOLE_EMAIL=true if "
+        "printing e-mail to the log is really what you want."
+    )
 
 DEBUG = False
 SECRET_KEY = SECRET_KEY_FROM_ENV

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from config.redirects import safe_next
 from groups import selectors, services
 from groups.forms import AcceptRulesForm
 
@@ -21,7 +22,7 @@ def accept_rules(request, slug: str):
     if request.method == "POST" and form.is_valid():
         services.accept_ground_rules(user=request.user, group=group, version_id=latest.pk)
         messages.success(request, "Thank you. The group's pages are open to you again.")
-        return redirect(request.GET.get("next") or group.get_absolute_url())
+        return redirect(safe_next(request, group.get_absolute_url()))
     previous = membership.rules_version
     return render(
         request,

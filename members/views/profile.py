@@ -1,5 +1,7 @@
 from allauth.account.views import LoginView
 from allauth.core.ratelimit import respond_429
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -28,7 +30,12 @@ def profile_edit(request):
     return render(
         request,
         "members/profile_edit.html",
-        {"form": form, "profile": profile, "completeness": profile.completeness()},
+        {
+            "form": form,
+            "profile": profile,
+            "completeness": profile.completeness(),
+            "two_step_on": is_mfa_enabled(request.user, [Authenticator.Type.TOTP]),
+        },
     )
 
 

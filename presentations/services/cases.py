@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from members.services import record_audit
 from presentations.enums import HelpWanted
-from presentations.models import Presentation, RecognitionFlag
+from presentations.models import CaseDraft, DraftReason, Presentation, RecognitionFlag
 from presentations.services.base import PresentationError, require_member
 
 CASE_FIELDS = {
@@ -30,6 +30,9 @@ KIND_LABELS = {
     "record_number": "record, account or ID number",
     "url": "web address",
     "ip": "IP address",
+    "institution": "hospital, school, employer or church",
+    "place": "county or town",
+    "social_handle": "social media handle",
 }
 
 
@@ -89,12 +92,18 @@ def _own_presentation(user, presentation_id: int) -> Presentation:
 
 @transaction.atomic
 def save_case(
-    *, user, presentation_id: int, data: dict, confirmed: set[str] = frozenset()
+    *,
+    user,
+    presentation_id: int,
+    data: dict,
+    confirmed: set[str] = frozenset(),
+    draft_id: int | None = None,
 ) -> Presentation:
     """Save a case in the consultation structure, once it passes the de-identification guard.
 
     Each possible identifier must be revised away or confirmed, one by one, as not identifying;
-    the confirmations are recorded with the case.
+    the confirmations are recorded with the case. A case started from one of the author's
+    drafts (``draft_id``) uses the draft up: it is deleted once the case is saved.
     """
     presentation = _own_presentation(user, presentation_id)
     if not presentation.is_case:
@@ -121,6 +130,7 @@ def save_case(
     presentation.save(
         update_fields=[*CASE_FIELDS, "case_help_wanted", "case_confirmed_findings", "case_saved_at"]
     )
+    _use_up_draft(user, draft_id)
     record_audit(
         actor=user,
         verb="case.saved",
@@ -133,7 +143,15 @@ def save_case(
 
 
 @transaction.atomic
-def save_topic(*, user, presentation_id: int, title: str, summary: str, links: list[str]):
+def save_topic(
+    *,
+    user,
+    presentation_id: int,
+    title: str,
+    summary: str,
+    links: list[str],
+    draft_id: int | None = None,
+):
     presentation = _own_presentation(user, presentation_id)
     if presentation.is_case:
         raise PresentationError("This slot is a case presentation, not a topic.")
@@ -143,6 +161,7 @@ def save_topic(*, user, presentation_id: int, title: str, summary: str, links: l
     presentation.topic_summary = summary.strip()
     presentation.topic_links = list(links)
     presentation.save(update_fields=["topic_title", "topic_summary", "topic_links"])
+    _use_up_draft(user, draft_id)
     record_audit(
         actor=user,
         verb="topic.saved",
@@ -207,3 +226,93 @@ def purge_expired_cases(*, now=None) -> int:
         case_confirmed_findings=[],
         case_purged_at=now,
     )
+
+
+# --- content belongs to its author -----------------------------------------------------------
+
+TOPIC_FIELDS = ("topic_title", "topic_summary", "topic_links")
+RELEASED_FIELDS = (
+    *CASE_FIELDS,
+    "case_help_wanted",
+    "case_confirmed_findings",
+    "case_saved_at",
+    *TOPIC_FIELDS,
+)
+
+
+def _has_content(presentation: Presentation) -> bool:
+    return any(
+        getattr(presentation, field) for field in (*CASE_FIELDS, "case_help_wanted", *TOPIC_FIELDS)
+    )
+
+
+def release_presentation_content(*, presentation: Presentation, reason: str) -> CaseDraft | None:
+    """The presenter is leaving this slot without having asked to delete what they wrote.
+
+    Their text moves into a private ``CaseDraft`` for them (if they wrote anything), the slot's
+    content, confirmations and recognition flags are cleared, so that whoever holds the slot
+    next starts blank and never sees a colleague's client material. Call it inside the
+    caller's transaction, with the presentation locked, before the presenter changes or the
+    presentation is deleted. Returns the draft, or None if there was nothing to keep.
+    """
+    if reason not in DraftReason.values:
+        raise ValueError(f"Unknown reason {reason!r}")
+    draft = None
+    if _has_content(presentation):
+        draft = CaseDraft.objects.create(
+            author_id=presentation.presenter_id,
+            group_id=presentation.meeting.group_id,
+            source_meeting_id=presentation.meeting_id,
+            kind=presentation.segment.kind,
+            reason=reason,
+            case_question=presentation.case_question,
+            case_background=presentation.case_background,
+            case_tried=presentation.case_tried,
+            case_help_wanted=list(presentation.case_help_wanted),
+            case_confirmed_findings=list(presentation.case_confirmed_findings),
+            topic_title=presentation.topic_title,
+            topic_summary=presentation.topic_summary,
+            topic_links=list(presentation.topic_links),
+        )
+    for field in CASE_FIELDS:
+        setattr(presentation, field, "")
+    presentation.topic_title = presentation.topic_summary = ""
+    presentation.case_help_wanted = []
+    presentation.case_confirmed_findings = []
+    presentation.topic_links = []
+    presentation.case_saved_at = None
+    presentation.save(update_fields=list(RELEASED_FIELDS))
+    # "I may know this client" is about this author's client: it never carries over.
+    RecognitionFlag.objects.filter(presentation=presentation).delete()
+    return draft
+
+
+def _use_up_draft(user, draft_id: int | None) -> None:
+    if draft_id is not None:
+        CaseDraft.objects.filter(pk=draft_id, author=user).delete()
+
+
+@transaction.atomic
+def discard_draft(*, user, draft_id: int) -> None:
+    """The author throws one of their drafts away."""
+    deleted, _ = CaseDraft.objects.filter(pk=draft_id, author=user).delete()
+    if not deleted:
+        raise PresentationError("That draft is already gone.")
+    # Private to the author: no group, and never the content.
+    record_audit(actor=user, verb="draft.discarded", subject=user)
+
+
+def purge_expired_drafts(*, now=None) -> int:
+    """Drafts follow the group's case retention rule, counted from when the draft was made
+    (0 keeps them). Safe to rerun."""
+    now = now or timezone.now()
+    candidates = (
+        CaseDraft.objects.exclude(group__case_retention_days=0)
+        .filter(created_at__lte=now)
+        .values_list("pk", "created_at", "group__case_retention_days")
+    )
+    due = [pk for pk, created, days in candidates if created + timedelta(days=days) <= now]
+    if not due:
+        return 0
+    deleted, _ = CaseDraft.objects.filter(pk__in=due).delete()
+    return deleted

@@ -144,6 +144,7 @@ def test_logout_ends_the_session(client):
 def test_change_email_adds_an_unverified_address_and_sends_verification(client, mailoutbox):
     user = UserFactory()
     client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})  # asked first
     response = client.post(
         reverse("account_email"), {"action_add": "", "email": "second@example.com"}
     )

@@ -108,7 +108,7 @@ def broker():
         celery_app.conf.task_default_queue,
     )
     celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = settings.REDIS_URL
+    celery_app.conf.broker_url = settings.CELERY_BROKER_URL
     celery_app.conf.task_default_queue = queue
     _reset_pool()
     yield queue

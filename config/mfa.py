@@ -1,0 +1,108 @@
+"""Two-step sign-in policy: who must use it, and whether this session has passed it.
+
+Site admins (staff and superusers) must: every page, the Django admin included, first sends
+them to set up an authenticator app if they have none, or to enter a code if this session has
+not passed the second step (a session started before they set it up, or before they were made
+an admin). Everyone else may turn it on from their profile; organizers of closed groups are
+encouraged to. The check reads the session's sign-in record (allauth's) and costs a query only
+for an admin whose session has not passed the second step.
+
+Changes to how someone signs in (two-step on or off, new recovery codes, a new e-mail address,
+a password changed or reset) each leave an audit entry; allauth makes the change and sends
+the signal, the receivers below write the entry.
+"""
+
+from allauth.account import signals as account_signals
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
+
+from members.services import record_audit
+
+
+def requires_two_step(user) -> bool:
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def passed_two_step(request, user) -> bool:
+    """This session's sign-in included an authenticator code (or a recovery code)."""
+    return any(r.get("method") == "mfa" for r in get_authentication_records(request, user))
+
+
+def has_authenticator_app(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _record_setup_as_second_step(sender, request, user, authenticator, **kwargs) -> None:
+    """Setting up the app means typing a valid code from it: that is the second step, so the
+    session counts as having passed it (an admin is not asked for a code twice)."""
+    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+        record_authentication(request, user, "mfa", type=authenticator.type, id=authenticator.pk)
+
+
+def _audit(verb: str):
+    def receiver(sender, user=None, request=None, **kwargs) -> None:
+        if user is None and request is not None:
+            user = request.user
+        if user is not None and user.is_authenticated:
+            authenticator = kwargs.get("authenticator")
+            data = {"type": authenticator.type} if authenticator is not None else {}
+            record_audit(actor=user, verb=verb, subject=user, data=data)
+
+    receiver.__name__ = f"audit_{verb.replace('.', '_')}"
+    return receiver
+
+
+def _audit_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
+    if authenticator.type == Authenticator.Type.TOTP:
+        record_audit(actor=user, verb="account.two_step_on", subject=user)
+
+
+def _audit_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:
+    if authenticator.type == Authenticator.Type.TOTP:
+        record_audit(actor=user, verb="account.two_step_off", subject=user)
+
+
+AUDITED = [
+    (account_signals.email_changed, _audit("account.email_changed")),
+    (account_signals.password_changed, _audit("account.password_changed")),
+    (account_signals.password_reset, _audit("account.password_reset")),
+    (mfa_signals.authenticator_reset, _audit("account.recovery_codes_made")),
+    (mfa_signals.authenticator_added, _audit_authenticator_added),
+    (mfa_signals.authenticator_removed, _audit_authenticator_removed),
+]
+
+mfa_signals.authenticator_added.connect(
+    _record_setup_as_second_step, dispatch_uid="peercircle-mfa-setup"
+)
+for _signal, _receiver in AUDITED:
+    _signal.connect(_receiver, weak=False, dispatch_uid=f"peercircle-{_receiver.__name__}")
+
+
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """The Django admin's view of authenticators: who has which, and a way to remove a lost
+    one (the person then sets it up again). Never the key or the recovery codes: allauth's own
+    admin shows and edits the ``data`` field, which holds the TOTP key in the clear."""
+
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+def register_admin(site) -> None:
+    if site.is_registered(Authenticator):
+        site.unregister(Authenticator)
+    site.register(Authenticator, AuthenticatorAdmin)
