@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import F, Q
 
 from groups.enums import Cadence, Language, MembershipPolicy, Purpose, VenueKind, Weekday
-from groups.models import Group
+from groups.models import SEATS_LEFT, Group
 from members.models import Specialty
 
 PURPOSE_FIELDS = {
@@ -88,8 +88,9 @@ class GroupFilter(django_filters.FilterSet):
         return queryset.alias(day_bit=F("weekdays").bitand(1 << int(value))).filter(day_bit__gt=0)
 
     def filter_has_seats(self, queryset, name, value):
+        """Groups a newcomer could join now: the one definition, ``SEATS_LEFT``."""
         if value:
-            return queryset.filter(capacity__gt=F("member_count"))
+            return queryset.alias(free_seats=SEATS_LEFT).filter(free_seats__gt=0)
         return queryset
 
     def sort_by(self, queryset, name, value):
@@ -97,7 +98,7 @@ class GroupFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        queryset = super().qs.annotate(seats_left_n=F("capacity") - F("member_count"))
+        queryset = super().qs.annotate(seats_left_n=SEATS_LEFT)
         sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else None
         order = SORTS.get(sort or "newest")
         order = tuple("-seats_left_n" if part == "-seats_left" else part for part in order)

@@ -15,6 +15,17 @@ def normalize_text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+KEEP_LOCAL = "keep_local"
+KEEP_MOMENT = "keep_moment"
+ZONE_CHANGE_CHOICES = [
+    (
+        KEEP_LOCAL,
+        "keep their local clock time in the new zone (an 18:00 meeting stays at 18:00, "
+        "so it moves)",
+    ),
+    (KEEP_MOMENT, "stay at the same moment (their clock time in the new zone changes)"),
+]
+
 RULES_LABEL = "I have read the ground rules and agree to keep them, confidentiality above all."
 
 
@@ -93,13 +104,34 @@ class GroupForm(forms.ModelForm):
         }
         labels = {"membership_policy": "Who may join"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, schedule_from=None, upcoming_meetings: int = 0, **kwargs):
+        """``schedule_from``: what the group's running meeting series say (their plain-language
+        rules); the shown schedule then follows them and is not typed here.
+        ``upcoming_meetings``: how many would be affected by a change of time zone."""
         super().__init__(*args, **kwargs)
+        self.upcoming_meetings = upcoming_meetings
         if self.instance.pk:
             self.initial.setdefault("purposes", [p.value for p in self.instance.purposes])
             self.initial.setdefault("weekday_choices", weekdays_from_mask(self.instance.weekdays))
         else:
             self.fields.pop("status")
+        if self.instance.pk and upcoming_meetings:
+            self.fields["zone_change"] = forms.ChoiceField(
+                label="If you change the time zone, the upcoming meetings…",
+                choices=ZONE_CHANGE_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=f"The group has {upcoming_meetings} upcoming "
+                f"meeting{'s' if upcoming_meetings != 1 else ''}. Members are told either way.",
+            )
+        if schedule_from:
+            for name in ("cadence", "weekday_choices", "usual_time"):
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+            self.fields["cadence"].help_text = (
+                f"Set by the group's meeting series ({'; '.join(schedule_from)}). "
+                "Change the series to change this."
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -136,6 +168,7 @@ class GroupForm(forms.ModelForm):
                     Div("time_zone", css_class="col-md-4"),
                     css_class="row",
                 ),
+                *(["zone_change"] if "zone_change" in self.fields else []),
             ),
             Fieldset(
                 "Ground rules",
@@ -162,8 +195,23 @@ class GroupForm(forms.ModelForm):
             )
         return capacity
 
+    def zone_changes(self) -> bool:
+        new = self.cleaned_data.get("time_zone")
+        return bool(self.instance.pk and new and new != self.initial.get("time_zone"))
+
+    def keep_local_times(self) -> bool | None:
+        """The organizer's answer to "what happens to the meetings" (None: not asked)."""
+        choice = self.cleaned_data.get("zone_change")
+        return {KEEP_LOCAL: True, KEEP_MOMENT: False}.get(choice)
+
     def clean(self):
         cleaned = super().clean()
+        if "zone_change" in self.fields and self.zone_changes() and not cleaned.get("zone_change"):
+            self.add_error(
+                "zone_change",
+                "You are changing the time zone: choose whether the upcoming meetings keep "
+                "their local time or their moment.",
+            )
         venue = cleaned.get("venue_kind")
         if venue in ("in_person", "hybrid") and not cleaned.get("city"):
             self.add_error("city", "Say which city the group meets in.")
@@ -187,7 +235,7 @@ class GroupForm(forms.ModelForm):
         data = {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in ("weekday_choices",)
+            if name not in ("weekday_choices", "zone_change")
         }
         data["weekdays"] = weekday_mask(self.cleaned_data.get("weekday_choices") or [])
         return data

@@ -43,6 +43,13 @@ CAPACITY_MIN = 2
 CAPACITY_MAX = 30
 
 
+# The one meaning of "free seat", for pages, filters, sorting and the services alike: capacity
+# minus the members minus everyone on the waitlist. A seat held by an open offer is not free, and
+# while anybody waits, a seat is theirs before it is a newcomer's. Negative when more people wait
+# than seats are coming; ``Group.seats_left`` shows it as 0. Indexed (``group_seats_left``).
+SEATS_LEFT = models.F("capacity") - models.F("member_count") - models.F("waitlist_count")
+
+
 def weekday_mask(days) -> int:
     mask = 0
     for day in days:
@@ -92,6 +99,11 @@ class Group(models.Model):
         help_text="Most peer groups work best with 3 to 6 members.",
     )
     member_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    waitlist_count = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="People on the waitlist, waiting or holding a seat offer (kept by the services).",
+    )
     venue_kind = models.CharField(
         max_length=20, choices=VenueKind.choices, default=VenueKind.IN_PERSON
     )
@@ -172,10 +184,7 @@ class Group(models.Model):
             models.Index(fields=["status", "venue_kind"], name="group_status_venue"),
             models.Index(fields=["status", "cadence"], name="group_status_cadence"),
             models.Index(fields=["status", "language"], name="group_status_language"),
-            models.Index(
-                models.F("capacity") - models.F("member_count"),
-                name="group_seats_left",
-            ),
+            models.Index(SEATS_LEFT, name="group_seats_left"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -202,7 +211,8 @@ class Group(models.Model):
 
     @property
     def seats_left(self) -> int:
-        return max(self.capacity - self.member_count, 0)
+        """Seats a newcomer may take now: see ``SEATS_LEFT``, the one definition."""
+        return max(self.capacity - self.member_count - self.waitlist_count, 0)
 
     @property
     def is_open(self) -> bool:

@@ -1,3 +1,7 @@
+"""Meetings in the admin: read-only. Schedules, agendas, RSVPs and attendance change on the
+site, through meetings.services (sequence numbers, notices, presentations kept on the agenda);
+certificates are revoked through their service."""
+
 from django.contrib import admin
 
 from meetings.certificates import revoke_certificate
@@ -11,15 +15,16 @@ from meetings.models import (
     MeetingSeries,
     Rsvp,
 )
+from members.admin import ReadOnlyAdminMixin
 
 
-class AgendaSegmentInline(admin.TabularInline):
+class AgendaSegmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AgendaSegment
     extra = 0
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "group", "starts_at", "status", "facilitator", "sequence"]
     list_filter = ["status", "venue_kind"]
     search_fields = ["title", "group__name"]
@@ -30,7 +35,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "group", "rule", "starts_on", "ends_on", "materialized_until"]
     search_fields = ["title", "group__name"]
     list_select_related = ["group"]
@@ -38,7 +43,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rsvp)
-class RsvpAdmin(admin.ModelAdmin):
+class RsvpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["meeting", "user", "answer", "updated_at"]
     list_filter = ["answer"]
     list_select_related = ["meeting__group", "user__profile"]
@@ -46,7 +51,7 @@ class RsvpAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["meeting", "user", "status", "marked_by", "marked_at"]
     list_filter = ["status"]
     list_select_related = ["meeting__group", "user__profile", "marked_by__profile"]
@@ -54,20 +59,20 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaTemplateSegment)
-class AgendaTemplateSegmentAdmin(admin.ModelAdmin):
+class AgendaTemplateSegmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["group", "position", "kind", "title", "minutes"]
     list_select_related = ["group"]
 
 
 @admin.register(CalendarFeedToken)
-class CalendarFeedTokenAdmin(admin.ModelAdmin):
+class CalendarFeedTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "created_at"]
     exclude = ["token"]
     raw_id_fields = ["user"]
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Certificates are snapshots: admins read and revoke them, never edit what they say."""
 
     list_display = [
@@ -86,10 +91,10 @@ class CertificateAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Certificate._meta.fields]
     actions = ["revoke_certificates"]
 
-    def has_add_permission(self, request):
-        return False
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("meetings.change_certificate")
 
-    @admin.action(description="Revoke the selected certificates", permissions=["change"])
+    @admin.action(description="Revoke the selected certificates", permissions=["revoke"])
     def revoke_certificates(self, request, queryset):
         revoked = 0
         for certificate in queryset.filter(revoked_at__isnull=True):

@@ -169,6 +169,48 @@ def revoke_certificate(*, actor: User, certificate: Certificate) -> Certificate:
     return locked
 
 
+FORMER_MEMBER = "Former member"
+
+
+def forget_certificate_holder(*, user: User, names: set[str], group_ids: set[int]) -> int:
+    """A deleted account: revoke the holder's certificates and keep no name or licence on them;
+    on colleagues' certificates of their groups, a meeting they facilitated names a former
+    member. The public check then says "Former member" and "revoked". Returns how many of the
+    holder's certificates were revoked now."""
+    now = timezone.now()
+    revoked = 0
+    for certificate in Certificate.objects.select_for_update().filter(user=user):
+        fields = ["holder_name", "credential", "licence"]
+        certificate.holder_name, certificate.credential, certificate.licence = FORMER_MEMBER, "", ""
+        if certificate.revoked_at is None:
+            certificate.revoked_at, certificate.revoked_by = now, None
+            fields += ["revoked_at", "revoked_by"]
+            revoked += 1
+            record_audit(
+                actor=None,
+                verb="certificate.revoked",
+                subject=user,
+                group=certificate.group,
+                obj=certificate,
+                data={"code": certificate.code, "reason": "The holder deleted their account."},
+            )
+        certificate.save(update_fields=fields)
+    names = {name for name in names if name}
+    if names and group_ids:
+        for certificate in (
+            Certificate.objects.select_for_update().filter(group__in=group_ids).exclude(user=user)
+        ):
+            rows = certificate.meetings
+            if not any(row.get("facilitator") in names for row in rows):
+                continue
+            certificate.meetings = [
+                {**row, "facilitator": FORMER_MEMBER} if row.get("facilitator") in names else row
+                for row in rows
+            ]
+            certificate.save(update_fields=["meetings"])
+    return revoked
+
+
 # --- the PDF --------------------------------------------------------------------------------
 
 

@@ -236,7 +236,22 @@ class CancelForm(forms.Form):
     )
 
 
+STALE_SEGMENT = "This segment is no longer on the agenda. Reload the page and try again."
+
+
 class SegmentForm(forms.Form):
+    # The segment this row edits in place (empty for a new row); kept segments keep their id,
+    # and with it the presentation a member holds in it.
+    id = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": STALE_SEGMENT,
+            "min_value": STALE_SEGMENT,
+            "max_value": STALE_SEGMENT,
+        },
+    )
     kind = forms.ChoiceField(choices=[("", "—"), *SegmentKind.choices], required=False)
     title = forms.CharField(max_length=120, required=False, label="Title (optional)")
     minutes = forms.IntegerField(min_value=1, max_value=480, required=False)
@@ -245,17 +260,32 @@ class SegmentForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("kind") and not cleaned.get("minutes"):
             self.add_error("minutes", "How many minutes?")
-        if cleaned.get("minutes") and not cleaned.get("kind"):
+        # An existing segment set to "—" is being removed; only a new row needs a kind.
+        if cleaned.get("minutes") and not cleaned.get("kind") and not cleaned.get("id"):
             self.add_error("kind", "Choose what this segment is.")
         return cleaned
 
 
 class BaseAgendaFormSet(forms.BaseFormSet):
-    def __init__(self, *args, minutes_available: int, **kwargs):
+    def __init__(self, *args, minutes_available: int, segment_ids=None, **kwargs):
+        """``segment_ids``: the meeting's current segments, which rows may edit in place
+        (None for the standard agenda, whose rows carry no ids)."""
         self.minutes_available = minutes_available
+        self.segment_ids = set(segment_ids) if segment_ids is not None else None
         super().__init__(*args, **kwargs)
 
+    def _check_ids(self) -> None:
+        seen = set()
+        for form in self.forms:
+            segment_id = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None
+            if segment_id is None:
+                continue
+            if self.segment_ids is None or segment_id not in self.segment_ids or segment_id in seen:
+                form.add_error("id", STALE_SEGMENT)
+            seen.add(segment_id)
+
     def clean(self):
+        self._check_ids()
         if any(self.errors):
             return
         total = sum(
@@ -270,6 +300,7 @@ class BaseAgendaFormSet(forms.BaseFormSet):
     def segments(self) -> list[dict]:
         return [
             {
+                "id": f.cleaned_data.get("id"),
                 "kind": f.cleaned_data["kind"],
                 "title": f.cleaned_data.get("title", ""),
                 "minutes": f.cleaned_data["minutes"],

@@ -102,6 +102,11 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
             ),
+            models.CheckConstraint(
+                condition=Q(facilitator__isnull=True)
+                | ~Q(facilitator=models.F("backup_facilitator")),
+                name="meeting_backup_is_someone_else",
+            ),
         ]
         indexes = [
             models.Index(fields=["group", "starts_at"], name="meeting_group_start"),

@@ -3,12 +3,13 @@
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES
 from groups.models import Membership
 from meetings.enums import MeetingStatus, RsvpAnswer
 from meetings.models import Meeting, Rsvp
-from members.enums import LEAD_TIME_CHOICES
+from members.enums import LEAD_TIME_CHOICES, DeliveryStatus
 from members.enums import NotificationKind as Kind
 from members.models import Delivery
 from members.notifications import (
@@ -26,21 +27,76 @@ NUDGE_BEFORE = timedelta(hours=48)
 ROLE_BEFORE = timedelta(hours=48)
 
 
-def _members(meeting) -> list:
-    return [
-        m.user for m in Membership.objects.filter(group=meeting.group_id).select_related("user")
-    ]
+def _others(group_id: int, actor) -> list:
+    """The group's members, except the person who acted: nobody is told of their own action."""
+    memberships = Membership.objects.filter(group=group_id).select_related("user")
+    if actor is not None:
+        memberships = memberships.exclude(user=actor)
+    return [m.user for m in memberships]
 
 
-def meeting_changed(meeting: Meeting, change: str, message: str = "") -> None:
-    """Cancelled, rescheduled or changed: every member is told at once (once per version)."""
+def meeting_changed(meeting: Meeting, change: str, message: str = "", *, actor=None) -> None:
+    """Cancelled, rescheduled or changed: every other member is told at once (once per
+    version)."""
     notify(
         kind=Kind.MEETING_CHANGED,
         template=f"meeting_{change}",
         obj=meeting,
-        recipients=_members(meeting),
+        recipients=_others(meeting.group_id, actor),
         dedupe_key=f"seq{meeting.sequence}",
         context={"message": message[:1000]},
+    )
+
+
+# What a series-wide change tells members, by the meeting fields it touched.
+CHANGE_LABELS = {
+    "starts_at": "the start time",
+    "duration": "the length",
+    "title": "the title",
+    "venue_kind": "the place",
+    "venue_name": "the place",
+    "street_address": "the place",
+    "online_link": "the online link",
+}
+
+
+def series_changed(*, series, meetings: list[Meeting], fields: list[str], message, actor) -> None:
+    """A change to this and all following meetings: one summary per member, not one e-mail per
+    meeting, and none to the person who made it."""
+    labels = list(dict.fromkeys(CHANGE_LABELS[f] for f in fields if f in CHANGE_LABELS))
+    first = min(meetings, key=lambda m: m.starts_at)
+    notify(
+        kind=Kind.MEETING_CHANGED,
+        template="series_changed",
+        obj=series,
+        recipients=_others(series.group_id, actor),
+        context={
+            "group_id": series.group_id,
+            "title": series.title,
+            "meeting_ids": [m.pk for m in meetings][:200],
+            "count": len(meetings),
+            "first": first.starts_at.isoformat(),
+            "labels": labels,
+            "message": message[:1000],
+        },
+    )
+
+
+def group_time_zone_changed(*, group, old_zone: str, moved: int, keep_local: bool, actor) -> None:
+    """One notice per member (not the organizer who did it) that the group's zone changed and
+    whether its meetings moved."""
+    notify(
+        kind=Kind.MEETING_CHANGED,
+        template="group_time_zone_changed",
+        obj=group,
+        recipients=_others(group.pk, actor),
+        dedupe_key=f"tz:{old_zone}>{group.time_zone}@{timezone.now().isoformat()}",
+        context={
+            "old_zone": old_zone,
+            "new_zone": group.time_zone,
+            "moved": moved,
+            "keep_local": keep_local,
+        },
     )
 
 
@@ -98,6 +154,65 @@ def _change_builder(change: str):
 
 for _change in ("cancelled", "rescheduled", "changed"):
     builder(f"meeting_{_change}")(_change_builder(_change))
+
+
+@builder("series_changed")
+def build_series_changed(delivery):
+    """Built from the meetings themselves (a later change may have split the series again), as
+    they stand when the e-mail goes out."""
+    group_id = delivery.context.get("group_id")
+    if delivery.recipient is None or not (
+        Membership.objects.filter(group=group_id, user=delivery.recipient).exists()
+    ):
+        return None
+    meetings = list(
+        Meeting.objects.select_related("group")
+        .prefetch_related("segments")
+        .filter(
+            group=group_id,
+            pk__in=delivery.context.get("meeting_ids", []),
+            status=MeetingStatus.SCHEDULED,
+        )
+        .order_by("starts_at")
+    )
+    if not meetings:
+        return None
+    from meetings.calendar import alarm_minutes_for, build_calendar
+
+    group = meetings[0].group
+    body = build_calendar(
+        meetings,
+        name=group.name,
+        member=True,
+        alarm_minutes=alarm_minutes_for(delivery.recipient),
+    )
+    return {
+        "title": delivery.context.get("title", meetings[0].title),
+        "group": group,
+        "meetings": meetings,
+        "first": meetings[0],
+        "count": delivery.context.get("count", len(meetings)),
+        "labels": delivery.context.get("labels", []),
+        "message": delivery.context.get("message", ""),
+        "attachments": [("meetings.ics", body, "text/calendar; method=PUBLISH")],
+    }
+
+
+@builder("group_time_zone_changed")
+def build_group_time_zone_changed(delivery):
+    from groups.models import Group
+
+    group = Group.objects.filter(pk=delivery.object_id).first()
+    if group is None or delivery.recipient is None:
+        return None
+    if not Membership.objects.filter(group=group, user=delivery.recipient).exists():
+        return None
+    upcoming = list(
+        Meeting.objects.filter(
+            group=group, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+        ).order_by("starts_at")[:3]
+    )
+    return {"group": group, "upcoming": upcoming, **delivery.context}
 
 
 @builder("low_rsvp_warning")
@@ -167,6 +282,12 @@ def build_role_reminder(delivery):
 # --- planning: what is due by time ------------------------------------------------------------------
 
 
+SUPERSEDED = {
+    "status": DeliveryStatus.SKIPPED,
+    "last_error": "Overtaken by a nearer reminder of the same meeting, due at the same time.",
+}
+
+
 def _window(now: datetime, before: timedelta) -> Q:
     """Meetings whose reminder ``before`` their start fell due in the catch-up window."""
     return Q(starts_at__gt=now + before - CATCH_UP, starts_at__lte=now + before) & Q(
@@ -200,6 +321,7 @@ def plan_meeting_reminders(now: datetime) -> int:
     users = {u.pk: u for group_users in by_group.values() for u in group_users}
     prefs = preferences_for(users.values(), Kind.MEETING_REMINDER)
     rows = []
+    superseded = Q()
     for meeting in meetings:
         object_type, object_id = object_key(meeting)
         for user in by_group.get(meeting.group_id, []):
@@ -211,10 +333,17 @@ def plan_meeting_reminders(now: datetime) -> int:
                 answer is None and not getattr(profile, "remind_when_unanswered", False)
             ):
                 continue
-            for lead in getattr(profile, "reminder_lead_minutes", None) or []:
-                due = meeting.starts_at - timedelta(minutes=int(lead))
-                if not (now - CATCH_UP < due <= now):
-                    continue
+            leads = sorted(
+                {int(lead) for lead in getattr(profile, "reminder_lead_minutes", None) or []}
+            )
+            overdue = [
+                lead
+                for lead in leads
+                if now - CATCH_UP < meeting.starts_at - timedelta(minutes=lead) <= now
+            ]
+            # Several reminders due at once (after a late change or RSVP): only the nearest to
+            # the meeting is sent; the earlier ones are recorded as skipped, never sent later.
+            for lead in overdue:
                 rows.append(
                     Delivery(
                         recipient=user,
@@ -223,12 +352,26 @@ def plan_meeting_reminders(now: datetime) -> int:
                         template="meeting_reminder",
                         object_type=object_type,
                         object_id=object_id,
-                        dedupe_key=f"{int(lead)}m@{meeting.starts_at.isoformat()}",
-                        due_at=due,
+                        dedupe_key=f"{lead}m@{meeting.starts_at.isoformat()}",
+                        due_at=meeting.starts_at - timedelta(minutes=lead),
                         context={"starts_at": meeting.starts_at.isoformat()},
+                        **({} if lead == overdue[0] else SUPERSEDED),
                     )
                 )
-    return record_planned(rows)
+            if len(overdue) > 1:
+                nearest_due = meeting.starts_at - timedelta(minutes=overdue[0])
+                superseded |= Q(object_id=object_id, email=user.email, due_at__lt=nearest_due)
+    recorded = record_planned(rows)
+    if superseded:
+        # An earlier reminder recorded but not sent yet (a dispatcher or mail server was down)
+        # is overtaken too.
+        Delivery.objects.filter(
+            superseded,
+            template="meeting_reminder",
+            object_type=Meeting._meta.label_lower,
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
+        ).update(**SUPERSEDED)
+    return recorded
 
 
 @planner

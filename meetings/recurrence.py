@@ -120,3 +120,50 @@ def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- what a rule means for the group's shown schedule ---------------------------------------------
+
+WEEKS_PER_MONTH = 4.35
+
+
+def parts_of(rule: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+
+
+def weekdays_of(rule: str) -> set[int]:
+    """The weekdays a rule meets on (Monday = 0); none for a day of the month, which moves."""
+    codes = [item[-2:] for item in parts_of(rule).get("BYDAY", "").split(",") if item]
+    return {WEEKDAY_CODES.index(code) for code in codes if code in WEEKDAY_CODES}
+
+
+def meetings_per_week(rule: str) -> float:
+    """How many meetings a rule gives in an average week."""
+    parts = parts_of(rule)
+    interval = max(int(parts.get("INTERVAL", "1") or 1), 1)
+    days = [item for item in parts.get("BYDAY", "").split(",") if item]
+    if parts.get("FREQ") == "WEEKLY":
+        return max(len(days), 1) / interval
+    if parts.get("FREQ") == "MONTHLY":
+        per_month = len(days) if days else len(parts.get("BYMONTHDAY", "1").split(","))
+        return per_month / interval / WEEKS_PER_MONTH
+    if parts.get("FREQ") == "DAILY":
+        return 7 / interval
+    return 0.0
+
+
+def cadence_of(rules: list[str]) -> str:
+    """The group cadence (``groups.enums.Cadence``) that a set of running rules amounts to."""
+    from groups.enums import Cadence
+
+    per_week = sum(meetings_per_week(rule) for rule in rules)
+    monthly = any(parts_of(rule).get("FREQ") == "MONTHLY" for rule in rules)
+    if per_week > 1.25:
+        return Cadence.SEVERAL_WEEKLY
+    if per_week >= 0.75:
+        return Cadence.WEEKLY
+    if per_week >= 0.35:
+        return Cadence.TWICE_MONTHLY if monthly else Cadence.BIWEEKLY
+    if per_week > 0:
+        return Cadence.MONTHLY
+    return Cadence.AS_NEEDED

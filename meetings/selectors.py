@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -12,7 +12,14 @@ from groups.enums import MANAGING_ROLES
 from groups.models import Group, Membership
 from groups.selectors import attach_loaded, require_current_rules, with_latest_rules
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer
-from meetings.models import AgendaSegment, Attendance, CalendarFeedToken, Meeting, Rsvp
+from meetings.models import (
+    AgendaSegment,
+    Attendance,
+    CalendarFeedToken,
+    Meeting,
+    MeetingSeries,
+    Rsvp,
+)
 
 FEED_PAST = timedelta(days=31)
 
@@ -177,11 +184,23 @@ def my_attendance(user) -> QuerySet[Attendance]:
     )
 
 
+def members_at(meeting: Meeting) -> QuerySet[Membership]:
+    """The members whose attendance a meeting takes: those who had joined by its start.
+    Someone who joined later was not expected there, so is neither listed nor marked absent."""
+    from groups.selectors import members_of
+
+    return members_of(meeting.group).filter(joined_at__lte=meeting.starts_at)
+
+
 def attendance_rates(group: Group) -> list[dict]:
-    """Each member's record over the group's meetings with attendance taken."""
-    taken = Meeting.objects.filter(group=group, attendance__isnull=False).distinct().values("pk")
+    """Each member's record over the group's meetings with attendance taken since they joined
+    (a mark at a meeting before their joining, however it got there, does not count)."""
+    member_then = Membership.objects.filter(
+        group=group, user=OuterRef("user_id"), joined_at__lte=OuterRef("meeting__starts_at")
+    )
     rows = (
-        Attendance.objects.filter(meeting__in=taken)
+        Attendance.objects.filter(meeting__group=group)
+        .filter(Exists(member_then))
         .values("user_id")
         .annotate(
             present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
@@ -212,3 +231,41 @@ def get_feed_owner(token: str):
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar.")
     return feed.user
+
+
+def running_series(*, group: Group, today: date | None = None) -> list[MeetingSeries]:
+    """The series that make the group's schedule from here on.
+
+    Open series (no end, or an end not yet passed), as they stand on the latest of today and
+    the newest series' first day: so a series split by a "this and all following" change counts
+    once (its first part ends before the second part begins).
+    """
+    today = today or timezone.localdate()
+    open_series = list(
+        MeetingSeries.objects.filter(group=group)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by("starts_on", "pk")
+    )
+    if not open_series:
+        return []
+    reference = max(today, open_series[-1].starts_on)
+    return [
+        s
+        for s in open_series
+        if s.starts_on <= reference and (s.ends_on is None or s.ends_on >= reference)
+    ]
+
+
+def running_schedule(group: Group) -> list[str]:
+    """The plain-language rules of the series that make the group's schedule (none: the
+    organizer's own words stand)."""
+    from meetings import recurrence
+
+    return [recurrence.describe(series.rule) for series in running_series(group=group)]
+
+
+def upcoming_count(group: Group) -> int:
+    """The group's scheduled meetings still to come: what a change of time zone affects."""
+    return group.meetings.filter(
+        status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+    ).count()

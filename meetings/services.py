@@ -1,14 +1,16 @@
 """Every write about meetings: series, occurrences, agendas, RSVPs, attendance, feed tokens."""
 
+import zoneinfo
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet, RestrictedError
 from django.utils import timezone
 
 from groups.cache import invalidate_browse
-from groups.models import Group, Membership
+from groups.models import Group, Membership, weekday_mask
 from meetings import recurrence
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer, SegmentKind
 from meetings.models import (
@@ -21,7 +23,8 @@ from meetings.models import (
     MeetingSeries,
     Rsvp,
 )
-from members.models import User
+from meetings.selectors import running_series
+from members.models import User, validate_timezone
 from members.services import record_audit
 
 LOW_RSVP_THRESHOLD = 3
@@ -87,27 +90,82 @@ def _copy_template(meetings: list[Meeting]) -> None:
     AgendaSegment.objects.bulk_create(segments)
 
 
+def lock_agenda(meeting: Meeting) -> dict[int, AgendaSegment]:
+    """The meeting's segments by id, locked until the end of the transaction."""
+    return {
+        segment.pk: segment
+        for segment in AgendaSegment.objects.select_for_update(of=("self",)).filter(meeting=meeting)
+    }
+
+
+def segments_to_remove(
+    existing: dict[int, AgendaSegment], segments: list[dict[str, Any]]
+) -> list[AgendaSegment]:
+    """Which current segments an edit removes: those not submitted again, and those whose kind
+    changes (a segment of another kind is a new segment; what was planned for the old one, a
+    presentation above all, does not silently carry over). Unknown ids are refused."""
+    kept: dict[int, str] = {}
+    for row in segments:
+        segment_id = row.get("id")
+        if segment_id is None:
+            continue
+        if segment_id not in existing or segment_id in kept:
+            raise MeetingError(
+                "The agenda has changed since you opened it. Reload the page and try again."
+            )
+        kept[segment_id] = row["kind"]
+    return [
+        segment for pk, segment in existing.items() if pk not in kept or kept[pk] != segment.kind
+    ]
+
+
 @transaction.atomic
 def set_agenda(*, actor: User, meeting: Meeting, segments: list[dict[str, Any]]) -> Meeting:
+    """Edit the meeting's agenda in place.
+
+    Each row is ``{"id": <existing segment or None>, "kind", "title", "minutes"}`` in the new
+    order. Kept segments keep their ids (and so whatever points at them); rows without an id
+    are added; segments not listed are removed. The database refuses to remove a segment that
+    a presentation holds (``on_delete=RESTRICT``): the presentations app releases held slots
+    first, with the organizer's confirmation.
+    """
     _validate_segments(segments, meeting.duration_minutes)
-    meeting.segments.all().delete()
-    AgendaSegment.objects.bulk_create(
-        AgendaSegment(
-            meeting=meeting,
-            position=i,
-            kind=s["kind"],
-            title=s.get("title", ""),
-            minutes=s["minutes"],
-        )
-        for i, s in enumerate(segments)
-    )
+    existing = lock_agenda(meeting)
+    removed = segments_to_remove(existing, segments)
+    removed_ids = {segment.pk for segment in removed}
+    try:
+        with transaction.atomic():
+            AgendaSegment.objects.filter(pk__in=removed_ids).delete()
+    except RestrictedError as exc:
+        raise MeetingError(
+            "A segment you removed holds a presentation. Take the presenter off it first."
+        ) from exc
+    changed, added = [], []
+    for position, row in enumerate(segments):
+        values = {"position": position, "kind": row["kind"], "title": row.get("title", "")}
+        values["minutes"] = row["minutes"]
+        segment = existing.get(row.get("id")) if row.get("id") not in removed_ids else None
+        if segment is None:
+            added.append(AgendaSegment(meeting=meeting, **values))
+        elif any(getattr(segment, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(segment, field, value)
+            segment.full_clean(exclude=["meeting"])
+            changed.append(segment)
+    AgendaSegment.objects.bulk_update(changed, ["position", "kind", "title", "minutes"])
+    AgendaSegment.objects.bulk_create(added)
     Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     record_audit(
         actor=actor,
         verb="agenda.changed",
         group=meeting.group,
         obj=meeting,
-        data={"segments": len(segments)},
+        data={
+            "segments": len(segments),
+            "added": len(added),
+            "removed": [segment.label for segment in removed],
+            "changed": len(changed),
+        },
     )
     return meeting
 
@@ -182,7 +240,54 @@ def create_series(
             "weekdays."
         )
     record_audit(actor=actor, verb="series.created", group=group, obj=series, data={"rule": rule})
+    sync_group_schedule(group=group, today=today)
     return series
+
+
+def sync_group_schedule(*, group: Group, today: date | None = None) -> bool:
+    """Make the group's shown schedule (cadence, weekdays, usual time) say what its running
+    series do, so the group page and the browse filters tell the truth. A group without a
+    running series keeps what its organizer typed. Returns whether anything changed."""
+    current = running_series(group=group, today=today)
+    if not current:
+        return False
+    group_tz = zoneinfo.ZoneInfo(group.time_zone)
+    days: set[int] = set()
+    usual_time = current[-1].start_time
+    for series in current:
+        # A series may run in another zone than the group (it kept its moments when the group
+        # moved): say its weekdays and time as they fall in the group's zone.
+        shift, clock = 0, series.start_time
+        if series.time_zone != group.time_zone:
+            window_start = max(series.starts_on, today or timezone.localdate())
+            upcoming = recurrence.local_datetimes(
+                rule=series.rule,
+                starts_on=series.starts_on,
+                start_time=series.start_time,
+                window_start=window_start,
+                window_end=window_start + timedelta(days=400),
+                ends_on=series.ends_on,
+            )
+            if upcoming:
+                first = upcoming[0]
+                moment = recurrence.to_aware(first, series.time_zone).astimezone(group_tz)
+                shift = (moment.date() - first.date()).days
+                clock = moment.time().replace(tzinfo=None)
+        days |= {(day + shift) % 7 for day in recurrence.weekdays_of(series.rule)}
+        usual_time = clock
+    schedule = {
+        "cadence": recurrence.cadence_of([s.rule for s in current]),
+        "weekdays": weekday_mask(sorted(days)),
+        "usual_time": usual_time,
+    }
+    stored = Group.objects.filter(pk=group.pk).values(*schedule).first() or {}
+    if stored == schedule:
+        return False
+    Group.objects.filter(pk=group.pk).update(**schedule, updated_at=timezone.now())
+    for name, value in schedule.items():
+        setattr(group, name, value)
+    invalidate_browse()
+    return True
 
 
 def materialize_series(*, series: MeetingSeries, today: date | None = None) -> int:
@@ -240,19 +345,38 @@ def extend_all_series(*, today: date | None = None) -> int:
         with transaction.atomic():
             locked = MeetingSeries.objects.select_for_update(of=("self",)).get(pk=series.pk)
             total += materialize_series(series=locked, today=today)
+    # A series that ended this past week no longer makes the group's schedule.
+    ended = MeetingSeries.objects.filter(
+        ends_on__lt=today, ends_on__gte=today - timedelta(days=7)
+    ).values("group_id")
+    for group in Group.objects.filter(pk__in=ended):
+        sync_group_schedule(group=group, today=today)
     return total
 
 
 # --- changing meetings ----------------------------------------------------------------------
 
 
-def _notify(meeting: Meeting, kind: str, message: str = "") -> None:
+def bump_sequence(meeting: Meeting) -> None:
+    """One more version of the meeting for calendars: counted by the database, so two edits
+    that race both land (an in-memory ``sequence + 1`` would lose one)."""
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    meeting.refresh_from_db(fields=["sequence"])
+
+
+def _notify(meeting: Meeting, kind: str, message: str, actor: User) -> None:
     from meetings import notifications
 
-    notifications.meeting_changed(meeting, kind, message)
+    notifications.meeting_changed(meeting, kind, message, actor=actor)
 
 
-def _apply(meeting: Meeting, *, data: dict[str, Any], keep_date: bool) -> list[str]:
+def _apply(
+    meeting: Meeting,
+    *,
+    data: dict[str, Any],
+    keep_date: bool,
+    zone: zoneinfo.ZoneInfo | None = None,
+) -> list[str]:
     changed = []
     if "title" in data and data["title"] != meeting.title:
         meeting.title = data["title"].strip()
@@ -269,7 +393,8 @@ def _apply(meeting: Meeting, *, data: dict[str, Any], keep_date: bool) -> list[s
         starts_at = data.get("starts_at") or meeting.starts_at
         if keep_date and "starts_at" in data:
             # Move to the new local time of day on this meeting's own local date.
-            tz = data["starts_at"].tzinfo
+            # The new clock time on this meeting's own date, both in the series' zone.
+            tz = zone or data["starts_at"].tzinfo
             local_date = meeting.starts_at.astimezone(tz).date()
             local_time = data["starts_at"].astimezone(tz).timetz().replace(tzinfo=None)
             starts_at = datetime.combine(local_date, local_time, tzinfo=tz)
@@ -307,10 +432,10 @@ def update_meeting(
         return [meeting]
     invalidate_browse()
     meeting.detached = meeting.series_id is not None
-    meeting.sequence += 1
     meeting.status_message = message.strip()
     meeting.full_clean()
-    meeting.save(update_fields=[*changed, "detached", "sequence", "status_message", "updated_at"])
+    meeting.save(update_fields=[*changed, "detached", "status_message", "updated_at"])
+    bump_sequence(meeting)
     record_audit(
         actor=actor,
         verb="meeting.changed",
@@ -319,16 +444,23 @@ def update_meeting(
         data={"fields": sorted(set(changed))},
     )
     if set(changed) - {"timekeeper"}:
-        _notify(meeting, "rescheduled" if "starts_at" in changed else "changed", message)
+        _notify(meeting, "rescheduled" if "starts_at" in changed else "changed", message, actor)
     return [meeting]
 
 
 def _update_following(
     *, actor: User, meeting: Meeting, data: dict[str, Any], message: str
 ) -> list[Meeting]:
-    """Split the series at this meeting: a new series carries the change forward."""
+    """Split the series at this meeting: a new series carries the change forward.
+
+    Every later occurrence moves to the new series, cancelled ones too (so the new series never
+    makes a cancelled date again); the change applies to the scheduled ones that were not edited
+    on their own. Members get one summary of the whole change, not one e-mail per meeting.
+    """
     old = MeetingSeries.objects.select_for_update(of=("self",)).get(pk=meeting.series_id)
-    tz = data["starts_at"].tzinfo if "starts_at" in data else None
+    # The series runs in its own zone (it may differ from the group's, after a time zone change
+    # that kept every meeting's moment): the new clock time is read in that zone.
+    tz = zoneinfo.ZoneInfo(old.time_zone) if "starts_at" in data else None
     new_series = MeetingSeries.objects.create(
         group=old.group,
         title=data.get("title", old.title).strip(),
@@ -349,36 +481,57 @@ def _update_following(
     following = list(
         Meeting.objects.select_for_update(of=("self",))
         .select_related("group")
-        .filter(
-            series=old,
-            occurrence_date__gte=meeting.occurrence_date,
-            status=MeetingStatus.SCHEDULED,
-        )
+        .filter(series=old, occurrence_date__gte=meeting.occurrence_date)
     )
-    updated = []
+    updated: list[Meeting] = []
+    changed_meetings: list[Meeting] = []
+    what: set[str] = set()
     for item in following:
         item.series = new_series
         fields = ["series"]
-        if not item.detached or item.pk == meeting.pk:
-            changed = _apply(item, data=data, keep_date=True)
+        changed: list[str] = []
+        follows = not item.detached or item.pk == meeting.pk
+        if item.status == MeetingStatus.SCHEDULED and follows:
+            length = item.duration_minutes
+            changed = _apply(item, data=data, keep_date=True, zone=zoneinfo.ZoneInfo(old.time_zone))
+            if item.duration_minutes != length:
+                what.add("duration")
             if changed:
-                item.sequence += 1
                 item.status_message = message.strip()
-                fields += [*changed, "sequence", "status_message"]
+                fields += [*changed, "status_message"]
         item.full_clean()
         item.save(update_fields=[*set(fields), "updated_at"])
-        updated.append(item)
-        if len(fields) > 1:
-            _notify(item, "rescheduled" if "starts_at" in fields else "changed", message)
-    if old.starts_on >= meeting.occurrence_date and not old.meetings.exists():
+        if changed:
+            bump_sequence(item)
+            changed_meetings.append(item)
+            what.update(changed)
+        if item.status == MeetingStatus.SCHEDULED:
+            updated.append(item)
+    if not old.meetings.exists() and old.starts_on >= meeting.occurrence_date:
         old.delete()
     record_audit(
         actor=actor,
         verb="series.changed_from",
         group=meeting.group,
         obj=new_series,
-        data={"from": str(meeting.occurrence_date), "meetings": len(updated)},
+        data={
+            "from": str(meeting.occurrence_date),
+            "meetings": len(updated),
+            "changed": len(changed_meetings),
+            "fields": sorted(what),
+        },
     )
+    if changed_meetings and what - {"timekeeper"}:
+        from meetings import notifications
+
+        notifications.series_changed(
+            series=new_series,
+            meetings=changed_meetings,
+            fields=sorted(what),
+            message=message,
+            actor=actor,
+        )
+    sync_group_schedule(group=meeting.group)
     return updated
 
 
@@ -395,8 +548,8 @@ def cancel_meeting(*, actor: User, meeting: Meeting, message: str = "") -> Meeti
     invalidate_browse()
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_message = message.strip()
-    meeting.sequence += 1
-    meeting.save(update_fields=["status", "status_message", "sequence", "updated_at"])
+    meeting.save(update_fields=["status", "status_message", "updated_at"])
+    bump_sequence(meeting)
     record_audit(
         actor=actor,
         verb="meeting.cancelled",
@@ -404,8 +557,160 @@ def cancel_meeting(*, actor: User, meeting: Meeting, message: str = "") -> Meeti
         obj=meeting,
         data={"message": meeting.status_message[:300]} if meeting.status_message else {},
     )
-    _notify(meeting, "cancelled", message)
+    _notify(meeting, "cancelled", message, actor)
     return meeting
+
+
+# --- the group's time zone and details ------------------------------------------------------
+
+SCHEDULE_FIELDS = ("cadence", "weekdays", "usual_time")
+
+
+def _open_series(group: Group, today: date) -> QuerySet[MeetingSeries]:
+    return MeetingSeries.objects.filter(group=group).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+@transaction.atomic
+def change_group_time_zone(
+    *, actor: User, group: Group, time_zone: str, keep_local_times: bool
+) -> Group:
+    """Schedule the group in another zone, in one step.
+
+    ``keep_local_times``: every future meeting and every open series keeps its clock time in
+    the new zone (so the meetings move); otherwise the meetings keep their moment and the open
+    series go on at the same moment's clock time in the new zone. Either way calendars get a new
+    version of each future meeting and every member but the actor gets one notice.
+    """
+    from meetings import notifications
+
+    try:
+        validate_timezone(time_zone)
+    except ValidationError as exc:
+        raise MeetingError(f"“{time_zone}” is not a time zone we know.") from exc
+    locked = Group.objects.select_for_update(of=("self",)).get(pk=group.pk)
+    old_zone = locked.time_zone
+    if time_zone == old_zone:
+        return locked
+    old_tz, new_tz = zoneinfo.ZoneInfo(old_zone), zoneinfo.ZoneInfo(time_zone)
+    now = timezone.now()
+    today = timezone.localdate()
+    locked.time_zone = time_zone
+    locked.full_clean()
+    locked.save(update_fields=["time_zone", "updated_at"])
+    future = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(group=locked, status=MeetingStatus.SCHEDULED, starts_at__gt=now)
+        .select_related("series")
+    )
+    moving = _move_series(locked, old_tz, time_zone, today) if keep_local_times else {}
+    moved = 0
+    for meeting in future:
+        if not keep_local_times:
+            continue
+        if meeting.series_id and not meeting.detached:
+            if meeting.series_id not in moving:
+                continue  # its series keeps its own zone, and so its moments
+            # Made again from its series, so it keeps the series' clock time exactly.
+            starts_at = datetime.combine(
+                meeting.occurrence_date, moving[meeting.series_id], tzinfo=new_tz
+            )
+        else:
+            starts_at = meeting.starts_at.astimezone(old_tz).replace(tzinfo=new_tz)
+        if starts_at == meeting.starts_at or starts_at <= now:
+            continue  # never moved into the past
+        meeting.ends_at = starts_at + (meeting.ends_at - meeting.starts_at)
+        meeting.starts_at = starts_at
+        meeting.save(update_fields=["starts_at", "ends_at", "updated_at"])
+        moved += 1
+    Meeting.objects.filter(pk__in=[m.pk for m in future]).update(sequence=F("sequence") + 1)
+    record_audit(
+        actor=actor,
+        verb="group.time_zone_changed",
+        group=locked,
+        obj=locked,
+        data={
+            "from": old_zone,
+            "to": time_zone,
+            "keep_local_times": keep_local_times,
+            "moved": moved,
+        },
+    )
+    invalidate_browse()
+    notifications.group_time_zone_changed(
+        group=locked,
+        old_zone=old_zone,
+        moved=moved if keep_local_times else len(future),
+        keep_local=keep_local_times,
+        actor=actor,
+    )
+    sync_group_schedule(group=locked, today=today)
+    return locked
+
+
+def _move_series(group: Group, old_tz, time_zone: str, today: date) -> dict[int, Any]:
+    """The group's open series go on at the clock time they had in the group's old zone, now
+    in the new one. Returns {series id: new clock time}. Each series keeps its own zone (other
+    than the group's after an earlier change that kept the moments) unless it runs in the old
+    zone or its clock time there falls on the same date; otherwise (its weekday would change)
+    it keeps its zone, and its meetings keep their moments."""
+    moving = {}
+    for series in _open_series(group, today).select_for_update(of=("self",)):
+        clock = series.start_time
+        if series.time_zone != old_tz.key:
+            window_start = max(series.starts_on, today)
+            upcoming = recurrence.local_datetimes(
+                rule=series.rule,
+                starts_on=series.starts_on,
+                start_time=series.start_time,
+                window_start=window_start,
+                window_end=window_start + timedelta(days=400),
+                ends_on=series.ends_on,
+            )
+            if not upcoming:
+                continue
+            moment = recurrence.to_aware(upcoming[0], series.time_zone).astimezone(old_tz)
+            if moment.date() != upcoming[0].date():
+                continue
+            clock = moment.time().replace(tzinfo=None)
+        series.time_zone, series.start_time = time_zone, clock
+        series.save(update_fields=["time_zone", "start_time"])
+        moving[series.pk] = clock
+    return moving
+
+
+def has_future_meetings(group: Group) -> bool:
+    return Meeting.objects.filter(
+        group=group, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+    ).exists()
+
+
+@transaction.atomic
+def edit_group(
+    *, actor: User, group: Group, data: dict[str, Any], keep_local_times: bool | None = None
+) -> Group:
+    """The group edit page's one call: the group's details, then its time zone (moving the
+    meetings if asked), and a schedule that stays what its running series say."""
+    from groups.services import update_group
+
+    data = dict(data)
+    time_zone = data.pop("time_zone", None)
+    if running_series(group=group):
+        for name in SCHEDULE_FIELDS:
+            data.pop(name, None)  # derived from the series, not typed
+    group = update_group(actor=actor, group=group, data=data)
+    if time_zone and time_zone != group.time_zone:
+        if keep_local_times is None and has_future_meetings(group):
+            raise MeetingError(
+                "The group has upcoming meetings: choose whether they keep their local time in "
+                "the new time zone."
+            )
+        group = change_group_time_zone(
+            actor=actor, group=group, time_zone=time_zone, keep_local_times=bool(keep_local_times)
+        )
+    sync_group_schedule(group=group)
+    return group
 
 
 # --- RSVPs and attendance ---------------------------------------------------------------------
@@ -437,12 +742,17 @@ def record_attendance(*, actor: User, meeting: Meeting, marks: dict[int, str]) -
         raise MeetingError("Attendance can be taken once the meeting has started.")
     if meeting.is_cancelled:
         raise MeetingError("This meeting was cancelled; there is no attendance to take.")
+    # Those who were members when it started (and anyone already marked, who may have left).
     member_ids = set(
-        Membership.objects.filter(group=meeting.group_id).values_list("user_id", flat=True)
+        Membership.objects.filter(
+            group=meeting.group_id, joined_at__lte=meeting.starts_at
+        ).values_list("user_id", flat=True)
     ) | set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
     unknown = set(marks) - member_ids
     if unknown:
-        raise MeetingError("Attendance can only be taken for the group's members.")
+        raise MeetingError(
+            "Attendance can only be taken for those who were the group's members at the meeting."
+        )
     if any(status not in AttendanceStatus.values for status in marks.values()):
         raise MeetingError("Mark each member present, absent or excused.")
     now = timezone.now()

@@ -14,6 +14,22 @@ from members.models import (
 )
 
 
+class ReadOnlyAdminMixin:
+    """For models people write or that carry an invariant (seat counts, the last organizer,
+    audit entries, sent e-mails): the admin shows them, and changes them only through admin
+    actions that call the services, which check the rules and record the admin in the audit log.
+    Works for model admins and inlines alike."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
@@ -33,13 +49,20 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("profile")
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an account ends roles, offers seats, keeps history: the person does it from
+        # their settings page (members.privacy.delete_account), never a raw delete here.
+        return False
+
     @admin.display(description="Name", ordering="profile__display_name")
     def display_name(self, obj):
         return getattr(getattr(obj, "profile", None), "display_name", "")
 
 
 @admin.register(TherapistProfile)
-class TherapistProfileAdmin(admin.ModelAdmin):
+class TherapistProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Therapists write their own profiles; admins verify licences, through the service."""
+
     list_display = [
         "display_name",
         "user",
@@ -90,34 +113,24 @@ class VocabularyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "verb", "actor", "subject", "group", "object_type"]
     list_filter = ["verb"]
     search_fields = ["verb", "actor__email", "subject__email", "group__name"]
     list_select_related = ["actor", "subject", "group"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """One row per e-mail, sent once: deleting a row would let it be sent again."""
+
     list_display = ["template", "email", "status", "due_at", "sent_at", "attempts", "short_error"]
     list_filter = ["status", "kind", "template"]
     search_fields = ["email", "template"]
     date_hierarchy = "due_at"
     readonly_fields = [f.name for f in Delivery._meta.fields]
     actions = ["resend_deliveries"]
-
-    def has_add_permission(self, request):
-        return False
 
     @admin.display(description="Last error")
     def short_error(self, obj):
@@ -127,13 +140,19 @@ class DeliveryAdmin(admin.ModelAdmin):
     def resend_deliveries(self, request, queryset):
         from members.notifications import dispatch_due, resend
 
-        count = resend(queryset.values_list("pk", flat=True))
+        ids = list(queryset.values_list("pk", flat=True))
+        count = resend(ids)
+        services.record_audit(
+            actor=request.user, verb="deliveries.resent", data={"count": count, "ids": ids[:100]}
+        )
         dispatch_due()
         self.message_user(request, f"{count} deliveries queued to be sent again.", messages.SUCCESS)
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Each person chooses their own, on their notification settings page."""
+
     list_display = ["user", "kind", "enabled", "digest", "updated_at"]
     list_filter = ["kind", "enabled"]
     search_fields = ["user__email"]

@@ -6,13 +6,15 @@ After deletion the profile is gone and the person shows as "Former member" in gr
 meetings and attendance stay consistent for the others.
 """
 
+import re
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from groups.enums import ApplicationStatus, Role, WaitlistStatus
+from groups.enums import ApplicationStatus, Role
 from groups.models import Application, Group, Membership, WaitlistEntry
 from members.models import AuditEntry, Delivery, NotificationPreference, User
 from members.services import record_audit
@@ -135,6 +137,7 @@ def export_user_data(user: User) -> dict[str, Any]:
             "meeting__group", "segment"
         )
     ]
+    data["case_drafts"] = _export_case_drafts(user)
     data["elections"] = {
         "voted_in": [
             b.election.title + " · " + b.election.group.name
@@ -164,6 +167,31 @@ def export_user_data(user: User) -> dict[str, Any]:
     return data
 
 
+def _export_case_drafts(user: User) -> list[dict[str, Any]]:
+    """The person's private drafts (case text kept for them when a slot changed hands)."""
+    from presentations.models import CaseDraft
+
+    return [
+        {
+            "group": d.group.name,
+            "meeting": d.source_meeting.title if d.source_meeting else None,
+            "meeting_starts_at": _iso(d.source_meeting.starts_at) if d.source_meeting else None,
+            "kind": d.kind,
+            "case_question": d.case_question,
+            "case_background": d.case_background,
+            "case_tried": d.case_tried,
+            "case_help_wanted": d.case_help_wanted,
+            "topic_title": d.topic_title,
+            "topic_summary": d.topic_summary,
+            "topic_links": d.topic_links,
+            "created_at": _iso(d.created_at),
+        }
+        for d in CaseDraft.objects.filter(author=user)
+        .select_related("group", "source_meeting")
+        .order_by("created_at", "pk")
+    ]
+
+
 def groups_blocking_deletion(user: User) -> list[Group]:
     """Groups where the person is the only organizer while others remain."""
     blocking = []
@@ -177,13 +205,25 @@ def groups_blocking_deletion(user: User) -> list[Group]:
     return blocking
 
 
+FORMER_MEMBER = "Former member"
+
+
 @transaction.atomic
 def delete_account(*, user: User) -> None:
+    """Delete an account and leave no ghost.
+
+    Every role, term and future slot ends (the organizers of each group are told, once each,
+    what opened); the name is replaced by "Former member" wherever history is kept; the
+    certificates are revoked; personal data the history does not need is purged. What is kept
+    and why: docs/account-deletion.md.
+    """
     from groups.cache import invalidate_browse
     from groups.services.base import lock_group
     from groups.services.membership import _drop_membership
-    from meetings.models import CalendarFeedToken, Rsvp
-    from presentations.models import Presentation
+    from groups.services.waitlist import leave_all_waitlists
+    from groups.signals import ACCOUNT_DELETED
+    from meetings.models import CalendarFeedToken
+    from presentations.services.departures import end_roles, tell_organizers
 
     blocking = groups_blocking_deletion(user)
     if blocking:
@@ -193,6 +233,12 @@ def delete_account(*, user: User) -> None:
             "first (Manage members → Make organizer), then delete your account."
         )
     now = timezone.now()
+    names = _names_of(user)
+    addresses = {user.email.lower()} | {
+        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+    group_ids = _groups_of(user)
+    openings = end_roles(user=user, now=now, reason=ACCOUNT_DELETED)
     for membership in list(Membership.objects.filter(user=user)):
         group = lock_group(membership.group_id)
         if group.memberships.count() == 1:
@@ -204,17 +250,17 @@ def delete_account(*, user: User) -> None:
             if membership.role == Role.ORGANIZER:
                 membership.role = Role.MEMBER  # another organizer remains (checked above)
                 membership.save(update_fields=["role"])
-            _drop_membership(group=group, membership=membership)
+            _drop_membership(group=group, membership=membership, actor=None, reason=ACCOUNT_DELETED)
         record_audit(actor=None, verb="member.account_deleted", subject=user, group=group)
-    WaitlistEntry.objects.filter(
-        user=user, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
-    ).update(status=WaitlistStatus.LEFT, resolved_at=now)
+    tell_organizers(user=user, openings=openings, reason=ACCOUNT_DELETED)
+    # Through the waitlist service: each group's count of people waiting stays right, and a
+    # seat they were offered passes on.
+    leave_all_waitlists(user=user)
     Application.objects.filter(applicant=user, status=ApplicationStatus.PENDING).update(
         status=ApplicationStatus.WITHDRAWN, decided_at=now
     )
-    Presentation.objects.filter(presenter=user, meeting__starts_at__gt=now).delete()
-    Rsvp.objects.filter(user=user, meeting__starts_at__gt=now).delete()
-    Delivery.objects.filter(recipient=user, status__in=["pending", "failed", "queued"]).delete()
+    _forget_name(user=user, names=names, addresses=addresses, group_ids=group_ids)
+    _purge_personal_data(user=user, addresses=addresses, now=now)
     CalendarFeedToken.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
@@ -227,3 +273,107 @@ def delete_account(*, user: User) -> None:
     user.set_unusable_password()
     user.save(update_fields=["email", "is_active", "is_staff", "is_superuser", "password"])
     record_audit(actor=None, verb="account.deleted", subject=user)
+
+
+def _names_of(user: User) -> set[str]:
+    """The names the site showed for the person, before anything changes."""
+    names = {str(user).strip()}
+    profile = getattr(user, "profile", None)
+    if profile is not None and profile.display_name.strip():
+        names.add(profile.display_name.strip())
+    return {name for name in names if name and name != FORMER_MEMBER}
+
+
+def _groups_of(user: User) -> set[int]:
+    """Groups whose history may name the person: now a member, or facilitated there."""
+    from meetings.models import Meeting
+    from presentations.models import LeadershipTerm, Nomination
+
+    ids = set(Membership.objects.filter(user=user).values_list("group_id", flat=True))
+    ids |= set(
+        Meeting.objects.filter(Q(facilitator=user) | Q(backup_facilitator=user)).values_list(
+            "group_id", flat=True
+        )
+    )
+    ids |= set(Nomination.objects.filter(nominee=user).values_list("election__group_id", flat=True))
+    ids |= set(LeadershipTerm.objects.filter(leader=user).values_list("group_id", flat=True))
+    ids |= set(
+        AuditEntry.objects.filter(Q(subject=user) | Q(actor=user))
+        .exclude(group__isnull=True)
+        .values_list("group_id", flat=True)
+    )
+    return ids
+
+
+def _replace_names(value, names: set[str]):
+    """``value`` (JSON) with every whole-word occurrence of the names as "Former member"."""
+    if isinstance(value, str):
+        for name in sorted(names, key=len, reverse=True):
+            value = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", FORMER_MEMBER, value)
+        return value
+    if isinstance(value, list):
+        return [_replace_names(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace_names(item, names) for key, item in value.items()}
+    return value
+
+
+def _forget_name(*, user: User, names: set[str], addresses: set[str], group_ids: set[int]) -> None:
+    """Replace the person's name (and address) by "Former member" where history is kept."""
+    from meetings.certificates import forget_certificate_holder
+    from presentations.models import Election
+
+    # Election results and their notes.
+    elections = Election.objects.filter(
+        Q(group__in=group_ids) | Q(winner=user) | Q(nominations__nominee=user)
+    ).distinct()
+    for election in elections:
+        results = [
+            {**row, "nominee": FORMER_MEMBER}
+            if row.get("nominee_id") == user.pk
+            or ("nominee_id" not in row and row.get("nominee") in names)
+            else row
+            for row in election.results or []
+        ]
+        note = _replace_names(election.result_note, names)
+        if (results, note) != (election.results, election.result_note):
+            election.results, election.result_note = results, note
+            election.save(update_fields=["results", "result_note"])
+    # Audit entries: their names in the data, their address where it was recorded, and the
+    # free-text reasons written about them (a decision or a removal).
+    entries = AuditEntry.objects.filter(
+        Q(group__in=group_ids) | Q(subject=user) | Q(actor=user)
+    ).exclude(data={})
+    for entry in entries:
+        data = _replace_names(entry.data, names)
+        if str(data.get("email", "")).lower() in addresses:
+            data["email"] = FORMER_MEMBER
+        if entry.subject_id == user.pk:
+            data.pop("reason", None)
+        if data != entry.data:
+            entry.data = data
+            entry.save(update_fields=["data"])
+    forget_certificate_holder(user=user, names=names, group_ids=group_ids)
+
+
+def _purge_personal_data(*, user: User, addresses: set[str], now) -> None:
+    """Personal data the history does not need: texts they wrote or were sent, addresses."""
+    from groups.models import Invitation
+    from meetings.models import Rsvp
+    from members.enums import NotificationKind
+
+    Application.objects.filter(applicant=user).update(answers=[], note="", decision_message="")
+    Rsvp.objects.filter(user=user, meeting__starts_at__gt=now).delete()
+    Rsvp.objects.filter(user=user).exclude(note="").update(note="")
+    former_address = f"former-{user.pk}@{DELETED_DOMAIN}"
+    Invitation.objects.filter(Q(used_by=user) | Q(email__in=addresses)).update(email=former_address)
+    for address in addresses:
+        Invitation.objects.filter(email__iexact=address).update(email=former_address)
+    # E-mails to them (their address, what was said): gone. Messages they wrote to colleagues
+    # keep the row (the colleague's history) without the text.
+    Delivery.objects.filter(recipient=user).delete()
+    for address in addresses:
+        Delivery.objects.filter(email__iexact=address).delete()
+    Delivery.objects.filter(
+        kind=NotificationKind.COLLEAGUE_MESSAGE, context__sender_id=user.pk
+    ).update(context={})

@@ -1,9 +1,12 @@
-"""Admin for presentations. Case content is confidential: it is not shown or editable here."""
+"""Admin for presentations, read-only. Case content is confidential: it is not shown here.
+Slots, swaps, flags and elections change on the site, through presentations.services."""
 
 from django.contrib import admin
 
+from members.admin import ReadOnlyAdminMixin
 from presentations.models import (
     Ballot,
+    CaseDraft,
     Election,
     LeadershipTerm,
     Nomination,
@@ -15,7 +18,7 @@ from presentations.services.cases import CASE_FIELDS
 
 
 @admin.register(Presentation)
-class PresentationAdmin(admin.ModelAdmin):
+class PresentationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "meeting", "status", "claimed_at", "case_saved_at", "case_purged_at"]
     list_filter = ["status", "segment__kind"]
     search_fields = ["presenter__email", "meeting__group__name"]
@@ -25,8 +28,30 @@ class PresentationAdmin(admin.ModelAdmin):
     readonly_fields = ["case_saved_at", "case_purged_at"]
 
 
+@admin.register(CaseDraft)
+class CaseDraftAdmin(admin.ModelAdmin):
+    """A member's private draft: admins see that it exists, never what it says, and cannot add
+    or change one (drafts are made only by the services, for their author)."""
+
+    list_display = ["__str__", "author", "group", "kind", "reason", "created_at"]
+    list_filter = ["kind", "reason"]
+    list_select_related = ["author__profile", "group"]
+    search_fields = ["author__email"]
+    fields = ["author", "group", "source_meeting", "kind", "reason", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SwapOffer)
-class SwapOfferAdmin(admin.ModelAdmin):
+class SwapOfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["meeting", "role", "from_user", "to_user", "status", "created_at"]
     list_filter = ["role", "status"]
     list_select_related = ["meeting__group", "from_user__profile", "to_user__profile"]
@@ -34,7 +59,7 @@ class SwapOfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecognitionFlag)
-class RecognitionFlagAdmin(admin.ModelAdmin):
+class RecognitionFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who flagged is kept from the presenter; admins see only that a flag exists."""
 
     list_display = ["presentation", "created_at"]
@@ -42,14 +67,14 @@ class RecognitionFlagAdmin(admin.ModelAdmin):
     raw_id_fields = ["presentation"]
 
 
-class NominationInline(admin.TabularInline):
+class NominationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Nomination
     extra = 0
     raw_id_fields = ["nominee", "nominated_by"]
 
 
 @admin.register(Election)
-class ElectionAdmin(admin.ModelAdmin):
+class ElectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "group", "nominations_close_at", "voting_closes_at", "winner"]
     list_select_related = ["group", "winner__profile"]
     raw_id_fields = ["group", "opened_by", "winner"]
@@ -58,13 +83,13 @@ class ElectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ballot)
-class BallotAdmin(admin.ModelAdmin):
+class BallotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["election", "voter"]
     list_select_related = ["election", "voter__profile"]
 
 
 @admin.register(LeadershipTerm)
-class LeadershipTermAdmin(admin.ModelAdmin):
+class LeadershipTermAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["group", "leader", "starts_on", "ends_on"]
     list_select_related = ["group", "leader__profile"]
     raw_id_fields = ["group", "leader", "election"]

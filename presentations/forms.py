@@ -37,6 +37,13 @@ class CaseForm(forms.Form):
     )
 
 
+class DiscardDraftForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, discard this draft. I understand it cannot be brought back.",
+        error_messages={"required": "Tick the box to confirm you want to discard this draft."},
+    )
+
+
 class TopicForm(forms.Form):
     topic_title = forms.CharField(label="Title", max_length=200)
     topic_summary = forms.CharField(

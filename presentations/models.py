@@ -16,8 +16,10 @@ class Presentation(models.Model):
     ``case_*`` fields, is shown to the group's members only and is purged after the meeting.
     """
 
+    # RESTRICT: deleting a segment on its own never takes a presentation (and what its presenter
+    # wrote) with it; deleting the whole meeting still removes both.
     segment = models.OneToOneField(
-        "meetings.AgendaSegment", on_delete=models.CASCADE, related_name="presentation"
+        "meetings.AgendaSegment", on_delete=models.RESTRICT, related_name="presentation"
     )
     meeting = models.ForeignKey(
         "meetings.Meeting", on_delete=models.CASCADE, related_name="presentations"
@@ -74,6 +76,63 @@ class Presentation(models.Model):
     @property
     def has_case_content(self) -> bool:
         return bool(self.case_question or self.case_background or self.case_tried)
+
+
+class DraftReason(models.TextChoices):
+    SWAP = "swap", "You handed the slot over in a swap"
+    ASSIGNED_ELSEWHERE = "assigned_elsewhere", "An organizer gave the slot to someone else"
+    UNASSIGNED = "unassigned", "An organizer took you off the slot"
+    REMOVED_FROM_AGENDA = "removed_from_agenda", "An organizer removed the slot from the agenda"
+    PASSED_ON = "passed_on", "The rotation invitation passed on"
+    WITHDRAWN = "withdrawn", "You gave up the slot"
+    LEFT_GROUP = "left_group", "You left the group"
+    REMOVED_FROM_GROUP = "removed_from_group", "An organizer removed you from the group"
+
+
+class CaseDraft(models.Model):
+    """What a presenter wrote for a slot they no longer hold, kept for them alone.
+
+    Case content belongs to its author: when a slot changes hands without the author asking
+    to delete their text, it moves here and the slot starts blank. Only the author ever sees a
+    draft; it is purged on the group's case retention schedule, counted from ``created_at``.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_drafts"
+    )
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+")
+    source_meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(
+        max_length=10, choices=[("case", "Case presentation"), ("topic", "Topic presentation")]
+    )
+    case_question = models.TextField("consultation question", blank=True, max_length=1000)
+    case_background = models.TextField("de-identified background", blank=True, max_length=4000)
+    case_tried = models.TextField("what has been tried", blank=True, max_length=3000)
+    case_help_wanted = models.JSONField("help wanted", default=list, blank=True)
+    case_confirmed_findings = models.JSONField(default=list, blank=True)
+    topic_title = models.CharField(max_length=200, blank=True)
+    topic_summary = models.TextField(blank=True, max_length=3000)
+    topic_links = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=20, choices=DraftReason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["author", "-created_at"], name="casedraft_author")]
+
+    def __str__(self):
+        # Never the content: this string shows up in admin lists and logs.
+        return f"Draft #{self.pk} ({self.get_kind_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("presentations:draft", kwargs={"pk": self.pk})
+
+    @property
+    def heading(self) -> str:
+        """For the author's own list: the question or the title."""
+        return self.topic_title if self.kind == "topic" else self.case_question
 
 
 class RecognitionFlag(models.Model):

@@ -6,7 +6,7 @@ from groups.models import Membership
 from meetings.enums import PRESENTATION_KINDS, MeetingStatus
 from meetings.models import Meeting
 from members.enums import NotificationKind as Kind
-from members.models import Delivery
+from members.models import Delivery, User
 from members.notifications import (
     builder,
     notify,
@@ -18,6 +18,7 @@ from members.notifications import (
 )
 from presentations.enums import PresentationStatus, SwapStatus
 from presentations.models import Election, Presentation, SwapOffer
+from presentations.services.base import case_ready_by
 
 CATCH_UP = timedelta(hours=6)
 PRESENTER_BEFORE = timedelta(days=3)
@@ -26,6 +27,45 @@ ELECTION_CLOSING_BEFORE = timedelta(hours=24)
 
 def swap_offered(offer: SwapOffer) -> None:
     notify(kind=Kind.SWAP, template="swap_offer", obj=offer, recipients=[offer.to_user])
+
+
+def slot_assigned(presentation: Presentation, *, actor, key: int) -> None:
+    """An organizer put a member in a slot: one e-mail to them, none if they did it themselves.
+    ``key`` (the action's audit entry) makes each assignment its own e-mail."""
+    if presentation.presenter_id == getattr(actor, "pk", None):
+        return
+    notify(
+        kind=Kind.SWAP,
+        template="slot_assigned",
+        obj=presentation,
+        recipients=[presentation.presenter],
+        dedupe_key=f"a{key}",
+        context={"actor": getattr(actor, "pk", None)},
+    )
+
+
+def slot_released(
+    *, meeting: Meeting, slots: list[str], user, actor, why: str, kept_draft: bool, key: int
+) -> None:
+    """A member lost a slot through someone else's action (unassigned, given to someone else,
+    removed from the agenda): one e-mail to them, none to the person who acted. The slot is
+    often gone by the time it is sent, so the e-mail is about the meeting; it names the slot,
+    never what the member wrote."""
+    if user.pk == getattr(actor, "pk", None):
+        return
+    notify(
+        kind=Kind.SWAP,
+        template="slot_released",
+        obj=meeting,
+        recipients=[user],
+        dedupe_key=f"a{key}",
+        context={
+            "actor": getattr(actor, "pk", None),
+            "slots": list(slots),
+            "why": why,
+            "kept_draft": kept_draft,
+        },
+    )
 
 
 def rotation_invited(presentation: Presentation) -> None:
@@ -52,12 +92,23 @@ def _members(group_id) -> list:
     return [m.user for m in Membership.objects.filter(group=group_id).select_related("user")]
 
 
-def election_opened(election: Election) -> None:
+def _electorate(election: Election) -> list:
+    """Members when the election opened: only they may vote (joined later: not reminded)."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            group=election.group_id, joined_at__lte=election.created_at
+        ).select_related("user")
+    ]
+
+
+def election_opened(election: Election, actor=None) -> None:
+    """Every member but the organizer who opened it is invited to nominate."""
     notify(
         kind=Kind.ELECTION,
         template="election_opened",
         obj=election,
-        recipients=_members(election.group_id),
+        recipients=[u for u in _members(election.group_id) if actor is None or u.pk != actor.pk],
     )
 
 
@@ -85,6 +136,48 @@ def build_swap_offer(delivery):
     if offer is None:
         return None
     return {"offer": offer, "meeting": offer.meeting, "group": offer.meeting.group}
+
+
+def _actor_name(delivery) -> str:
+    from members.models import User
+
+    actor = User.objects.select_related("profile").filter(pk=delivery.context.get("actor")).first()
+    return str(actor) if actor is not None else "An organizer"
+
+
+@builder("slot_assigned")
+def build_slot_assigned(delivery):
+    presentation = (
+        Presentation.objects.select_related("meeting__group", "segment")
+        .filter(pk=delivery.object_id, presenter=delivery.recipient)
+        .first()
+    )
+    if presentation is None or presentation.meeting.is_cancelled:
+        return None
+    meeting = presentation.meeting
+    return {
+        "presentation": presentation,
+        "meeting": meeting,
+        "group": meeting.group,
+        "slot": presentation.segment.label,
+        "actor": _actor_name(delivery),
+        "ready_by": case_ready_by(meeting) if presentation.is_case else None,
+    }
+
+
+@builder("slot_released")
+def build_slot_released(delivery):
+    meeting = Meeting.objects.select_related("group").filter(pk=delivery.object_id).first()
+    if meeting is None:
+        return None
+    return {
+        "meeting": meeting,
+        "group": meeting.group,
+        "slots": delivery.context.get("slots") or ["Presentation"],
+        "actor": _actor_name(delivery),
+        "why": delivery.context.get("why", "unassigned"),
+        "kept_draft": bool(delivery.context.get("kept_draft")),
+    }
 
 
 @builder("rotation_invitation")
@@ -257,7 +350,7 @@ def plan_presentation_notices(now: datetime) -> int:
         voting_closes_at__lte=now + ELECTION_CLOSING_BEFORE,
     ):
         voted = set(election.ballots.values_list("voter_id", flat=True))
-        members = [u for u in _members(election.group_id) if u.pk not in voted]
+        members = [u for u in _electorate(election) if u.pk not in voted]
         prefs = preferences_for(members, Kind.ELECTION)
         rows += [
             _row(
@@ -272,3 +365,79 @@ def plan_presentation_notices(now: datetime) -> int:
             if wants(prefs.get(u.pk), Kind.ELECTION)
         ]
     return record_planned(rows)
+
+
+# --- a member deleted their account: the organizers learn which roles and slots opened ----------
+
+OPENING_ROLES = {
+    "facilitator": "Facilitator",
+    "backup": "Backup facilitator",
+    "timekeeper": "Timekeeper",
+}
+
+
+def roles_opened(
+    *, former, organizer, openings: list[dict], reason: str = "account_deleted", stamp: str = ""
+) -> None:
+    """One e-mail to one organizer listing what a member who left (or was removed, or deleted
+    their account) left open in the groups they run (one e-mail per person, however many
+    groups). The openings are ids and labels only (groups, meetings, slot labels, election
+    titles): never case content. ``stamp`` tells one departure from the next."""
+    if not openings:
+        return
+    notify(
+        kind=Kind.MEETING_CHANGED,
+        template="roles_opened",
+        obj=former,
+        recipients=[organizer],
+        dedupe_key=f"{reason}:{stamp}" if stamp else "",
+        context={"openings": openings, "reason": reason},
+    )
+
+
+def _opening_line(opening: dict, meeting) -> str | None:
+    role = opening.get("role")
+    if role in OPENING_ROLES and meeting is not None:
+        return f"{OPENING_ROLES[role]} of {meeting.title}"
+    if role == "slot" and meeting is not None:
+        return f"{opening.get('slot')} slot in {meeting.title}"
+    if role == "leader":
+        return "Group leader: the term ended today"
+    if role == "nominee":
+        return f"A nomination in the {opening.get('election')} election"
+    return None
+
+
+@builder("roles_opened")
+def build_roles_opened(delivery):
+    from groups.enums import MANAGING_ROLES
+    from groups.models import Group
+
+    openings = (delivery.context or {}).get("openings") or []
+    # Only the groups the recipient still runs.
+    groups = {
+        g.pk: g
+        for g in Group.objects.filter(
+            pk__in={o.get("group") for o in openings},
+            memberships__user=delivery.recipient,
+            memberships__role__in=MANAGING_ROLES,
+        )
+    }
+    meetings = {
+        m.pk: m
+        for m in Meeting.objects.filter(
+            pk__in={o.get("meeting") for o in openings if o.get("meeting")}, group__in=groups
+        )
+    }
+    by_group: dict[int, list[dict]] = {}
+    for opening in openings:
+        meeting = meetings.get(opening.get("meeting"))
+        what = _opening_line(opening, meeting) if opening.get("group") in groups else None
+        if what is not None:
+            by_group.setdefault(opening["group"], []).append({"what": what, "meeting": meeting})
+    if not by_group:
+        return None
+    sections = [{"group": groups[pk], "lines": lines} for pk, lines in by_group.items()]
+    reason = (delivery.context or {}).get("reason", "account_deleted")
+    former = User.objects.select_related("profile").filter(pk=delivery.object_id).first()
+    return {"sections": sections, "reason": reason, "former": str(former or "A member")}

@@ -104,9 +104,89 @@ def has_voted(user, election: Election) -> bool:
     return election.ballots.filter(voter=user).exists()
 
 
+def held_slots(meeting: Meeting) -> dict[int, Presentation]:
+    """The meeting's held slots by segment id, with their presenters (the agenda page)."""
+    return {
+        p.segment_id: p
+        for p in Presentation.objects.filter(meeting=meeting).select_related("presenter__profile")
+    }
+
+
+def drafts_of(user) -> QuerySet:
+    """The author's own drafts, newest first. Nobody else's, ever."""
+    from presentations.models import CaseDraft
+
+    if not user.is_authenticated:
+        return CaseDraft.objects.none()
+    return CaseDraft.objects.filter(author=user).select_related("group", "source_meeting")
+
+
+def get_draft_for_author(user, pk: int):
+    """One of the author's drafts; 404 for anyone else, as for a draft that does not exist."""
+    draft = drafts_of(user).filter(pk=pk).first()
+    if draft is None:
+        raise Http404("No such page.")
+    return draft
+
+
 def held_by(user, segment) -> Presentation:
     """The presentation in this slot if the user holds it; 404 otherwise."""
     presentation = Presentation.objects.filter(segment=segment, presenter=user).first()
     if presentation is None:
         raise Http404("You do not hold that slot.")
     return presentation
+
+
+# --- leadership and elections on the group page and the dashboard ----------------------------------
+
+
+def current_and_next_terms(group, today) -> tuple:
+    """The term leading the group today and the next one elected, if any (former members'
+    terms end when they delete their account and are not shown)."""
+    from presentations.models import LeadershipTerm
+
+    terms = list(
+        LeadershipTerm.objects.filter(
+            group=group,
+            ends_on__gte=today,
+            leader__is_active=True,
+            leader__memberships__group=group,
+        )
+        .select_related("leader__profile")
+        .order_by("starts_on", "pk")[:2]
+    )
+    current = next((t for t in terms if t.starts_on <= today), None)
+    upcoming = next((t for t in terms if t.starts_on > today), None)
+    return current, upcoming
+
+
+def elections_waiting_for(user) -> list[tuple[Election, str]]:
+    """Open elections where the member still has something to do: (election, "nominate" or
+    "vote"). Only elections the member may take part in (a member when it opened)."""
+    from django.utils import timezone
+
+    from presentations.models import Ballot
+
+    now = timezone.now()
+    memberships = Membership.objects.filter(user=user, joined_at__lte=OuterRef("created_at"))
+    elections = (
+        Election.objects.filter(closed_at__isnull=True, voting_closes_at__gt=now)
+        .filter(Exists(memberships.filter(group=OuterRef("group"))))
+        .annotate(
+            nominated_by_me=Exists(
+                Nomination.objects.filter(election=OuterRef("pk"), nominated_by=user)
+            ),
+            voted=Exists(Ballot.objects.filter(election=OuterRef("pk"), voter=user)),
+            has_nominees=Exists(Nomination.objects.filter(election=OuterRef("pk"))),
+        )
+        .select_related("group")
+        .order_by("voting_closes_at", "pk")
+    )
+    waiting = []
+    for election in elections:
+        if now < election.nominations_close_at:
+            if not election.nominated_by_me:
+                waiting.append((election, "nominate"))
+        elif election.has_nominees and not election.voted:
+            waiting.append((election, "vote"))
+    return waiting

@@ -8,9 +8,10 @@ from groups.models import Group
 
 @shared_task
 def task_purge_expired_cases() -> int:
-    from presentations.services import purge_expired_cases
+    from presentations.services import purge_expired_cases, purge_expired_drafts
 
-    return purge_expired_cases()
+    # Drafts are case material too: the same retention rule, counted from when they were kept.
+    return purge_expired_cases() + purge_expired_drafts()
 
 
 @shared_task
@@ -25,7 +26,8 @@ def task_assign_facilitators() -> int:
     from presentations.services import assign_facilitators
 
     groups = Group.objects.filter(
-        status=GroupStatus.ACTIVE, leadership_model=LeadershipModel.ROTATING
+        status=GroupStatus.ACTIVE,
+        leadership_model__in=[LeadershipModel.ROTATING, LeadershipModel.ELECTED],
     )
     return sum(len(assign_facilitators(group=group)) for group in groups)
 

@@ -130,6 +130,18 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     status = WaitlistStatus.WAITING
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Keep Group.waitlist_count true, as the services do (it is part of "free seats").
+        entry = super()._create(model_class, *args, **kwargs)
+        Group.objects.filter(pk=entry.group_id).update(
+            waitlist_count=entry.group.waitlist.filter(
+                status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+            ).count()
+        )
+        entry.group.refresh_from_db(fields=["waitlist_count"])
+        return entry
+
     class Params:
         offered = factory.Trait(
             status=WaitlistStatus.OFFERED,

@@ -23,7 +23,7 @@ from groups.models import Resource
 from meetings.models import CalendarFeedToken, Certificate
 from members.enums import NotificationKind
 from members.notifications import unsubscribe_token
-from presentations.models import Election, Presentation, SwapOffer
+from presentations.models import CaseDraft, Election, Presentation, SwapOffer
 from tests.factories import (
     AdminFactory,
     AgendaSegmentFactory,
@@ -190,6 +190,10 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "presentations:answer_invitation": (POST, members_only(302)),
     "presentations:set_facilitator": (POST, organizers_only(302)),
     "presentations:rotate": (POST, organizers_only(302)),
+    "presentations:drafts": (GET, signed_in()),  # each sees only their own drafts
+    # A draft is its author's alone (the member here): 404 to everyone else, admins included.
+    "presentations:draft": (GET, _everyone(404, anonymous=LOGIN, member=200)),
+    "presentations:discard_draft": (POST, _everyone(404, anonymous=LOGIN, member=200)),
     "presentations:election_create": (GET, organizers_only()),
     "presentations:election": (GET, members_only()),
     "presentations:nominate": (POST, members_only(302)),
@@ -243,6 +247,14 @@ def build_world() -> dict:
         from_user=users["member"],
         to_user=users["organizer"],
     )
+    draft = CaseDraft.objects.create(
+        author=users["member"],
+        group=closed,
+        source_meeting=meeting,
+        kind="case",
+        case_question="How do I hold the boundary with Client B?",
+        reason="swap",
+    )
     election = Election.objects.create(
         group=closed,
         term_starts_on=(now + timedelta(days=30)).date(),
@@ -291,6 +303,8 @@ def build_world() -> dict:
             "presentations:detail": presentation.pk,
             "presentations:flag": presentation.pk,
             "presentations:election": election.pk,
+            "presentations:draft": draft.pk,
+            "presentations:discard_draft": draft.pk,
             "presentations": meeting.pk,
         },
         "token": {

@@ -90,6 +90,8 @@ def decide_application(
     """Approve (member, or the waitlist when full) or decline a pending application."""
     from groups import notifications
 
+    if application.applicant_id == actor.pk:  # a site admin, too, is vetted by someone else
+        raise GroupActionError("You cannot decide your own application.")
     group = lock_group(application.group_id)
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:

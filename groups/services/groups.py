@@ -28,6 +28,12 @@ def _apply_purposes(group: Group, purposes) -> None:
     group.purpose_collaboration = Purpose.COLLABORATION in purposes
 
 
+def creator_time_zone(user: User) -> str:
+    """A new group is scheduled in its creator's zone unless they choose another."""
+    profile = getattr(user, "profile", None)
+    return getattr(profile, "time_zone", "") or Group._meta.get_field("time_zone").default
+
+
 @transaction.atomic
 def create_group(*, actor: User, data: dict[str, Any]) -> Group:
     """Create a group; its creator becomes the organizer and accepts the ground rules."""
@@ -36,6 +42,8 @@ def create_group(*, actor: User, data: dict[str, Any]) -> Group:
     purposes = data.pop("purposes", [])
     if not data.get("slug"):
         data["slug"] = unique_slug(data["name"])
+    if not data.get("time_zone"):
+        data["time_zone"] = creator_time_zone(actor)
     group = Group(**data, created_by=actor)
     _apply_purposes(group, purposes)
     group.full_clean()
@@ -73,6 +81,13 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
     m2m = {key: data.pop(key) for key in GROUP_M2M if key in data}
     purposes = data.pop("purposes", None)
     locked = lock_group(group.pk)
+    if "time_zone" in data and data["time_zone"] != locked.time_zone:
+        # One path for a new zone: it decides what happens to the meetings and tells members.
+        # (meetings.services.change_group_time_zone; the edit page calls it.)
+        raise GroupActionError(
+            "The time zone is changed on the group's edit page, which asks whether the "
+            "meetings keep their local time."
+        )
     if "capacity" in data and data["capacity"] < locked.member_count:
         raise GroupActionError(
             f"The group has {locked.member_count} members, so capacity cannot be lower than that."

@@ -4,10 +4,23 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from groups import signals
 from groups.cache import invalidate_browse
-from groups.enums import MANAGING_ROLES, GroupStatus, MembershipPolicy, Role, WaitlistStatus
+from groups.enums import (
+    ACTIVE_WAITLIST_STATUSES,
+    MANAGING_ROLES,
+    GroupStatus,
+    MembershipPolicy,
+    Role,
+)
 from groups.models import Group, Membership, WaitlistEntry
-from groups.services.base import GroupActionError, lock_group, seats_free
+from groups.rules import (
+    ORGANIZER_ONLY_MESSAGE,
+    is_group_manager,
+    may_give_organizer_role,
+    may_manage_member,
+)
+from groups.services.base import GroupActionError, lock_group, seats_free, sync_waitlist_count
 from members.models import User
 from members.services import record_audit
 
@@ -48,12 +61,18 @@ def current_rules_version(group: Group):
 def admit(
     *, group: Group, user: User, actor: User, verb: str, data: dict | None = None
 ) -> JoinResult:
-    """With ``group`` locked: a member if a seat is free and nobody waits, else the waitlist."""
+    """With ``group`` locked: a member if a seat is free (``seats_free``: nobody on the waitlist
+    is owed it), else the waitlist. Those already waiting are offered free seats first."""
+    from groups.services.waitlist import offer_free_seats
+
     if Membership.objects.filter(group=group, user=user).exists():
         raise GroupActionError("You are already a member of this group.")
     version = current_rules_version(group)
-    waiting = group.waitlist.filter(status=WaitlistStatus.WAITING).exists()
-    if seats_free(group) > 0 and not waiting:
+    if group.waitlist.filter(user=user, status__in=ACTIVE_WAITLIST_STATUSES).exists():
+        raise GroupActionError("You are already on this group's waitlist.")
+    if group.waitlist_count:
+        offer_free_seats(group=group)
+    if seats_free(group) > 0:
         membership = Membership.objects.create(
             group=group,
             user=user,
@@ -66,11 +85,8 @@ def admit(
         invalidate_browse()
         record_audit(actor=actor, verb=verb, subject=user, group=group, obj=membership, data=data)
         return JoinResult(membership=membership)
-    if group.waitlist.filter(
-        user=user, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
-    ).exists():
-        raise GroupActionError("You are already on this group's waitlist.")
     entry = WaitlistEntry.objects.create(group=group, user=user, rules_version=version)
+    sync_waitlist_count(group)
     record_audit(
         actor=actor, verb="waitlist.joined", subject=user, group=group, obj=entry, data=data
     )
@@ -96,19 +112,42 @@ def join_group(*, user: User, group: Group, accepted_rules: bool) -> JoinResult:
         raise GroupActionError("You are already a member of this group.") from exc
 
 
+def _check_may_manage(*, actor: User, group: Group, membership: Membership) -> None:
+    """The one rule (groups.rules.may_manage_member), with ``group`` locked: organizers remove
+    or change anyone else; co-organizers anyone but organizers."""
+    membership.group = group  # the rule reads the actor's role in this locked group
+    if may_manage_member(actor, membership):
+        return
+    if is_group_manager(actor, group):
+        raise GroupActionError(ORGANIZER_ONLY_MESSAGE)
+    raise GroupActionError("Only the group's organizers can change its members.")
+
+
 def _organizer_count(group: Group) -> int:
     return group.memberships.filter(role=Role.ORGANIZER).count()
 
 
-def _drop_membership(*, group: Group, membership: Membership) -> None:
-    from groups.services.waitlist import offer_free_seats
-
+def _check_last_organizer(*, group: Group, membership: Membership) -> None:
     if membership.role == Role.ORGANIZER and _organizer_count(group) <= 1:
         raise GroupActionError(
             "A group always keeps at least one organizer: hand the organizer role to another "
             "member first."
         )
+
+
+def _drop_membership(
+    *, group: Group, membership: Membership, actor: User | None, reason: str
+) -> None:
+    """End a membership with ``group`` locked. What the person held in the group's future
+    (slots, meeting roles, a leadership term) ends through ``membership_ended``."""
+    from groups.services.waitlist import offer_free_seats
+
+    _check_last_organizer(group=group, membership=membership)
+    user = membership.user
     membership.delete()
+    signals.membership_ended.send(
+        sender=Membership, group=group, user=user, actor=actor, reason=reason
+    )
     Group.objects.filter(pk=group.pk).update(member_count=F("member_count") - 1)
     group.refresh_from_db(fields=["member_count"])
     invalidate_browse()
@@ -121,7 +160,7 @@ def leave_group(*, user: User, group: Group) -> None:
     membership = Membership.objects.filter(group=locked, user=user).first()
     if membership is None:
         raise GroupActionError("You are not a member of this group.")
-    _drop_membership(group=locked, membership=membership)
+    _drop_membership(group=locked, membership=membership, actor=user, reason=signals.LEFT)
     record_audit(actor=user, verb="member.left", subject=user, group=locked)
 
 
@@ -133,7 +172,9 @@ def remove_member(*, actor: User, group: Group, membership_id: int, reason: str 
         raise GroupActionError("That person is no longer a member of this group.")
     if membership.user_id == actor.pk:
         raise GroupActionError("To leave the group yourself, use “Leave group”.")
-    _drop_membership(group=locked, membership=membership)
+    _check_last_organizer(group=locked, membership=membership)
+    _check_may_manage(actor=actor, group=locked, membership=membership)
+    _drop_membership(group=locked, membership=membership, actor=actor, reason=signals.REMOVED)
     record_audit(
         actor=actor,
         verb="member.removed",
@@ -162,10 +203,13 @@ def change_role(*, actor: User, group: Group, membership_id: int, role: str) -> 
         raise GroupActionError(
             "This is the group's only organizer. Make someone else organizer first."
         )
-    actor_role = (
-        Membership.objects.filter(group=locked, user=actor).values_list("role", flat=True).first()
-    )
-    if Role.ORGANIZER in (role, membership.role) and actor_role != Role.ORGANIZER:
+    if membership.user_id == actor.pk:
+        raise GroupActionError(
+            "You cannot change your own role: another organizer can, or hand the organizer "
+            "role over."
+        )
+    _check_may_manage(actor=actor, group=locked, membership=membership)
+    if role == Role.ORGANIZER and not may_give_organizer_role(actor, locked):
         raise GroupActionError("Only an organizer can give or take away the organizer role.")
     old = membership.role
     membership.role = role

@@ -5,9 +5,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from groups.cache import invalidate_browse
-from groups.enums import GroupStatus, Role, WaitlistStatus
+from groups.enums import ACTIVE_WAITLIST_STATUSES, GroupStatus, Role, WaitlistStatus
 from groups.models import Group, Membership, WaitlistEntry
-from groups.services.base import GroupActionError, lock_group, seats_free
+from groups.services.base import (
+    GroupActionError,
+    lock_group,
+    seats_to_offer,
+    sync_waitlist_count,
+)
 from members.models import User
 from members.services import record_audit
 
@@ -21,7 +26,7 @@ def offer_free_seats(*, group: Group) -> list[WaitlistEntry]:
     if group.status != GroupStatus.ACTIVE:
         return []
     offered = []
-    free = seats_free(group)
+    free = seats_to_offer(group)
     if free <= 0:
         return offered
     now = timezone.now()
@@ -65,7 +70,7 @@ def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
     if entry.status != WaitlistStatus.OFFERED:
         raise GroupActionError("There is no open seat offer for you in this group.")
     if entry.offer_expires_at <= now:
-        _expire(group=group, entry=entry, now=now)
+        _expire(group=group, entry=entry, now=now, tell=False)  # the page tells them
         return None
     if group.member_count >= group.capacity:
         raise GroupActionError(
@@ -83,6 +88,8 @@ def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
         rules_accepted_at=now,
     )
     Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
+    group.refresh_from_db(fields=["member_count"])
+    sync_waitlist_count(group)
     invalidate_browse()
     record_audit(actor=user, verb="waitlist.accepted", subject=user, group=group, obj=membership)
     return membership
@@ -96,6 +103,7 @@ def decline_offer(*, user: User, entry_id: int) -> WaitlistEntry:
     entry.status = WaitlistStatus.DECLINED
     entry.resolved_at = timezone.now()
     entry.save(update_fields=["status", "resolved_at"])
+    sync_waitlist_count(group)
     record_audit(actor=user, verb="waitlist.declined", subject=user, group=group, obj=entry)
     offer_free_seats(group=group)
     return entry
@@ -110,24 +118,52 @@ def leave_waitlist(*, user: User, entry_id: int) -> WaitlistEntry:
     entry.status = WaitlistStatus.LEFT
     entry.resolved_at = timezone.now()
     entry.save(update_fields=["status", "resolved_at"])
+    sync_waitlist_count(group)
     record_audit(actor=user, verb="waitlist.left", subject=user, group=group, obj=entry)
     if was_offered:
         offer_free_seats(group=group)
     return entry
 
 
-def _expire(*, group: Group, entry: WaitlistEntry, now) -> None:
+def leave_all_waitlists(*, user: User) -> int:
+    """Take someone off every waitlist (their account is closing); a seat they were offered
+    passes to the next person. Each group under its own lock. Returns how many they left."""
+    left = 0
+    for entry_id in list(
+        WaitlistEntry.objects.filter(user=user, status__in=ACTIVE_WAITLIST_STATUSES).values_list(
+            "pk", flat=True
+        )
+    ):
+        try:
+            leave_waitlist(user=user, entry_id=entry_id)
+        except GroupActionError:  # resolved meanwhile
+            continue
+        left += 1
+    return left
+
+
+def _expire(*, group: Group, entry: WaitlistEntry, now, tell: bool) -> None:
+    """The offer lapsed: the seat goes to the next in line. ``tell``: e-mail the person (not
+    when they are being told on the page they are looking at)."""
+    from groups import notifications
+
     entry.status = WaitlistStatus.EXPIRED
     entry.resolved_at = now
     entry.save(update_fields=["status", "resolved_at"])
+    sync_waitlist_count(group)
     record_audit(
         actor=None, verb="waitlist.offer_expired", subject=entry.user, group=group, obj=entry
     )
+    if tell:
+        notifications.offer_expired(entry)
     offer_free_seats(group=group)
 
 
 def expire_offers(*, now=None) -> int:
-    """Pass every expired offer to the next person waiting. Safe to run twice."""
+    """Pass every expired offer to the next person waiting and tell its holder by e-mail; then,
+    in groups with free seats and a waitlist, recount the waitlist and offer any seat that is
+    free while people wait (a group that was paused when a seat came free). Safe to run twice:
+    each step is guarded by the row's status under the group's lock."""
     now = now or timezone.now()
     expired = 0
     due = WaitlistEntry.objects.filter(
@@ -138,6 +174,14 @@ def expire_offers(*, now=None) -> int:
             group = lock_group(group_id)
             entry = WaitlistEntry.objects.select_for_update(of=("self",)).get(pk=entry_id)
             if entry.status == WaitlistStatus.OFFERED and entry.offer_expires_at <= now:
-                _expire(group=group, entry=entry, now=now)
+                _expire(group=group, entry=entry, now=now, tell=True)
                 expired += 1
+    overlooked = Group.objects.filter(
+        status=GroupStatus.ACTIVE, waitlist_count__gt=0, capacity__gt=F("member_count")
+    ).values_list("pk", flat=True)
+    for group_id in list(overlooked):
+        with transaction.atomic():
+            group = lock_group(group_id)
+            sync_waitlist_count(group)  # heals a count that a bulk update elsewhere left behind
+            offer_free_seats(group=group)
     return expired

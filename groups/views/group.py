@@ -8,7 +8,10 @@ from groups import selectors, services
 from groups.enums import MANAGING_ROLES, WaitlistStatus
 from groups.forms import GroupForm
 from groups.services import GroupActionError
+from groups.services.groups import creator_time_zone
 from meetings import selectors as meeting_selectors
+from meetings import services as meeting_services
+from meetings.services import MeetingError
 from meetings.views.calendar import month_grid
 
 
@@ -46,7 +49,10 @@ def group_detail(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request):
-    form = GroupForm(request.POST if request.method == "POST" else None)
+    form = GroupForm(
+        request.POST if request.method == "POST" else None,
+        initial={"time_zone": creator_time_zone(request.user)},
+    )
     if request.method == "POST" and form.is_valid():
         group = services.create_group(actor=request.user, data=form.service_data())
         messages.success(
@@ -61,11 +67,23 @@ def group_create(request):
 @require_http_methods(["GET", "POST"])
 def group_edit(request, slug: str):
     group, _membership = selectors.get_group_for_manager(request.user, slug)
-    form = GroupForm(request.POST if request.method == "POST" else None, instance=group)
+    form = GroupForm(
+        request.POST if request.method == "POST" else None,
+        instance=group,
+        schedule_from=meeting_selectors.running_schedule(group),
+        upcoming_meetings=meeting_selectors.upcoming_count(group),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            group = services.update_group(actor=request.user, group=group, data=form.service_data())
-        except GroupActionError as exc:
+            # The meetings service composes the group's update with what a new time zone and
+            # the running series mean for the meetings (groups never import meetings).
+            group = meeting_services.edit_group(
+                actor=request.user,
+                group=group,
+                data=form.service_data(),
+                keep_local_times=form.keep_local_times(),
+            )
+        except (GroupActionError, MeetingError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "The group's details are saved.")

@@ -1,5 +1,6 @@
 """Organizer pages: members and roles, removal, hand-over, invitations, questions, audit log."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors, services
 from groups.forms import InviteForm, QuestionFormSet, RemoveMemberForm, RoleForm
+from groups.rules import ORGANIZER_ONLY_MESSAGE
 from groups.services import GroupActionError
 
 
@@ -81,6 +83,13 @@ def remove_member(request, slug: str, membership_id: int):
     target = selectors.members_of(group).filter(pk=membership_id).first()
     if target is None:
         messages.error(request, "That person is no longer a member of this group.")
+        return redirect("groups:manage_members", slug=group.slug)
+    if (
+        request.method == "GET"  # a POST is the service's to refuse, with its reason
+        and target.user_id != request.user.pk
+        and not rules.test_rule("groups.manage_member", request.user, target)
+    ):
+        messages.error(request, ORGANIZER_ONLY_MESSAGE)
         return redirect("groups:manage_members", slug=group.slug)
     form = RemoveMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

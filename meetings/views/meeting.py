@@ -21,7 +21,8 @@ from meetings.forms import (
 from meetings.services import MeetingError
 from presentations import selectors as presentation_selectors
 from presentations.forms import FacilitatorForm, MemberChoiceForm
-from presentations.services.base import signup_state, signup_window
+from presentations.services import HeldSlotsNeedConfirmation, PresentationError, edit_agenda
+from presentations.services.base import case_ready_by, signup_state, signup_window
 
 
 def _post(request):
@@ -124,6 +125,7 @@ def meeting_detail(request, pk: int):
         ],
         "signup": signup_state(meeting),
         "signup_window": signup_window(meeting),
+        "case_ready_by": case_ready_by(meeting),
         "members": members,
         "swap_form": MemberChoiceForm(members=members, exclude={request.user.pk}),
         "swaps_for_me": swaps_for_me,
@@ -217,33 +219,80 @@ def meeting_cancel(request, pk: int):
     return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})
 
 
-def _segments_initial(segments):
-    return [{"kind": s.kind, "title": s.title, "minutes": s.minutes} for s in segments]
+def _segments_initial(segments, *, with_ids: bool = False):
+    return [
+        {
+            **({"id": s.pk} if with_ids else {}),
+            "kind": s.kind,
+            "title": s.title,
+            "minutes": s.minutes,
+        }
+        for s in segments
+    ]
+
+
+def _confirmed_removals(request) -> set[int]:
+    """The presentations the organizer ticked to remove (garbled values count as unticked)."""
+    return {int(v) for v in request.POST.getlist("remove_presentation") if v.isdigit()}
+
+
+def _removal_notice(removed, user) -> str:
+    """What the organizer is told after removing held slots: who hears of it, what is kept."""
+    notices = {}
+    for p in removed:
+        if p.presenter_id != user.pk:
+            kept = notices.get(p.presenter_id, (p.presenter, False))[1] or p.kept_draft
+            notices[p.presenter_id] = (p.presenter, kept)
+    return "".join(
+        f" {presenter} is told by e-mail"
+        + ("; what they wrote is kept as a private draft for them." if kept else ".")
+        for presenter, kept in notices.values()
+    )
+
+
+def _row_segment_id(form) -> int | None:
+    value = str(form["id"].value() or "")
+    return int(value) if value.isdigit() else None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_agenda(request, pk: int):
     meeting, _membership = selectors.get_meeting_for_manager(request.user, pk)
+    segments = selectors.segments_of(meeting)
+    holders = presentation_selectors.held_slots(meeting)
     formset = AgendaFormSet(
         _post(request),
-        initial=_segments_initial(selectors.segments_of(meeting)),
+        initial=_segments_initial(segments, with_ids=True),
         prefix="seg",
         minutes_available=meeting.duration_minutes,
+        segment_ids=[s.pk for s in segments],
     )
+    context = {"meeting": meeting, "group": meeting.group, "template": False, "held": []}
     if request.method == "POST" and formset.is_valid():
+        confirmed = _confirmed_removals(request)
         try:
-            services.set_agenda(actor=request.user, meeting=meeting, segments=formset.segments())
-        except MeetingError as exc:
+            removed = edit_agenda(
+                actor=request.user,
+                meeting=meeting,
+                segments=formset.segments(),
+                confirmed=confirmed,
+            )
+        except HeldSlotsNeedConfirmation as exc:
+            context["held"] = exc.held
+            context["confirm_error"] = str(exc)
+            context["confirmed"] = confirmed
+        except PresentationError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "The agenda is saved.")
+            told = _removal_notice(removed, request.user)
+            messages.success(request, f"The agenda is saved.{told}")
             return redirect(meeting)
-    return render(
-        request,
-        "meetings/agenda.html",
-        {"meeting": meeting, "group": meeting.group, "formset": formset, "template": False},
-    )
+    for form in formset:
+        holder = holders.get(_row_segment_id(form))
+        form.holder = holder.presenter if holder is not None else None
+    context["formset"] = formset
+    return render(request, "meetings/agenda.html", context)
 
 
 @login_required
@@ -289,7 +338,7 @@ def attendance(request, pk: int):
     meeting._role_cache = {request.user.pk: membership.role}
     if not request.user.has_perm("meetings.take_attendance", meeting):
         raise_404()
-    members = list(group_selectors.members_of(meeting.group))
+    members = list(selectors.members_at(meeting))
     recorded = selectors.attendance_of(meeting)
     rsvps = {r.user_id: r.answer for r in selectors.rsvps_of(meeting)}
     initial = {

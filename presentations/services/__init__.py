@@ -1,10 +1,14 @@
 """Every write about presentations, facilitation and elections."""
 
+from presentations.services.agenda import HeldSlotsNeedConfirmation, edit_agenda
 from presentations.services.base import PresentationError
 from presentations.services.cases import (
     DeidentificationRequired,
+    discard_draft,
     flag_recognition,
     purge_expired_cases,
+    purge_expired_drafts,
+    release_presentation_content,
     save_case,
     save_topic,
 )
@@ -36,6 +40,7 @@ from presentations.services.slots import (
 
 __all__ = [
     "DeidentificationRequired",
+    "HeldSlotsNeedConfirmation",
     "PresentationError",
     "accept_rotation_invitation",
     "answer_swap",
@@ -46,6 +51,8 @@ __all__ = [
     "close_due_elections",
     "close_election",
     "decline_rotation_invitation",
+    "discard_draft",
+    "edit_agenda",
     "expire_rotation_invitations",
     "fill_slots_from_queue",
     "flag_recognition",
@@ -54,6 +61,8 @@ __all__ = [
     "open_election",
     "presenter_queue",
     "purge_expired_cases",
+    "purge_expired_drafts",
+    "release_presentation_content",
     "reorder_agenda",
     "save_case",
     "save_topic",

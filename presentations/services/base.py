@@ -46,3 +46,9 @@ def lock_slot(segment_id: int) -> AgendaSegment:
     if segment is None or segment.kind not in PRESENTATION_KINDS:
         raise PresentationError("That is not a presentation slot.")
     return segment
+
+
+def case_ready_by(meeting: Meeting):
+    """When a presenter's case should be written: the sign-up cut-off before the meeting, so
+    members can read it beforehand. Aware; pages show it in the viewer's time zone."""
+    return signup_window(meeting)[1]

@@ -1,7 +1,8 @@
 """Elections for the leader role: nominations, one secret ballot per member, results at close."""
 
 import random
-from datetime import date, datetime
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -16,9 +17,60 @@ from presentations.enums import ElectionPhase
 from presentations.models import Ballot, Election, LeadershipTerm, Nomination, Vote
 from presentations.services.base import PresentationError
 
+NOT_ELECTORATE = (
+    "Only those who were members when the election opened can {what}: you joined the group "
+    "after it opened."
+)
+
 
 def _member(group_id: int, user_id: int) -> Membership | None:
     return Membership.objects.filter(group=group_id, user_id=user_id).select_related("user").first()
+
+
+def electorate(election: Election):
+    """The memberships that may nominate, be nominated and vote: members when it opened.
+
+    A membership row is made anew on every join, so someone who left and came back after the
+    opening is not in it, and neither is someone who joined to vote and leave."""
+    return Membership.objects.filter(
+        group=election.group_id, joined_at__lte=election.created_at
+    ).select_related("user__profile")
+
+
+def in_electorate(election: Election, membership: Membership | None) -> bool:
+    return membership is not None and membership.joined_at <= election.created_at
+
+
+def term_window(starts_on: date, ends_on: date, group: Group) -> tuple[datetime, datetime]:
+    """From the start of the term's first day to the end of its last, in the group's zone."""
+    tz = zoneinfo.ZoneInfo(group.time_zone)
+    return (
+        datetime.combine(starts_on, time.min, tzinfo=tz),
+        datetime.combine(ends_on + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def lead_meetings(*, group: Group, leader, starts: datetime, ends: datetime, only_unset: bool):
+    """Make the leader facilitate the group's scheduled meetings that start between ``starts``
+    and ``ends`` (and have not started yet). Never leaves them backup of the same meeting."""
+    meetings = Meeting.objects.select_for_update(of=("self",)).filter(
+        group=group,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__gt=max(starts, timezone.now()),
+        starts_at__lt=ends,
+    )
+    if only_unset:
+        meetings = meetings.filter(facilitator__isnull=True)
+    changed = []
+    for meeting in meetings.order_by("starts_at"):
+        if meeting.facilitator_id == leader.pk and meeting.backup_facilitator_id != leader.pk:
+            continue
+        meeting.facilitator = leader
+        if meeting.backup_facilitator_id == leader.pk:
+            meeting.backup_facilitator = None
+        meeting.save(update_fields=["facilitator", "backup_facilitator", "updated_at"])
+        changed.append(meeting)
+    return changed
 
 
 @transaction.atomic
@@ -58,7 +110,7 @@ def open_election(
     record_audit(actor=actor, verb="election.opened", group=group, obj=election)
     from presentations import notifications
 
-    notifications.election_opened(election)
+    notifications.election_opened(election, actor=actor)
     return election
 
 
@@ -67,11 +119,19 @@ def nominate(*, user, election: Election, nominee_id: int) -> Nomination:
     election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
     if election.phase() != ElectionPhase.NOMINATING:
         raise PresentationError("Nominations are closed.")
-    if _member(election.group_id, user.pk) is None:
+    nominator = _member(election.group_id, user.pk)
+    if nominator is None:
         raise PresentationError("Only members can nominate.")
+    if not in_electorate(election, nominator):
+        raise PresentationError(NOT_ELECTORATE.format(what="nominate"))
     nominee = _member(election.group_id, nominee_id)
     if nominee is None:
         raise PresentationError("You can only nominate a member of the group.")
+    if not in_electorate(election, nominee):
+        raise PresentationError(
+            f"{nominee.user} joined after the election opened; only those who were members "
+            "when the election opened can be nominated."
+        )
     try:
         with transaction.atomic():
             nomination = Nomination.objects.create(
@@ -95,8 +155,11 @@ def cast_vote(*, user, election: Election, nomination_id: int) -> None:
     election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
     if election.phase() != ElectionPhase.VOTING:
         raise PresentationError("Voting is not open.")
-    if _member(election.group_id, user.pk) is None:
+    voter = _member(election.group_id, user.pk)
+    if voter is None:
         raise PresentationError("Only members can vote.")
+    if not in_electorate(election, voter):
+        raise PresentationError(NOT_ELECTORATE.format(what="vote"))
     nomination = Nomination.objects.filter(pk=nomination_id, election=election).first()
     if nomination is None:
         raise PresentationError("Choose one of the nominees.")
@@ -142,16 +205,32 @@ def close_election(*, election: Election, now=None) -> Election:
         .select_related("nominee__profile")
         .order_by("-n", "created_at")
     )
-    election.results = [{"nominee": str(n.nominee), "votes": n.n} for n in tally]
+    election.results = [
+        {"nominee": str(n.nominee), "votes": n.n, "nominee_id": n.nominee_id} for n in tally
+    ]
     election.closed_at = now
+    # Only a nominee who is still a member can lead; votes for one who left count for nobody.
+    members_now = set(
+        Membership.objects.filter(group=election.group_id).values_list("user_id", flat=True)
+    )
+    eligible = [n for n in tally if n.n > 0 and n.nominee_id in members_now]
+    left = [n for n in tally if n.n > 0 and n.nominee_id not in members_now]
     if not tally or tally[0].n == 0:
         election.result_note = "No votes were cast, so nobody was elected."
+    elif not eligible:
+        election.result_note = "Nobody who received votes is still a member, so nobody was elected."
     else:
-        top = [n for n in tally if n.n == tally[0].n]
+        top = [n for n in eligible if n.n == eligible[0].n]
         if len(top) == 1:
-            winner, note = top[0], f"{top[0].nominee} won with {top[0].n} votes."
+            votes = "1 vote" if top[0].n == 1 else f"{top[0].n} votes"
+            winner, note = top[0], f"{top[0].nominee} won with {votes}."
         else:
             winner, note = _tie_break(election, top)
+        ahead = [n for n in left if n.n > top[0].n]
+        if ahead:
+            names = ", ".join(str(n.nominee) for n in ahead)
+            verb = "has" if len(ahead) == 1 else "have"
+            note = f"{note[:-1]}; {names}, with more votes, {verb} left the group."
         election.winner = winner.nominee
         election.result_note = note
         LeadershipTerm.objects.create(
@@ -161,12 +240,10 @@ def close_election(*, election: Election, now=None) -> Election:
             ends_on=election.term_ends_on,
             election=election,
         )
-        Meeting.objects.filter(
-            group=election.group,
-            status=MeetingStatus.SCHEDULED,
-            starts_at__date__gte=election.term_starts_on,
-            starts_at__date__lte=election.term_ends_on,
-        ).update(facilitator=winner.nominee)
+        starts, ends = term_window(election.term_starts_on, election.term_ends_on, election.group)
+        lead_meetings(
+            group=election.group, leader=winner.nominee, starts=starts, ends=ends, only_unset=False
+        )
     election.save(update_fields=["results", "closed_at", "winner", "result_note"])
     from presentations import notifications
 

@@ -1,5 +1,6 @@
 """The fair rotation: inviting presenters from the queue, and rotating facilitators."""
 
+import zoneinfo
 from datetime import timedelta
 
 from django.db import transaction
@@ -12,9 +13,10 @@ from meetings.enums import PRESENTATION_KINDS, MeetingStatus, RsvpAnswer
 from meetings.models import Meeting, Rsvp
 from members.services import record_audit
 from presentations.enums import PresentationStatus, SwapRole
-from presentations.models import Presentation, RotationDecline
+from presentations.models import DraftReason, Presentation, RotationDecline
 from presentations.rotation import Candidate, next_in_line, order_queue
 from presentations.services.base import PresentationError
+from presentations.services.cases import release_presentation_content
 
 INVITATION_HOURS = 48
 FACILITATION_HORIZON = timedelta(weeks=6)
@@ -63,7 +65,9 @@ def presenter_queue(meeting: Meeting) -> list[Membership]:
     return [by_id[c.user_id] for c in order_queue(c for c, _ in pairs) if c.user_id not in skip]
 
 
-def _invite_next(meeting: Meeting, segment, now) -> Presentation | None:
+def _invite_next(meeting: Meeting, segment, now, actor=None) -> Presentation | None:
+    """Invite the next in line to ``segment``. The invitee is e-mailed, unless they are the
+    organizer filling the slots themselves (they see the invitation on the page)."""
     from presentations import notifications
 
     queue = presenter_queue(meeting)
@@ -76,7 +80,8 @@ def _invite_next(meeting: Meeting, segment, now) -> Presentation | None:
         status=PresentationStatus.INVITED,
         invited_until=now + timedelta(hours=INVITATION_HOURS),
     )
-    notifications.rotation_invited(presentation)
+    if actor is None or presentation.presenter_id != actor.pk:
+        notifications.rotation_invited(presentation)
     return presentation
 
 
@@ -96,7 +101,7 @@ def fill_slots_from_queue(*, actor, meeting: Meeting) -> list[Presentation]:
     now = timezone.now()
     invited = []
     for segment in open_slots:
-        presentation = _invite_next(meeting, segment, now)
+        presentation = _invite_next(meeting, segment, now, actor=actor)
         if presentation is None:
             break
         invited.append(presentation)
@@ -143,8 +148,17 @@ def accept_rotation_invitation(*, user, presentation_id: int) -> Presentation:
 def _pass_on(presentation: Presentation, *, verb: str, actor=None) -> Presentation | None:
     meeting, segment, user = presentation.meeting, presentation.segment, presentation.presenter
     RotationDecline.objects.get_or_create(meeting=meeting, user=user, role=SwapRole.PRESENTER)
+    # Anything they began writing stays theirs; the next member in line starts blank.
+    draft = release_presentation_content(presentation=presentation, reason=DraftReason.PASSED_ON)
     presentation.delete()
-    record_audit(actor=actor, verb=verb, subject=user, group=meeting.group, obj=meeting)
+    record_audit(
+        actor=actor,
+        verb=verb,
+        subject=user,
+        group=meeting.group,
+        obj=meeting,
+        data={"kept_as_draft": draft is not None} if draft is not None else None,
+    )
     return _invite_next(meeting, segment, timezone.now())
 
 
@@ -177,10 +191,46 @@ def expire_rotation_invitations(*, now=None) -> int:
     return expired
 
 
+def _assign_elected_leaders(group: Group) -> list[Meeting]:
+    from presentations.models import LeadershipTerm
+    from presentations.services.elections import lead_meetings, term_window
+
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
+    terms = (
+        LeadershipTerm.objects.filter(
+            group=group,
+            ends_on__gte=today,
+            leader__is_active=True,
+            leader__memberships__group=group,
+        )
+        .select_related("leader")
+        .order_by("starts_on")
+    )
+    assigned = []
+    for term in terms:
+        starts, ends = term_window(term.starts_on, term.ends_on, group)
+        assigned += lead_meetings(
+            group=group, leader=term.leader, starts=starts, ends=ends, only_unset=True
+        )
+    if assigned:
+        record_audit(
+            actor=None,
+            verb="rotation.facilitators_assigned",
+            group=group,
+            data={"meetings": len(assigned)},
+        )
+    return assigned
+
+
 @transaction.atomic
 def assign_facilitators(*, group: Group, today=None) -> list[Meeting]:
     """Rotating leadership: give each upcoming meeting without one a facilitator and a backup,
-    round-robin among members who opted in, skipping those who can't go."""
+    round-robin among members who opted in, skipping those who can't go.
+
+    Elected leadership: the leader of each current or coming term facilitates every scheduled
+    meeting of the term that has no facilitator yet, meetings created after the election too."""
+    if group.leadership_model == LeadershipModel.ELECTED:
+        return _assign_elected_leaders(group)
     if group.leadership_model != LeadershipModel.ROTATING:
         return []
     now = timezone.now()

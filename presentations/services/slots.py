@@ -1,6 +1,7 @@
 """Claiming, withdrawing, swapping, assigning and reordering presentation slots."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES
@@ -9,13 +10,14 @@ from meetings.enums import RsvpAnswer
 from meetings.models import AgendaSegment, Meeting, Rsvp
 from members.services import record_audit
 from presentations.enums import PresentationStatus, SwapRole, SwapStatus
-from presentations.models import Presentation, SwapOffer
+from presentations.models import DraftReason, Presentation, SwapOffer
 from presentations.services.base import (
     PresentationError,
     lock_slot,
     require_member,
     signup_state,
 )
+from presentations.services.cases import release_presentation_content
 
 
 def _slots_held(meeting: Meeting, user) -> int:
@@ -71,8 +73,16 @@ def withdraw_from_slot(*, user, presentation_id: int) -> None:
             "tell the organizers."
         )
     meeting = presentation.meeting
+    draft = release_presentation_content(presentation=presentation, reason=DraftReason.WITHDRAWN)
     presentation.delete()
-    record_audit(actor=user, verb="slot.withdrawn", subject=user, group=meeting.group, obj=meeting)
+    record_audit(
+        actor=user,
+        verb="slot.withdrawn",
+        subject=user,
+        group=meeting.group,
+        obj=meeting,
+        data={"kept_as_draft": draft is not None},
+    )
 
 
 @transaction.atomic
@@ -137,6 +147,8 @@ def answer_swap(*, user, offer_id: int, accept: bool) -> SwapOffer:
                 raise PresentationError("The slot has changed hands meanwhile.")
             if _slots_held(meeting, user) >= meeting.group.max_slots_per_member:
                 raise PresentationError("You already have a presentation slot in this meeting.")
+            # What the old presenter wrote stays theirs: the new presenter starts blank.
+            release_presentation_content(presentation=presentation, reason=DraftReason.SWAP)
             presentation.presenter = user
             presentation.status = PresentationStatus.CONFIRMED
             presentation.invited_until = None
@@ -168,38 +180,121 @@ def _require_manager(actor, meeting: Meeting) -> None:
         raise PresentationError("Only the group's organizers can do that.")
 
 
+def _lock_holder(segment) -> Presentation | None:
+    return (
+        Presentation.objects.select_for_update(of=("self",))
+        .select_related("meeting__group", "segment", "presenter__profile")
+        .filter(segment=segment)
+        .first()
+    )
+
+
+def _cancel_pending_swaps(presentation: Presentation) -> None:
+    SwapOffer.objects.filter(presentation=presentation, status=SwapStatus.PENDING).update(
+        status=SwapStatus.WITHDRAWN, answered_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def assign_slot(*, actor, segment_id: int, user_id: int) -> Presentation:
-    """Organizers put a member in a slot, whatever the sign-up window says."""
+    """Organizers put a member in a slot, whatever the sign-up window says.
+
+    Over an existing holder, the holder's text is kept as their private draft and the new
+    presenter starts blank. Both are told by e-mail (never the organizer who acted).
+    """
+    from presentations import notifications
+
     segment = lock_slot(segment_id)
     meeting = segment.meeting
     _require_manager(actor, meeting)
-    membership = Membership.objects.filter(group=meeting.group_id, user_id=user_id).first()
+    membership = (
+        Membership.objects.filter(group=meeting.group_id, user_id=user_id)
+        .select_related("user__profile")
+        .first()
+    )
     if membership is None:
         raise PresentationError("Choose a member of the group.")
-    Presentation.objects.filter(segment=segment).delete()
-    presentation = Presentation.objects.create(
-        segment=segment, meeting=meeting, presenter_id=user_id
-    )
-    record_audit(
+    presentation = _lock_holder(segment)
+    released = None
+    if presentation is not None and presentation.presenter_id == user_id:
+        if presentation.status == PresentationStatus.CONFIRMED:
+            raise PresentationError(f"{membership.user} already holds this slot.")
+        presentation.status = PresentationStatus.CONFIRMED
+        presentation.invited_until = None
+        presentation.save(update_fields=["status", "invited_until"])
+    elif presentation is not None:
+        released = presentation.presenter
+        draft = release_presentation_content(
+            presentation=presentation, reason=DraftReason.ASSIGNED_ELSEWHERE
+        )
+        _cancel_pending_swaps(presentation)
+        entry = record_audit(
+            actor=actor,
+            verb="slot.unassigned",
+            subject=released,
+            group=meeting.group,
+            obj=meeting,
+            data={"kept_as_draft": draft is not None},
+        )
+        notifications.slot_released(
+            meeting=meeting,
+            slots=[segment.label],
+            user=released,
+            actor=actor,
+            why=DraftReason.ASSIGNED_ELSEWHERE,
+            kept_draft=draft is not None,
+            key=entry.pk,
+        )
+        presentation.presenter = membership.user
+        presentation.status = PresentationStatus.CONFIRMED
+        presentation.invited_until = None
+        presentation.claimed_at = timezone.now()
+        presentation.save(update_fields=["presenter", "status", "invited_until", "claimed_at"])
+    else:
+        presentation = Presentation.objects.create(
+            segment=segment, meeting=meeting, presenter=membership.user
+        )
+    entry = record_audit(
         actor=actor,
         verb="slot.assigned",
         subject=membership.user,
         group=meeting.group,
         obj=presentation,
     )
+    notifications.slot_assigned(presentation, actor=actor, key=entry.pk)
     return presentation
 
 
 @transaction.atomic
 def unassign_slot(*, actor, segment_id: int) -> None:
+    """Organizers take the presenter off a slot. What they wrote is kept as their private
+    draft, and they are told by e-mail (unless they took themselves off)."""
+    from presentations import notifications
+
     segment = lock_slot(segment_id)
     _require_manager(actor, segment.meeting)
-    deleted, _ = Presentation.objects.filter(segment=segment).delete()
-    if not deleted:
+    presentation = _lock_holder(segment)
+    if presentation is None:
         raise PresentationError("Nobody holds this slot.")
-    record_audit(
-        actor=actor, verb="slot.unassigned", group=segment.meeting.group, obj=segment.meeting
+    presenter = presentation.presenter
+    draft = release_presentation_content(presentation=presentation, reason=DraftReason.UNASSIGNED)
+    presentation.delete()
+    entry = record_audit(
+        actor=actor,
+        verb="slot.unassigned",
+        subject=presenter,
+        group=segment.meeting.group,
+        obj=segment.meeting,
+        data={"kept_as_draft": draft is not None},
+    )
+    notifications.slot_released(
+        meeting=segment.meeting,
+        slots=[segment.label],
+        user=presenter,
+        actor=actor,
+        why=DraftReason.UNASSIGNED,
+        kept_draft=draft is not None,
+        key=entry.pk,
     )
 
 
@@ -216,7 +311,7 @@ def reorder_agenda(*, actor, meeting: Meeting, segment_ids: list[int]) -> None:
         raise PresentationError("The new order must list each segment of the agenda once.")
     for position, segment_id in enumerate(segment_ids):
         AgendaSegment.objects.filter(pk=segment_id).update(position=position)
-    Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence + 1)
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     record_audit(actor=actor, verb="agenda.reordered", group=meeting.group, obj=meeting)
 
 

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from presentations import selectors, services
-from presentations.forms import CaseForm, TopicForm
+from presentations.forms import CaseForm, DiscardDraftForm, TopicForm
 from presentations.services import DeidentificationRequired, PresentationError
+from presentations.services.base import case_ready_by
 from presentations.services.cases import CASE_FIELDS
 
 
@@ -26,6 +28,13 @@ def _highlight(text: str, findings) -> list[dict]:
     return parts
 
 
+def _chosen_draft(request, drafts):
+    """The author's draft to start from: ``?draft=`` on the page, the hidden field on save.
+    Anything else (someone else's draft, garbage) is ignored."""
+    value = (request.POST if request.method == "POST" else request.GET).get("draft", "")
+    return next((d for d in drafts if str(d.pk) == value), None)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def presentation_detail(request, pk: int):
@@ -41,18 +50,25 @@ def presentation_detail(request, pk: int):
     }
     if not is_presenter:
         return render(request, "presentations/detail.html", context)
+    drafts = list(selectors.drafts_of(request.user).filter(kind=presentation.segment.kind))
+    from_draft = _chosen_draft(request, drafts)
+    source = from_draft or presentation
     if presentation.is_case:
-        initial = {field: getattr(presentation, field) for field in CASE_FIELDS}
-        initial["case_help_wanted"] = presentation.case_help_wanted
+        initial = {field: getattr(source, field) for field in CASE_FIELDS}
+        initial["case_help_wanted"] = source.case_help_wanted
         form = CaseForm(request.POST if request.method == "POST" else None, initial=initial)
+        ready_by = case_ready_by(presentation.meeting)
+        context["ready_by"] = ready_by
+        context["ready_by_passed"] = ready_by <= timezone.now()
     else:
         initial = {
-            "topic_title": presentation.topic_title,
-            "topic_summary": presentation.topic_summary,
-            "topic_links": "\n".join(presentation.topic_links),
+            "topic_title": source.topic_title,
+            "topic_summary": source.topic_summary,
+            "topic_links": "\n".join(source.topic_links),
         }
         form = TopicForm(request.POST if request.method == "POST" else None, initial=initial)
-    context["form"] = form
+    context.update({"form": form, "drafts": drafts, "from_draft": from_draft})
+    draft_id = from_draft.pk if from_draft else None
     if request.method == "POST" and form.is_valid():
         try:
             if presentation.is_case:
@@ -61,6 +77,7 @@ def presentation_detail(request, pk: int):
                     presentation_id=presentation.pk,
                     data=form.cleaned_data,
                     confirmed=set(request.POST.getlist("confirm")),
+                    draft_id=draft_id,
                 )
             else:
                 services.save_topic(
@@ -69,6 +86,7 @@ def presentation_detail(request, pk: int):
                     title=form.cleaned_data["topic_title"],
                     summary=form.cleaned_data["topic_summary"],
                     links=form.cleaned_data["topic_links"],
+                    draft_id=draft_id,
                 )
         except DeidentificationRequired as exc:
             form.add_error(None, str(exc))
@@ -108,3 +126,35 @@ def flag_recognition(request, pk: int):
             "The case details are now hidden from you.",
         )
     return redirect(presentation.meeting)
+
+
+# --- the author's drafts ---------------------------------------------------------------------------
+
+
+@login_required
+def drafts(request):
+    return render(
+        request, "presentations/drafts.html", {"drafts": list(selectors.drafts_of(request.user))}
+    )
+
+
+@login_required
+def draft_detail(request, pk: int):
+    draft = selectors.get_draft_for_author(request.user, pk)
+    return render(request, "presentations/draft_detail.html", {"draft": draft})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def discard_draft(request, pk: int):
+    draft = selectors.get_draft_for_author(request.user, pk)
+    form = DiscardDraftForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.discard_draft(user=request.user, draft_id=draft.pk)
+        except PresentationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The draft is discarded.")
+        return redirect("presentations:drafts")
+    return render(request, "presentations/draft_discard.html", {"draft": draft, "form": form})

@@ -9,6 +9,7 @@ from presentations import selectors, services
 from presentations.enums import ElectionPhase
 from presentations.forms import ElectionForm, MemberChoiceForm, VoteForm
 from presentations.services import PresentationError
+from presentations.services import elections as election_services
 from presentations.views.slots import run_action
 
 
@@ -38,7 +39,7 @@ def election_create(request, slug: str):
 def election_detail(request, pk: int):
     election, membership = selectors.get_election_for_member(request.user, pk)
     nominations = selectors.nominations_of(election)
-    members = list(group_selectors.members_of(election.group))
+    electorate = list(election_services.electorate(election))
     nominated = {n.nominee_id for n in nominations}
     return render(
         request,
@@ -50,7 +51,8 @@ def election_detail(request, pk: int):
             "phase": election.phase(),
             "phases": ElectionPhase,
             "nominations": nominations,
-            "nominate_form": MemberChoiceForm(members=members, exclude=nominated),
+            "nominate_form": MemberChoiceForm(members=electorate, exclude=nominated),
+            "eligible": election_services.in_electorate(election, membership),
             "vote_form": VoteForm(nominations=nominations),
             "has_voted": selectors.has_voted(request.user, election),
         },

@@ -42,7 +42,8 @@ def claim(request, pk: int, segment_id: int):
         request,
         meeting,
         lambda: services.claim_slot(user=request.user, segment_id=segment.pk),
-        f"The “{segment.label}” slot is yours.",
+        f"The “{segment.label}” slot is yours."
+        + (" Write your case from the agenda below." if segment.kind == "case" else ""),
     )
 
 
@@ -55,7 +56,8 @@ def withdraw(request, pk: int, segment_id: int):
         request,
         meeting,
         lambda: services.withdraw_from_slot(user=request.user, presentation_id=presentation.pk),
-        "You have given up the slot; it is open again.",
+        "You have given up the slot; it is open again. Anything you wrote for it is kept in My "
+        "drafts.",
     )
 
 

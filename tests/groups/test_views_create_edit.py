@@ -52,7 +52,14 @@ def _data(**overrides):
 
 
 def _edit_data(group, **overrides):
-    return _data(**{"name": group.name, "status": GroupStatus.ACTIVE, **overrides})
+    return _data(
+        **{
+            "name": group.name,
+            "status": GroupStatus.ACTIVE,
+            "time_zone": group.time_zone,
+            **overrides,
+        }
+    )
 
 
 def _edit_url(group):

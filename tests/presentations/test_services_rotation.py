@@ -32,7 +32,8 @@ def test_fill_invites_next_in_line_and_decline_passes_it_on(
         (members[0], "invited"),
         (members[1], "invited"),
     ]
-    assert len(mailoutbox) == 3
+    # The organizer who filled the slots sees their own turn on the page: no e-mail to them.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([members[0].email, members[1].email])
     with django_capture_on_commit_callbacks(execute=True):
         services.decline_rotation_invitation(user=members[0], presentation_id=invited[1].pk)
     holder = Presentation.objects.get(segment=invited[1].segment)

@@ -45,7 +45,8 @@ def elected(group):
 
 
 @pytest.fixture
-def election(elected, organizer):
+def election(elected, organizer, members):
+    """Opened after the group's members joined: they are its electorate."""
     now = timezone.now()
     today = timezone.localdate()
     return Election.objects.create(
@@ -408,7 +409,10 @@ def test_close_as_organizer_counts_votes_and_shows_results(client, election, org
     assert election.closed_at is not None
     assert (election.winner, election.results) == (
         members[0],
-        [{"nominee": str(members[0]), "votes": 2}, {"nominee": str(members[1]), "votes": 1}],
+        [
+            {"nominee": str(members[0]), "votes": 2, "nominee_id": members[0].pk},
+            {"nominee": str(members[1]), "votes": 1, "nominee_id": members[1].pk},
+        ],
     )
     client.force_login(members[1])
     page = client.get(_url(election))
@@ -459,3 +463,182 @@ def test_election_page_query_count_does_not_grow_with_nominations(
         response = client.get(_url(election))
 
     assert [n.nominee for n in response.context["nominations"]] == nominees[:nominated]
+
+
+# --- who may take part (issue 12, seam 3) ---------------------------------------------------------
+
+
+def _late_joiner(election):
+    return MembershipFactory(
+        group=election.group, joined_at=election.created_at + timedelta(seconds=1)
+    ).user
+
+
+def test_election_page_offers_only_members_who_were_members_when_it_opened(
+    client, election, organizer, members
+):
+    _late_joiner(election)
+    client.force_login(members[0])
+
+    response = client.get(_url(election))
+
+    choices = [v for v, _label in response.context["nominate_form"].fields["user"].choices]
+    assert sorted(choices) == sorted(u.pk for u in [organizer, *members])
+
+
+def test_election_page_tells_a_late_joiner_why_they_cannot_take_part(client, election):
+    late = _late_joiner(election)
+    client.force_login(late)
+
+    response = client.get(_url(election))
+
+    assert response.context["eligible"] is False
+    text = _text(response)
+    assert "You joined the group after this election opened" in text
+    assert "Nominate someone" not in text
+
+
+def test_nominate_by_late_joiner_is_refused(client, election, members):
+    late = _late_joiner(election)
+    client.force_login(late)
+
+    response = client.post(_url(election, "nominate"), {"user": members[0].pk})
+
+    assert _messages(response) == [
+        "Only those who were members when the election opened can nominate: you joined the "
+        "group after it opened."
+    ]
+    assert Nomination.objects.count() == 0
+
+
+# --- the group page: leader, term, elections --------------------------------------------------------
+
+
+def _group_page(client, group):
+    return client.get(reverse("groups:detail", args=[group.slug]))
+
+
+def test_group_page_shows_the_current_leader_and_term(client, elected, members):
+    from presentations.models import LeadershipTerm
+
+    today = timezone.localdate()
+    LeadershipTerm.objects.create(
+        group=elected,
+        leader=members[1],
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=20),
+    )
+    client.force_login(members[0])
+
+    text = _text(_group_page(client, elected))
+
+    start = (today - timedelta(days=10)).strftime("%-d %B %Y")
+    end = (today + timedelta(days=20)).strftime("%-d %B %Y")
+    assert f"Current leader: {members[1]}, from {start} to {end}" in text
+
+
+def test_group_page_without_a_current_term_says_so(client, elected, members):
+    client.force_login(members[0])
+
+    assert "Nobody leads the group at the moment." in _text(_group_page(client, elected))
+
+
+def test_group_page_lists_open_and_past_elections_with_links(client, election, members):
+    now = timezone.now()
+    past = Election.objects.create(
+        group=election.group,
+        title="Convener",
+        term_starts_on=timezone.localdate() - timedelta(days=200),
+        term_ends_on=timezone.localdate() - timedelta(days=20),
+        nominations_close_at=now - timedelta(days=300),
+        voting_closes_at=now - timedelta(days=290),
+        closed_at=now - timedelta(days=290),
+        winner=members[2],
+        created_at=now - timedelta(days=301),
+    )
+    client.force_login(members[0])
+
+    response = _group_page(client, election.group)
+
+    body = response.content.decode()
+    assert f'href="{_url(election)}"' in body
+    assert f'href="{_url(past)}"' in body
+    text = _text(response)
+    assert "Group leader election · nominations open" in text
+    assert f"Convener election · {members[2]} was elected" in text
+
+
+def test_group_page_organizer_of_elected_group_sees_hold_an_election(client, elected, organizer):
+    client.force_login(organizer)
+
+    body = _group_page(client, elected).content.decode()
+
+    assert f'href="{_create_url(elected)}"' in body
+    assert "Hold an election" in body
+
+
+def test_group_page_hold_an_election_not_offered_to_plain_members(client, elected, members):
+    client.force_login(members[0])
+
+    assert "Hold an election" not in _group_page(client, elected).content.decode()
+
+
+def test_group_page_hold_an_election_not_offered_where_leaders_are_not_elected(
+    client, group, organizer
+):
+    client.force_login(organizer)
+
+    body = _group_page(client, group).content.decode()
+
+    assert "Hold an election" not in body
+    assert "Current leader" not in body
+
+
+def test_group_page_outsider_sees_no_elections(client, election):
+    client.force_login(UserFactory())
+
+    body = _group_page(client, election.group).content.decode()
+
+    assert _url(election) not in body
+    assert "Leadership" not in body
+
+
+# --- the dashboard's "Waiting for you" ---------------------------------------------------------------
+
+
+def _waiting(client) -> str:
+    response = client.get(reverse("members:dashboard"))
+    body = response.content.decode()
+    start = body.index('id="awaiting-heading"')
+    return html.unescape(strip_tags(body[start:]))
+
+
+def test_dashboard_lists_an_open_election_until_the_member_nominates(client, election, members):
+    client.force_login(members[0])
+
+    assert f"Nominate in the {election.group.name} election" in " ".join(_waiting(client).split())
+    assert _url(election) in client.get(reverse("members:dashboard")).content.decode()
+
+    client.post(_url(election, "nominate"), {"user": members[1].pk})
+
+    assert election.group.name not in _waiting(client)
+
+
+def test_dashboard_lists_voting_until_the_member_votes(client, election, members):
+    (nomination,) = _nominate(election, members[1])
+    _to_voting(election)
+    client.force_login(members[0])
+
+    assert f"Vote in the {election.group.name} election" in " ".join(_waiting(client).split())
+
+    client.post(_url(election, "vote"), {"nomination": nomination.pk})
+
+    assert election.group.name not in _waiting(client)
+
+
+def test_dashboard_does_not_list_an_election_to_a_late_joiner(client, election):
+    late = _late_joiner(election)
+    client.force_login(late)
+
+    assert election.group.name not in _waiting(client)
+    assert "Nothing right now. All caught up." in _waiting(client)

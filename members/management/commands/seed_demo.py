@@ -338,6 +338,10 @@ DEMO_GROUPS = [
 ]
 
 
+# The demo admin's authenticator key (base32). Public, like the demo password: demo data only.
+DEMO_ADMIN_TOTP_SECRET = "PEERCIRCLEDEMOADMINTOTP2"  # noqa: S105
+
+
 class Command(BaseCommand):
     help = "Create the demo personas and groups (idempotent). --scale N adds N synthetic groups."
 
@@ -405,10 +409,25 @@ class Command(BaseCommand):
             users[email] = user
         # Licences verified before the admin existed are attributed to the admin.
         admin = users["admin@example.com"]
+        self.seed_admin_two_step(admin)
         TherapistProfile.objects.filter(
             user__in=users.values(), licence_verified_at__isnull=False
         ).update(licence_verified_by=admin)
         return users
+
+    def seed_admin_two_step(self, admin: User) -> None:
+        """Site admins sign in with two steps; the demo admin's authenticator uses a fixed,
+        public demo key, so `manage.py demo_code` (or any authenticator app) gives its codes."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        if not Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(admin, DEMO_ADMIN_TOTP_SECRET)
+        self.stdout.write(
+            "admin@example.com signs in with two steps: after the password, type the code "
+            "that `.venv/bin/python manage.py demo_code` prints (or add the key "
+            f"{DEMO_ADMIN_TOTP_SECRET} to an authenticator app)."
+        )
 
     # --- groups -------------------------------------------------------------------------
     def seed_groups(self, users: dict[str, User]) -> None:
@@ -473,15 +492,16 @@ class Command(BaseCommand):
             meeting_services.set_agenda_template(actor=organizer, group=group, segments=agenda)
             weekday = spec["weekdays"][0]
             starts_on = today - timedelta(weeks=52)  # a year of history for the hours ledger
-            rule = (
-                recurrence.build_rule(kind="monthly_nth", ordinals=[1, 3], weekday=weekday)
-                if spec["cadence"] == Cadence.TWICE_MONTHLY
-                else recurrence.build_rule(
+            # The series says what the group's "When" says: a monthly group meets monthly.
+            if spec["cadence"] in (Cadence.TWICE_MONTHLY, Cadence.MONTHLY):
+                ordinals = [1, 3] if spec["cadence"] == Cadence.TWICE_MONTHLY else [1]
+                rule = recurrence.build_rule(kind="monthly_nth", ordinals=ordinals, weekday=weekday)
+            else:
+                rule = recurrence.build_rule(
                     kind="weekly",
-                    interval=2 if spec["cadence"] in (Cadence.BIWEEKLY, Cadence.MONTHLY) else 1,
+                    interval=2 if spec["cadence"] == Cadence.BIWEEKLY else 1,
                     weekdays=[weekday],
                 )
-            )
             series = MeetingSeries.objects.create(
                 group=group,
                 title="Peer consultation" if group.purpose_consultation else "Group meeting",
@@ -497,6 +517,11 @@ class Command(BaseCommand):
                 meeting_services.materialize_series(series=series, today=step)
                 step += timedelta(weeks=12)
             meeting_services.materialize_series(series=series, today=today)
+            meeting_services.sync_group_schedule(group=group, today=today)
+            # The demo members have belonged since the history began, so its attendance is theirs.
+            group.memberships.filter(joined_at__gt=series.meetings.first().starts_at).update(
+                joined_at=series.meetings.first().starts_at
+            )
             members = list(group.memberships.values_list("user_id", flat=True))
             now = timezone.now()
             for n, meeting in enumerate(series.meetings.order_by("starts_at")):

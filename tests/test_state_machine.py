@@ -1,0 +1,847 @@
+"""A model of the whole service layer.
+
+Hypothesis drives random sequences of the real services (joining, vetting, waitlists, series,
+agendas, slots, swaps, rotation, cases, elections, account deletion…) against real PostgreSQL and
+checks, after every step, the promises users rely on:
+
+* case text belongs to its author: it is shown to, held by and exported for its author only, and
+  no action of someone else loses it;
+* ``member_count`` equals the memberships, seats never exceed capacity, an active group keeps an
+  organizer;
+* a deleted account holds no role, term or slot and its name is gone from kept history;
+* every future meeting of a series keeps the series' local time in its zone;
+* one action, one message: nobody gets two e-mails from one step, nor one about their own action.
+
+``make test`` runs ``STATEFUL_EXAMPLES`` sequences (default 200) of up to ``STATEFUL_STEPS`` steps
+(default 30); set them higher for a longer hunt. A failure prints the shrunk sequence of steps.
+"""
+
+import json
+import os
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from groups.enums import ApplicationStatus, GroupStatus, Role, WaitlistStatus
+from groups.models import Application, Group, Membership, WaitlistEntry
+from groups.services.applications import apply_to_group, decide_application
+from groups.services.base import GroupActionError
+from groups.services.groups import create_group
+from groups.services.membership import join_group, leave_group, remove_member
+from groups.services.waitlist import (
+    accept_offer,
+    expire_offers,
+    leave_waitlist,
+    offer_free_seats,
+)
+from meetings import services as meeting_services
+from meetings.enums import MeetingStatus
+from meetings.models import AgendaSegment, Certificate, Meeting
+from meetings.services import MeetingError
+from members.models import AuditEntry, Delivery, User
+from members.privacy import AccountDeletionRefused, delete_account, export_user_data
+from members.services import create_profile
+from presentations.enums import SwapRole, SwapStatus
+from presentations.models import (
+    Election,
+    LeadershipTerm,
+    Nomination,
+    Presentation,
+    RecognitionFlag,
+    SwapOffer,
+)
+from presentations.services import elections as election_services
+from presentations.services import rotation as rotation_services
+from presentations.services import slots as slot_services
+from presentations.services.agenda import edit_agenda
+from presentations.services.base import PresentationError
+from presentations.services.cases import flag_recognition, save_case
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "200"))
+STEPS = int(os.environ.get("STATEFUL_STEPS", "30"))
+MAX_USERS = 9
+SERIES_DAYS = 36  # five weeks of meetings per series: enough to reach every state, and quick
+REFUSALS = (
+    GroupActionError,
+    MeetingError,
+    PresentationError,
+    AccountDeletionRefused,
+    ValidationError,
+)
+WORDS = ["amber", "birch", "cedar", "dune", "ember", "fjord", "grove", "heath", "inlet", "juniper"]
+ZONES = ["America/Denver", "America/New_York", "Europe/Berlin", "Asia/Kolkata"]
+AGENDA = [
+    {"kind": "check_in", "title": "", "minutes": 10},
+    {"kind": "case", "title": "", "minutes": 30},
+    {"kind": "topic", "title": "", "minutes": 20},
+    {"kind": "discussion", "title": "", "minutes": 20},
+]
+
+index = st.integers(min_value=0, max_value=40)
+
+
+def pick(items, i):
+    return items[i % len(items)] if items else None
+
+
+def refused(call, *args, **kwargs):
+    """Run one service call; a refusal the rules give is a normal outcome of a random step."""
+    try:
+        with transaction.atomic():
+            return call(*args, **kwargs)
+    except REFUSALS:
+        return None
+
+
+class ServiceModel(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.names: dict[int, str] = {}
+        self.people: dict[int, User] = {}
+        self.series_made = 0
+        self.deleted: set[int] = set()
+        self.texts: dict[str, int] = {}  # case question -> its author
+        self.flags: dict[tuple[int, int], int] = {}  # (presentation, flagger) -> presenter then
+        self.counter = 0
+        self.actor_id: int | None = None
+        self.last_delivery = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    def teardown(self):
+        try:
+            self.exports_follow_the_author()  # the costliest check: once, after the last step
+        finally:
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+
+    # --- the world --------------------------------------------------------------------------
+
+    def _new_user(self) -> User:
+        self.counter += 1
+        word = WORDS[self.counter % len(WORDS)]
+        user = User.objects.create_user(email=f"model{self.counter}@example.com", password="x")
+        name = f"Therapist {word.capitalize()} Number{self.counter}"
+        create_profile(user=user, display_name=name, time_zone="America/Denver")
+        self.names[user.pk] = name
+        self.people[user.pk] = user
+        return user
+
+    @initialize()
+    def world(self):
+        self.organizer = self._new_user()
+        self.actor_id = self.organizer.pk
+        base = {
+            "purposes": ["consultation"],
+            "capacity": 4,
+            "time_zone": "America/Denver",
+            "city": "Denver",
+            "format": "structured",
+        }
+        self.open_group = create_group(
+            actor=self.organizer,
+            data={**base, "name": "Open model group", "leadership_model": "elected"},
+        )
+        self.closed_group = create_group(
+            actor=self.organizer,
+            data={
+                **base,
+                "name": "Closed model group",
+                "membership_policy": "closed",
+                "leadership_model": "rotating",
+            },
+        )
+        for group in self.groups:
+            meeting_services.set_agenda_template(actor=self.organizer, group=group, segments=AGENDA)
+            meeting_services.create_series(
+                actor=self.organizer,
+                group=group,
+                title="Consultation",
+                rule="FREQ=WEEKLY;BYDAY=TH",
+                starts_on=timezone.localdate() + timedelta(days=2),
+                ends_on=timezone.localdate() + timedelta(days=SERIES_DAYS),
+                start_time=time(18, 0),
+                duration_minutes=90,
+            )
+        # A few colleagues are already members, so that sequences reach deep states quickly.
+        for _ in range(3):
+            join_group(user=self._new_user(), group=self.open_group, accepted_rules=True)
+        for _ in range(2):
+            applicant = self._new_user()
+            application = apply_to_group(
+                user=applicant,
+                group=self.closed_group,
+                answers=[],
+                note="I would like to join.",
+                consent=True,
+                accepted_rules=True,
+            )
+            decide_application(actor=self.organizer, application=application, approve=True)
+        self._mark()
+
+    @property
+    def groups(self) -> list[Group]:
+        return [self.open_group, self.closed_group]
+
+    def _user(self, i) -> User | None:
+        return pick([u for pk, u in sorted(self.people.items()) if pk not in self.deleted], i)
+
+    def _group(self, i) -> Group:
+        return Group.objects.get(pk=pick(self.groups, i).pk)
+
+    def _future_meetings(self, group) -> list[Meeting]:
+        return list(
+            Meeting.objects.filter(
+                group=group, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+            ).order_by("starts_at", "pk")
+        )
+
+    def _meeting(self, g, i) -> Meeting | None:
+        return pick(self._future_meetings(self._group(g)), i)
+
+    def _manager(self, group) -> User | None:
+        membership = (
+            Membership.objects.filter(group=group, role=Role.ORGANIZER)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        return membership.user if membership else None
+
+    def _slots(self, meeting) -> list[AgendaSegment]:
+        return list(meeting.segments.filter(kind__in=["case", "topic"]).order_by("position"))
+
+    def _mark(self):
+        self.last_delivery = (
+            Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        )
+
+    def _act(self, user) -> None:
+        self.actor_id = user.pk if user else None
+
+    # --- people and membership ----------------------------------------------------------------
+
+    @precondition(lambda self: len(self.names) - len(self.deleted) < MAX_USERS)
+    @rule()
+    def sign_up(self):
+        self._act(None)
+        self._new_user()
+
+    @rule(u=index, g=index)
+    def join(self, u, g):
+        user, group = self._user(u), self._group(g)
+        self._act(user)
+        refused(join_group, user=user, group=group, accepted_rules=True)
+
+    @rule(u=index, g=index)
+    def leave(self, u, g):
+        user, group = self._user(u), self._group(g)
+        self._act(user)
+        refused(leave_group, user=user, group=group)
+
+    @rule(g=index, m=index)
+    def remove_member(self, g, m):
+        group = self._group(g)
+        actor = self._manager(group)
+        membership = pick(list(group.memberships.exclude(user=actor).order_by("pk")), m)
+        if membership is None:
+            return
+        self._act(actor)
+        refused(remove_member, actor=actor, group=group, membership_id=membership.pk)
+
+    @rule(u=index)
+    def apply(self, u):
+        user = self._user(u)
+        self._act(user)
+        refused(
+            apply_to_group,
+            user=user,
+            group=self._group(1),
+            answers=[],
+            note="I run a small practice and would like peer consultation.",
+            consent=True,
+            accepted_rules=True,
+        )
+
+    @rule(i=index, approve=st.booleans())
+    def decide(self, i, approve):
+        pending = list(
+            Application.objects.filter(
+                group=self.closed_group, status=ApplicationStatus.PENDING
+            ).order_by("pk")
+        )
+        application, actor = pick(pending, i), self._manager(self.closed_group)
+        if application is None or actor is None:
+            return
+        self._act(actor)
+        refused(decide_application, actor=actor, application=application, approve=approve)
+
+    @rule(g=index)
+    def offer_seats(self, g):
+        self._act(None)
+        with transaction.atomic():
+            from groups.services.base import lock_group
+
+            offer_free_seats(group=lock_group(self._group(g).pk))
+
+    @rule(i=index)
+    def accept_seat(self, i):
+        entry = pick(
+            list(WaitlistEntry.objects.filter(status=WaitlistStatus.OFFERED).order_by("pk")), i
+        )
+        if entry is None:
+            return
+        self._act(entry.user)
+        refused(accept_offer, user=entry.user, entry_id=entry.pk)
+
+    @rule(i=index)
+    def leave_the_waitlist(self, i):
+        entry = pick(
+            list(
+                WaitlistEntry.objects.filter(
+                    status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+                ).order_by("pk")
+            ),
+            i,
+        )
+        if entry is None:
+            return
+        self._act(entry.user)
+        refused(leave_waitlist, user=entry.user, entry_id=entry.pk)
+
+    @rule()
+    def offers_expire(self):
+        self._act(None)
+        expire_offers(now=timezone.now() + timedelta(days=3))
+
+    # --- meetings -----------------------------------------------------------------------------
+
+    @precondition(lambda self: self.series_made < 3)
+    @rule(g=index, weekday=st.sampled_from(["MO", "TU", "WE", "TH"]), hour=st.integers(7, 20))
+    def create_series(self, g, weekday, hour):
+        group = self._group(g)
+        actor = self._manager(group)
+        self._act(actor)
+        self.series_made += 1
+        refused(
+            meeting_services.create_series,
+            actor=actor,
+            group=group,
+            title=f"Consultation {weekday}",
+            rule=f"FREQ=WEEKLY;BYDAY={weekday}",
+            starts_on=timezone.localdate() + timedelta(days=2),
+            ends_on=timezone.localdate() + timedelta(days=SERIES_DAYS),
+            start_time=time(hour, 0),
+            duration_minutes=90,
+        )
+
+    def _edit(self, g, i, hour, scope):
+        meeting = self._meeting(g, i)
+        if meeting is None:
+            return
+        actor = self._manager(meeting.group)
+        self._act(actor)
+        zone = ZoneInfo(meeting.group.time_zone)
+        local_day = meeting.starts_at.astimezone(zone).date() + timedelta(days=7)
+        starts_at = datetime.combine(local_day, time(hour, 30), tzinfo=zone)
+        refused(
+            meeting_services.update_meeting,
+            actor=actor,
+            meeting=meeting,
+            data={"starts_at": starts_at, "duration_minutes": 90},
+            scope=scope,
+        )
+
+    @rule(g=index, i=index, hour=st.integers(7, 20))
+    def edit_one(self, g, i, hour):
+        self._edit(g, i, hour, "this")
+
+    @rule(g=index, i=index, hour=st.integers(7, 20))
+    def edit_following(self, g, i, hour):
+        self._edit(g, i, hour, "following")
+
+    @rule(g=index, zone=st.sampled_from(ZONES), keep_local_times=st.booleans())
+    def change_time_zone(self, g, zone, keep_local_times):
+        group = self._group(g)
+        actor = self._manager(group)
+        self._act(actor)
+        refused(
+            meeting_services.change_group_time_zone,
+            actor=actor,
+            group=group,
+            time_zone=zone,
+            keep_local_times=keep_local_times,
+        )
+
+    @rule(g=index, i=index)
+    def cancel(self, g, i):
+        meeting = self._meeting(g, i)
+        if meeting is None:
+            return
+        actor = self._manager(meeting.group)
+        self._act(actor)
+        refused(meeting_services.cancel_meeting, actor=actor, meeting=meeting, message="")
+
+    @rule(
+        g=index,
+        i=index,
+        op=st.sampled_from(["add", "remove", "reorder", "retitle", "retype"]),
+        confirm=st.booleans(),
+    )
+    def edit_agenda(self, g, i, op, confirm):
+        meeting = self._meeting(g, i)
+        if meeting is None:
+            return
+        actor = self._manager(meeting.group)
+        self._act(actor)
+        rows = [
+            {"id": s.pk, "kind": s.kind, "title": s.title, "minutes": s.minutes}
+            for s in meeting.segments.order_by("position")
+        ]
+        if op == "add":
+            rows.append(
+                {"id": None, "kind": "discussion", "title": "More discussion", "minutes": 5}
+            )
+        elif op == "remove" and rows:
+            rows = [row for row in rows if row["kind"] != "case"] or rows[:-1]
+        elif op == "reorder":
+            rows.reverse()
+        elif op == "retype":
+            rows = [
+                {**row, "kind": "topic" if row["kind"] == "case" else row["kind"]} for row in rows
+            ]
+        elif rows:
+            rows[0]["title"] = "Arrival and check-in"
+        held = set(Presentation.objects.filter(meeting=meeting).values_list("pk", flat=True))
+        refused(
+            edit_agenda,
+            actor=actor,
+            meeting=meeting,
+            segments=rows,
+            confirmed=held if confirm else (),
+        )
+
+    # --- presentation slots ---------------------------------------------------------------------
+
+    def _slot(self, g, i, s):
+        meeting = self._meeting(g, i)
+        return pick(self._slots(meeting), s) if meeting else None
+
+    @rule(u=index, g=index, i=st.integers(0, 2), s=index)
+    def claim(self, u, g, i, s):
+        user, slot = self._user(u), self._slot(g, i, s)
+        if slot is None:
+            return
+        self._act(user)
+        refused(slot_services.claim_slot, user=user, segment_id=slot.pk)
+
+    @rule(u=index, g=index, i=st.integers(0, 3), s=index)
+    def assign(self, u, g, i, s):
+        user, slot = self._user(u), self._slot(g, i, s)
+        if slot is None:
+            return
+        actor = self._manager(slot.meeting.group)
+        self._act(actor)
+        refused(slot_services.assign_slot, actor=actor, segment_id=slot.pk, user_id=user.pk)
+
+    @rule(g=index, i=st.integers(0, 3), s=index)
+    def unassign(self, g, i, s):
+        slot = self._slot(g, i, s)
+        if slot is None:
+            return
+        actor = self._manager(slot.meeting.group)
+        self._act(actor)
+        refused(slot_services.unassign_slot, actor=actor, segment_id=slot.pk)
+
+    @rule(p=index, u=index, accept=st.booleans())
+    def swap(self, p, u, accept):
+        presentation = pick(self._future_presentations(), p)
+        to_user = self._user(u)
+        if presentation is None:
+            return
+        self._act(presentation.presenter)
+        offer = refused(
+            slot_services.offer_swap,
+            user=presentation.presenter,
+            meeting=presentation.meeting,
+            role=SwapRole.PRESENTER,
+            to_user_id=to_user.pk,
+            presentation=presentation,
+        )
+        if offer is None:
+            return
+        self._check_step()  # the offer is one action, the answer another
+        self._act(to_user)
+        refused(slot_services.answer_swap, user=to_user, offer_id=offer.pk, accept=accept)
+
+    @rule(p=index)
+    def withdraw(self, p):
+        presentation = pick(self._future_presentations(), p)
+        if presentation is None:
+            return
+        self._act(presentation.presenter)
+        refused(
+            slot_services.withdraw_from_slot,
+            user=presentation.presenter,
+            presentation_id=presentation.pk,
+        )
+
+    @rule(g=index, i=st.integers(0, 3))
+    def rotation_fill(self, g, i):
+        meeting = self._meeting(g, i)
+        if meeting is None:
+            return
+        actor = self._manager(meeting.group)
+        self._act(actor)
+        refused(rotation_services.fill_slots_from_queue, actor=actor, meeting=meeting)
+
+    def _future_presentations(self) -> list[Presentation]:
+        return list(
+            Presentation.objects.filter(
+                meeting__starts_at__gt=timezone.now(), meeting__status=MeetingStatus.SCHEDULED
+            )
+            .select_related("presenter", "meeting__group", "segment")
+            .order_by("pk")
+        )
+
+    @rule(p=index)
+    def write_case(self, p):
+        cases = [x for x in self._future_presentations() if x.segment.kind == "case"]
+        presentation = pick(cases, p)
+        if presentation is None:
+            return
+        author = presentation.presenter
+        self._act(author)
+        self.counter += 1
+        question = (
+            f"What else could I try with client A, who avoids the topic? Draft {WORDS[self.counter % 10]}"
+            f" {self.counter}"
+        )
+        before = presentation.case_question
+        saved = refused(
+            save_case,
+            user=author,
+            presentation_id=presentation.pk,
+            data={"case_question": question, "case_background": "", "case_tried": ""},
+        )
+        if saved is not None:
+            self.texts.pop(before, None)  # the author replaced their own text
+            self.texts[question] = author.pk
+
+    @rule(p=index, u=index)
+    def flag(self, p, u):
+        presentation, user = pick(self._future_presentations(), p), self._user(u)
+        if presentation is None:
+            return
+        self._act(None)  # flags are anonymous; the presenter is told
+        if refused(flag_recognition, user=user, presentation_id=presentation.pk):
+            self.flags[(presentation.pk, user.pk)] = presentation.presenter_id
+
+    # --- leadership ---------------------------------------------------------------------------
+
+    @rule()
+    def open_election(self):
+        group = Group.objects.get(pk=self.open_group.pk)
+        actor = self._manager(group)
+        self._act(actor)
+        now = timezone.now()
+        refused(
+            election_services.open_election,
+            actor=actor,
+            group=group,
+            term_starts_on=timezone.localdate(),
+            term_ends_on=timezone.localdate() + timedelta(days=120),
+            nominations_close_at=now + timedelta(days=2),
+            voting_closes_at=now + timedelta(days=4),
+        )
+
+    def _open_election(self) -> Election | None:
+        return Election.objects.filter(group=self.open_group, closed_at__isnull=True).first()
+
+    @rule(u=index, n=index)
+    def nominate(self, u, n):
+        election, user, nominee = self._open_election(), self._user(u), self._user(n)
+        if election is None:
+            return
+        self._act(user)
+        refused(election_services.nominate, user=user, election=election, nominee_id=nominee.pk)
+
+    @rule()
+    def nominations_close(self):
+        """Time passes: nominations close and voting opens."""
+        election = self._open_election()
+        if election is None:
+            return
+        self._act(None)
+        now = timezone.now()
+        Election.objects.filter(pk=election.pk).update(
+            nominations_close_at=now - timedelta(minutes=1),
+            voting_closes_at=now + timedelta(days=2),
+        )
+
+    @rule(u=index, n=index)
+    def vote(self, u, n):
+        election, user = self._open_election(), self._user(u)
+        if election is None:
+            return
+        nomination = pick(list(election.nominations.order_by("pk")), n)
+        if nomination is None:
+            return
+        self._act(user)
+        refused(
+            election_services.cast_vote, user=user, election=election, nomination_id=nomination.pk
+        )
+
+    @rule()
+    def close_election(self):
+        election = self._open_election()
+        if election is None or election.nominations_close_at > timezone.now():
+            return
+        self._act(None)
+        refused(
+            election_services.close_election,
+            election=election,
+            now=election.voting_closes_at + timedelta(seconds=1),
+        )
+
+    @rule(votes=st.lists(index, min_size=1, max_size=4))
+    def hold_election(self, votes):
+        """A whole election in one step: opened, members nominate, time passes, all vote.
+
+        Each part is its own action, so the one-message check runs between them."""
+        self.open_election()
+        self._check_step()
+        election = self._open_election()
+        if election is None:
+            return
+        voters = [m.user for m in election.group.memberships.select_related("user")]
+        for voter, choice in zip(voters, votes, strict=False):
+            self._act(voter)
+            nominee = pick(voters, choice)
+            refused(
+                election_services.nominate, user=voter, election=election, nominee_id=nominee.pk
+            )
+            self._check_step()
+        self.nominations_close()
+        nominations = list(election.nominations.order_by("pk"))
+        for voter, choice in zip(voters, votes, strict=False):
+            if nominations:
+                self._act(voter)
+                refused(
+                    election_services.cast_vote,
+                    user=voter,
+                    election=election,
+                    nomination_id=pick(nominations, choice).pk,
+                )
+                self._check_step()
+        self.close_election()
+
+    @rule()
+    def rotate_facilitators(self):
+        self._act(None)
+        for group in self.groups:
+            refused(rotation_services.assign_facilitators, group=Group.objects.get(pk=group.pk))
+
+    # --- leaving the site ---------------------------------------------------------------------
+
+    @rule(u=index)
+    def delete_account(self, u):
+        user = self._user(u)
+        if user is None or user.pk == self.organizer.pk:
+            return
+        self._act(user)
+        if refused(delete_account, user=user) is None and not User.objects.get(
+            pk=user.pk
+        ).email.endswith("@deleted.invalid"):
+            return
+        self.deleted.add(user.pk)
+        for text, author in list(self.texts.items()):
+            if author == user.pk:
+                del self.texts[text]  # their own action: their text leaves with them
+
+    # --- invariants ---------------------------------------------------------------------------
+
+    def _check_step(self):
+        new = list(
+            Delivery.objects.filter(pk__gt=self.last_delivery).values_list(
+                "pk", "recipient_id", "template"
+            )
+        )
+        if new:
+            self.last_delivery = max(pk for pk, _, _ in new)
+        per_person: dict[int, list[str]] = {}
+        for _pk, recipient, template in new:
+            per_person.setdefault(recipient, []).append(template)
+        doubled = {who: t for who, t in per_person.items() if len(t) > 1}
+        assert not doubled, f"one action sent someone several e-mails: {doubled}"
+        if self.actor_id is not None:
+            assert self.actor_id not in per_person, (
+                f"the person who acted was e-mailed about it: {per_person[self.actor_id]}"
+            )
+
+    @invariant()
+    def one_action_one_message(self):
+        self._check_step()
+
+    @invariant()
+    def case_text_stays_with_its_author(self):
+        held = dict(
+            Presentation.objects.exclude(case_question="").values_list("case_question", "presenter")
+        )
+        drafts = _drafts()
+        for text, author in self.texts.items():
+            if text in held:
+                assert held[text] == author, "a case is held by someone other than its author"
+            else:
+                assert (author, text) in drafts, "an action of someone else lost a written case"
+        for text, presenter in held.items():
+            if text in self.texts:
+                assert self.texts[text] == presenter
+        for (presentation_id, _flagger), presenter in self.flags.items():
+            current = (
+                Presentation.objects.filter(pk=presentation_id)
+                .values_list("presenter", flat=True)
+                .first()
+            )
+            if current is not None and current != presenter:
+                assert not RecognitionFlag.objects.filter(presentation=presentation_id).exists(), (
+                    "“I may know this client” carried over to another presenter's slot"
+                )
+
+    def exports_follow_the_author(self):
+        authors = set(self.texts.values())
+        for user_id in authors:
+            exported = json.dumps(export_user_data(User.objects.get(pk=user_id)), default=str)
+            for text, author in self.texts.items():
+                if author == user_id:
+                    assert text in exported, "the author's export lost their case"
+                else:
+                    assert text not in exported, "an export holds someone else's case"
+
+    @invariant()
+    def seats_and_organizers(self):
+        rows = Group.objects.filter(pk__in=[g.pk for g in self.groups]).annotate(
+            members=Count("memberships", distinct=True),
+            organizers=Count(
+                "memberships", filter=Q(memberships__role=Role.ORGANIZER), distinct=True
+            ),
+            offered=Count(
+                "waitlist", filter=Q(waitlist__status=WaitlistStatus.OFFERED), distinct=True
+            ),
+        )
+        for group in rows:
+            assert group.member_count == group.members, "member_count differs from the memberships"
+            assert group.members <= group.capacity, "more members than seats"
+            if group.status == GroupStatus.ACTIVE and group.members:
+                assert group.organizers, "an active group was left without an organizer"
+            assert group.members + group.offered <= group.capacity, (
+                "seats offered that do not exist"
+            )
+
+    @invariant()
+    def facilitation_is_consistent(self):
+        clash = Meeting.objects.filter(
+            facilitator__isnull=False, facilitator=F("backup_facilitator")
+        )
+        assert not clash.exists(), "one person is both facilitator and backup of a meeting"
+
+    @invariant()
+    def only_members_hold_future_roles(self):
+        """Whoever leaves a group (or is removed) holds no slot or role in its future meetings."""
+        now = timezone.now()
+        members = set(Membership.objects.values_list("group_id", "user_id"))
+        for group_id, presenter in Presentation.objects.filter(
+            meeting__starts_at__gt=now, meeting__status=MeetingStatus.SCHEDULED
+        ).values_list("meeting__group_id", "presenter_id"):
+            assert (group_id, presenter) in members, "a former member still holds a future slot"
+        for row in Meeting.objects.filter(
+            starts_at__gt=now, status=MeetingStatus.SCHEDULED
+        ).values_list("group_id", "facilitator_id", "backup_facilitator_id", "timekeeper_id"):
+            for holder in row[1:]:
+                if holder is not None:
+                    assert (row[0], holder) in members, "a former member still has a meeting role"
+
+    @invariant()
+    def deleted_accounts_leave_no_ghost(self):
+        if not self.deleted:
+            return
+        now = timezone.now()
+        gone = self.deleted
+        assert not Membership.objects.filter(user__in=gone).exists()
+        future = Meeting.objects.filter(starts_at__gt=now)
+        for role in ("facilitator", "backup_facilitator", "timekeeper"):
+            assert not future.filter(**{f"{role}__in": gone}).exists(), f"ghost {role}"
+        assert not Presentation.objects.filter(
+            presenter__in=gone, meeting__starts_at__gt=now
+        ).exists(), "a deleted account still holds a future slot"
+        assert not LeadershipTerm.objects.filter(
+            leader__in=gone, ends_on__gt=timezone.localdate()
+        ).exists(), "a deleted account still leads a group"
+        assert not Nomination.objects.filter(
+            nominee__in=gone, election__closed_at__isnull=True
+        ).exists(), "a deleted account is still nominated"
+        assert (
+            not SwapOffer.objects.filter(status=SwapStatus.PENDING, to_user__in=gone).exists()
+            and not SwapOffer.objects.filter(status=SwapStatus.PENDING, from_user__in=gone).exists()
+        ), "a swap offer to or from a deleted account is still open"
+        names = [self.names[pk] for pk in gone]
+        history = [json.dumps([e.results, e.result_note]) for e in Election.objects.all()] + [
+            json.dumps(d, default=str) for d in AuditEntry.objects.values_list("data", flat=True)
+        ]
+        history += list(Certificate.objects.values_list("holder_name", flat=True))
+        for name in names:
+            assert not any(name in item for item in history), "a deleted person's name is kept"
+
+    @invariant()
+    def series_keep_their_local_time(self):
+        rows = Meeting.objects.filter(
+            group__in=self.groups,
+            series__isnull=False,
+            detached=False,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        ).values_list("starts_at", "series__time_zone", "series__start_time")
+        for starts_at, zone, start_time in rows:
+            local = starts_at.astimezone(ZoneInfo(zone)).time().replace(tzinfo=None)
+            assert local == start_time, (
+                f"a series meeting moved off its local time: {local} != {start_time}"
+            )
+
+
+def _drafts() -> set[tuple[int, str]]:
+    """(author, case question) of every private draft, where drafts exist."""
+    try:
+        from presentations.models import CaseDraft
+    except ImportError:
+        return set()
+    return set(CaseDraft.objects.values_list("author", "case_question"))
+
+
+def test_service_layer_keeps_its_promises():
+    run_state_machine_as_test(
+        ServiceModel,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
