@@ -244,6 +244,24 @@ def create_series(
     return series
 
 
+def _next_seen_in(series: MeetingSeries, zone, today: date) -> tuple[int, Any] | None:
+    """How the series' next occurrence looks in another zone: (days it shifts, clock time), or
+    None if it has no occurrence left."""
+    window_start = max(series.starts_on, today)
+    upcoming = recurrence.local_datetimes(
+        rule=series.rule,
+        starts_on=series.starts_on,
+        start_time=series.start_time,
+        window_start=window_start,
+        window_end=window_start + timedelta(days=400),
+        ends_on=series.ends_on,
+    )
+    if not upcoming:
+        return None
+    moment = recurrence.to_aware(upcoming[0], series.time_zone).astimezone(zone)
+    return (moment.date() - upcoming[0].date()).days, moment.time().replace(tzinfo=None)
+
+
 def sync_group_schedule(*, group: Group, today: date | None = None) -> bool:
     """Make the group's shown schedule (cadence, weekdays, usual time) say what its running
     series do, so the group page and the browse filters tell the truth. A group without a
@@ -259,20 +277,9 @@ def sync_group_schedule(*, group: Group, today: date | None = None) -> bool:
         # moved): say its weekdays and time as they fall in the group's zone.
         shift, clock = 0, series.start_time
         if series.time_zone != group.time_zone:
-            window_start = max(series.starts_on, today or timezone.localdate())
-            upcoming = recurrence.local_datetimes(
-                rule=series.rule,
-                starts_on=series.starts_on,
-                start_time=series.start_time,
-                window_start=window_start,
-                window_end=window_start + timedelta(days=400),
-                ends_on=series.ends_on,
-            )
-            if upcoming:
-                first = upcoming[0]
-                moment = recurrence.to_aware(first, series.time_zone).astimezone(group_tz)
-                shift = (moment.date() - first.date()).days
-                clock = moment.time().replace(tzinfo=None)
+            seen = _next_seen_in(series, group_tz, today or timezone.localdate())
+            if seen is not None:
+                shift, clock = seen
         days |= {(day + shift) % 7 for day in recurrence.weekdays_of(series.rule)}
         usual_time = clock
     schedule = {
@@ -659,21 +666,10 @@ def _move_series(group: Group, old_tz, time_zone: str, today: date) -> dict[int,
     for series in _open_series(group, today).select_for_update(of=("self",)):
         clock = series.start_time
         if series.time_zone != old_tz.key:
-            window_start = max(series.starts_on, today)
-            upcoming = recurrence.local_datetimes(
-                rule=series.rule,
-                starts_on=series.starts_on,
-                start_time=series.start_time,
-                window_start=window_start,
-                window_end=window_start + timedelta(days=400),
-                ends_on=series.ends_on,
-            )
-            if not upcoming:
+            seen = _next_seen_in(series, old_tz, today)
+            if seen is None or seen[0] != 0:
                 continue
-            moment = recurrence.to_aware(upcoming[0], series.time_zone).astimezone(old_tz)
-            if moment.date() != upcoming[0].date():
-                continue
-            clock = moment.time().replace(tzinfo=None)
+            clock = seen[1]
         series.time_zone, series.start_time = time_zone, clock
         series.save(update_fields=["time_zone", "start_time"])
         moving[series.pk] = clock

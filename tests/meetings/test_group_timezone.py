@@ -274,20 +274,26 @@ def test_a_meeting_moved_by_the_zone_shows_the_new_time_to_members(
     assert meeting.ends_at - meeting.starts_at == timedelta(minutes=90)
 
 
-def test_keeping_moments_across_midnight_keeps_the_weekday_of_each_meeting(group, organizer):
-    """A Thursday 18:00 Denver series seen from Berlin is on Friday at 02:00: the meetings keep
-    their moments (and their Thursdays in Denver), and the group's schedule says Friday, 02:00."""
-    denver_group = GroupFactory(name="Denver group", time_zone="America/Denver")
+def _denver_thursdays(organizer, start_time: time) -> MeetingSeries:
+    """A Denver group of ``organizer``'s meeting on Thursdays at ``start_time``."""
+    denver_group = GroupFactory(time_zone="America/Denver")
     MembershipFactory(group=denver_group, user=organizer, role=Role.ORGANIZER)
-    series = services.create_series(
+    return services.create_series(
         actor=organizer,
         group=denver_group,
         title="Thursdays",
         rule="FREQ=WEEKLY;INTERVAL=1;BYDAY=TH",
-        starts_on=timezone.localdate() + timedelta(days=1),
-        start_time=time(18),
+        starts_on=timezone.localdate() + timedelta(days=2),
+        start_time=start_time,
         duration_minutes=90,
     )
+
+
+def test_keeping_moments_across_midnight_keeps_the_weekday_of_each_meeting(group, organizer):
+    """A Thursday 18:00 Denver series seen from Berlin is on Friday at 02:00: the meetings keep
+    their moments (and their Thursdays in Denver), and the group's schedule says Friday, 02:00."""
+    series = _denver_thursdays(organizer, time(18))
+    denver_group = series.group
     before = sorted(series.meetings.values_list("starts_at", flat=True))
 
     services.change_group_time_zone(
@@ -305,17 +311,8 @@ def test_keeping_moments_across_midnight_keeps_the_weekday_of_each_meeting(group
 def test_a_series_edit_after_keeping_moments_keeps_every_meeting_on_one_clock_time(organizer):
     """Found by the state-machine model: after a zone change that kept the moments, a "this
     and following" edit made a series whose clock time and zone disagreed with its meetings."""
-    denver_group = GroupFactory(name="Denver series group", time_zone="America/Denver")
-    MembershipFactory(group=denver_group, user=organizer, role=Role.ORGANIZER)
-    series = services.create_series(
-        actor=organizer,
-        group=denver_group,
-        title="Thursdays",
-        rule="FREQ=WEEKLY;INTERVAL=1;BYDAY=TH",
-        starts_on=timezone.localdate() + timedelta(days=2),
-        start_time=time(7),
-        duration_minutes=90,
-    )
+    series = _denver_thursdays(organizer, time(7))
+    denver_group = series.group
     services.change_group_time_zone(
         actor=organizer, group=denver_group, time_zone="America/New_York", keep_local_times=False
     )
@@ -346,17 +343,8 @@ def test_keeping_clock_times_after_keeping_moments_moves_series_meetings_with_th
     """Found by the state-machine model: Denver → New York keeping the moments, then back to
     Denver keeping the clock times people see (20:00) left the series at 18:00 while its
     meetings moved to 20:00."""
-    denver_group = GroupFactory(name="Back and forth", time_zone="America/Denver")
-    MembershipFactory(group=denver_group, user=organizer, role=Role.ORGANIZER)
-    series = services.create_series(
-        actor=organizer,
-        group=denver_group,
-        title="Thursdays",
-        rule="FREQ=WEEKLY;INTERVAL=1;BYDAY=TH",
-        starts_on=timezone.localdate() + timedelta(days=2),
-        start_time=time(18),
-        duration_minutes=90,
-    )
+    series = _denver_thursdays(organizer, time(18))
+    denver_group = series.group
     services.change_group_time_zone(
         actor=organizer, group=denver_group, time_zone="America/New_York", keep_local_times=False
     )
