@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from config.fields import SafeModelMultipleChoiceField
+from config.guard import DeidentifiedFormMixin, GuardedCharField
 from groups.enums import Purpose, ResourceCategory, Role, Weekday
 from groups.models import CAPACITY_MAX, CAPACITY_MIN, Group, weekday_mask, weekdays_from_mask
 from members.forms import TimeZoneField
@@ -248,8 +249,8 @@ class AcceptRulesForm(forms.Form):
     )
 
 
-class ApplicationForm(forms.Form):
-    note = forms.CharField(
+class ApplicationForm(DeidentifiedFormMixin, forms.Form):
+    note = GuardedCharField(
         label="A note to the organizers",
         required=False,
         max_length=2000,
@@ -270,7 +271,7 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for question in self.questions:
-            self.fields[f"question_{question.pk}"] = forms.CharField(
+            self.fields[f"question_{question.pk}"] = GuardedCharField(
                 label=question.text,
                 required=question.required,
                 max_length=2000,
@@ -286,14 +287,14 @@ class ApplicationForm(forms.Form):
         ]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(DeidentifiedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve"), ("decline", "Decline")],
         widget=forms.RadioSelect,
         label="Your decision",
         error_messages={"required": "Choose approve or decline."},
     )
-    message = forms.CharField(
+    message = GuardedCharField(
         label="Message to the applicant (optional)",
         required=False,
         max_length=2000,
@@ -301,8 +302,8 @@ class DecisionForm(forms.Form):
     )
 
 
-class RemoveMemberForm(forms.Form):
-    reason = forms.CharField(
+class RemoveMemberForm(DeidentifiedFormMixin, forms.Form):
+    reason = GuardedCharField(
         label="Reason (optional, kept in the audit log)",
         required=False,
         max_length=500,
@@ -335,10 +336,10 @@ RESOURCE_URL_MESSAGE = (
 )
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(DeidentifiedFormMixin, forms.Form):
     """A link to share with the group's library. Only http(s) addresses, scheme written out."""
 
-    title = forms.CharField(label="Title", max_length=200)
+    title = GuardedCharField(label="Title", max_length=200)
     url = forms.CharField(
         label="Link",
         max_length=500,
@@ -351,7 +352,7 @@ class ResourceForm(forms.Form):
         choices=[("", "Choose a category"), *ResourceCategory.choices],
         error_messages={"required": "Choose the category that fits best."},
     )
-    note = forms.CharField(
+    note = GuardedCharField(
         label="Why it's useful (optional)",
         required=False,
         max_length=1000,

@@ -409,9 +409,25 @@ class Invitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # An organizer withdrew the link before it was used: it admits nobody from then on.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The limits on sending: per address and group, per organizer and group.
+            models.Index(fields=["group", "email", "created_at"], name="invitation_group_email"),
+            models.Index(
+                fields=["group", "invited_by", "created_at"], name="invitation_group_sender"
+            ),
+        ]
 
     def __str__(self):
         return f"Invitation to {self.group} for {self.email}"
@@ -421,7 +437,7 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return self.used_at is None and self.expires_at > timezone.now()
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class Resource(models.Model):

@@ -240,10 +240,12 @@ def get_application_for_vetting(user, pk: int) -> Application:
 
 
 def earlier_applications(application: Application) -> QuerySet[Application]:
+    """The applicant's other applications to this same group, newest first. Never those to
+    other groups: their organizers' decisions and messages are theirs alone (site admins
+    reviewing an application see the same)."""
     return (
-        Application.objects.filter(applicant=application.applicant_id)
+        Application.objects.filter(applicant=application.applicant_id, group=application.group_id)
         .exclude(pk=application.pk)
-        .select_related("group")
         .order_by("-created_at")
     )
 
@@ -258,6 +260,24 @@ def get_usable_invitation(token: str):
     invitation = Invitation.objects.select_related("group").filter(token=token).first()
     if invitation is None or not invitation.is_usable:
         return None
+    return invitation
+
+
+def invitation_was_revoked(token: str) -> bool:
+    """Whether this link was withdrawn by an organizer (so its page can say so plainly)."""
+    from groups.models import Invitation
+
+    return Invitation.objects.filter(token=token, revoked_at__isnull=False).exists()
+
+
+def get_invitation_in_group(group: Group, pk: int):
+    """One invitation of ``group`` (the caller has checked the user manages it); 404 for one of
+    another group or none at all."""
+    from groups.models import Invitation
+
+    invitation = Invitation.objects.filter(group=group, pk=pk).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
     return invitation
 
 
@@ -329,5 +349,12 @@ def get_resource_in_group(group: Group, pk: int):
     return resource
 
 
-def invitations_of(group: Group, *, limit: int = 50) -> list:
-    return list(group.invitations.select_related("used_by__profile", "group")[:limit])
+def invitations_of(group: Group, *, limit: int = 100) -> list:
+    """The group's invitations: those whose link still works first (they can be revoked), then
+    the rest; newest first within each."""
+    waiting = Q(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=Now())
+    return list(
+        group.invitations.select_related("used_by__profile", "group")
+        .annotate(waiting_first=Case(When(waiting, then=Value(0)), default=Value(1)))
+        .order_by("waiting_first", "-created_at", "-id")[:limit]
+    )

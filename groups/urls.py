@@ -43,6 +43,7 @@ urlpatterns = [
         name="hand_over",
     ),
     path("<slug:slug>/invite/", manage.invite, name="invite"),
+    path("<slug:slug>/invite/<int:pk>/revoke/", manage.revoke_invitation, name="invitation_revoke"),
     path("<slug:slug>/questions/", manage.questions, name="questions"),
     path("<slug:slug>/audit/", manage.audit_log, name="audit"),
     path("<slug:slug>/ground-rules/", rules_views.accept_rules, name="accept_rules"),

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from config.fields import SafeModelChoiceField
+from config.guard import DeidentifiedFormMixin, GuardedCharField
 from meetings import recurrence
 from meetings.enums import (
     AttendanceStatus,
@@ -34,8 +35,8 @@ def _aware(day, clock, tz_name: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=zoneinfo.ZoneInfo(tz_name))
 
 
-class MeetingCreateForm(forms.Form):
-    title = forms.CharField(max_length=150, initial="Group meeting")
+class MeetingCreateForm(DeidentifiedFormMixin, forms.Form):
+    title = GuardedCharField(max_length=150, initial="Group meeting")
     kind = forms.ChoiceField(
         label="How often",
         choices=RecurrenceKind.choices,
@@ -131,14 +132,14 @@ class MeetingCreateForm(forms.Form):
         return cleaned
 
 
-class MeetingEditForm(forms.Form):
+class MeetingEditForm(DeidentifiedFormMixin, forms.Form):
     scope = forms.ChoiceField(
         label="Apply the change to",
         choices=EditScope.choices,
         initial=EditScope.THIS,
         widget=forms.RadioSelect,
     )
-    title = forms.CharField(max_length=150)
+    title = GuardedCharField(max_length=150)
     date = forms.DateField(widget=DATE)
     start_time = forms.TimeField(label="Start time", widget=TIME)
     duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
@@ -154,7 +155,7 @@ class MeetingEditForm(forms.Form):
         error_messages={"invalid": "Enter a full link starting with https://"},
     )
     timekeeper = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    message = forms.CharField(
+    message = GuardedCharField(
         label="Message to members (optional)",
         required=False,
         max_length=1000,
@@ -227,8 +228,8 @@ class MeetingEditForm(forms.Form):
         return data
 
 
-class CancelForm(forms.Form):
-    message = forms.CharField(
+class CancelForm(DeidentifiedFormMixin, forms.Form):
+    message = GuardedCharField(
         label="Message to members (optional)",
         required=False,
         max_length=1000,
@@ -239,7 +240,7 @@ class CancelForm(forms.Form):
 STALE_SEGMENT = "This segment is no longer on the agenda. Reload the page and try again."
 
 
-class SegmentForm(forms.Form):
+class SegmentForm(DeidentifiedFormMixin, forms.Form):
     # The segment this row edits in place (empty for a new row); kept segments keep their id,
     # and with it the presentation a member holds in it.
     id = forms.IntegerField(
@@ -253,7 +254,7 @@ class SegmentForm(forms.Form):
         },
     )
     kind = forms.ChoiceField(choices=[("", "—"), *SegmentKind.choices], required=False)
-    title = forms.CharField(max_length=120, required=False, label="Title (optional)")
+    title = GuardedCharField(max_length=120, required=False, label="Title (optional)")
     minutes = forms.IntegerField(min_value=1, max_value=480, required=False)
 
     def clean(self):
@@ -315,7 +316,7 @@ AgendaFormSet = forms.formset_factory(
 )
 
 
-class RsvpForm(forms.Form):
+class RsvpForm(DeidentifiedFormMixin, forms.Form):
     answer = forms.ChoiceField(
         choices=RsvpAnswer.choices,
         widget=forms.RadioSelect,
@@ -325,7 +326,7 @@ class RsvpForm(forms.Form):
             "invalid_choice": "Choose going, maybe or can't go.",
         },
     )
-    note = forms.CharField(
+    note = GuardedCharField(
         label="Note to the organizers (optional)",
         max_length=300,
         required=False,

@@ -3,6 +3,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 
 from config.fields import SafeModelMultipleChoiceField
+from config.guard import DeidentifiedFormMixin, GuardedCharField
 from members.enums import DIGEST_KINDS, LEAD_TIME_CHOICES, OPTIONAL_KINDS, NotificationKind
 from members.models import (
     Modality,
@@ -187,10 +188,10 @@ class NotificationPreferencesForm(forms.Form):
         }
 
 
-class ColleagueMessageForm(forms.Form):
+class ColleagueMessageForm(DeidentifiedFormMixin, forms.Form):
     """A message to a colleague from the referral finder, delivered by e-mail."""
 
-    message = forms.CharField(
+    message = GuardedCharField(
         label="Your message",
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -29,6 +29,22 @@ def record_audit(
     )
 
 
+def record_confirmations(
+    *, actor: User, summary: dict[str, Any], what: str, group=None, obj=None
+) -> AuditEntry | None:
+    """The person confirmed that possible client identifiers in a text are not identifying
+    (config/guard.py): record how many and of which kinds, in which text, never the text."""
+    if not summary.get("confirmed_findings"):
+        return None
+    return record_audit(
+        actor=actor,
+        verb="text.identifiers_confirmed",
+        group=group,
+        obj=obj,
+        data={**summary, "in": what},
+    )
+
+
 def default_display_name(email: str) -> str:
     local = email.split("@")[0]
     return " ".join(part.capitalize() for part in local.replace("_", ".").split(".") if part)

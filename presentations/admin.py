@@ -1,7 +1,12 @@
 """Admin for presentations, read-only. Case content is confidential: it is not shown here.
-Slots, swaps, flags and elections change on the site, through presentations.services."""
+Slots, swaps, flags and elections change on the site, through presentations.services.
+
+Recognition flags (“I may know this client”) have no admin page at all: a presentation shows
+only how many it has. Who flagged is not in the database (a keyed hash), and the admin offers
+no way to list, filter or search flags."""
 
 from django.contrib import admin
+from django.db.models import Count
 
 from members.admin import ReadOnlyAdminMixin
 from presentations.models import (
@@ -11,7 +16,6 @@ from presentations.models import (
     LeadershipTerm,
     Nomination,
     Presentation,
-    RecognitionFlag,
     SwapOffer,
 )
 from presentations.services.cases import CASE_FIELDS
@@ -19,13 +23,32 @@ from presentations.services.cases import CASE_FIELDS
 
 @admin.register(Presentation)
 class PresentationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "meeting", "status", "claimed_at", "case_saved_at", "case_purged_at"]
+    list_display = [
+        "__str__",
+        "meeting",
+        "status",
+        "claimed_at",
+        "case_saved_at",
+        "case_purged_at",
+        "recognition_flag_count",
+    ]
     list_filter = ["status", "segment__kind"]
     search_fields = ["presenter__email", "meeting__group__name"]
     list_select_related = ["segment", "meeting__group", "presenter__profile"]
     raw_id_fields = ["segment", "meeting", "presenter"]
     exclude = [*CASE_FIELDS, "case_help_wanted", "case_confirmed_findings"]
-    readonly_fields = ["case_saved_at", "case_purged_at"]
+    readonly_fields = ["case_saved_at", "case_purged_at", "recognition_flag_count"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(recognition_flag_count=Count("recognition_flags"))
+        )
+
+    @admin.display(description="recognition flags", ordering="recognition_flag_count")
+    def recognition_flag_count(self, obj) -> int:
+        return obj.recognition_flag_count
 
 
 @admin.register(CaseDraft)
@@ -56,15 +79,6 @@ class SwapOfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["role", "status"]
     list_select_related = ["meeting__group", "from_user__profile", "to_user__profile"]
     raw_id_fields = ["meeting", "presentation", "from_user", "to_user"]
-
-
-@admin.register(RecognitionFlag)
-class RecognitionFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Who flagged is kept from the presenter; admins see only that a flag exists."""
-
-    list_display = ["presentation", "created_at"]
-    exclude = ["user"]
-    raw_id_fields = ["presentation"]
 
 
 class NominationInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -2,20 +2,25 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
 
+from config.guard import DeidentifiedFormMixin, GuardedCharField
 from presentations.enums import HelpWanted
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CaseForm(forms.Form):
-    case_question = forms.CharField(
+class CaseForm(DeidentifiedFormMixin, forms.Form):
+    # The same guard, reviewed on the case page's own richer panel: ``save_case`` runs the check
+    # (config.guard.check_free_text) and the page lists every finding with its confirmation.
+    guard_reviewed_by_service = True
+
+    case_question = GuardedCharField(
         label="Consultation question: what do you want from the group?",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say what you want from the group: it comes first."},
     )
-    case_background = forms.CharField(
+    case_background = GuardedCharField(
         label="De-identified background",
         help_text="Use a pseudonym such as “Client A”. No names, dates, places or numbers that "
         "could identify the client.",
@@ -23,7 +28,7 @@ class CaseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    case_tried = forms.CharField(
+    case_tried = GuardedCharField(
         label="What has been tried",
         max_length=3000,
         required=False,
@@ -44,9 +49,9 @@ class DiscardDraftForm(forms.Form):
     )
 
 
-class TopicForm(forms.Form):
-    topic_title = forms.CharField(label="Title", max_length=200)
-    topic_summary = forms.CharField(
+class TopicForm(DeidentifiedFormMixin, forms.Form):
+    topic_title = GuardedCharField(label="Title", max_length=200)
+    topic_summary = GuardedCharField(
         label="Summary", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     topic_links = forms.CharField(

@@ -1,10 +1,9 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from presentations.enums import ElectionPhase, PresentationStatus, SwapRole, SwapStatus
 
@@ -135,18 +134,57 @@ class CaseDraft(models.Model):
         return self.topic_title if self.kind == "topic" else self.case_question
 
 
+RECOGNITION_FLAG_SALT = "peercircle.presentations.RecognitionFlag.flagger_key"
+
+
+def recognition_flag_key(*, user_id: int, presentation_id: int, secret: str | None = None) -> str:
+    """Who flagged, as only the running site can recognise it: an HMAC of the user and the
+    presentation, keyed with the SECRET_KEY. The database alone cannot say who flagged, and
+    the same member gets a different key on every presentation."""
+    return salted_hmac(
+        RECOGNITION_FLAG_SALT,
+        f"{presentation_id}:{user_id}",
+        secret=secret or settings.SECRET_KEY,
+        algorithm="sha256",
+    ).hexdigest()
+
+
+def recognition_flag_keys(*, user_id: int, presentation_id: int) -> list[str]:
+    """The member's key under the current SECRET_KEY and every fallback, so that flags stay
+    recognised while keys are rotated."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        recognition_flag_key(user_id=user_id, presentation_id=presentation_id, secret=secret)
+        for secret in secrets
+    ]
+
+
+class RecognitionFlagQuerySet(models.QuerySet):
+    def by_member(self, user, presentation_id: int):
+        """The flag ``user`` raised on this presentation, if any (at most one)."""
+        return self.filter(
+            presentation_id=presentation_id,
+            flagger_key__in=recognition_flag_keys(user_id=user.pk, presentation_id=presentation_id),
+        )
+
+
 class RecognitionFlag(models.Model):
-    """A member privately says “I may know this client”. The presenter never learns who."""
+    """A member privately says “I may know this client”. Nobody learns who: not the presenter,
+    not the organizers, not a site admin, not someone reading the database. The flagger is
+    stored only as ``recognition_flag_key`` (a keyed hash), enough to hide the case from them
+    and to refuse a second flag."""
 
     presentation = models.ForeignKey(
         Presentation, on_delete=models.CASCADE, related_name="recognition_flags"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    flagger_key = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RecognitionFlagQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["presentation", "user"], name="recognition_once")
+            models.UniqueConstraint(fields=["presentation", "flagger_key"], name="recognition_once")
         ]
 
     def __str__(self):
@@ -278,7 +316,8 @@ class Nomination(models.Model):
 
 
 class Ballot(models.Model):
-    """That a member voted (so nobody votes twice). What they voted is in ``Vote``, unlinked."""
+    """That a member voted (so nobody votes twice). What they voted is only in the tallies,
+    as counts that cannot be traced to a ballot (see ``VoteTally``)."""
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="ballots")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -290,15 +329,21 @@ class Ballot(models.Model):
         return f"Ballot in {self.election}"
 
 
-class Vote(models.Model):
-    """A secret vote: a random id, no voter, no time, so it cannot be traced to a ballot."""
+class VoteTally(models.Model):
+    """How many secret votes a nominee has received: a count, never a row per vote.
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="votes")
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
+    A row per vote, however anonymous, can be paired with the ballot written in the same
+    transaction (PostgreSQL's ``xmin``), or by the order of the rows. So a vote only adds one
+    to a count, and every vote rewrites the tallies of all the election's nominees alike: all
+    tallies carry the same transaction id (the latest vote's) and sit in no order that depends
+    on anyone's choice. No voter, no time."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="tallies")
+    nomination = models.OneToOneField(Nomination, on_delete=models.CASCADE, related_name="tally")
+    votes = models.PositiveIntegerField(default=0)
 
     def __str__(self):
-        return f"Vote in {self.election}"
+        return f"Tally in {self.election}"
 
 
 class LeadershipTerm(models.Model):

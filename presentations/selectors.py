@@ -55,7 +55,7 @@ def get_presentation_for_member(user, pk: int) -> tuple[Presentation, Membership
         )
         .annotate(
             flagged_by_me=Exists(
-                RecognitionFlag.objects.filter(presentation=OuterRef("pk"), user=user)
+                RecognitionFlag.objects.by_member(user, pk).filter(presentation=OuterRef("pk"))
             ),
             flag_count=Count("recognition_flags"),
         )

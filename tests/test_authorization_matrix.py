@@ -146,6 +146,8 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "groups:remove_member": (GET, organizers_only(admin=302)),
     "groups:hand_over": (POST, organizers_only(302, admin=302)),
     "groups:invite": (GET, organizers_only(admin=200)),
+    # admins see the invite page but only the group's organizers revoke: back to it, with a note
+    "groups:invitation_revoke": (GET, organizers_only(admin=302)),
     "groups:questions": (GET, organizers_only(admin=200)),
     "groups:audit": (GET, organizers_only(admin=200)),
     "groups:accept_rules": (GET, members_only()),
@@ -298,6 +300,7 @@ def build_world() -> dict:
             "members": users["member"].profile.pk,
             "members:contact": users["organizer"].profile.pk,
             "groups:vetting_detail": application.pk,
+            "groups:invitation_revoke": invitation.pk,
             "groups:resource": resource.pk,
             "meetings": meeting.pk,
             "presentations:detail": presentation.pk,

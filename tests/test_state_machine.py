@@ -38,10 +38,11 @@ from hypothesis.stateful import (
 )
 
 from groups.enums import ApplicationStatus, GroupStatus, Role, WaitlistStatus
-from groups.models import Application, Group, Membership, WaitlistEntry
+from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
 from groups.services.applications import apply_to_group, decide_application
 from groups.services.base import GroupActionError
 from groups.services.groups import create_group
+from groups.services.invitations import accept_invitation, invite_by_email, revoke_invitation
 from groups.services.membership import join_group, leave_group, remove_member
 from groups.services.waitlist import (
     accept_offer,
@@ -265,6 +266,34 @@ class ServiceModel(RuleBasedStateMachine):
             return
         self._act(actor)
         refused(remove_member, actor=actor, group=group, membership_id=membership.pk)
+
+    @rule(g=index, u=index)
+    def invite(self, g, u):
+        group, invitee = self._group(g), self._user(u)
+        actor = self._manager(group)
+        self._act(actor)
+        refused(invite_by_email, actor=actor, group=group, email=invitee.email)
+
+    @rule(i=index, revoke=st.booleans())
+    def answer_or_revoke_invitation(self, i, revoke):
+        invitation = pick(list(Invitation.objects.order_by("pk")), i)
+        if invitation is None:
+            return
+        if revoke:
+            actor = self._manager(invitation.group)
+            self._act(actor)
+            refused(
+                revoke_invitation,
+                actor=actor,
+                group=invitation.group,
+                invitation_id=invitation.pk,
+            )
+            return
+        invitee = User.objects.filter(email=invitation.email).first()
+        if invitee is None or invitee.pk in self.deleted:
+            return
+        self._act(invitee)
+        refused(accept_invitation, user=invitee, token=invitation.token, accepted_rules=True)
 
     @rule(u=index)
     def apply(self, u):

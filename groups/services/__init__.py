@@ -11,7 +11,12 @@ from groups.services.groups import (
     replace_questions,
     update_group,
 )
-from groups.services.invitations import accept_invitation, invite_by_email
+from groups.services.invitations import (
+    accept_invitation,
+    invite_by_email,
+    revocation_refusal,
+    revoke_invitation,
+)
 from groups.services.membership import (
     GroupActionError,
     change_role,
@@ -50,6 +55,8 @@ __all__ = [
     "remove_member",
     "remove_resource",
     "replace_questions",
+    "revocation_refusal",
+    "revoke_invitation",
     "set_pinned",
     "update_group",
     "withdraw_application",

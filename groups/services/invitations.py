@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from groups.enums import GroupStatus
 from groups.models import Group, Invitation, Membership
@@ -11,21 +12,84 @@ from members.models import User
 from members.services import record_audit
 
 INVITATION_DAYS = 14
+# PeerCircle sends e-mail to people who never signed up, so it must never become a way to send
+# bulk mail or to pester one person: each organizer sends at most this many invitations for a
+# group in any 24 hours, and one address gets at most one invitation to a group a week.
+INVITATIONS_PER_DAY = 20
+SENDING_WINDOW = timedelta(days=1)
+REPEAT_AFTER = timedelta(days=7)
+
+
+def _when(moment: datetime) -> str:
+    """A moment as the reader sees it: their own time zone (activated per request)."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _repeat_refusal(last: Invitation) -> str:
+    if last.revoked_at is not None:
+        state = "and was withdrawn"
+    elif last.used_at is not None:
+        state = "and was used"
+    elif last.is_usable:
+        state = "and its link still works"
+    else:
+        state = "and its link has expired"
+    message = (
+        f"An invitation went to {last.email} on {_when(last.created_at)} {state}. We send an "
+        "address at most one invitation a week, so you can invite them again from "
+        f"{_when(last.created_at + REPEAT_AFTER)}."
+    )
+    if last.is_usable:
+        message += " If it should not have gone out, revoke it in the list below."
+    return message
+
+
+def _check_sending_limits(*, actor: User, group: Group, email: str, now: datetime) -> None:
+    """Refuse a repeat to one address within a week, and more than the daily number of
+    invitations from one organizer for one group. Called with the group's row locked, so two
+    requests at once cannot both pass the check."""
+    last = (
+        Invitation.objects.filter(group=group, email=email, created_at__gt=now - REPEAT_AFTER)
+        .order_by("-created_at")
+        .first()
+    )
+    if last is not None:
+        raise GroupActionError(_repeat_refusal(last))
+    recent = list(
+        Invitation.objects.filter(
+            group=group, invited_by=actor, created_at__gt=now - SENDING_WINDOW
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[:INVITATIONS_PER_DAY]
+    )
+    if len(recent) >= INVITATIONS_PER_DAY:
+        raise GroupActionError(
+            f"You have sent {INVITATIONS_PER_DAY} invitations for this group in the last 24 "
+            "hours, the most we allow, so that nobody can use PeerCircle to send bulk e-mail. "
+            f"You can send more from {_when(recent[0] + SENDING_WINDOW)}."
+        )
 
 
 @transaction.atomic
 def invite_by_email(*, actor: User, group: Group, email: str) -> Invitation:
-    """A single-use link that admits its holder without vetting, valid for two weeks."""
+    """A single-use link that admits its holder without vetting, valid for two weeks.
+
+    Limited per organizer and per address (see ``INVITATIONS_PER_DAY`` and ``REPEAT_AFTER``).
+    """
     from groups import notifications
 
     email = email.strip().lower()
+    lock_group(group.pk)  # the limits below are checked, then an invitation is added
     if Membership.objects.filter(group=group, user__email__iexact=email).exists():
         raise GroupActionError(f"{email} is already a member of this group.")
+    now = timezone.now()
+    _check_sending_limits(actor=actor, group=group, email=email, now=now)
     invitation = Invitation.objects.create(
         group=group,
         email=email,
         invited_by=actor,
-        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
     )
     record_audit(
         actor=actor, verb="invitation.sent", group=group, obj=invitation, data={"email": email}
@@ -37,6 +101,8 @@ def invite_by_email(*, actor: User, group: Group, email: str) -> Invitation:
 @transaction.atomic
 def accept_invitation(*, user: User, token: str, accepted_rules: bool) -> JoinResult:
     invitation = Invitation.objects.select_for_update(of=("self",)).filter(token=token).first()
+    if invitation is not None and invitation.revoked_at is not None:
+        raise GroupActionError("This invitation was withdrawn by the group's organizers.")
     if invitation is None or not invitation.is_usable:
         raise GroupActionError("This invitation link has expired or was already used.")
     if not accepted_rules:
@@ -55,3 +121,42 @@ def accept_invitation(*, user: User, token: str, accepted_rules: bool) -> JoinRe
     invitation.used_by = user
     invitation.save(update_fields=["used_at", "used_by"])
     return result
+
+
+def revocation_refusal(invitation: Invitation) -> str | None:
+    """Why this invitation cannot be revoked (already used, revoked or expired), or None."""
+    if invitation.used_at is not None:
+        return "This invitation was already used, so there is nothing to revoke."
+    if invitation.revoked_at is not None:
+        return "This invitation was already revoked."
+    if not invitation.is_usable:
+        return "This invitation has expired, so its link no longer works anyway."
+    return None
+
+
+@transaction.atomic
+def revoke_invitation(*, actor: User, group: Group, invitation_id: int) -> Invitation:
+    """Withdraw an invitation link of ``group`` before it is used: it admits nobody from now on.
+    The invitee is not told (an e-mail about an e-mail helps nobody); if the invitation e-mail
+    has not gone out yet, it never will."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .filter(pk=invitation_id, group=group)
+        .first()
+    )
+    if invitation is None:
+        raise GroupActionError("That invitation no longer exists.")
+    refusal = revocation_refusal(invitation)
+    if refusal:
+        raise GroupActionError(refusal)
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = actor
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    record_audit(
+        actor=actor,
+        verb="invitation.revoked",
+        group=group,
+        obj=invitation,
+        data={"email": invitation.email},
+    )
+    return invitation

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groups import selectors, services
 from groups.forms import AcceptRulesForm, ApplicationForm
 from groups.services import GroupActionError
+from members.services import record_confirmations
 
 
 def _report(request, result, group):
@@ -103,6 +104,9 @@ def apply(request, slug: str):
         except GroupActionError as exc:
             messages.error(request, str(exc))
             return redirect(group)
+        record_confirmations(
+            actor=request.user, summary=form.guard_summary(), what="application", group=group
+        )
         messages.success(
             request, "Your application is sent. The organizers will let you know by e-mail."
         )
@@ -131,7 +135,10 @@ def withdraw(request, slug: str):
 def invitation(request, token: str):
     invite = selectors.get_usable_invitation(token)
     if invite is None:
-        return render(request, "groups/invitation_invalid.html", status=404)
+        withdrawn = selectors.invitation_was_revoked(token)
+        return render(
+            request, "groups/invitation_invalid.html", {"withdrawn": withdrawn}, status=404
+        )
     group = invite.group
     form = AcceptRulesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

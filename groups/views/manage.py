@@ -12,6 +12,7 @@ from groups import selectors, services
 from groups.forms import InviteForm, QuestionFormSet, RemoveMemberForm, RoleForm
 from groups.rules import ORGANIZER_ONLY_MESSAGE
 from groups.services import GroupActionError
+from members.services import record_confirmations
 
 
 def _manager_group(request, slug):
@@ -103,6 +104,9 @@ def remove_member(request, slug: str, membership_id: int):
         except GroupActionError as exc:
             messages.error(request, str(exc))
         else:
+            record_confirmations(
+                actor=request.user, summary=form.guard_summary(), what="removal reason", group=group
+            )
             messages.success(request, f"{target.user} is no longer a member.")
         return redirect("groups:manage_members", slug=group.slug)
     return render(
@@ -155,6 +159,35 @@ def invite(request, slug: str):
             "invitations": selectors.invitations_of(group),
             "share_url": request.build_absolute_uri(group.get_absolute_url()),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revoke_invitation(request, slug: str, pk: int):
+    """Confirm (GET), then withdraw (POST) an invitation link of the group."""
+    group, membership = _manager_group(request, slug)
+    invitation = selectors.get_invitation_in_group(group, pk)
+    if membership is None:
+        messages.error(request, "Only the group's own organizers can revoke invitations.")
+        return redirect("groups:invite", slug=group.slug)
+    refusal = services.revocation_refusal(invitation)
+    if request.method == "GET" and refusal:
+        messages.error(request, refusal)
+        return redirect("groups:invite", slug=group.slug)
+    if request.method == "POST":
+        try:
+            services.revoke_invitation(actor=request.user, group=group, invitation_id=pk)
+        except GroupActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"The invitation to {invitation.email} is revoked: its link no longer works.",
+            )
+        return redirect("groups:invite", slug=group.slug)
+    return render(
+        request, "groups/invitation_revoke.html", {"group": group, "invitation": invitation}
     )
 
 

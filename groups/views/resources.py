@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groups import selectors, services
 from groups.forms import ResourceFilterForm, ResourceForm
 from groups.services import GroupActionError
+from members.services import record_confirmations
 
 PAGE_SIZE = 20
 FILTER_KEYS = ("q", "category")
@@ -47,6 +48,13 @@ def library(request, slug: str):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            record_confirmations(
+                actor=request.user,
+                summary=form.guard_summary(),
+                what="resource",
+                group=group,
+                obj=resource,
+            )
             messages.success(request, f"Thank you for sharing “{resource.title}”.")
             return redirect(_library_url(group))
     filters = ResourceFilterForm(request.GET)

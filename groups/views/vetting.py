@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from groups import selectors, services
 from groups.forms import DecisionForm
 from groups.services import GroupActionError
+from members.services import record_confirmations
 
 
 @login_required
@@ -34,6 +35,13 @@ def detail(request, pk: int):
         except GroupActionError as exc:
             messages.error(request, str(exc))
             return redirect("groups:vetting_detail", pk=pk)
+        record_confirmations(
+            actor=request.user,
+            summary=form.guard_summary(),
+            what="decision message",
+            group=application.group,
+            obj=application,
+        )
         if not approve:
             messages.success(request, f"You declined {application.applicant}'s application.")
         elif result.joined:

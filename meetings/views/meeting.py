@@ -19,6 +19,7 @@ from meetings.forms import (
     RsvpForm,
 )
 from meetings.services import MeetingError
+from members.services import record_confirmations
 from presentations import selectors as presentation_selectors
 from presentations.forms import FacilitatorForm, MemberChoiceForm
 from presentations.services import HeldSlotsNeedConfirmation, PresentationError, edit_agenda
@@ -65,6 +66,9 @@ def meeting_create(request, slug: str):
                     starts_at=data["starts_at"],
                     duration_minutes=data["duration_minutes"],
                 )
+                record_confirmations(
+                    actor=request.user, summary=form.guard_summary(), what="meeting", obj=meeting
+                )
                 messages.success(request, "The meeting is scheduled and members can RSVP.")
                 return redirect(meeting)
             series = services.create_series(
@@ -80,6 +84,9 @@ def meeting_create(request, slug: str):
         except MeetingError as exc:
             form.add_error(None, str(exc))
         else:
+            record_confirmations(
+                actor=request.user, summary=form.guard_summary(), what="series", group=group
+            )
             count = series.meetings.count()
             messages.success(
                 request, f"The series is set up: {count} meetings scheduled for the next 12 weeks."
@@ -156,6 +163,9 @@ def rsvp(request, pk: int):
     meeting, _membership = selectors.get_meeting_for_member(request.user, pk)
     form = RsvpForm(request.POST)
     if not form.is_valid():
+        if form.guard_findings and "note" in form.errors:
+            # The note may identify a client: show it for revision or confirmation (config/guard).
+            return render(request, "meetings/rsvp_review.html", {"meeting": meeting, "form": form})
         first_error = next(iter(form.errors.values()))[0]
         messages.error(request, first_error)
         return redirect(meeting)
@@ -169,6 +179,9 @@ def rsvp(request, pk: int):
     except MeetingError as exc:
         messages.error(request, str(exc))
     else:
+        record_confirmations(
+            actor=request.user, summary=form.guard_summary(), what="RSVP note", obj=meeting
+        )
         messages.success(request, "Thanks — your answer is saved.")
     return redirect(meeting)
 
@@ -191,6 +204,9 @@ def meeting_edit(request, pk: int):
         except MeetingError as exc:
             form.add_error(None, str(exc))
         else:
+            record_confirmations(
+                actor=request.user, summary=form.guard_summary(), what="meeting", obj=meeting
+            )
             messages.success(
                 request,
                 "The meeting is updated."
@@ -214,6 +230,12 @@ def meeting_cancel(request, pk: int):
         except MeetingError as exc:
             messages.error(request, str(exc))
         else:
+            record_confirmations(
+                actor=request.user,
+                summary=form.guard_summary(),
+                what="cancellation message",
+                obj=meeting,
+            )
             messages.success(request, "The meeting is cancelled and members are told by e-mail.")
         return redirect(meeting)
     return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})

@@ -49,7 +49,11 @@ def contact(request, pk: int):
     context = {"colleague": colleague, "sent": False, "limit_reached": False}
     if request.method == "GET" and request.GET.get("sent") == "1":
         return render(request, "members/contact.html", {**context, "sent": True})
-    form = ColleagueMessageForm(request.POST if request.method == "POST" else None)
+    form = ColleagueMessageForm(
+        request.POST if request.method == "POST" else None,
+        # Greeting the colleague or signing with one's own name is not a client identifier.
+        known_names=[colleague.display_name, str(request.user)],
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,5 +76,8 @@ def contact(request, pk: int):
         except ValidationError as exc:
             form.add_error("message", exc)
         else:
+            services.record_confirmations(
+                actor=request.user, summary=form.guard_summary(), what="colleague message"
+            )
             return redirect(f"{reverse('members:contact', args=[colleague.pk])}?sent=1")
     return render(request, "members/contact.html", {**context, "form": form}, status=status)

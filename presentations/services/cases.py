@@ -1,14 +1,26 @@
 """Case and topic content, the de-identification guard, recognition flags and the purge."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.guard import (
+    FieldFinding,
+    IdentifiersFound,
+    check_free_text,
+    confirmation_summary,
+    scan_fields,
+)
 from members.services import record_audit
 from presentations.enums import HelpWanted
-from presentations.models import CaseDraft, DraftReason, Presentation, RecognitionFlag
+from presentations.models import (
+    CaseDraft,
+    DraftReason,
+    Presentation,
+    RecognitionFlag,
+    recognition_flag_key,
+)
 from presentations.services.base import PresentationError, require_member
 
 CASE_FIELDS = {
@@ -18,64 +30,26 @@ CASE_FIELDS = {
 }
 
 
-KIND_LABELS = {
-    "name": "name",
-    "email": "e-mail address",
-    "phone": "phone or fax number",
-    "address": "street address",
-    "zip": "ZIP code",
-    "date": "date",
-    "age": "age over 89",
-    "ssn": "social security number",
-    "record_number": "record, account or ID number",
-    "url": "web address",
-    "ip": "IP address",
-    "institution": "hospital, school, employer or church",
-    "place": "county or town",
-    "social_handle": "social media handle",
-}
+# One guard for every free text (config/guard.py): the same detector, findings and keys.
+TOPIC_GUARDED_FIELDS = ("topic_title", "topic_summary")
 
 
-@dataclass(frozen=True)
-class FieldFinding:
-    field: str
-    kind: str
-    start: int
-    end: int
-    text: str
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.replace("_", " "))
-
-    @property
-    def key(self) -> str:
-        """What the presenter confirms: this exact text, of this kind, in this field."""
-        return f"{self.field}|{self.kind}|{self.text}"
-
-
-class DeidentificationRequired(PresentationError):
-    """The case text contains what looks like client identifiers; nothing was saved."""
+class DeidentificationRequired(PresentationError, IdentifiersFound):
+    """The text contains what looks like client identifiers; nothing was saved."""
 
     def __init__(self, findings: list[FieldFinding]):
-        self.findings = findings
-        super().__init__(
-            f"We found {len(findings)} possible client identifier"
-            f"{'s' if len(findings) != 1 else ''}. Revise the text, or confirm each one is not "
-            "identifying."
-        )
+        IdentifiersFound.__init__(self, findings)
+
+
+def _guard(data: dict, fields, confirmed) -> list[FieldFinding]:
+    try:
+        return check_free_text(data, fields, confirmed)
+    except IdentifiersFound as exc:
+        raise DeidentificationRequired(exc.findings) from None
 
 
 def scan_case(data: dict[str, str]) -> list[FieldFinding]:
-    from presentations.deidentify import find_identifiers
-
-    findings = []
-    for field in CASE_FIELDS:
-        for finding in find_identifiers(data.get(field, "")):
-            findings.append(
-                FieldFinding(field, finding.kind, finding.start, finding.end, finding.text)
-            )
-    return findings
+    return scan_fields(data, CASE_FIELDS)
 
 
 def _own_presentation(user, presentation_id: int) -> Presentation:
@@ -113,10 +87,7 @@ def save_case(
     if not (data.get("case_question") or "").strip():
         raise PresentationError("Say what you want from the group: the consultation question.")
     help_wanted = [h for h in data.get("case_help_wanted", []) if h in HelpWanted.values]
-    findings = scan_case(data)
-    unconfirmed = [f for f in findings if f.key not in confirmed]
-    if unconfirmed:
-        raise DeidentificationRequired(findings)
+    findings = _guard(data, CASE_FIELDS, confirmed)
     now = timezone.now()
     for field in CASE_FIELDS:
         setattr(presentation, field, (data.get(field) or "").strip())
@@ -137,7 +108,7 @@ def save_case(
         subject=user,
         group=presentation.meeting.group,
         obj=presentation,
-        data={"confirmed_findings": len(findings)},  # counts only, never the content
+        data=confirmation_summary(findings),  # counts and kinds only, never the content
     )
     return presentation
 
@@ -150,13 +121,22 @@ def save_topic(
     title: str,
     summary: str,
     links: list[str],
+    confirmed: set[str] = frozenset(),
     draft_id: int | None = None,
 ):
+    """Save a topic's title, summary and links. Title and summary pass the de-identification
+    guard like a case: each possible identifier is revised away or confirmed (``confirmed``
+    holds the findings' keys); the audit entry keeps counts and kinds, never the text."""
     presentation = _own_presentation(user, presentation_id)
     if presentation.is_case:
         raise PresentationError("This slot is a case presentation, not a topic.")
+    if presentation.case_purged_at:
+        raise PresentationError("This topic was removed after the meeting, as the group asked.")
     if not title.strip():
         raise PresentationError("Give the talk a title.")
+    findings = _guard(
+        {"topic_title": title, "topic_summary": summary}, TOPIC_GUARDED_FIELDS, confirmed
+    )
     presentation.topic_title = title.strip()
     presentation.topic_summary = summary.strip()
     presentation.topic_links = list(links)
@@ -168,6 +148,7 @@ def save_topic(
         subject=user,
         group=presentation.meeting.group,
         obj=presentation,
+        data=confirmation_summary(findings),
     )
     return presentation
 
@@ -189,12 +170,17 @@ def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
     require_member(presentation.meeting, user, what="flag a case")
     if presentation.presenter_id == user.pk:
         raise PresentationError("This is your own case.")
+    if RecognitionFlag.objects.by_member(user, presentation.pk).exists():  # under an older key
+        raise PresentationError("You have already flagged this case.")
     try:
         with transaction.atomic():
-            flag = RecognitionFlag.objects.create(presentation=presentation, user=user)
+            flag = RecognitionFlag.objects.create(
+                presentation=presentation,
+                flagger_key=recognition_flag_key(user_id=user.pk, presentation_id=presentation.pk),
+            )
     except IntegrityError as exc:
         raise PresentationError("You have already flagged this case.") from exc
-    # The audit entry names no one: only that a flag was raised on this presentation.
+    # Neither the flag nor the audit entry names anyone: only that a flag was raised here.
     record_audit(
         actor=None,
         verb="case.recognition_flagged",
@@ -205,27 +191,41 @@ def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
     return flag
 
 
-def purge_expired_cases(*, now=None) -> int:
-    """Blank the case content a group-chosen number of days after the meeting. Safe to rerun."""
-    now = now or timezone.now()
+def _due_for_purge(kind: str, now) -> list[int]:
     candidates = (
         Presentation.objects.filter(
-            case_purged_at__isnull=True, segment__kind="case", meeting__ends_at__lte=now
+            case_purged_at__isnull=True, segment__kind=kind, meeting__ends_at__lte=now
         )
         .exclude(meeting__group__case_retention_days=0)
         .values_list("pk", "meeting__ends_at", "meeting__group__case_retention_days")
     )
-    due = [pk for pk, ended, days in candidates if ended + timedelta(days=days) <= now]
-    if not due:
-        return 0
-    return Presentation.objects.filter(pk__in=due, case_purged_at__isnull=True).update(
-        case_question="",
-        case_background="",
-        case_tried="",
-        case_help_wanted=[],
-        case_confirmed_findings=[],
-        case_purged_at=now,
-    )
+    return [pk for pk, ended, days in candidates if ended + timedelta(days=days) <= now]
+
+
+def purge_expired_cases(*, now=None) -> int:
+    """Blank case and topic content a group-chosen number of days after the meeting (the
+    group's ``case_retention_days``; 0 keeps it). ``case_purged_at`` marks either as done.
+    Safe to rerun; returns how many presentations were blanked."""
+    now = now or timezone.now()
+    purged = 0
+    if due := _due_for_purge("case", now):
+        purged += Presentation.objects.filter(pk__in=due, case_purged_at__isnull=True).update(
+            case_question="",
+            case_background="",
+            case_tried="",
+            case_help_wanted=[],
+            case_confirmed_findings=[],
+            case_purged_at=now,
+        )
+    if due := _due_for_purge("topic", now):
+        purged += Presentation.objects.filter(pk__in=due, case_purged_at__isnull=True).update(
+            topic_title="",
+            topic_summary="",
+            topic_links=[],
+            case_confirmed_findings=[],
+            case_purged_at=now,
+        )
+    return purged
 
 
 # --- content belongs to its author -----------------------------------------------------------

@@ -5,7 +5,8 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Case, Count, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from groups.enums import LeadershipModel
@@ -14,7 +15,7 @@ from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 from members.services import record_audit
 from presentations.enums import ElectionPhase
-from presentations.models import Ballot, Election, LeadershipTerm, Nomination, Vote
+from presentations.models import Ballot, Election, LeadershipTerm, Nomination, VoteTally
 from presentations.services.base import PresentationError
 
 NOT_ELECTORATE = (
@@ -168,7 +169,27 @@ def cast_vote(*, user, election: Election, nomination_id: int) -> None:
             Ballot.objects.create(election=election, voter=user)
     except IntegrityError as exc:
         raise PresentationError("You have already voted in this election.") from exc
-    Vote.objects.create(election=election, nomination=nomination)
+    _count_vote(election, nomination)
+
+
+def _count_vote(election: Election, nomination: Nomination) -> None:
+    """Add one to the nominee's tally, with the election locked.
+
+    Every tally of the election is rewritten (one for the choice, nought for the others), so
+    a reader of the database sees the same transaction id on all of them: which count went up
+    is not written anywhere next to the ballot. The tallies are made once, all together, at
+    the first vote (nominations are closed by then)."""
+    tallies = VoteTally.objects.filter(election=election)
+    if not tallies.exists():
+        VoteTally.objects.bulk_create(
+            VoteTally(election=election, nomination_id=pk)
+            for pk in Nomination.objects.filter(election=election)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    tallies.update(
+        votes=F("votes") + Case(When(nomination_id=nomination.pk, then=Value(1)), default=Value(0))
+    )
 
 
 def _tie_break(election: Election, tied: list[Nomination]) -> tuple[Nomination, str]:
@@ -201,7 +222,7 @@ def close_election(*, election: Election, now=None) -> Election:
         raise PresentationError("Voting is still open.")
     tally = list(
         Nomination.objects.filter(election=election)
-        .annotate(n=Count("votes"))
+        .annotate(n=Coalesce("tally__votes", 0))
         .select_related("nominee__profile")
         .order_by("-n", "created_at")
     )

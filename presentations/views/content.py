@@ -86,6 +86,7 @@ def presentation_detail(request, pk: int):
                     title=form.cleaned_data["topic_title"],
                     summary=form.cleaned_data["topic_summary"],
                     links=form.cleaned_data["topic_links"],
+                    confirmed={f.key for f in form.guard_confirmed},
                     draft_id=draft_id,
                 )
         except DeidentificationRequired as exc:

@@ -47,7 +47,6 @@ READ_ONLY = [
     "meetings.Certificate",
     "presentations.Presentation",
     "presentations.SwapOffer",
-    "presentations.RecognitionFlag",
     "presentations.Election",
     "presentations.Ballot",
     "presentations.LeadershipTerm",

@@ -152,7 +152,7 @@ def test_detail_unknown_application_is_404(client, setup):
 def test_detail_shows_answers_profile_and_earlier_applications(client, setup):
     application = setup["application"]
     earlier = ApplicationFactory(
-        group=setup["theirs"],
+        group=setup["mine"],
         applicant=application.applicant,
         status=ApplicationStatus.DECLINED,
         decision_message="Full for now",

@@ -487,7 +487,7 @@ def _formset(rows, extra=1):
 
 AGENDA = [
     {"kind": SegmentKind.CHECK_IN, "minutes": 10},
-    {"kind": SegmentKind.CASE, "title": "Ana's case", "minutes": 30},
+    {"kind": SegmentKind.CASE, "title": "First case", "minutes": 30},
     {"kind": SegmentKind.WRAP_UP, "minutes": 5},
 ]
 
@@ -520,7 +520,7 @@ def test_agenda_organizer_saves_segments_in_order(client, organizer, meeting):
     assert response.url == reverse("meetings:detail", args=[meeting.pk])
     assert _segments(meeting) == [
         (0, "check_in", "", 10),
-        (1, "case", "Ana's case", 30),
+        (1, "case", "First case", 30),
         (2, "wrap_up", "", 5),
     ]
     meeting.refresh_from_db()
@@ -577,7 +577,7 @@ def test_agenda_template_organizer_saves_standard_agenda(client, group, organize
         AgendaTemplateSegment.objects.filter(group=group).values_list(
             "position", "kind", "title", "minutes"
         )
-    ) == [(0, "check_in", "", 10), (1, "case", "Ana's case", 30), (2, "wrap_up", "", 5)]
+    ) == [(0, "check_in", "", 10), (1, "case", "First case", 30), (2, "wrap_up", "", 5)]
 
 
 def test_agenda_template_longer_than_usual_meeting_is_refused(client, group, organizer):

@@ -22,7 +22,7 @@ from presentations.models import (
     Nomination,
     Presentation,
     SwapOffer,
-    Vote,
+    VoteTally,
 )
 from tests.factories import (
     PASSWORD,
@@ -554,11 +554,11 @@ def test_delete_through_the_page_ends_roles_and_logs_out(client, group, organize
 def test_votes_for_a_removed_nomination_go_with_it(group, organizer, me, other):
     election = _election(group, organizer)
     mine = Nomination.objects.create(election=election, nominee=me, nominated_by=me)
-    Vote.objects.create(election=election, nomination=mine)
+    VoteTally.objects.create(election=election, nomination=mine, votes=1)
 
     _delete(me)
 
-    assert Vote.objects.filter(election=election).count() == 0
+    assert VoteTally.objects.filter(election=election).count() == 0
 
 
 def test_an_organizer_of_two_affected_groups_gets_one_email_for_both(

@@ -19,6 +19,7 @@ from presentations.models import (
     Presentation,
     RecognitionFlag,
 )
+from presentations.services.cases import flag_recognition
 from presentations.services.slots import claim_slot
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory
 from tests.presentations.conftest import slots
@@ -40,7 +41,7 @@ def leaver(group, members, meeting):
     user = members[0]
     presentation = claim_slot(user=user, segment_id=slots(meeting, "case")[0].pk)
     _write_case(presentation)
-    RecognitionFlag.objects.create(presentation=presentation, user=members[1])
+    flag_recognition(user=members[1], presentation_id=presentation.pk)
     Meeting.objects.filter(pk=meeting.pk).update(
         facilitator=user, backup_facilitator=members[1], timekeeper=user
     )

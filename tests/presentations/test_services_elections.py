@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from presentations import services
-from presentations.models import Ballot, Election, LeadershipTerm, Vote
+from presentations.models import Ballot, Election, LeadershipTerm, VoteTally
 from presentations.services import PresentationError
 from tests.factories import MeetingFactory, UserFactory
 
@@ -64,7 +64,8 @@ def test_full_election_with_secret_ballots(elected_group, organizer, members):
     with pytest.raises(PresentationError, match="already voted"):
         services.cast_vote(user=members[2], election=election, nomination_id=b.pk)
     assert Ballot.objects.filter(election=election).count() == 3
-    assert not hasattr(Vote, "voter")
+    assert not hasattr(VoteTally, "voter")
+    assert sorted(VoteTally.objects.values_list("nomination", "votes")) == [(a.pk, 2), (b.pk, 1)]
     meeting = MeetingFactory(group=elected_group, starts_at=timezone.now() + timedelta(days=7))
     _to_closed(election)
     services.close_election(election=election)
@@ -179,7 +180,7 @@ def test_member_who_joined_after_opening_cannot_vote(elected_group, organizer, m
     with pytest.raises(PresentationError, match="members when the election opened"):
         services.cast_vote(user=late, election=election, nomination_id=nomination.pk)
 
-    assert (Ballot.objects.count(), Vote.objects.count()) == (0, 0)
+    assert (Ballot.objects.count(), VoteTally.objects.count()) == (0, 0)
 
 
 def test_member_who_left_and_rejoined_after_opening_cannot_vote(elected_group, organizer, members):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from presentations import services
 from presentations.forms import CaseForm, TopicForm
 from presentations.models import Presentation, RecognitionFlag
 from tests.factories import MembershipFactory, UserFactory
@@ -134,7 +135,7 @@ def test_presentation_page_member_sees_case_content(client, written_case, member
 
 
 def test_presentation_page_member_who_flagged_does_not_see_case(client, written_case, members):
-    RecognitionFlag.objects.create(presentation=written_case, user=members[1])
+    services.flag_recognition(user=members[1], presentation_id=written_case.pk)
     client.force_login(members[1])
 
     response = client.get(_url(written_case))
@@ -151,7 +152,7 @@ def test_presentation_page_member_who_flagged_does_not_see_case(client, written_
 
 
 def test_presentation_page_other_members_still_see_a_flagged_case(client, written_case, members):
-    RecognitionFlag.objects.create(presentation=written_case, user=members[1])
+    services.flag_recognition(user=members[1], presentation_id=written_case.pk)
     client.force_login(members[2])
 
     response = client.get(_url(written_case))
@@ -177,7 +178,7 @@ def test_presentation_page_presenter_sees_the_form_with_saved_case(client, writt
 
 
 def test_presentation_page_presenter_is_warned_of_a_flag(client, written_case, members):
-    RecognitionFlag.objects.create(presentation=written_case, user=members[1])
+    services.flag_recognition(user=members[1], presentation_id=written_case.pk)
     client.force_login(members[0])
 
     response = client.get(_url(written_case))
@@ -434,9 +435,10 @@ def test_flag_by_member_is_recorded_and_presenter_told_anonymously(
 
     assert response.status_code == 302
     assert response.url == reverse("meetings:detail", args=[meeting.pk])
-    assert list(RecognitionFlag.objects.values_list("presentation", "user")) == [
-        (written_case.pk, members[1].pk)
-    ]
+    assert list(RecognitionFlag.objects.by_member(members[1], written_case.pk)) == list(
+        RecognitionFlag.objects.all()
+    )
+    assert RecognitionFlag.objects.filter(presentation=written_case).count() == 1
     assert [m.to for m in mailoutbox] == [[members[0].email]]
     mail = mailoutbox[0]
     everything = mail.subject + mail.body + "".join(str(a[0]) for a in mail.alternatives)
@@ -472,7 +474,7 @@ def test_flag_by_presenter_is_refused(client, written_case, members, mailoutbox)
 
 
 def test_flag_twice_is_refused(client, written_case, members):
-    RecognitionFlag.objects.create(presentation=written_case, user=members[1])
+    services.flag_recognition(user=members[1], presentation_id=written_case.pk)
     client.force_login(members[1])
 
     response = client.post(_flag_url(written_case))

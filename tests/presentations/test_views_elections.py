@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from groups.models import Group
-from presentations.models import Ballot, Election, Nomination, Vote
+from presentations.models import Ballot, Election, Nomination, VoteTally
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -308,7 +308,10 @@ def test_vote_during_voting_casts_a_secret_ballot(client, election, members):
     assert response.url == _url(election)
     assert _messages(response) == ["Your vote is cast. It is secret: nobody can see how you voted."]
     assert list(Ballot.objects.values_list("election", "voter")) == [(election.pk, members[2].pk)]
-    assert list(Vote.objects.values_list("election", "nomination")) == [(election.pk, second.pk)]
+    assert sorted(VoteTally.objects.values_list("election", "nomination", "votes")) == [
+        (election.pk, _first.pk, 0),
+        (election.pk, second.pk, 1),
+    ]
 
 
 def test_vote_second_time_is_refused(client, election, members):
@@ -321,7 +324,10 @@ def test_vote_second_time_is_refused(client, election, members):
 
     assert "You have already voted in this election." in _messages(response)
     assert Ballot.objects.count() == 1
-    assert list(Vote.objects.values_list("nomination", flat=True)) == [first.pk]
+    assert sorted(VoteTally.objects.values_list("nomination", "votes")) == [
+        (first.pk, 1),
+        (second.pk, 0),
+    ]
 
 
 def test_vote_while_nominating_is_refused(client, election, members):
@@ -331,7 +337,7 @@ def test_vote_while_nominating_is_refused(client, election, members):
     response = client.post(_url(election, "vote"), {"nomination": nomination.pk})
 
     assert _messages(response) == ["Voting is not open."]
-    assert (Ballot.objects.count(), Vote.objects.count()) == (0, 0)
+    assert (Ballot.objects.count(), VoteTally.objects.count()) == (0, 0)
 
 
 def test_vote_for_nomination_of_another_election_is_refused(client, election, members):
@@ -352,7 +358,7 @@ def test_vote_for_nomination_of_another_election_is_refused(client, election, me
     response = client.post(_url(election, "vote"), {"nomination": foreign.pk})
 
     assert _messages(response) == ["Choose one of the nominees."]
-    assert (Ballot.objects.count(), Vote.objects.count()) == (0, 0)
+    assert (Ballot.objects.count(), VoteTally.objects.count()) == (0, 0)
 
 
 def test_election_page_while_voting_shows_no_vote_counts(client, election, organizer, members):
@@ -378,7 +384,7 @@ def test_election_page_after_voting_before_counting_shows_no_counts(
     client, election, organizer, members
 ):
     (nomination,) = _nominate(election, members[0])
-    Vote.objects.create(election=election, nomination=nomination)
+    VoteTally.objects.create(election=election, nomination=nomination, votes=1)
     _to_after_voting(election)
     client.force_login(members[1])
 
