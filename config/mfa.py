@@ -1,8 +1,8 @@
 """Two-step sign-in policy: who must use it, and whether this session has passed it.
 
 Site admins (staff and superusers) must: every page, the Django admin included, first sends
-them to set up an authenticator app if they have none, or to enter a code if this session has
-not passed the second step (a session started before they set it up, or before they were made
+them to set up an authenticator app if they have neither an app nor a security key, or to
+confirm with a code or their key if this session has not passed the second step (a session started before they set it up, or before they were made
 an admin). Everyone else may turn it on from their profile; organizers of closed groups are
 encouraged to. The check reads the session's sign-in record (allauth's) and costs a query only
 for an admin whose session has not passed the second step.
@@ -17,6 +17,8 @@ from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AddWebAuthnForm, EditWebAuthnForm
+from django import forms
 from django.contrib import admin
 
 from members.services import record_audit
@@ -31,14 +33,43 @@ def passed_two_step(request, user) -> bool:
     return any(r.get("method") == "mfa" for r in get_authentication_records(request, user))
 
 
+# The kinds of authenticator that are a second step on their own (recovery codes are a
+# fallback for them, never the only one).
+SECOND_STEP_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def second_step_types(user) -> set[str]:
+    """Which second steps the user has set up: ``{"totp", "webauthn"}``, either or none."""
+    return set(
+        Authenticator.objects.filter(user=user, type__in=SECOND_STEP_TYPES)
+        .values_list("type", flat=True)
+        .distinct()
+    )
+
+
+def has_second_step(user) -> bool:
+    """An authenticator app or at least one security key: either counts as two-step sign-in."""
+    return Authenticator.objects.filter(user=user, type__in=SECOND_STEP_TYPES).exists()
+
+
 def has_authenticator_app(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def is_last_second_step(authenticator) -> bool:
+    """Removing this authenticator would leave its owner with no second step."""
+    return not (
+        Authenticator.objects.filter(user_id=authenticator.user_id, type__in=SECOND_STEP_TYPES)
+        .exclude(pk=authenticator.pk)
+        .exists()
+    )
+
+
 def _record_setup_as_second_step(sender, request, user, authenticator, **kwargs) -> None:
-    """Setting up the app means typing a valid code from it: that is the second step, so the
-    session counts as having passed it (an admin is not asked for a code twice)."""
-    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+    """Setting up the app means typing a valid code from it, and adding a security key means
+    touching it: that is the second step, so the session counts as having passed it (an admin
+    is not asked for a code or the key twice)."""
+    if request is not None and authenticator.type in SECOND_STEP_TYPES:
         record_authentication(request, user, "mfa", type=authenticator.type, id=authenticator.pk)
 
 
@@ -58,11 +89,22 @@ def _audit(verb: str):
 def _audit_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
         record_audit(actor=user, verb="account.two_step_on", subject=user)
+    elif authenticator.type == Authenticator.Type.WEBAUTHN:
+        record_audit(
+            actor=user, verb="account.security_key_added", subject=user, data={"type": "webauthn"}
+        )
 
 
 def _audit_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
         record_audit(actor=user, verb="account.two_step_off", subject=user)
+    elif authenticator.type == Authenticator.Type.WEBAUTHN:
+        record_audit(
+            actor=user,
+            verb="account.security_key_removed",
+            subject=user,
+            data={"type": "webauthn"},
+        )
 
 
 AUDITED = [
@@ -106,3 +148,57 @@ def register_admin(site) -> None:
     if site.is_registered(Authenticator):
         site.unregister(Authenticator)
     site.register(Authenticator, AuthenticatorAdmin)
+
+
+# --- Security keys: the name a member gives a key -------------------------------------------
+
+KEY_NAME_MAX_LENGTH = 100
+
+
+class AddSecurityKeyForm(AddWebAuthnForm):
+    """allauth's form, with a bounded name (the name is stored in the authenticator's data)."""
+
+    name = forms.CharField(
+        label="Name of the key", required=False, max_length=KEY_NAME_MAX_LENGTH, strip=True
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["name"] = self.default_name()
+
+    def default_name(self) -> str:
+        """ "Security key", then "Security key 2", … (allauth's default is "Master key")."""
+        count = Authenticator.objects.filter(
+            user_id=self.user.pk, type=Authenticator.Type.WEBAUTHN
+        ).count()
+        return "Security key" if count == 0 else f"Security key {count + 1}"
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"] or self.default_name()
+
+    def clean_credential(self):
+        """The browser's answer is a JSON object; allauth's form would accept ``0`` or
+        ``false`` (and save a key that cannot work)."""
+        credential = self.cleaned_data["credential"]
+        if not isinstance(credential, dict):
+            raise forms.ValidationError(
+                "The key was not added: your browser did not confirm it.", code="invalid_key"
+            )
+        return credential
+
+    def clean(self) -> dict:
+        """allauth turns a malformed answer from the browser into a form error only for some
+        malformations (a ``TypeError``); fido2 raises ``ValueError``, ``KeyError`` and others
+        for the rest. Each is "the key was not added", never a 500."""
+        try:
+            return super().clean()
+        except (ValueError, KeyError, AttributeError) as exc:
+            if isinstance(exc, forms.ValidationError):
+                raise
+            raise forms.ValidationError(
+                "The key was not added: your browser did not confirm it.", code="invalid_key"
+            ) from exc
+
+
+class EditSecurityKeyForm(EditWebAuthnForm):
+    name = forms.CharField(label="Name of the key", max_length=KEY_NAME_MAX_LENGTH, strip=True)

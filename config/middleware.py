@@ -52,9 +52,12 @@ TWO_STEP_OPEN_URL_NAMES = frozenset(
 class StaffTwoStepMiddleware:
     """Site admins pass the second step before anything else, the Django admin included.
 
-    No authenticator app yet: every page sends them to set one up. An app, but this session
-    has not passed the second step: every page asks for a code first (allauth's "confirm it's
-    you" with an authenticator code), then carries on to the page they asked for.
+    Neither an authenticator app nor a security key yet: every page sends them to set up an
+    app (the page offers a security key instead). One of them, but this session has not passed
+    the second step: every page asks for a code first (allauth's "confirm it's you" with an
+    authenticator code), or for the key if a key is all they have, then carries on to the page
+    they asked for. A site admin cannot remove the last security key that is their only second
+    step (as they cannot turn the app off).
     """
 
     def __init__(self, get_response):
@@ -69,17 +72,37 @@ class StaffTwoStepMiddleware:
             return None
         match = request.resolver_match
         name = match.url_name if match else ""
+        if name == "mfa_remove_webauthn":
+            return self._keep_the_last_second_step(request, user, view_kwargs)
         if name in TWO_STEP_OPEN_URL_NAMES or (name or "").startswith("mfa_"):
             return None
         if mfa.passed_two_step(request, user):
             return None
-        if mfa.has_authenticator_app(user):
-            target = reverse("mfa_reauthenticate")
+        kinds = mfa.second_step_types(user)
+        if kinds:
+            totp = "totp" in kinds
+            target = reverse("mfa_reauthenticate" if totp else "mfa_reauthenticate_webauthn")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         if request.method == "GET" and not request.headers.get("HX-Request"):
             messages.info(
                 request,
                 "Site admins sign in with two steps. Please set up an authenticator app "
-                "first: it takes a minute.",
+                "(or add a security key) first: it takes a minute.",
             )
         return redirect("mfa_activate_totp")
+
+    @staticmethod
+    def _keep_the_last_second_step(request, user, view_kwargs):
+        from allauth.mfa.models import Authenticator
+
+        key = Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.WEBAUTHN, pk=view_kwargs.get("pk")
+        ).first()
+        if key is None or not mfa.is_last_second_step(key):
+            return None  # not theirs (allauth answers 404) or not the last one
+        messages.error(
+            request,
+            "Site admins must keep two-step sign-in on. Set up an authenticator app or add "
+            "another security key before you remove this one.",
+        )
+        return redirect("mfa_list_webauthn")

@@ -204,11 +204,18 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env(
     "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https" if SITE_URL.startswith("https") else "http"
 )
 
-# Two-step sign-in (allauth.mfa): an authenticator app (TOTP) and one-time recovery codes.
-# Required for site admins (config.middleware.StaffTwoStepMiddleware), offered to everyone.
-# WebAuthn (security keys, passkeys) is left off for now: see docs/security.md.
+# Two-step sign-in (allauth.mfa): an authenticator app (TOTP), security keys and passkeys
+# (WebAuthn, as a second step only) and one-time recovery codes. Required for site admins
+# (config.middleware.StaffTwoStepMiddleware), offered to everyone. Signing in with a passkey
+# alone (MFA_PASSKEY_LOGIN_ENABLED) stays off. MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off
+# everywhere: the fido2 package already accepts http://localhost (development and the browser
+# tests); any other site must be served over https. See docs/security.md.
 MFA_ADAPTER = "members.adapters.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_FORMS = {
+    "add_webauthn": "config.mfa.AddSecurityKeyForm",
+    "edit_webauthn": "config.mfa.EditSecurityKeyForm",
+}
 MFA_TOTP_ISSUER = "PeerCircle"
 MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phones whose clock drifts
 MFA_RECOVERY_CODE_COUNT = 10

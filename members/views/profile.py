@@ -34,7 +34,9 @@ def profile_edit(request):
             "form": form,
             "profile": profile,
             "completeness": profile.completeness(),
-            "two_step_on": is_mfa_enabled(request.user, [Authenticator.Type.TOTP]),
+            "two_step_on": is_mfa_enabled(
+                request.user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+            ),
         },
     )
 
