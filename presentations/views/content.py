@@ -6,26 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.guard import highlight
 from presentations import selectors, services
 from presentations.forms import CaseForm, DiscardDraftForm, TopicForm
 from presentations.services import DeidentificationRequired, PresentationError
 from presentations.services.base import case_ready_by
 from presentations.services.cases import CASE_FIELDS
-
-
-def _highlight(text: str, findings) -> list[dict]:
-    """Split text into plain and flagged parts, for highlighting without unsafe HTML."""
-    parts, cursor = [], 0
-    for finding in sorted(findings, key=lambda f: f.start):
-        if finding.start < cursor:
-            continue
-        if finding.start > cursor:
-            parts.append({"text": text[cursor : finding.start], "finding": None})
-        parts.append({"text": text[finding.start : finding.end], "finding": finding})
-        cursor = finding.end
-    if cursor < len(text):
-        parts.append({"text": text[cursor:], "finding": None})
-    return parts
 
 
 def _chosen_draft(request, drafts):
@@ -96,7 +82,7 @@ def presentation_detail(request, pk: int):
             context["highlighted"] = [
                 {
                     "label": label,
-                    "parts": _highlight(
+                    "parts": highlight(
                         form.cleaned_data.get(field, ""),
                         [f for f in exc.findings if f.field == field],
                     ),
