@@ -47,15 +47,6 @@ def second_step_types(user) -> set[str]:
     )
 
 
-def has_second_step(user) -> bool:
-    """An authenticator app or at least one security key: either counts as two-step sign-in."""
-    return Authenticator.objects.filter(user=user, type__in=SECOND_STEP_TYPES).exists()
-
-
-def has_authenticator_app(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 def is_last_second_step(authenticator) -> bool:
     """Removing this authenticator would leave its owner with no second step."""
     return not (

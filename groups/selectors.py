@@ -354,7 +354,7 @@ def invitations_of(group: Group, *, limit: int = 100) -> list:
     the rest; newest first within each."""
     waiting = Q(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=Now())
     return list(
-        group.invitations.select_related("used_by__profile", "group")
+        group.invitations.select_related("used_by__profile", "revoked_by__profile", "group")
         .annotate(waiting_first=Case(When(waiting, then=Value(0)), default=Value(1)))
         .order_by("waiting_first", "-created_at", "-id")[:limit]
     )

@@ -275,8 +275,10 @@ def claim_for_sending(delivery_id: int) -> tuple[Delivery, dict] | str:
             return delivery.status
         delivery.status = DeliveryStatus.QUEUED
         delivery.next_attempt_at = now + SEND_LEASE
+        # A row a worker holds is not stale for the dispatcher (it re-queues by queued_at).
+        delivery.queued_at = now
         delivery.attempts += 1
-        delivery.save(update_fields=["status", "next_attempt_at", "attempts"])
+        delivery.save(update_fields=["status", "next_attempt_at", "queued_at", "attempts"])
     return delivery, context
 
 

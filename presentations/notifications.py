@@ -94,12 +94,9 @@ def _members(group_id) -> list:
 
 def _electorate(election: Election) -> list:
     """Members when the election opened: only they may vote (joined later: not reminded)."""
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            group=election.group_id, joined_at__lte=election.created_at
-        ).select_related("user")
-    ]
+    from presentations.services.elections import electorate
+
+    return [m.user for m in electorate(election)]
 
 
 def election_opened(election: Election, actor=None) -> None:

@@ -579,7 +579,7 @@ class ServiceModel(RuleBasedStateMachine):
         presentation, user = pick(self._future_presentations(), p), self._user(u)
         if presentation is None:
             return
-        self._act(None)  # flags are anonymous; the presenter is told
+        self._act(user)  # the presenter is told, never the member who flagged
         if refused(flag_recognition, user=user, presentation_id=presentation.pk):
             self.flags[(presentation.pk, user.pk)] = presentation.presenter_id
 

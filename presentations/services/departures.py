@@ -113,14 +113,15 @@ def end_roles(
         # What they wrote leaves with them: drafts, and the case text of past slots (the slots
         # themselves stay in the group's history).
         CaseDraft.objects.filter(author=user).delete()
-        Presentation.objects.filter(presenter=user, case_purged_at__isnull=True).exclude(
-            case_question="", case_background="", case_tried="", case_help_wanted=[]
-        ).update(
+        Presentation.objects.filter(presenter=user, case_purged_at__isnull=True).update(
             case_question="",
             case_background="",
             case_tried="",
             case_help_wanted=[],
             case_confirmed_findings=[],
+            topic_title="",
+            topic_summary="",
+            topic_links=[],
             case_purged_at=now,
         )
     return openings
@@ -154,6 +155,8 @@ def on_membership_ended(sender, *, group, user, actor, reason, **kwargs) -> None
     """Receiver of ``groups.signals.membership_ended``: the person's future in the group ends.
     Account deletion ends everything itself first (one e-mail for all groups), so nothing is
     left here then."""
+    if reason == signals.ACCOUNT_DELETED:
+        return
     openings = end_roles(user=user, group_ids={group.pk}, reason=reason)
-    if openings and reason != signals.ACCOUNT_DELETED:
+    if openings:
         tell_organizers(user=user, openings=openings, reason=reason, actor=actor)

@@ -156,11 +156,18 @@ def test_past_meetings_never_move(group, organizer, members):
     assert (past.starts_at, past.sequence) == (start, 0)
 
 
-def test_the_same_zone_changes_nothing(group, organizer, members, series, mailoutbox):
-    services.change_group_time_zone(
-        actor=organizer, group=group, time_zone="UTC", keep_local_times=True
-    )
+def test_the_same_zone_changes_nothing(
+    group, organizer, members, series, mailoutbox, django_capture_on_commit_callbacks
+):
+    before = list(Meeting.objects.values_list("pk", "starts_at", "sequence").order_by("pk"))
 
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_group_time_zone(
+            actor=organizer, group=group, time_zone="UTC", keep_local_times=True
+        )
+
+    assert list(Meeting.objects.values_list("pk", "starts_at", "sequence").order_by("pk")) == before
+    assert mailoutbox == []
     assert Delivery.objects.count() == 0
     assert not AuditEntry.objects.filter(verb="group.time_zone_changed").exists()
 

@@ -549,6 +549,7 @@ def test_delete_through_the_page_ends_roles_and_logs_out(client, group, organize
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.facilitator is None
+    assert "_auth_user_id" not in client.session
 
 
 def test_votes_for_a_removed_nomination_go_with_it(group, organizer, me, other):

@@ -300,6 +300,8 @@ def test_a_draft_is_404_to_anyone_but_its_author(client, draft, members, organiz
     assert client.post(reverse("presentations:discard_draft", args=[draft.pk])).status_code == 404
     assert QUESTION not in _text(client.get(reverse("presentations:drafts")))
     assert CaseDraft.objects.filter(pk=draft.pk).exists()
+    client.force_login(draft.author)  # while its author sees it
+    assert QUESTION in _text(client.get(reverse("presentations:draft", args=[draft.pk])))
 
 
 def test_draft_discard_asks_first_then_deletes(client, draft, members):
