@@ -25,6 +25,19 @@ def offer_expired(entry: WaitlistEntry) -> None:
     notify(kind=Kind.WAITLIST, template="waitlist_expired", obj=entry, recipients=[entry.user])
 
 
+def member_removed(*, group, user, actor) -> None:
+    """One e-mail to a member an organizer removed (never to the organizer): they are no longer
+    a member, and what they wrote for upcoming slots is kept for them as private drafts."""
+    notify(
+        kind=Kind.APPLICATION_DECIDED,
+        template="member_removed",
+        obj=group,
+        recipients=[user],
+        dedupe_key=f"removed:{user.pk}:{timezone.now().isoformat()}",
+        context={"actor": getattr(actor, "pk", None)},
+    )
+
+
 def application_received(application: Application) -> None:
     managers = [
         m.user
@@ -94,6 +107,16 @@ def build_waitlist_expired(delivery):
     if entry is None or entry.status != WaitlistStatus.EXPIRED:
         return None
     return {"entry": entry, "group": entry.group, "url": entry.group.get_absolute_url()}
+
+
+@builder("member_removed")
+def build_member_removed(delivery):
+    from groups.models import Group
+
+    group = Group.objects.filter(pk=delivery.object_id).first()
+    if group is None or Membership.objects.filter(group=group, user=delivery.recipient).exists():
+        return None  # gone, or they are a member again: nothing to tell
+    return {"group": group, "drafts_url": reverse("presentations:drafts")}
 
 
 @builder("application_received")

@@ -175,6 +175,9 @@ def remove_member(*, actor: User, group: Group, membership_id: int, reason: str 
     _check_last_organizer(group=locked, membership=membership)
     _check_may_manage(actor=actor, group=locked, membership=membership)
     _drop_membership(group=locked, membership=membership, actor=actor, reason=signals.REMOVED)
+    from groups import notifications
+
+    notifications.member_removed(group=locked, user=membership.user, actor=actor)
     record_audit(
         actor=actor,
         verb="member.removed",

@@ -138,3 +138,20 @@ def test_leaving_with_nothing_held_sends_no_email(group, organizer, members, mee
     leave_group(user=members[3], group=group)
 
     assert not Delivery.objects.filter(template="roles_opened").exists()
+
+
+def test_a_removed_member_is_told_once_and_the_organizer_is_not(
+    group, organizer, members, meeting, leaver, django_capture_on_commit_callbacks, mailoutbox
+):
+    membership = group.memberships.get(user=leaver)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        remove_member(actor=organizer, group=group, membership_id=membership.pk)
+
+    removed = [m for m in mailoutbox if leaver.email in m.to]
+    assert [m.subject.split("] ")[-1] for m in removed] == [
+        f"You are no longer a member of {group.name}"
+    ]
+    assert "private draft" in removed[0].body
+    assert QUESTION not in removed[0].body
+    assert not [m for m in mailoutbox if organizer.email in m.to]
