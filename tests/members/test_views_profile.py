@@ -140,3 +140,22 @@ def test_profile_page_query_count_is_constant(client, people, django_assert_num_
         owner.profile.specialties.add(SpecialtyFactory(name=f"Term {i}"))
     with django_assert_num_queries(6):
         client.get(url)
+
+
+def test_profile_edit_shows_an_invalid_focus_choice_and_saves_nothing(client):
+    """Found by the form fuzzer: a bad specialty id was refused without any message shown."""
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    before = user.profile.display_name
+
+    response = client.post(
+        reverse("members:profile_edit"),
+        {"display_name": "Someone Else", "time_zone": "America/Denver", "specialties": ["\n"]},
+    )
+
+    assert response.status_code == 200
+    assert "is not one of the available choices" in response.content.decode()
+    user.profile.refresh_from_db()
+    assert user.profile.display_name == before
