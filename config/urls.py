@@ -3,7 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import mfa, views
+from groups import urls as groups_urls
+from meetings import urls as meetings_urls
+from members import urls as members_urls
 from members.views import RateLimitedLoginView
+from portal import urls as portal_urls
 
 admin.autodiscover()
 mfa.register_admin(admin.site)  # authenticators without their keys
@@ -11,15 +15,18 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "PeerCircle administration"
 admin.site.site_title = "PeerCircle admin"
 
+# Each app's pages keep their app's namespace; the pages that compose several apps (portal/)
+# join the namespace they belong to, after the app's own patterns.
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("", include("members.urls")),
-    path("groups/", include("groups.urls")),
-    path("", include("meetings.urls")),
+    path("", include((members_urls.urlpatterns + portal_urls.member_pages, "members"))),
+    path("groups/", include((groups_urls.urlpatterns + portal_urls.group_pages, "groups"))),
+    path("", include((meetings_urls.urlpatterns + portal_urls.meeting_pages, "meetings"))),
     path("", include("presentations.urls")),
 ]
 

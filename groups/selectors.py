@@ -32,26 +32,6 @@ def memberships_for_user(user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("group").order_by("group__name")
 
 
-def browsable_groups() -> QuerySet[Group]:
-    """Every active group, as anybody may see it in the browse list, with its next meeting."""
-    from meetings.enums import MeetingStatus
-    from meetings.models import Meeting
-
-    next_meeting = (
-        Meeting.objects.filter(
-            group=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts_at__gt=Now()
-        )
-        .order_by("starts_at")
-        .values("starts_at")[:1]
-    )
-    return (
-        Group.objects.filter(status=GroupStatus.ACTIVE)
-        .defer("description", "ground_rules", "eligibility_criteria")
-        .annotate(next_meeting_at=Subquery(next_meeting))
-        .prefetch_related("focus_specialties")
-    )
-
-
 def _visible_groups(user) -> QuerySet[Group]:
     """Active and paused groups are public; archived ones only to their members and admins."""
     public = Q(status__in=[GroupStatus.ACTIVE, GroupStatus.PAUSED])

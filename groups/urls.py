@@ -1,18 +1,15 @@
 from django.urls import path
 
-from groups.views import browse, group, joining, manage, resources, vetting
 from groups.views import ground_rules as rules_views
+from groups.views import group, joining, manage, resources, vetting
 
 app_name = "groups"
 
 urlpatterns = [
-    path("", browse.browse, name="browse"),
     path("new/", group.group_create, name="create"),
     path("vetting/", vetting.queue, name="vetting_queue"),
     path("vetting/<int:pk>/", vetting.detail, name="vetting_detail"),
     path("invitations/<str:token>/", joining.invitation, name="invitation"),
-    path("<slug:slug>/", group.group_detail, name="detail"),
-    path("<slug:slug>/edit/", group.group_edit, name="edit"),
     path("<slug:slug>/join/", joining.join, name="join"),
     path("<slug:slug>/leave/", joining.leave, name="leave"),
     *(

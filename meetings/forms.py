@@ -391,3 +391,16 @@ class CertificateForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", "The last day cannot be before the first day.")
         return cleaned
+
+
+def segments_initial(segments, *, with_ids: bool = False):
+    """Initial rows of an AgendaFormSet from saved segments (with their ids when editing)."""
+    return [
+        {
+            **({"id": s.pk} if with_ids else {}),
+            "kind": s.kind,
+            "title": s.title,
+            "minutes": s.minutes,
+        }
+        for s in segments
+    ]

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
 
-from groups.enums import MANAGING_ROLES
+from groups.enums import MANAGING_ROLES, GroupStatus
 from groups.models import Group, Membership
 from groups.selectors import attach_loaded, require_current_rules, with_latest_rules
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer
@@ -92,35 +93,10 @@ def rsvp_summary(user, meeting: Meeting, people: dict) -> RsvpSummary:
     )
 
 
-def _attach_groups(meetings: list[Meeting], groups: dict[int, Group]) -> list[Meeting]:
+def attach_groups(meetings: list[Meeting], groups: dict[int, Group]) -> list[Meeting]:
     for meeting in meetings:
         meeting.group = groups[meeting.group_id]
     return meetings
-
-
-def upcoming_for_user(user, groups: dict[int, Group], *, limit: int = 20) -> list[Meeting]:
-    """The next meetings of the viewer's groups (``groups``: already loaded, by id), each with
-    the viewer's own answer and whether they present.
-
-    Both come as annotations of the one meeting query (``my_answer``, ``presenting``) and are
-    turned into ``my_rsvp_label`` and ``my_roles`` for the page.
-    """
-    from presentations.models import Presentation
-
-    now = timezone.now()
-    mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user)
-    meetings = list(
-        Meeting.objects.filter(group_id__in=list(groups), ends_at__gt=now)
-        .annotate(
-            my_answer=Subquery(mine.values("answer")[:1]),
-            presenting=Exists(Presentation.objects.filter(meeting=OuterRef("pk"), presenter=user)),
-        )
-        .order_by("starts_at", "id")[:limit]
-    )
-    for meeting in meetings:
-        meeting.my_rsvp_label = RsvpAnswer(meeting.my_answer).label if meeting.my_answer else None
-        meeting.my_roles = ["Presenter"] if meeting.presenting else []
-    return _attach_groups(meetings, groups)
 
 
 def rsvps_awaiting(user, groups: dict[int, Group]) -> list[Meeting]:
@@ -137,7 +113,7 @@ def rsvps_awaiting(user, groups: dict[int, Group]) -> list[Meeting]:
         .exclude(rsvps__user=user)
         .order_by("starts_at")[:10]
     )
-    return _attach_groups(meetings, groups)
+    return attach_groups(meetings, groups)
 
 
 # What the group page's meeting lists and month grid show of each meeting.
@@ -269,3 +245,20 @@ def upcoming_count(group: Group) -> int:
     return group.meetings.filter(
         status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
     ).count()
+
+
+def browsable_groups() -> QuerySet[Group]:
+    """Every active group, as anybody may see it in the browse list, with its next meeting."""
+    next_meeting = (
+        Meeting.objects.filter(
+            group=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts_at__gt=Now()
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return (
+        Group.objects.filter(status=GroupStatus.ACTIVE)
+        .defer("description", "ground_rules", "eligibility_criteria")
+        .annotate(next_meeting_at=Subquery(next_meeting))
+        .prefetch_related("focus_specialties")
+    )

@@ -6,10 +6,8 @@ from meetings.views import ledger as ledger_views
 app_name = "meetings"
 
 urlpatterns = [
-    path("meetings/<int:pk>/", meeting.meeting_detail, name="detail"),
     path("meetings/<int:pk>/edit/", meeting.meeting_edit, name="edit"),
     path("meetings/<int:pk>/cancel/", meeting.meeting_cancel, name="cancel"),
-    path("meetings/<int:pk>/agenda/", meeting.meeting_agenda, name="agenda"),
     path("meetings/<int:pk>/rsvp/", meeting.rsvp, name="rsvp"),
     path("meetings/<int:pk>/attendance/", meeting.attendance, name="attendance"),
     path("meetings/<int:pk>/calendar.ics", calendar.meeting_ics, name="ics"),

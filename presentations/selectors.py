@@ -1,12 +1,14 @@
 """Reads about presentations, scoped to the group's members."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
-from groups.models import Membership
+from groups.models import Group, Membership
 from groups.selectors import attach_loaded, require_current_rules, with_latest_rules
-from meetings.enums import PRESENTATION_KINDS
-from meetings.models import Meeting
+from meetings import selectors as meeting_selectors
+from meetings.enums import PRESENTATION_KINDS, RsvpAnswer
+from meetings.models import Meeting, Rsvp
 from presentations.enums import SwapStatus
 from presentations.models import Election, Nomination, Presentation, RecognitionFlag, SwapOffer
 
@@ -190,3 +192,26 @@ def elections_waiting_for(user) -> list[tuple[Election, str]]:
         elif election.has_nominees and not election.voted:
             waiting.append((election, "vote"))
     return waiting
+
+
+def upcoming_for_user(user, groups: dict[int, Group], *, limit: int = 20) -> list[Meeting]:
+    """The next meetings of the viewer's groups (``groups``: already loaded, by id), each with
+    the viewer's own answer and whether they present.
+
+    Both come as annotations of the one meeting query (``my_answer``, ``presenting``) and are
+    turned into ``my_rsvp_label`` and ``my_roles`` for the page.
+    """
+    now = timezone.now()
+    mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user)
+    meetings = list(
+        Meeting.objects.filter(group_id__in=list(groups), ends_at__gt=now)
+        .annotate(
+            my_answer=Subquery(mine.values("answer")[:1]),
+            presenting=Exists(Presentation.objects.filter(meeting=OuterRef("pk"), presenter=user)),
+        )
+        .order_by("starts_at", "id")[:limit]
+    )
+    for meeting in meetings:
+        meeting.my_rsvp_label = RsvpAnswer(meeting.my_answer).label if meeting.my_answer else None
+        meeting.my_roles = ["Presenter"] if meeting.presenting else []
+    return meeting_selectors.attach_groups(meetings, groups)

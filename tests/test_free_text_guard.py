@@ -22,7 +22,7 @@ from tests.factories import (
 )
 
 FORM_MODULES = ("members.forms", "groups.forms", "meetings.forms", "presentations.forms")
-EXTRA_FORMS = ("members.views.data.DeleteAccountForm",)
+EXTRA_FORMS = ("portal.views.data.DeleteAccountForm",)
 
 PUBLIC_GROUP_TEXT = "public text about the group itself (marketing and logistics), not clinical"
 EXEMPT = {

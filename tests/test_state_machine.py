@@ -55,8 +55,8 @@ from meetings.enums import MeetingStatus
 from meetings.models import AgendaSegment, Certificate, Meeting
 from meetings.services import MeetingError
 from members.models import AuditEntry, Delivery, User
-from members.privacy import AccountDeletionRefused, delete_account, export_user_data
 from members.services import create_profile
+from portal.privacy import AccountDeletionRefused, delete_account, export_user_data
 from presentations.enums import SwapRole, SwapStatus
 from presentations.models import (
     Election,

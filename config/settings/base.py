@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "groups",
     "meetings",
     "presentations",
+    "portal",
 ]
 
 MIDDLEWARE = [

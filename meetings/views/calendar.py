@@ -1,15 +1,10 @@
 """Calendar downloads and subscription feeds, and the attendance pages."""
 
-import calendar as pycalendar
-import zoneinfo
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
@@ -107,42 +102,3 @@ def group_attendance(request, slug: str):
         "meetings/group_attendance.html",
         {"group": group, "rows": selectors.attendance_rates(group)},
     )
-
-
-def month_grid(group, month_param: str | None, viewer_tz) -> dict:
-    """A month of the group's meetings laid out in weeks, in the viewer's time zone."""
-    today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in (month_param or "").split("-"))
-        if not 1900 <= year <= 2200:
-            raise ValueError("out of range")
-        first_day = date(year, month, 1)
-    except (ValueError, TypeError):
-        first_day = today.replace(day=1)
-    tz = viewer_tz or zoneinfo.ZoneInfo("UTC")
-    start = timezone.make_aware(
-        timezone.datetime.combine(first_day, timezone.datetime.min.time()), tz
-    )
-    days_in_month = pycalendar.monthrange(first_day.year, first_day.month)[1]
-    end = start + timezone.timedelta(days=days_in_month)
-    by_day: dict[date, list] = {}
-    for meeting in selectors.group_month(group, start, end):
-        by_day.setdefault(meeting.starts_at.astimezone(tz).date(), []).append(meeting)
-    weeks = []
-    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(
-        first_day.year, first_day.month
-    ):
-        weeks.append(
-            [
-                {"day": d, "in_month": d.month == first_day.month, "meetings": by_day.get(d, [])}
-                for d in week
-            ]
-        )
-    prev_month = (first_day - timezone.timedelta(days=1)).replace(day=1)
-    next_month = (first_day + timezone.timedelta(days=32)).replace(day=1)
-    return {
-        "first_day": first_day,
-        "weeks": weeks,
-        "prev": f"{prev_month:%Y-%m}",
-        "next": f"{next_month:%Y-%m}",
-    }

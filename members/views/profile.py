@@ -8,9 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from groups import selectors as group_selectors
-from groups.enums import MANAGING_ROLES
-from meetings import selectors as meeting_selectors
 from members import selectors, services
 from members.forms import NotificationPreferencesForm, ProfileForm
 
@@ -37,43 +34,6 @@ def profile_edit(request):
             "two_step_on": is_mfa_enabled(
                 request.user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             ),
-        },
-    )
-
-
-@login_required
-def profile_detail(request, pk: int):
-    profile = selectors.get_profile_for_viewer(request.user, pk)
-    return render(
-        request,
-        "members/profile_detail.html",
-        {
-            "profile": profile,
-            "is_self": profile.user_id == request.user.pk,
-            "shared_groups": selectors.shared_groups(request.user, profile.user),
-        },
-    )
-
-
-@login_required
-def dashboard(request):
-    profile = services.ensure_profile(user=request.user)
-    user = request.user
-    memberships = list(group_selectors.memberships_for_user(user))
-    groups = {membership.group_id: membership.group for membership in memberships}
-    manages = user.is_staff or any(m.role in MANAGING_ROLES for m in memberships)
-    return render(
-        request,
-        "members/dashboard.html",
-        {
-            "profile": profile,
-            "completeness": profile.completeness(),
-            "memberships": memberships,
-            "upcoming": meeting_selectors.upcoming_for_user(user, groups, limit=10),
-            "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups),
-            # Only organizers (and site admins) vet; nobody else needs the query.
-            "vetting": list(group_selectors.vetting_queue_for(user)[:10]) if manages else [],
-            "offers": group_selectors.open_offers_for(user),
         },
     )
 

@@ -173,7 +173,7 @@ def test_admin_edits_of_a_group_show_at_once(client, django_capture_on_commit_ca
 def test_a_group_archived_by_its_last_member_leaving_leaves_browse(
     client, django_capture_on_commit_callbacks
 ):
-    from members import privacy
+    from portal import privacy
 
     group = GroupFactory(name="Last One Circle", capacity=3)
     last = MembershipFactory(group=group, role="organizer").user

@@ -6,7 +6,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from groups.filters import GroupFilter
-from groups.selectors import browsable_groups
+from meetings.selectors import browsable_groups
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -255,7 +255,7 @@ def test_leaving_every_waitlist_passes_offers_on_and_keeps_the_count(offered_gro
 def test_expire_offers_heals_a_waitlist_count_left_behind_by_a_bulk_update(
     offered_group, mailoutbox, django_capture_on_commit_callbacks
 ):
-    # As members.privacy.delete_account does today: a bulk update that skips the services.
+    # As portal.privacy.delete_account does today: a bulk update that skips the services.
     WaitlistEntry.objects.filter(user__email="wanda@example.com").update(status=WaitlistStatus.LEFT)
 
     with django_capture_on_commit_callbacks(execute=True):

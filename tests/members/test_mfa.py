@@ -13,9 +13,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from groups.enums import MembershipPolicy, Role
-from members.management.commands.seed_demo import DEMO_ADMIN_TOTP_SECRET
-from members.management.commands.seed_demo import Command as SeedDemo
 from members.models import AuditEntry
+from portal.management.commands.seed_demo import DEMO_ADMIN_TOTP_SECRET
+from portal.management.commands.seed_demo import Command as SeedDemo
 from tests.factories import PASSWORD, AdminFactory, GroupFactory, MembershipFactory, UserFactory
 from tests.support.totp import totp
 

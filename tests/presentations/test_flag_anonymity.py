@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from members.models import AuditEntry
-from members.privacy import export_user_data
+from portal.privacy import export_user_data
 from presentations import services
 from presentations.models import Presentation, RecognitionFlag
 from presentations.services import PresentationError

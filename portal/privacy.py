@@ -14,10 +14,27 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from groups.cache import invalidate_browse
 from groups.enums import ApplicationStatus, Role
-from groups.models import Application, Group, Membership, WaitlistEntry
+from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
+from groups.services.base import lock_group
+from groups.services.membership import _drop_membership
+from groups.services.waitlist import leave_all_waitlists
+from groups.signals import ACCOUNT_DELETED
+from meetings.certificates import forget_certificate_holder
+from meetings.models import Attendance, CalendarFeedToken, Certificate, Meeting, Rsvp
+from members.enums import NotificationKind
 from members.models import AuditEntry, Delivery, NotificationPreference, User
 from members.services import record_audit
+from presentations.models import (
+    Ballot,
+    CaseDraft,
+    Election,
+    LeadershipTerm,
+    Nomination,
+    Presentation,
+)
+from presentations.services.departures import end_roles, tell_organizers
 
 DELETED_DOMAIN = "deleted.invalid"
 
@@ -31,9 +48,6 @@ def _iso(value) -> str | None:
 
 
 def export_user_data(user: User) -> dict[str, Any]:
-    from meetings.models import Attendance, Certificate, Rsvp
-    from presentations.models import Ballot, Nomination, Presentation
-
     profile = getattr(user, "profile", None)
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
@@ -169,7 +183,6 @@ def export_user_data(user: User) -> dict[str, Any]:
 
 def _export_case_drafts(user: User) -> list[dict[str, Any]]:
     """The person's private drafts (case text kept for them when a slot changed hands)."""
-    from presentations.models import CaseDraft
 
     return [
         {
@@ -217,13 +230,6 @@ def delete_account(*, user: User) -> None:
     certificates are revoked; personal data the history does not need is purged. What is kept
     and why: docs/account-deletion.md.
     """
-    from groups.cache import invalidate_browse
-    from groups.services.base import lock_group
-    from groups.services.membership import _drop_membership
-    from groups.services.waitlist import leave_all_waitlists
-    from groups.signals import ACCOUNT_DELETED
-    from meetings.models import CalendarFeedToken
-    from presentations.services.departures import end_roles, tell_organizers
 
     blocking = groups_blocking_deletion(user)
     if blocking:
@@ -286,8 +292,6 @@ def _names_of(user: User) -> set[str]:
 
 def _groups_of(user: User) -> set[int]:
     """Groups whose history may name the person: now a member, or facilitated there."""
-    from meetings.models import Meeting
-    from presentations.models import LeadershipTerm, Nomination
 
     ids = set(Membership.objects.filter(user=user).values_list("group_id", flat=True))
     ids |= set(
@@ -320,8 +324,6 @@ def _replace_names(value, names: set[str]):
 
 def _forget_name(*, user: User, names: set[str], addresses: set[str], group_ids: set[int]) -> None:
     """Replace the person's name (and address) by "Former member" where history is kept."""
-    from meetings.certificates import forget_certificate_holder
-    from presentations.models import Election
 
     # Election results and their notes.
     elections = Election.objects.filter(
@@ -358,9 +360,6 @@ def _forget_name(*, user: User, names: set[str], addresses: set[str], group_ids:
 
 def _purge_personal_data(*, user: User, addresses: set[str], now) -> None:
     """Personal data the history does not need: texts they wrote or were sent, addresses."""
-    from groups.models import Invitation
-    from meetings.models import Rsvp
-    from members.enums import NotificationKind
 
     Application.objects.filter(applicant=user).update(answers=[], note="", decision_message="")
     Rsvp.objects.filter(user=user, meeting__starts_at__gt=now).delete()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from groups.cache import TTL_SECONDS, body_key, browse_version, cached_html, filters_key, page_key
 from groups.filters import GroupFilter
-from groups.selectors import browsable_groups
+from meetings.selectors import browsable_groups
 
 PAGE_SIZE = 20
 

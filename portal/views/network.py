@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members import selectors, services
 from members.filters import ColleagueFilter
 from members.forms import ColleagueMessageForm
+from members.services import record_confirmations
+from portal import colleagues
 
 PAGE_SIZE = 20
 
@@ -20,7 +21,7 @@ PAGE_SIZE = 20
 @require_GET
 def network(request):
     colleague_filter = ColleagueFilter(
-        request.GET or None, queryset=selectors.network_for(request.user)
+        request.GET or None, queryset=colleagues.network_for(request.user)
     )
     invalid = colleague_filter.is_bound and not colleague_filter.form.is_valid()
     results = colleague_filter.queryset.none() if invalid else colleague_filter.qs
@@ -45,7 +46,7 @@ def network(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact(request, pk: int):
-    colleague = selectors.get_colleague_profile(request.user, pk)
+    colleague = colleagues.get_colleague_profile(request.user, pk)
     context = {"colleague": colleague, "sent": False, "limit_reached": False}
     if request.method == "GET" and request.GET.get("sent") == "1":
         return render(request, "members/contact.html", {**context, "sent": True})
@@ -57,16 +58,16 @@ def contact(request, pk: int):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.send_colleague_message(
+            colleagues.send_colleague_message(
                 sender=request.user,
                 recipient_profile=colleague,
                 message=form.cleaned_data["message"],
             )
-        except services.ColleagueMessageLimitReached as exc:
+        except colleagues.ColleagueMessageLimitReached as exc:
             retry_at = date_format(timezone.localtime(exc.retry_at), "TIME_FORMAT")
             form.add_error(
                 None,
-                f"You have sent {services.COLLEAGUE_MESSAGE_LIMIT} messages in the last hour, "
+                f"You have sent {colleagues.COLLEAGUE_MESSAGE_LIMIT} messages in the last hour, "
                 "which is as many as PeerCircle sends for one person, so that inboxes stay "
                 f"calm. Your message has not been sent. Please try again after {retry_at}; "
                 "your text is still here.",
@@ -76,7 +77,7 @@ def contact(request, pk: int):
         except ValidationError as exc:
             form.add_error("message", exc)
         else:
-            services.record_confirmations(
+            record_confirmations(
                 actor=request.user, summary=form.guard_summary(), what="colleague message"
             )
             return redirect(f"{reverse('members:contact', args=[colleague.pk])}?sent=1")

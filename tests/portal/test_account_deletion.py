@@ -13,9 +13,9 @@ from django.utils.html import strip_tags
 from groups.enums import Role
 from groups.models import Application
 from meetings.models import AgendaSegment, Certificate, Meeting, Rsvp
-from members import privacy
 from members.models import AuditEntry, Delivery
 from members.services import record_audit
+from portal import privacy
 from presentations.models import (
     Election,
     LeadershipTerm,
@@ -438,7 +438,7 @@ def test_applications_keep_no_notes_answers_or_decision_messages(group, organize
 
 
 def test_deliveries_keep_no_address_or_text_of_theirs(group, organizer, me, other):
-    from members.services import send_colleague_message
+    from portal.colleagues import send_colleague_message
 
     address = me.email
     Delivery.objects.create(

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members import services
 from members.enums import DeliveryStatus, NotificationKind
 from members.models import AuditEntry, Delivery
+from portal import colleagues
 from tests.factories import (
     GroupFactory,
     MembershipFactory,
@@ -416,7 +416,9 @@ def test_a_message_of_exactly_3000_characters_is_sent(
 def test_service_refuses_someone_outside_my_groups(me, group):
     stranger = colleague_in(GroupFactory(), "Sam Stranger")
     with pytest.raises(PermissionError):
-        services.send_colleague_message(sender=me, recipient_profile=stranger.profile, message="Hi")
+        colleagues.send_colleague_message(
+            sender=me, recipient_profile=stranger.profile, message="Hi"
+        )
     assert Delivery.objects.count() == 0
 
 
@@ -427,8 +429,8 @@ def test_eleventh_message_in_an_hour_is_refused_with_a_clear_message(
     client, me, group, mailoutbox, django_capture_on_commit_callbacks
 ):
     ada = colleague_in(group, "Ada Colleague")
-    for i in range(services.COLLEAGUE_MESSAGE_LIMIT):
-        services.send_colleague_message(sender=me, recipient_profile=ada.profile, message=f"#{i}")
+    for i in range(colleagues.COLLEAGUE_MESSAGE_LIMIT):
+        colleagues.send_colleague_message(sender=me, recipient_profile=ada.profile, message=f"#{i}")
     client.force_login(me)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -447,8 +449,8 @@ def test_messages_older_than_an_hour_do_not_count(
     client, me, group, mailoutbox, django_capture_on_commit_callbacks
 ):
     ada = colleague_in(group, "Ada Colleague")
-    for i in range(services.COLLEAGUE_MESSAGE_LIMIT):
-        services.send_colleague_message(sender=me, recipient_profile=ada.profile, message=f"#{i}")
+    for i in range(colleagues.COLLEAGUE_MESSAGE_LIMIT):
+        colleagues.send_colleague_message(sender=me, recipient_profile=ada.profile, message=f"#{i}")
     Delivery.objects.update(created_at=timezone.now() - timedelta(minutes=61))
     client.force_login(me)
 
@@ -462,9 +464,11 @@ def test_messages_older_than_an_hour_do_not_count(
 def test_other_peoples_messages_do_not_count_against_me(me, group):
     ada = colleague_in(group, "Ada Colleague")
     ben = colleague_in(group, "Ben Colleague")
-    for i in range(services.COLLEAGUE_MESSAGE_LIMIT):
-        services.send_colleague_message(sender=ben, recipient_profile=ada.profile, message=f"#{i}")
-    delivery = services.send_colleague_message(
+    for i in range(colleagues.COLLEAGUE_MESSAGE_LIMIT):
+        colleagues.send_colleague_message(
+            sender=ben, recipient_profile=ada.profile, message=f"#{i}"
+        )
+    delivery = colleagues.send_colleague_message(
         sender=me, recipient_profile=ada.profile, message="Hi"
     )
     assert delivery.context == {"message": "Hi", "sender_id": me.pk}

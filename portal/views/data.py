@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from members import privacy
+from portal import privacy
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,0 +1,152 @@
+"""The referral network: colleagues are people who share at least one group.
+
+Who may see whose profile and who may write to whom follows from group membership, so these
+reads and the colleague message live above both ``members`` and ``groups``.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from groups.models import Group, Membership
+from members.enums import NotificationKind
+from members.models import Delivery, TherapistProfile, User
+from members.notifications import notify
+from members.selectors import is_site_admin
+from members.services import ensure_profile, record_audit
+
+
+def co_member_ids(user: User) -> QuerySet:
+    """Ids of everyone who shares at least one group with ``user`` (``user`` included)."""
+    return Membership.objects.filter(group__memberships__user=user).values("user_id")
+
+
+def profiles_visible_to(viewer: User) -> QuerySet[TherapistProfile]:
+    base = TherapistProfile.objects.select_related("user", "licence_verified_by__profile")
+    if not viewer.is_authenticated:
+        return base.none()
+    if is_site_admin(viewer):
+        return base
+    return base.filter(Q(user=viewer) | Q(user_id__in=co_member_ids(viewer)))
+
+
+def get_profile_for_viewer(viewer: User, pk: int) -> TherapistProfile:
+    """The profile if ``viewer`` may open it; otherwise 404, exactly as if it did not exist."""
+    profile = (
+        profiles_visible_to(viewer)
+        .prefetch_related("specialties", "modalities", "populations")
+        .filter(pk=pk)
+        .first()
+    )
+    if profile is None:
+        raise Http404("No such profile.")
+    return profile
+
+
+def shared_groups(viewer: User, other: User):
+    return (
+        Group.objects.filter(memberships__user=viewer)
+        .filter(memberships__user=other)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def network_for(user: User) -> QuerySet[TherapistProfile]:
+    """Profiles of active colleagues who share at least one group with ``user``, ``user`` excluded.
+
+    Never wider than that, not even for site admins: the referral finder is no directory.
+    The membership subquery yields each colleague once however many groups they share.
+    """
+    if not user.is_authenticated:
+        return TherapistProfile.objects.none()
+    return (
+        TherapistProfile.objects.filter(user_id__in=co_member_ids(user), user__is_active=True)
+        .exclude(user_id=user.pk)
+        .select_related("user")
+        .prefetch_related("specialties", "modalities", "populations")
+        .order_by("display_name", "pk")
+    )
+
+
+def get_colleague_profile(user: User, pk: int) -> TherapistProfile:
+    """A colleague's profile from ``user``'s network; otherwise 404, as if it did not exist."""
+    profile = network_for(user).filter(pk=pk).first()
+    if profile is None:
+        raise Http404("No such colleague.")
+    return profile
+
+
+# --- messages between colleagues ------------------------------------------------------------
+
+COLLEAGUE_MESSAGE_MAX_LENGTH = 3000
+COLLEAGUE_MESSAGE_LIMIT = 10
+COLLEAGUE_MESSAGE_WINDOW_MINUTES = 60
+
+
+class ColleagueMessageLimitReached(Exception):
+    """The sender has sent as many colleague messages as the window allows."""
+
+    def __init__(self, *, retry_at):
+        self.retry_at = retry_at
+        super().__init__(
+            f"At most {COLLEAGUE_MESSAGE_LIMIT} messages in "
+            f"{COLLEAGUE_MESSAGE_WINDOW_MINUTES} minutes; try again after {retry_at}."
+        )
+
+
+@transaction.atomic
+def send_colleague_message(*, sender: User, recipient_profile: TherapistProfile, message: str):
+    """E-mail ``message`` to a colleague who shares a group with ``sender``; return the Delivery.
+
+    The e-mail shows the sender's address to the recipient, never the other way round.
+    At most ``COLLEAGUE_MESSAGE_LIMIT`` messages per ``COLLEAGUE_MESSAGE_WINDOW_MINUTES``,
+    counted from the Delivery rows under a lock on the sender's profile, so two requests at
+    once cannot both slip under the limit.
+    """
+    text = message.strip()
+    if not text:
+        raise ValidationError("The message is empty.", code="required")
+    if len(text) > COLLEAGUE_MESSAGE_MAX_LENGTH:
+        raise ValidationError("The message is too long.", code="max_length")
+    if not network_for(sender).filter(pk=recipient_profile.pk).exists():
+        raise PermissionError("You can only write to colleagues who share a group with you.")
+    sender_profile = TherapistProfile.objects.select_for_update(of=("self",)).get(
+        pk=ensure_profile(user=sender).pk
+    )
+    window = timedelta(minutes=COLLEAGUE_MESSAGE_WINDOW_MINUTES)
+    now = timezone.now()
+    recent = list(
+        Delivery.objects.filter(
+            kind=NotificationKind.COLLEAGUE_MESSAGE,
+            template="colleague_message",
+            object_type=TherapistProfile._meta.label_lower,
+            object_id=sender_profile.pk,
+            created_at__gt=now - window,
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:COLLEAGUE_MESSAGE_LIMIT]
+    )
+    if len(recent) >= COLLEAGUE_MESSAGE_LIMIT:
+        raise ColleagueMessageLimitReached(retry_at=recent[-1] + window)
+    (delivery,) = notify(
+        kind=NotificationKind.COLLEAGUE_MESSAGE,
+        template="colleague_message",
+        obj=sender_profile,
+        recipients=[recipient_profile.user],
+        dedupe_key=uuid.uuid4().hex,
+        context={"message": text, "sender_id": sender.pk},
+    )
+    record_audit(
+        actor=sender,
+        verb="colleague.messaged",
+        subject=recipient_profile.user,
+        obj=delivery,
+        data={"length": len(text)},
+    )
+    return delivery

@@ -1,0 +1,1 @@
+"""Pages composed of several apps, one module per area (see portal/urls.py)."""
