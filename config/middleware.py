@@ -3,12 +3,13 @@ second sign-in step site admins must pass."""
 
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from config import mfa
+from config.errors import DomainError, NotAllowed
 
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
@@ -106,3 +107,34 @@ class StaffTwoStepMiddleware:
             "another security key before you remove this one.",
         )
         return redirect("mfa_list_webauthn")
+
+
+class DomainErrorMiddleware:
+    """The one place a service's refusal that its view did not catch becomes a response.
+
+    After a form post: the refusal as a message on the page the person came from (303), so
+    they read it where they acted. On a page load: a page saying so, 403 for ``NotAllowed``
+    (their role does not allow it), 409 for any other rule (the group is full, the election
+    closed, ...). Nothing is half-done: services are atomic.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        if request.method == "POST":
+            messages.error(request, str(exception))
+            back = request.headers.get("referer", "")
+            safe = url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            response = redirect(back if safe and back else "members:dashboard")
+            response.status_code = 303
+            return response
+        status = 403 if isinstance(exception, NotAllowed) else 409
+        return render(request, "refused.html", {"message": str(exception)}, status=status)

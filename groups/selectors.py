@@ -43,6 +43,15 @@ def _visible_groups(user) -> QuerySet[Group]:
     return Group.objects.filter(public | member)
 
 
+def for_viewer(obj, user, membership: Membership | None):
+    """Record on ``obj`` (a group, or anything of one group) that ``user`` loaded it and their
+    membership of its group (None: not a member). The rules (``groups.rules.role_in``) and the
+    ground-rules gate (``groups.access``) read this instead of asking the database again."""
+    obj.viewer_id = user.pk
+    obj.viewer_membership = membership
+    return obj
+
+
 def get_group_for_viewer(user, slug: str) -> Group:
     group = _visible_groups(user).filter(slug=slug).prefetch_related("focus_specialties").first()
     if group is None:
@@ -80,6 +89,26 @@ class RulesAcceptanceRequired(Exception):
 def require_current_rules(membership: Membership) -> None:
     if needs_rules_acceptance(membership):
         raise RulesAcceptanceRequired(membership.group)
+
+
+def group_for(user, slug: str) -> Group:
+    """A group ``user`` belongs to (any group, for a site admin); 404 to anyone else.
+
+    The loader of ``groups.access.permission_required``: the user's membership (with the
+    latest ground rules, for the gate) is recorded on the group (``for_viewer``); the page's
+    rule then decides what a member, an organizer or a site admin may do.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such page.")
+    membership = with_latest_rules(
+        Membership.objects.select_related("group").filter(group__slug=slug, user=user)
+    ).first()
+    if membership is not None:
+        return for_viewer(membership.group, user, membership)
+    group = Group.objects.filter(slug=slug).first() if user.is_staff else None
+    if group is None:
+        raise Http404("No such page.")
+    return for_viewer(group, user, None)
 
 
 def get_group_for_member(user, slug: str, *, check_rules: bool = False) -> tuple[Group, Membership]:

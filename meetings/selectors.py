@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES, GroupStatus
 from groups.models import Group, Membership
-from groups.selectors import attach_loaded, require_current_rules, with_latest_rules
+from groups.selectors import (
+    attach_loaded,
+    for_viewer,
+    require_current_rules,
+    with_latest_rules,
+)
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer
 from meetings.models import (
     AgendaSegment,
@@ -29,6 +34,28 @@ def meetings_for_user(user) -> QuerySet[Meeting]:
     if not user.is_authenticated:
         return Meeting.objects.none()
     return Meeting.objects.filter(group__in=Membership.objects.filter(user=user).values("group_id"))
+
+
+def meeting_for(user, pk: int) -> Meeting:
+    """A meeting of a group ``user`` belongs to; 404 to anyone else (site admins included:
+    meetings are the members' own). The loader of ``groups.access.permission_required``; the
+    membership (with the latest ground rules, for the gate) is recorded on the meeting and on
+    its group (``for_viewer``)."""
+    if not user.is_authenticated:
+        raise Http404("No such meeting.")
+    meeting = Meeting.objects.select_related("group", "series").filter(pk=pk).first()
+    membership = (
+        None
+        if meeting is None
+        else with_latest_rules(
+            Membership.objects.filter(group_id=meeting.group_id, user=user)
+        ).first()
+    )
+    if membership is None:
+        raise Http404("No such meeting.")
+    membership.group = meeting.group
+    for_viewer(meeting.group, user, membership)
+    return for_viewer(meeting, user, membership)
 
 
 def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
