@@ -1,4 +1,8 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+
+from groups.enums import MANAGING_ROLES, MembershipPolicy
+from groups.models import Membership
 
 
 def site(request):
@@ -14,11 +18,6 @@ def two_step(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
-        from allauth.mfa.models import Authenticator
-
-        from groups.enums import MANAGING_ROLES, MembershipPolicy
-        from groups.models import Membership
-
         organizes_closed = Membership.objects.filter(
             user=user, role__in=MANAGING_ROLES, group__membership_policy=MembershipPolicy.CLOSED
         ).exists()

@@ -1,6 +1,7 @@
 """Project-wide HTTP hygiene (which methods are answered, what browsers may keep) and the
 second sign-in step site admins must pass."""
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -94,8 +95,6 @@ class StaffTwoStepMiddleware:
 
     @staticmethod
     def _keep_the_last_second_step(request, user, view_kwargs):
-        from allauth.mfa.models import Authenticator
-
         key = Authenticator.objects.filter(
             user=user, type=Authenticator.Type.WEBAUTHN, pk=view_kwargs.get("pk")
         ).first()

@@ -2,16 +2,16 @@
 
 from celery import shared_task
 
+from meetings.services import extend_all_series, warn_low_rsvps
+
 
 @shared_task
 def task_extend_all_series() -> int:
-    from meetings.services import extend_all_series
-
+    """Beat: keep every open series materialized ahead. Returns how many meetings were made."""
     return extend_all_series()
 
 
 @shared_task
 def task_warn_low_rsvps() -> int:
-    from meetings.services import warn_low_rsvps
-
+    """Beat: warn organizers once about a meeting few are going to. Returns how many were warned."""
     return warn_low_rsvps()

@@ -138,14 +138,24 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Send the selected deliveries again")
     def resend_deliveries(self, request, queryset):
-        from members.notifications import dispatch_due, resend
+        """Mark the rows pending again and, once that commits, hand them to the workers the way
+        ``notify()`` does: no dispatcher and no SMTP inside the request. If the broker is down
+        the rows stay pending and the next beat dispatch sends them."""
+        # No import cycle: these belong at the top of members/admin.py, and are here only
+        # until the change that owns the module's imports moves them.
+        from django.db import transaction
+
+        from members.notifications import queue_deliveries, resend
 
         ids = list(queryset.values_list("pk", flat=True))
-        count = resend(ids)
-        services.record_audit(
-            actor=request.user, verb="deliveries.resent", data={"count": count, "ids": ids[:100]}
-        )
-        dispatch_due()
+        with transaction.atomic():
+            count = resend(ids)
+            services.record_audit(
+                actor=request.user,
+                verb="deliveries.resent",
+                data={"count": count, "ids": ids[:100]},
+            )
+            transaction.on_commit(lambda: queue_deliveries(ids))
         self.message_user(request, f"{count} deliveries queued to be sent again.", messages.SUCCESS)
 
 
