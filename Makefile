@@ -5,41 +5,67 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
+# Extra arguments for pip-compile, e.g. `make lock LOCK_ARGS=--upgrade` or
+# `make lock LOCK_ARGS="--upgrade-package django"`.
+LOCK_ARGS ?=
 
-.PHONY: run test lint format migrate seed clean bench
+# The lock files (pip-tools, compiled from pyproject.toml by `make lock`): what running needs,
+# and what running and testing need.
+BASE_LOCK := requirements/base.txt
+DEV_LOCK := requirements/dev.txt
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-$(VENV)/.installed: pyproject.toml
-	@bash scripts/ensure-venv.sh $(VENV)
+.PHONY: run test lint format migrate seed clean bench lock var-dirs
+
+# One stamp per lock file: each is remade (and the lock installed again) when its lock changes.
+$(VENV)/.installed-base: $(BASE_LOCK)
+	@bash scripts/ensure-venv.sh $(VENV) $(BASE_LOCK)
 	@touch $@
 
-run: $(VENV)/.installed
-	@mkdir -p var
+$(VENV)/.installed-dev: $(DEV_LOCK)
+	@bash scripts/ensure-venv.sh $(VENV) $(DEV_LOCK)
+	@touch $@
+
+# Local runtime data: SQLite database, file cache, the filesystem broker's folders, beat's
+# schedule. Importing the settings creates nothing; this does, for the targets that use them.
+var-dirs:
+	@mkdir -p var/cache var/broker/queue var/broker/processed var/broker/control
+
+run: $(VENV)/.installed-base var-dirs
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run-dev.sh
 
-test: $(VENV)/.installed
+# var-dirs: the migrations check opens the default SQLite database (pytest makes its own).
+test: $(VENV)/.installed-dev var-dirs
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: $(VENV)/.installed
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-migrate: $(VENV)/.installed
+migrate: $(VENV)/.installed-base var-dirs
 	$(PY) manage.py migrate --noinput
 
-seed: $(VENV)/.installed
+seed: $(VENV)/.installed-base var-dirs
 	$(PY) manage.py seed_demo
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(PY) bench/web.py $(BENCH_ARGS)
+
+# Recompile both lock files from pyproject.toml (base first: dev is constrained to its pins).
+# Existing pins are kept unless LOCK_ARGS asks for upgrades.
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) -o $(BASE_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra dev -c $(BASE_LOCK) -o $(DEV_LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -9,6 +9,14 @@ from config.health import run_checks
 @require_GET
 @never_cache
 def healthz(request):
+    """Liveness: the process answers. Touches no database, cache or broker (config/health.py)."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Readiness: database, cache and broker each answer; 503 naming the one that does not."""
     healthy, results = run_checks()
     return JsonResponse(
         {"status": "ok" if healthy else "down", "checks": results},

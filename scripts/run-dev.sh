@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Start the web server, one Celery worker and one Celery beat; stop all of them on Ctrl-C.
+# Started by `make run`, which installs requirements/base.txt, creates var/ and its folders
+# (Makefile, target var-dirs), migrates and seeds first.
 set -uo pipefail
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 VENV="${VENV:-.venv}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
-mkdir -p var/broker/queue var/broker/processed
+if [[ ! -d var/broker/queue ]]; then
+  echo "var/ is missing: start PeerCircle with 'make run'." >&2
+  exit 2
+fi
 
 pids=()
 cleanup() {

@@ -1,9 +1,15 @@
 """Settings shared by every environment.
 
-Every value read from the environment is read here, through django-environ, and
-listed in the README. With nothing set, PeerCircle runs on SQLite under ``var/``
-with an embedded Celery broker (kombu's filesystem transport), so ``make run``
-needs nothing but Python.
+Environment variables are read through django-environ's ``env``, straight into the setting
+they configure (no shadow copies), in the module that uses them: here what every environment
+shares; in ``local.py``, ``test.py`` or ``production.py`` what only that environment reads or
+what it defaults differently (``SECRET_KEY`` has a development default in ``local.py`` and is
+required in ``production.py``). Every one is listed in docs/configuration.md (a test checks).
+
+With nothing set, PeerCircle runs on SQLite under ``var/`` with an embedded Celery broker
+(kombu's filesystem transport), so ``make run`` needs nothing but Python. Importing the
+settings creates no folders: the Makefile creates ``var/`` and its subfolders, the Docker image
+``/app/var``.
 """
 
 from pathlib import Path
@@ -13,22 +19,16 @@ import environ
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Local runtime data (SQLite database, file cache, filesystem broker, beat schedule). Created by
+# the Makefile (target var-dirs, before `make run` and `make test`), never by these settings.
 VAR_DIR = BASE_DIR / "var"
-for _folder in ("", "cache", "broker/queue", "broker/processed", "broker/control"):
-    (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-# None means "not set": local.py then turns debug on, production.py keeps it off.
-DJANGO_DEBUG = env.bool("DJANGO_DEBUG", default=None)
-DEBUG = bool(DJANGO_DEBUG)
-SECRET_KEY_FROM_ENV = env("SECRET_KEY", default="")
-SECRET_KEY = (
-    SECRET_KEY_FROM_ENV or "insecure-local-key-only-for-development-0123456789abcdefghijklmnop"
-)
-ALLOWED_HOSTS_FROM_ENV = env.list("ALLOWED_HOSTS", default=[])
-ALLOWED_HOSTS = ALLOWED_HOSTS_FROM_ENV or ["localhost", "127.0.0.1", "[::1]"]
+# DEBUG, SECRET_KEY and ALLOWED_HOSTS differ per environment: local.py (development defaults,
+# DJANGO_DEBUG), production.py (SECRET_KEY and ALLOWED_HOSTS required) and test.py set them.
+DEBUG = False
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -226,9 +226,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail -----------------------------------------------------------------
-EMAIL_URL_FROM_ENV = env("EMAIL_URL", default="")
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ... from one URL. test.py reads it
+# again with an in-memory default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # Seconds an SMTP connection may block a worker; a timeout is a transient failure, retried.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Production refuses backends that deliver nothing (console, dummy, memory, files) unless
@@ -253,8 +253,6 @@ STORAGES = {
 }
 
 # --- Security (every environment; production.py adds the HTTPS hardening) --
-SECURE_SSL_REDIRECT_FROM_ENV = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS_FROM_ENV = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -297,9 +295,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
-# None means "not set": the test settings then run tasks eagerly, the others never do.
-CELERY_EAGER_FROM_ENV = env.bool("CELERY_TASK_ALWAYS_EAGER", default=None)
-CELERY_TASK_ALWAYS_EAGER = bool(CELERY_EAGER_FROM_ENV)
+# test.py reads it again with True as the default.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -1,18 +1,17 @@
-"""Production: base settings plus hardening only."""
+"""Production: base settings plus hardening (and error reporting when SENTRY_DSN is set)."""
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import (
-    ALLOW_CONSOLE_EMAIL,
-    ALLOWED_HOSTS_FROM_ENV,
-    EMAIL_BACKEND,
-    SECRET_KEY_FROM_ENV,
-    SECURE_HSTS_SECONDS_FROM_ENV,
-    SECURE_SSL_REDIRECT_FROM_ENV,
-)
+from config.sentry import init_sentry
 
-if not SECRET_KEY_FROM_ENV or not ALLOWED_HOSTS_FROM_ENV:
+from .base import *  # noqa: F403
+from .base import ALLOW_CONSOLE_EMAIL, EMAIL_BACKEND, env
+
+DEBUG = False
+# No defaults: production refuses to start without them.
+SECRET_KEY = env("SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+if not SECRET_KEY or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs SECRET_KEY and ALLOWED_HOSTS in the environment.")
 
 NON_DELIVERING_EMAIL_BACKENDS = {
@@ -28,16 +27,13 @@ if EMAIL_BACKEND in NON_DELIVERING_EMAIL_BACKENDS and not ALLOW_CONSOLE_EMAIL:
         "printing e-mail to the log is really what you want."
     )
 
-DEBUG = False
-SECRET_KEY = SECRET_KEY_FROM_ENV
-ALLOWED_HOSTS = ALLOWED_HOSTS_FROM_ENV
-
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = SECURE_SSL_REDIRECT_FROM_ENV
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# The probes of a load balancer or of Docker speak plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = SECURE_HSTS_SECONDS_FROM_ENV
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
@@ -56,3 +52,8 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
     )
 ]
 TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
+
+# Errors to Sentry, never with what people typed (config/sentry.py); nothing without a DSN.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

@@ -1,17 +1,16 @@
 """pytest: fast hashing, in-memory mail, eager Celery; the database comes from DATABASE_URL."""
 
 from .base import *  # noqa: F403
-from .base import CELERY_EAGER_FROM_ENV, EMAIL_CONFIG, EMAIL_URL_FROM_ENV, REDIS_URL
+from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
+ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# In-memory mail, unless a test starts a worker that must talk to a real SMTP sink.
-if EMAIL_URL_FROM_ENV:
-    vars().update(EMAIL_CONFIG)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True if CELERY_EAGER_FROM_ENV is None else CELERY_EAGER_FROM_ENV
+# In-memory mail, unless a test starts a worker that must talk to a real SMTP sink (EMAIL_URL).
+vars().update(env.email_url("EMAIL_URL", default="memorymail://"))
+# Tasks run inline, unless a test starts a real worker (CELERY_TASK_ALWAYS_EAGER=false).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -22,5 +21,3 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-ALLOWED_HOSTS = ["*"]
-TEST_REDIS_URL = REDIS_URL

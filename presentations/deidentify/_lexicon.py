@@ -1,34 +1,39 @@
 """Word lists for the de-identification guard.
 
-The first-name dictionary comes from a package (see ``first_names``); everything here is the
-small, curated vocabulary that turns that dictionary and the context cues into a precise
-detector: words that look like names but are not (months, states, faith words, clinical
-terms), cue words that announce a name, and the nouns that mark an author's method rather than
-a person ("Dr. Smith's approach").
+The first-name dictionary is the US Census 1990 list kept in ``data/`` (see ``first_names``);
+everything else here is the small, curated vocabulary that turns that dictionary and the
+context cues into a precise detector: words that look like names but are not (months, states,
+faith words, clinical terms), cue words that announce a name, and the nouns that mark an
+author's method rather than a person ("Dr. Smith's approach").
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
+from importlib import resources
 
 
 def _words(text: str, sep: str | None = None) -> frozenset[str]:
     return frozenset(" ".join(word.split()) for word in text.split(sep) if word.strip())
 
 
+def _census_lines(filename: str) -> list[str]:
+    """Lines of one US Census 1990 name file kept in ``data/`` (see ``data/README.md``)."""
+    data = resources.files(__package__).joinpath("data", f"{filename}.gz").read_bytes()
+    return gzip.decompress(data).decode("ascii").splitlines()
+
+
 @functools.cache
 def first_names() -> frozenset[str]:
-    """Given names from the US Census 1990 lists shipped by the ``names`` package (MIT).
+    """Given names from the US Census 1990 lists in ``data/`` (public domain).
 
     5,163 distinct names (1,219 male, 4,275 female), plus the short supplement below; loaded
     once, on first use (about 10 ms). Stored title-cased ("Maria").
     """
-    from importlib import resources
-
     found: set[str] = set()
-    package = resources.files("names")
     for filename in ("dist.male.first", "dist.female.first"):
-        for line in package.joinpath(filename).read_text(encoding="ascii").splitlines():
+        for line in _census_lines(filename):
             if line.strip():
                 found.add(line.split(maxsplit=1)[0].title())
     return frozenset(found | EXTRA_FIRST_NAMES)
@@ -174,7 +179,7 @@ PERSON_NOUNS = _words("""
 # --------------------------------------------------------------------------- issue 13 data
 #
 # Three packaged data sets widen the dictionaries; all are loaded once, on first use:
-# * the ``names`` package's Census surname list (88,799 surnames, by frequency);
+# * the US Census 1990 surname list in ``data/`` (88,799 surnames, by frequency);
 # * given names and surnames of 35 Latin-script locales shipped by ``Faker`` (MIT), folded to
 #   ASCII, so "Björn", "Łucja", "Siobhán" and "Mateus" are known;
 # * English word frequencies shipped by ``pyspellchecker`` (MIT), which tell a name that is
@@ -290,11 +295,8 @@ def given_name_keys() -> frozenset[str]:
 @functools.cache
 def surname_keys() -> frozenset[str]:
     """Surnames, as ``key``: the Census list (most frequent 50,000) plus the Faker locales."""
-    from importlib import resources
-
     found: set[str] = set()
-    text = resources.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
-    for line in text.splitlines()[:50_000]:
+    for line in _census_lines("dist.all.last")[:50_000]:
         if line.strip():
             found.add(line.split(maxsplit=1)[0].lower())
     return frozenset(found | _faker_names()[1])

@@ -72,7 +72,7 @@ def test_check_raises_the_rules_own_sentence_and_allowed_answers_the_rule(monkey
             False,
         )
         access.check(None, "tests.always")
-        with pytest.raises(NotAllowed, match="^You may not.$"):
+        with pytest.raises(NotAllowed, match=r"^You may not\.$"):
             access.check(None, "tests.never")
     finally:
         rules.remove_rule("tests.always")
@@ -80,7 +80,7 @@ def test_check_raises_the_rules_own_sentence_and_allowed_answers_the_rule(monkey
 
 
 def test_asking_an_undeclared_rule_is_a_programming_error():
-    with pytest.raises(KeyError, match="tests.nobody"):
+    with pytest.raises(KeyError, match=r"tests\.nobody"):
         access.allowed(None, "tests.nobody")
 
 

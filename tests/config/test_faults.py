@@ -34,7 +34,7 @@ def test_pages_keep_serving_when_the_cache_is_down(client):
     user = UserFactory()
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get("/healthz").json()["checks"]["cache"].startswith("down")
+    assert client.get("/readyz").json()["checks"]["cache"].startswith("down")
 
 
 def _reset_pool():
