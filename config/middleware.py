@@ -47,7 +47,7 @@ class PrivatePagesMiddleware:
 # URL names a site admin may open before passing the second step: setting it up, entering a
 # code, confirming the password that setting it up asks for, signing out, the health check.
 TWO_STEP_OPEN_URL_NAMES = frozenset(
-    {"account_login", "account_logout", "account_reauthenticate", "healthz"}
+    {"account_login", "account_logout", "account_reauthenticate", "healthz", "readyz"}
 )
 
 

@@ -114,6 +114,7 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     # config
     "landing": (GET, public()),
     "healthz": (GET, public()),
+    "readyz": (GET, public()),
     # members
     "members:dashboard": (GET, signed_in()),
     "members:profile_edit": (GET, signed_in()),

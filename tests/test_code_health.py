@@ -27,8 +27,7 @@ def test_no_view_function_is_longer_than_forty_lines():
         f"{path}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
         for path, tree in _modules(views_only=True)
         for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef)
-        and node.end_lineno - node.lineno + 1 > MAX_VIEW_LINES
+        if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > MAX_VIEW_LINES
     ]
     assert long == [], "Move the business rule into a service or selector, or split the view."
 
