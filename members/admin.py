@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 
 from members import services
 from members.models import (
@@ -12,6 +13,7 @@ from members.models import (
     TherapistProfile,
     User,
 )
+from members.notifications import queue_deliveries, resend
 
 
 class ReadOnlyAdminMixin:
@@ -93,7 +95,7 @@ class TherapistProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             try:
                 services.verify_licence(actor=request.user, profile=profile)
                 verified += 1
-            except ValueError:
+            except services.ProfileError:
                 skipped.append(str(profile))
         if verified:
             self.message_user(request, f"Verified {verified} licence(s).", messages.SUCCESS)
@@ -141,12 +143,6 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         """Mark the rows pending again and, once that commits, hand them to the workers the way
         ``notify()`` does: no dispatcher and no SMTP inside the request. If the broker is down
         the rows stay pending and the next beat dispatch sends them."""
-        # No import cycle: these belong at the top of members/admin.py, and are here only
-        # until the change that owns the module's imports moves them.
-        from django.db import transaction
-
-        from members.notifications import queue_deliveries, resend
-
         ids = list(queryset.values_list("pk", flat=True))
         with transaction.atomic():
             count = resend(ids)

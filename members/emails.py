@@ -6,6 +6,7 @@ time zone. Case content is never passed in here.
 
 import zoneinfo
 from email.policy import EmailPolicy
+from email.policy import default as default_policy
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -54,9 +55,7 @@ class VerbatimListHeadersPolicy(EmailPolicy):
 
 class PeerCircleMessage(EmailMultiAlternatives):
     def message(self, *, policy=None):
-        from email.policy import default
-
-        return super().message(policy=VerbatimListHeadersPolicy.like(policy or default))
+        return super().message(policy=VerbatimListHeadersPolicy.like(policy or default_policy))
 
 
 def send_templated_mail(

@@ -23,12 +23,6 @@ class PracticeSetting(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class VocabularyKind(models.TextChoices):
-    SPECIALTY = "specialty", "Specialty"
-    MODALITY = "modality", "Modality"
-    POPULATION = "population", "Population served"
-
-
 class NotificationKind(models.TextChoices):
     MEETING_REMINDER = "meeting_reminder", "Meeting reminders"
     RSVP_NUDGE = "rsvp_nudge", "A nudge to RSVP, two days before"

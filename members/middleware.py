@@ -2,6 +2,8 @@ import zoneinfo
 
 from django.utils import timezone
 
+from members.models import TherapistProfile
+
 
 class UserTimezoneMiddleware:
     """Show every time in the signed-in person's own time zone."""
@@ -26,8 +28,6 @@ class UserTimezoneMiddleware:
 
 
 def _has_profile(user) -> bool:
-    from members.models import TherapistProfile
-
     try:
         user.profile  # noqa: B018
     except TherapistProfile.DoesNotExist:

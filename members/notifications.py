@@ -134,7 +134,7 @@ def record_planned(rows: list[Delivery]) -> int:
 def enqueue(ids: list[int]) -> int:
     """Hand claimed rows to the workers. If the broker is down, put the rest back to pending:
     the next dispatcher run queues them once the broker is back. Nothing is lost."""
-    from members.tasks import task_send_delivery
+    from members.tasks import task_send_delivery  # cycle: members.tasks imports this module
 
     for n, delivery_id in enumerate(ids):
         try:

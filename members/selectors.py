@@ -1,10 +1,7 @@
-"""Reads about people, scoped to who is asking."""
+"""Reads about people, scoped to who is asking. (Whether someone is a site admin is a rule:
+``members.rules.is_site_admin``.)"""
 
 from members.models import User
-
-
-def is_site_admin(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def active_user(user_id: int) -> User | None:

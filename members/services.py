@@ -5,7 +5,14 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from members.models import AuditEntry, TherapistProfile, User
+from config.access import check
+from config.errors import DomainError
+from members.enums import LEAD_TIME_CHOICES, OPTIONAL_KINDS
+from members.models import AuditEntry, NotificationPreference, TherapistProfile, User
+
+
+class ProfileError(DomainError):
+    """A profile cannot take the change asked for (a licence without a number to verify)."""
 
 
 def record_audit(
@@ -104,10 +111,9 @@ def update_profile(
 
 @transaction.atomic
 def verify_licence(*, actor: User, profile: TherapistProfile) -> TherapistProfile:
-    if not actor.is_staff:
-        raise PermissionError("Only site admins verify licences.")
+    check(actor, "members.verify_licence", profile)
     if not profile.licence_number:
-        raise ValueError(f"{profile} has no licence number to verify.")
+        raise ProfileError(f"{profile} has no licence number to verify.")
     profile.licence_verified_at = timezone.now()
     profile.licence_verified_by = actor
     profile.save(update_fields=["licence_verified_at", "licence_verified_by", "updated_at"])
@@ -131,9 +137,6 @@ def update_notification_preferences(
     remind_when_unanswered: bool,
 ) -> None:
     """Save which notifications a person wants, and when meeting reminders come."""
-    from members.enums import LEAD_TIME_CHOICES, OPTIONAL_KINDS
-    from members.models import NotificationPreference
-
     allowed_leads = {minutes for minutes, _ in LEAD_TIME_CHOICES}
     if any(kind not in OPTIONAL_KINDS for kind in enabled) or any(
         int(m) not in allowed_leads for m in lead_minutes
@@ -155,9 +158,6 @@ def update_notification_preferences(
 @transaction.atomic
 def unsubscribe(*, user: User, kind: str) -> None:
     """One-click unsubscribe from one kind of e-mail."""
-    from members.enums import OPTIONAL_KINDS
-    from members.models import NotificationPreference
-
     if kind not in OPTIONAL_KINDS:
         raise ValueError("This kind of e-mail cannot be turned off.")
     NotificationPreference.objects.update_or_create(

@@ -12,13 +12,17 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from config.access import check
+from config.errors import DomainError
 from groups.models import Group, Membership
 from members.enums import NotificationKind
 from members.models import Delivery, TherapistProfile, User
 from members.notifications import notify
-from members.selectors import is_site_admin
-from members.services import ensure_profile, record_audit
+from members.rules import is_site_admin
+from members.services import ensure_profile, record_audit, record_confirmations
+from portal.rules import record_colleague
 
 
 def co_member_ids(user: User) -> QuerySet:
@@ -36,7 +40,11 @@ def profiles_visible_to(viewer: User) -> QuerySet[TherapistProfile]:
 
 
 def get_profile_for_viewer(viewer: User, pk: int) -> TherapistProfile:
-    """The profile if ``viewer`` may open it; otherwise 404, exactly as if it did not exist."""
+    """The profile if ``viewer`` may open it; otherwise 404, exactly as if it did not exist.
+
+    The loader of the profile page (``portal.view_profile``): someone else's profile that a
+    member who is not a site admin could open was found through a shared group, and that is
+    recorded for the rule."""
     profile = (
         profiles_visible_to(viewer)
         .prefetch_related("specialties", "modalities", "populations")
@@ -45,6 +53,8 @@ def get_profile_for_viewer(viewer: User, pk: int) -> TherapistProfile:
     )
     if profile is None:
         raise Http404("No such profile.")
+    if profile.user_id != viewer.pk and not is_site_admin(viewer):
+        record_colleague(profile, viewer, shares_a_group=True)
     return profile
 
 
@@ -75,11 +85,14 @@ def network_for(user: User) -> QuerySet[TherapistProfile]:
 
 
 def get_colleague_profile(user: User, pk: int) -> TherapistProfile:
-    """A colleague's profile from ``user``'s network; otherwise 404, as if it did not exist."""
+    """A colleague's profile from ``user``'s network; otherwise 404, as if it did not exist.
+
+    The loader of the contact page (``portal.message_colleague``); that the two share a group
+    is recorded for the rule."""
     profile = network_for(user).filter(pk=pk).first()
     if profile is None:
         raise Http404("No such colleague.")
-    return profile
+    return record_colleague(profile, user, shares_a_group=True)
 
 
 # --- messages between colleagues ------------------------------------------------------------
@@ -89,33 +102,41 @@ COLLEAGUE_MESSAGE_LIMIT = 10
 COLLEAGUE_MESSAGE_WINDOW_MINUTES = 60
 
 
-class ColleagueMessageLimitReached(Exception):
+class ColleagueMessageLimitReached(DomainError):
     """The sender has sent as many colleague messages as the window allows."""
 
     def __init__(self, *, retry_at):
         self.retry_at = retry_at
+        at = date_format(timezone.localtime(retry_at), "TIME_FORMAT")
         super().__init__(
-            f"At most {COLLEAGUE_MESSAGE_LIMIT} messages in "
-            f"{COLLEAGUE_MESSAGE_WINDOW_MINUTES} minutes; try again after {retry_at}."
+            f"You have sent {COLLEAGUE_MESSAGE_LIMIT} messages in the last hour, which is as "
+            "many as PeerCircle sends for one person, so that inboxes stay calm. Your message "
+            f"has not been sent. Please try again after {at}."
         )
 
 
 @transaction.atomic
-def send_colleague_message(*, sender: User, recipient_profile: TherapistProfile, message: str):
+def send_colleague_message(
+    *,
+    sender: User,
+    recipient_profile: TherapistProfile,
+    message: str,
+    guard_summary: dict | None = None,
+):
     """E-mail ``message`` to a colleague who shares a group with ``sender``; return the Delivery.
 
     The e-mail shows the sender's address to the recipient, never the other way round.
     At most ``COLLEAGUE_MESSAGE_LIMIT`` messages per ``COLLEAGUE_MESSAGE_WINDOW_MINUTES``,
     counted from the Delivery rows under a lock on the sender's profile, so two requests at
-    once cannot both slip under the limit.
+    once cannot both slip under the limit. Anyone else: ``NotAllowed``
+    (``portal.message_colleague``).
     """
     text = message.strip()
     if not text:
         raise ValidationError("The message is empty.", code="required")
     if len(text) > COLLEAGUE_MESSAGE_MAX_LENGTH:
         raise ValidationError("The message is too long.", code="max_length")
-    if not network_for(sender).filter(pk=recipient_profile.pk).exists():
-        raise PermissionError("You can only write to colleagues who share a group with you.")
+    check(sender, "portal.message_colleague", recipient_profile)
     sender_profile = TherapistProfile.objects.select_for_update(of=("self",)).get(
         pk=ensure_profile(user=sender).pk
     )
@@ -149,4 +170,6 @@ def send_colleague_message(*, sender: User, recipient_profile: TherapistProfile,
         obj=delivery,
         data={"length": len(text)},
     )
+    # What the sender confirmed is not a client identifier (the form's guard), never the text.
+    record_confirmations(actor=sender, summary=guard_summary or {}, what="colleague message")
     return delivery

@@ -14,12 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from groups.cache import invalidate_browse
+from config.errors import DomainError
 from groups.enums import ApplicationStatus, Role
 from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
-from groups.services.base import lock_group
-from groups.services.membership import _drop_membership
-from groups.services.waitlist import leave_all_waitlists
+from groups.services import leave_all_groups, withdraw_application
 from groups.signals import ACCOUNT_DELETED
 from meetings.certificates import forget_certificate_holder
 from meetings.models import Attendance, CalendarFeedToken, Certificate, Meeting, Rsvp
@@ -39,7 +37,7 @@ from presentations.services.departures import end_roles, tell_organizers
 DELETED_DOMAIN = "deleted.invalid"
 
 
-class AccountDeletionRefused(Exception):
+class AccountDeletionRefused(DomainError):
     """Deleting now would leave a group without an organizer; the message says which."""
 
 
@@ -244,27 +242,17 @@ def delete_account(*, user: User) -> None:
         e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     }
     group_ids = _groups_of(user)
+    # Everything they held in the groups' future ends first, so each group's organizers are
+    # told once, in one e-mail, what opened.
     openings = end_roles(user=user, now=now, reason=ACCOUNT_DELETED)
-    for membership in list(Membership.objects.filter(user=user)):
-        group = lock_group(membership.group_id)
-        if group.memberships.count() == 1:
-            # The last member leaves: the group is archived rather than left without anyone.
-            membership.delete()
-            Group.objects.filter(pk=group.pk).update(member_count=0, status="archived")
-            invalidate_browse()  # an archived group leaves the browse page
-        else:
-            if membership.role == Role.ORGANIZER:
-                membership.role = Role.MEMBER  # another organizer remains (checked above)
-                membership.save(update_fields=["role"])
-            _drop_membership(group=group, membership=membership, actor=None, reason=ACCOUNT_DELETED)
-        record_audit(actor=None, verb="member.account_deleted", subject=user, group=group)
+    # Through the groups' services: a group they were the last member of is archived, each seat
+    # passes to the waitlist, every count stays right, and each group's log records it.
+    leave_all_groups(user=user, reason=ACCOUNT_DELETED)
     tell_organizers(user=user, openings=openings, reason=ACCOUNT_DELETED)
-    # Through the waitlist service: each group's count of people waiting stays right, and a
-    # seat they were offered passes on.
-    leave_all_waitlists(user=user)
-    Application.objects.filter(applicant=user, status=ApplicationStatus.PENDING).update(
-        status=ApplicationStatus.WITHDRAWN, decided_at=now
-    )
+    for application_id in Application.objects.filter(
+        applicant=user, status=ApplicationStatus.PENDING
+    ).values_list("pk", flat=True):
+        withdraw_application(user=user, application_id=application_id)
     _forget_name(user=user, names=names, addresses=addresses, group_ids=group_ids)
     _purge_personal_data(user=user, addresses=addresses, now=now)
     CalendarFeedToken.objects.filter(user=user).delete()

@@ -4,17 +4,21 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from members import selectors, services
+from members.enums import OPTIONAL_KINDS, NotificationKind
 from members.forms import NotificationPreferencesForm, ProfileForm
+from members.notifications import read_unsubscribe_token
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
+    """The signed-in person's own profile: no group object, so ``login_required`` only."""
     profile = services.ensure_profile(user=request.user)
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -55,6 +59,7 @@ class RateLimitedLoginView(LoginView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request):
+    """The signed-in person's own e-mail choices: ``login_required`` only."""
     profile = services.ensure_profile(user=request.user)
     prefs = {p.kind: p for p in request.user.notification_prefs.all()}
     form = NotificationPreferencesForm(
@@ -70,11 +75,7 @@ def notification_preferences(request):
 @csrf_exempt  # RFC 8058 one-click: mail clients POST here without a session or CSRF token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    from django.core import signing
-
-    from members.enums import OPTIONAL_KINDS, NotificationKind
-    from members.notifications import read_unsubscribe_token
-
+    """Public: the signed token in the link says whose e-mail and which kind."""
     try:
         user_id, kind = read_unsubscribe_token(token)
     except signing.BadSignature:

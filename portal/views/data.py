@@ -39,6 +39,7 @@ class DeleteAccountForm(forms.Form):
 
 @login_required
 def my_data(request):
+    """My own data (no group object: ``login_required``): download it, or delete my account."""
     return render(
         request,
         "members/my_data.html",
@@ -51,6 +52,7 @@ def my_data(request):
 
 @login_required
 def export(request):
+    """Everything the site holds about me, as JSON (``login_required``: my own data)."""
     body = json.dumps(privacy.export_user_data(request.user), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="peercircle-my-data.json"'
@@ -61,6 +63,7 @@ def export(request):
 @login_required
 @require_http_methods(["POST"])
 def delete(request):
+    """Delete my own account (``login_required``), after my password and a tick."""
     form = DeleteAccountForm(request.POST, user=request.user)
     blocking = privacy.groups_blocking_deletion(request.user)
     if form.is_valid():

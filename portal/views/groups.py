@@ -1,56 +1,72 @@
 """The group page and the group's settings: a group with its meetings."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from config import access
+from config.errors import DomainError
 from groups import selectors
-from groups.enums import MANAGING_ROLES, WaitlistStatus
+from groups.access import permission_required
+from groups.enums import WaitlistStatus
 from groups.forms import GroupForm
-from groups.services import GroupActionError
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.layout import month_grid
-from meetings.services import MeetingError
+from portal.selectors import group_for_page
 
 
 def group_detail(request, slug: str):
-    group, membership = selectors.get_group_and_membership(request.user, slug)
-    group._role_cache = {request.user.pk: membership.role if membership else None}
-    waitlist_entry = None if membership else selectors.active_waitlist_entry(request.user, group)
+    """Public: anyone sees what a group is and how to join; its members (who accepted the
+    current ground rules) also see each other and the meetings."""
+    group = group_for_page(request.user, slug)
+    membership = group.viewer_membership
+    rules_pending = selectors.needs_rules_acceptance(membership)
     context = {
         "group": group,
         "membership": membership,
-        "waitlist_entry": waitlist_entry,
-        "waitlist_position": (
-            selectors.waitlist_position(waitlist_entry) if waitlist_entry else None
-        ),
-        "offer_open": waitlist_entry is not None
-        and waitlist_entry.status == WaitlistStatus.OFFERED,
-        "application": (None if membership else selectors.pending_application(request.user, group)),
+        "rules_pending": rules_pending,
         "share_url": request.build_absolute_uri(group.get_absolute_url()),
     }
-    context["rules_pending"] = selectors.needs_rules_acceptance(membership)
-    if membership is not None and not context["rules_pending"]:
-        context["members"] = list(selectors.members_of(group))
-        # Members see everyone, organizers first: the organizers are the head of that list.
-        context["organizers"] = [m for m in context["members"] if m.role in MANAGING_ROLES]
-        context["upcoming"] = meeting_selectors.group_upcoming(group)
-        context["past"] = meeting_selectors.group_past(group)
-        context["month"] = month_grid(
-            group, request.GET.get("month"), timezone.get_current_timezone()
-        )
+    if access.allowed(request.user, "groups.view_members_area", group) and not rules_pending:
+        context.update(_members_area(request, group))
     else:
         context["organizers"] = list(selectors.organizers_of(group))
+    if not membership:
+        context.update(_joining(request.user, group))
     return render(request, "groups/detail.html", context)
 
 
-@login_required
+def _members_area(request, group) -> dict:
+    """Members see everyone, organizers first (the organizers are the head of that list), and
+    the meetings: the next ones, the last ones, and a month of the calendar."""
+    members = list(selectors.members_of(group))
+    return {
+        "members": members,
+        "organizers": [m for m in members if m.manages],
+        "upcoming": meeting_selectors.group_upcoming(group),
+        "past": meeting_selectors.group_past(group),
+        "month": month_grid(group, request.GET.get("month"), timezone.get_current_timezone()),
+    }
+
+
+def _joining(user, group) -> dict:
+    """Where someone who is not a member stands: waiting for a seat, offered one, applying."""
+    entry = selectors.active_waitlist_entry(user, group)
+    return {
+        "waitlist_entry": entry,
+        "waitlist_position": selectors.waitlist_position(entry) if entry else None,
+        "offer_open": entry is not None and entry.status == WaitlistStatus.OFFERED,
+        "application": selectors.pending_application(user, group),
+    }
+
+
 @require_http_methods(["GET", "POST"])
-def group_edit(request, slug: str):
-    group, _membership = selectors.get_group_for_manager(request.user, slug)
+@permission_required("groups.change_group", selectors.group_for)
+def group_edit(request, group, *, slug: str):
+    """The group's details and settings, for its organizers (and site admins, who may fix
+    them: ``groups.change_group``, which the service checks again)."""
     form = GroupForm(
         request.POST if request.method == "POST" else None,
         instance=group,
@@ -67,11 +83,11 @@ def group_edit(request, slug: str):
                 data=form.service_data(),
                 keep_local_times=form.keep_local_times(),
             )
-        except (GroupActionError, MeetingError) as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "The group's details are saved.")
             return redirect(group)
     if request.method == "POST":
-        group.refresh_from_db()
+        group.refresh_from_db()  # the form edited the instance: show the stored state
     return render(request, "groups/form.html", {"form": form, "group": group, "creating": False})

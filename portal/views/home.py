@@ -4,16 +4,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from groups import selectors as group_selectors
-from groups.enums import MANAGING_ROLES
+from groups.access import permission_required
 from meetings import selectors as meeting_selectors
 from members import services
 from portal import colleagues
+from portal.selectors import vetting_preview
 from presentations import selectors as presentation_selectors
 
 
-@login_required
-def profile_detail(request, pk: int):
-    profile = colleagues.get_profile_for_viewer(request.user, pk)
+@permission_required("portal.view_profile", colleagues.get_profile_for_viewer)
+def profile_detail(request, profile, *, pk: int):
+    """A therapist's profile: their own, a colleague's from a shared group, or any for a site
+    admin; 404 to anyone else."""
     return render(
         request,
         "members/profile_detail.html",
@@ -27,11 +29,11 @@ def profile_detail(request, pk: int):
 
 @login_required
 def dashboard(request):
+    """My own start page (no group object: ``login_required``)."""
     profile = services.ensure_profile(user=request.user)
     user = request.user
     memberships = list(group_selectors.memberships_for_user(user))
     groups = {membership.group_id: membership.group for membership in memberships}
-    manages = user.is_staff or any(m.role in MANAGING_ROLES for m in memberships)
     return render(
         request,
         "members/dashboard.html",
@@ -41,8 +43,7 @@ def dashboard(request):
             "memberships": memberships,
             "upcoming": presentation_selectors.upcoming_for_user(user, groups, limit=10),
             "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups),
-            # Only organizers (and site admins) vet; nobody else needs the query.
-            "vetting": list(group_selectors.vetting_queue_for(user)[:10]) if manages else [],
+            "vetting": vetting_preview(user, memberships),
             "offers": group_selectors.open_offers_for(user),
         },
     )

@@ -1,75 +1,66 @@
 """The meeting page and its agenda editor: the meeting with its presentation slots."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from groups import selectors as group_selectors
+from config import access
+from config.errors import DomainError
+from groups.access import permission_required
 from meetings import selectors
 from meetings.enums import RsvpAnswer
 from meetings.forms import AgendaFormSet, RsvpForm, segments_initial
-from meetings.layout import agenda_with_times
+from portal.selectors import meeting_page
 from presentations import selectors as presentation_selectors
 from presentations.forms import FacilitatorForm, MemberChoiceForm
-from presentations.services import HeldSlotsNeedConfirmation, PresentationError, edit_agenda
-from presentations.services.base import case_ready_by, signup_state, signup_window
+from presentations.services import HeldSlotsNeedConfirmation, edit_agenda
+from presentations.signup import case_ready_by, signup_state, signup_window
 
 
-@login_required
-def meeting_detail(request, pk: int):
-    meeting, membership = selectors.get_meeting_for_member(request.user, pk)
-    meeting._role_cache = {request.user.pk: membership.role}
-    # One read of the members (with profiles) supplies every person the page names.
-    members = list(group_selectors.members_of(meeting.group))
-    people = group_selectors.people_of(members)
-    group_selectors.attach_loaded(
-        [meeting], people, "facilitator", "backup_facilitator", "timekeeper"
-    )
-    segments = selectors.segments_of(meeting)
-    presentations = presentation_selectors.presentations_by_segment(meeting, people, segments)
-    agenda = agenda_with_times(meeting, segments, presentations)
-    rsvps = selectors.rsvp_summary(request.user, meeting, people)
-    swaps_for_me, my_offers = presentation_selectors.pending_swaps(
-        request.user, meeting, people, presentations
-    )
-    my_rsvp = rsvps.mine
+@permission_required("meetings.view_meeting", selectors.meeting_for)
+def meeting_detail(request, meeting, *, pk: int):
+    """A meeting of my group: the agenda with its slots, who is coming, my answer and slots."""
+    page = meeting_page(request.user, meeting)
+    my_rsvp = page.rsvps.mine
     context = {
         "meeting": meeting,
         "group": meeting.group,
-        "membership": membership,
-        "agenda": agenda,
-        "has_slots": any(row["is_slot"] for row in agenda),
-        "my_slots": [
-            row
-            for row in agenda
-            if row["presentation"] and row["presentation"].presenter_id == request.user.pk
-        ],
+        "membership": meeting.viewer_membership,
+        "agenda": page.agenda,
+        "has_slots": page.has_slots(),
+        "my_slots": page.slots_of(request.user),
         "signup": signup_state(meeting),
         "signup_window": signup_window(meeting),
         "case_ready_by": case_ready_by(meeting),
-        "members": members,
-        "swap_form": MemberChoiceForm(members=members, exclude={request.user.pk}),
-        "swaps_for_me": swaps_for_me,
-        "my_offers": my_offers,
-        "counts": rsvps.counts,
+        "members": page.members,
+        "swap_form": MemberChoiceForm(members=page.members, exclude={request.user.pk}),
+        "swaps_for_me": page.swaps_for_me,
+        "my_offers": page.my_offers,
+        "counts": page.rsvps.counts,
         "my_rsvp": my_rsvp,
         "rsvp_form": RsvpForm(
             initial={"answer": my_rsvp.answer, "note": my_rsvp.note} if my_rsvp else None
         ),
         "answers": RsvpAnswer,
     }
-    if membership.manages:
-        context["rsvps"] = rsvps.answers
-        context["assign_form"] = MemberChoiceForm(members=members)
-        context["facilitator_form"] = FacilitatorForm(
-            members=members,
+    if access.allowed(request.user, "presentations.manage_slots", meeting):
+        context.update(_organizer_context(meeting, page))
+    return render(request, "meetings/detail.html", context)
+
+
+def _organizer_context(meeting, page) -> dict:
+    """What organizers see besides: everyone's answers, and the forms to assign slots and roles."""
+    return {
+        "rsvps": page.rsvps.answers,
+        "assign_form": MemberChoiceForm(members=page.members),
+        "facilitator_form": FacilitatorForm(
+            members=page.members,
             initial={
                 "facilitator": meeting.facilitator_id,
                 "backup": meeting.backup_facilitator_id,
             },
-        )
-    return render(request, "meetings/detail.html", context)
+        ),
+    }
 
 
 def _confirmed_removals(request) -> set[int]:
@@ -96,12 +87,19 @@ def _row_segment_id(form) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_agenda(request, pk: int):
-    meeting, _membership = selectors.get_meeting_for_manager(request.user, pk)
-    segments = selectors.segments_of(meeting)
+def _show_holders(formset, meeting) -> None:
+    """Name beside each row the member who holds its slot (the editor warns before removing)."""
     holders = presentation_selectors.held_slots(meeting)
+    for form in formset:
+        holder = holders.get(_row_segment_id(form))
+        form.holder = holder.presenter if holder is not None else None
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("meetings.change_meeting", selectors.meeting_for)
+def meeting_agenda(request, meeting, *, pk: int):
+    """The organizers' editor of one meeting's agenda (timed segments and presentation slots)."""
+    segments = selectors.segments_of(meeting)
     formset = AgendaFormSet(
         request.POST if request.method == "POST" else None,
         initial=segments_initial(segments, with_ids=True),
@@ -120,17 +118,13 @@ def meeting_agenda(request, pk: int):
                 confirmed=confirmed,
             )
         except HeldSlotsNeedConfirmation as exc:
-            context["held"] = exc.held
-            context["confirm_error"] = str(exc)
-            context["confirmed"] = confirmed
-        except PresentationError as exc:
-            messages.error(request, str(exc))
+            context.update(held=exc.held, confirm_error=str(exc), confirmed=confirmed)
+        except DomainError as exc:
+            messages.error(request, str(exc))  # shown above the agenda, kept as typed
         else:
             told = _removal_notice(removed, request.user)
             messages.success(request, f"The agenda is saved.{told}")
             return redirect(meeting)
-    for form in formset:
-        holder = holders.get(_row_segment_id(form))
-        form.holder = holder.presenter if holder is not None else None
+    _show_holders(formset, meeting)
     context["formset"] = formset
     return render(request, "meetings/agenda.html", context)

@@ -5,13 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
+from groups.access import permission_required
 from members.filters import ColleagueFilter
 from members.forms import ColleagueMessageForm
-from members.services import record_confirmations
 from portal import colleagues
 
 PAGE_SIZE = 20
@@ -20,6 +18,7 @@ PAGE_SIZE = 20
 @login_required
 @require_GET
 def network(request):
+    """My own referral network (colleagues who share a group with me): ``login_required``."""
     colleague_filter = ColleagueFilter(
         request.GET or None, queryset=colleagues.network_for(request.user)
     )
@@ -43,10 +42,10 @@ def network(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def contact(request, pk: int):
-    colleague = colleagues.get_colleague_profile(request.user, pk)
+@permission_required("portal.message_colleague", colleagues.get_colleague_profile)
+def contact(request, colleague, *, pk: int):
+    """Write to a colleague: someone who shares a group with me (404 to anyone else)."""
     context = {"colleague": colleague, "sent": False, "limit_reached": False}
     if request.method == "GET" and request.GET.get("sent") == "1":
         return render(request, "members/contact.html", {**context, "sent": True})
@@ -55,30 +54,20 @@ def contact(request, pk: int):
         # Greeting the colleague or signing with one's own name is not a client identifier.
         known_names=[colleague.display_name, str(request.user)],
     )
-    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             colleagues.send_colleague_message(
                 sender=request.user,
                 recipient_profile=colleague,
                 message=form.cleaned_data["message"],
+                guard_summary=form.guard_summary(),
             )
         except colleagues.ColleagueMessageLimitReached as exc:
-            retry_at = date_format(timezone.localtime(exc.retry_at), "TIME_FORMAT")
-            form.add_error(
-                None,
-                f"You have sent {colleagues.COLLEAGUE_MESSAGE_LIMIT} messages in the last hour, "
-                "which is as many as PeerCircle sends for one person, so that inboxes stay "
-                f"calm. Your message has not been sent. Please try again after {retry_at}; "
-                "your text is still here.",
-            )
-            context["limit_reached"] = True
-            status = 429
+            form.add_error(None, f"{exc} Your text is still here.")
+            context = {**context, "form": form, "limit_reached": True}
+            return render(request, "members/contact.html", context, status=429)
         except ValidationError as exc:
             form.add_error("message", exc)
         else:
-            record_confirmations(
-                actor=request.user, summary=form.guard_summary(), what="colleague message"
-            )
             return redirect(f"{reverse('members:contact', args=[colleague.pk])}?sent=1")
-    return render(request, "members/contact.html", {**context, "form": form}, status=status)
+    return render(request, "members/contact.html", {**context, "form": form})

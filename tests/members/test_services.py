@@ -1,5 +1,6 @@
 import pytest
 
+from config.errors import NotAllowed
 from members import services
 from members.models import AuditEntry
 from tests.factories import AdminFactory, UserFactory
@@ -20,18 +21,25 @@ def test_verify_licence_records_who_and_when():
     assert (entry.actor, entry.subject) == (admin, user)
 
 
-def test_verify_licence_refused_to_non_admins():
+@pytest.mark.parametrize("kind", ["owner", "superuser_not_staff", "inactive_staff"])
+def test_verify_licence_refused_to_non_admins(kind):
     user = UserFactory()
-    with pytest.raises(PermissionError):
-        services.verify_licence(actor=user, profile=user.profile)
+    actor = {
+        "owner": user,
+        "superuser_not_staff": UserFactory(is_superuser=True),
+        "inactive_staff": AdminFactory(is_active=False),
+    }[kind]
+    with pytest.raises(NotAllowed, match="Only site admins verify licences"):
+        services.verify_licence(actor=actor, profile=user.profile)
     user.profile.refresh_from_db()
-    assert user.profile.licence_verified_at is None
+    assert (user.profile.licence_verified_at, user.profile.licence_verified_by) == (None, None)
+    assert not AuditEntry.objects.filter(verb="licence.verified").exists()
 
 
 def test_verify_licence_needs_a_number():
     admin = AdminFactory()
     user = UserFactory(profile__licence_number="")
-    with pytest.raises(ValueError, match="no licence number"):
+    with pytest.raises(services.ProfileError, match="no licence number"):
         services.verify_licence(actor=admin, profile=user.profile)
 
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from groups.enums import Role
-from groups.models import Application
+from config.errors import DomainError
+from groups.enums import ApplicationStatus, Role, WaitlistStatus
+from groups.models import Application, Membership
 from meetings.models import AgendaSegment, Certificate, Meeting, Rsvp
 from members.models import AuditEntry, Delivery
 from members.services import record_audit
@@ -33,6 +34,7 @@ from tests.factories import (
     MembershipFactory,
     RsvpFactory,
     UserFactory,
+    WaitlistEntryFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -578,3 +580,52 @@ def test_an_organizer_of_two_affected_groups_gets_one_email_for_both(
     body = " ".join(mailoutbox[0].body.split())
     assert "Thursday Circle: - Facilitator of Case night" in body
     assert "Monday Circle: - Timekeeper of Monday meeting" in body
+
+
+# --- through the groups' services ----------------------------------------------------------------
+
+
+def test_deletion_withdraws_pending_applications_through_the_service(group, organizer, me):
+    pending = ApplicationFactory(applicant=me)
+
+    _delete(me)
+
+    pending.refresh_from_db()
+    assert (pending.status, pending.decided_at is not None) == (ApplicationStatus.WITHDRAWN, True)
+    entry = AuditEntry.objects.get(verb="application.withdrawn")
+    assert (entry.actor, entry.subject, entry.group) == (me, me, pending.group)
+
+
+def test_deletion_passes_the_seat_on_and_logs_each_group(group, organizer, me):
+    group.capacity = group.member_count
+    group.save(update_fields=["capacity"])
+    waiting = WaitlistEntryFactory(group=group)
+    mine_elsewhere = WaitlistEntryFactory(user=me)
+
+    _delete(me)
+
+    group.refresh_from_db()
+    waiting.refresh_from_db()
+    mine_elsewhere.refresh_from_db()
+    assert group.member_count == 1
+    assert waiting.status == WaitlistStatus.OFFERED  # the seat they freed: first in line
+    assert mine_elsewhere.status == WaitlistStatus.LEFT
+    assert list(
+        AuditEntry.objects.filter(verb="member.account_deleted").values_list(
+            "actor", "subject", "group"
+        )
+    ) == [(None, me.pk, group.pk)]
+
+
+def test_deletion_refused_is_a_domain_error_and_changes_nothing(group, organizer, other):
+    with pytest.raises(DomainError, match="only organizer of Thursday Circle"):
+        privacy.delete_account(user=organizer)
+
+    organizer.refresh_from_db()
+    assert organizer.is_active is True
+    assert list(
+        Membership.objects.filter(group=group).order_by("pk").values_list("user", "role")
+    ) == [
+        (organizer.pk, Role.ORGANIZER),
+        (other.pk, Role.MEMBER),
+    ]

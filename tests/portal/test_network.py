@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.errors import NotAllowed
 from members.enums import DeliveryStatus, NotificationKind
 from members.models import AuditEntry, Delivery
 from portal import colleagues
@@ -415,7 +416,7 @@ def test_a_message_of_exactly_3000_characters_is_sent(
 
 def test_service_refuses_someone_outside_my_groups(me, group):
     stranger = colleague_in(GroupFactory(), "Sam Stranger")
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed, match="only write to colleagues who share a group"):
         colleagues.send_colleague_message(
             sender=me, recipient_profile=stranger.profile, message="Hi"
         )

@@ -1,10 +1,16 @@
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from groups.enums import ApplicationStatus, Role
+from groups.enums import ApplicationStatus, MembershipPolicy, Role
 from groups.models import Application, Group, Membership
+from groups.selectors import needs_rules_acceptance
 from meetings.models import Attendance, Meeting
 from members.models import AuditEntry, Specialty, User
+from presentations.enums import ElectionPhase
+from presentations.models import Election, Presentation
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +58,7 @@ def test_seed_demo_places_the_personas():
         user__email="organizer@example.com", role=Role.ORGANIZER
     ).select_related("group")
     policies = sorted(m.group.membership_policy for m in organizer_groups)
-    assert policies == ["closed", "open"]
+    assert policies == [MembershipPolicy.CLOSED, MembershipPolicy.OPEN]
     member_groups = set(
         Membership.objects.filter(user__email="member@example.com").values_list(
             "group_id", flat=True
@@ -62,7 +68,7 @@ def test_seed_demo_places_the_personas():
     assert not Membership.objects.filter(user__email="newcomer@example.com").exists()
     pending = Application.objects.get(applicant__email="applicant@example.com")
     assert pending.status == ApplicationStatus.PENDING
-    assert pending.group.membership_policy == "closed"
+    assert pending.group.membership_policy == MembershipPolicy.CLOSED
 
 
 def test_seed_demo_scale_adds_groups_with_members_once():
@@ -75,8 +81,6 @@ def test_seed_demo_scale_adds_groups_with_members_once():
 
 
 def test_seed_demo_gives_each_group_past_meetings_with_attendance_and_upcoming_ones():
-    from django.utils import timezone
-
     call_command("seed_demo")
     now = timezone.now()
     for group in Group.objects.all():
@@ -88,8 +92,6 @@ def test_seed_demo_gives_each_group_past_meetings_with_attendance_and_upcoming_o
 
 
 def test_seed_demo_has_a_case_a_rotation_history_and_an_election_voting():
-    from presentations.models import Election, Presentation
-
     call_command("seed_demo")
     case = Presentation.objects.exclude(case_question="").get()
     assert case.presenter.email == "member@example.com"
@@ -98,13 +100,47 @@ def test_seed_demo_has_a_case_a_rotation_history_and_an_election_voting():
         Presentation.objects.filter(case_question="").values_list("presenter__email", flat=True)
     )
     assert presenters == {"organizer@example.com", "member@example.com"}
-    assert Election.objects.get().phase() == "voting"
+    assert Election.objects.get().phase() == ElectionPhase.VOTING
 
 
 def test_scale_members_have_accepted_the_ground_rules():
-    from groups.selectors import needs_rules_acceptance
-
     call_command("seed_demo", scale=3)
     memberships = Membership.objects.filter(group__slug__startswith="scale-")
     assert memberships.count() == 15
     assert not any(needs_rules_acceptance(m) for m in memberships)
+
+
+def test_seed_demo_acts_through_the_services_and_leaves_their_trail():
+    """What a person could do was done through the services, so the audit log tells it."""
+    call_command("seed_demo")
+    verbs = Counter(AuditEntry.objects.values_list("verb", flat=True))
+    past = Meeting.objects.filter(ends_at__lte=timezone.now()).count()
+
+    assert {
+        verb: verbs[verb]
+        for verb in (
+            "group.created",
+            "series.created",
+            "member.joined",
+            "invitation.accepted",
+            "application.submitted",
+            "licence.verified",
+            "slot.assigned",
+            "election.nominated",
+            "resource.added",
+            "resource.pinned",
+        )
+    } == {
+        "group.created": 5,
+        "series.created": 5,
+        "member.joined": 1,  # the open circle
+        "invitation.accepted": 1,  # the closed group admits whom its organizer invites
+        "application.submitted": 1,
+        "licence.verified": 3,
+        "slot.assigned": 1,
+        "election.nominated": 2,
+        "resource.added": 4,
+        "resource.pinned": 2,
+    }
+    assert verbs["attendance.recorded"] == past
+    assert all(g.member_count == g.memberships.count() for g in Group.objects.all())

@@ -1,14 +1,23 @@
 """Demo data: the personas, the vocabularies and realistic groups. Safe to run again.
 
+Everything a person could do goes through the apps' public services, as if the personas had
+clicked through the site: they create and join groups, apply, schedule, answer, take
+attendance, present, nominate and share links, and the audit log says so. What no service can
+make (a year of history, accounts without the sign-up form, thousands of benchmark groups) is
+written by ``DirectWrites`` alone, which says why for each.
+
 ``--scale N`` adds N synthetic groups with five members each, with bulk inserts, for benchmarks.
 """
 
+import functools
 import random
 import time
 from datetime import time as clock
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -17,35 +26,29 @@ from django.utils.text import slugify
 
 from groups import services as group_services
 from groups.enums import (
-    ApplicationStatus,
     Cadence,
     GroupFormat,
     Language,
     LeadershipModel,
     MembershipPolicy,
     Purpose,
+    ResourceCategory,
     Role,
     VenueKind,
 )
-from groups.models import (
-    Application,
-    ApplicationQuestion,
-    GroundRulesVersion,
-    Group,
-    Membership,
-    Resource,
-    weekday_mask,
-)
+from groups.models import GroundRulesVersion, Group, Membership, weekday_mask
 from meetings import recurrence
 from meetings import services as meeting_services
-from meetings.enums import AttendanceStatus, RsvpAnswer, SegmentKind
-from meetings.models import Attendance, Meeting, MeetingSeries, Rsvp
+from meetings.enums import AttendanceStatus, RecurrenceKind, RsvpAnswer, SegmentKind
+from meetings.models import AgendaSegment, Meeting
+from members import services as member_services
+from members.enums import CredentialType, PracticeSetting
 from members.models import Modality, Population, Specialty, TherapistProfile, User
-from members.services import create_profile
 from presentations import services as presentation_services
-from presentations.models import Election, Nomination, Presentation
+from presentations.models import Election, Presentation
 
 DEMO_PASSWORD = "peercircle-demo"  # noqa: S105 - the documented demo password
+
 
 SPECIALTIES = [
     "Anxiety",
@@ -109,13 +112,13 @@ PERSONAS = [
         "email": "organizer@example.com",
         "display_name": "Dana Whitfield",
         "pronouns": "she/her",
-        "credential_type": "lmft",
+        "credential_type": CredentialType.LMFT,
         "licence_number": "LMFT-104233",
         "licence_region": "Colorado",
         "city": "Denver",
         "region": "CO",
         "time_zone": "America/Denver",
-        "practice_setting": "group",
+        "practice_setting": PracticeSetting.GROUP,
         "accepting_referrals": True,
         "bio": "Couples and family therapist; I have run consultation groups for ten years.",
         "specialties": ["Couples", "Eating disorders", "Trauma"],
@@ -127,13 +130,13 @@ PERSONAS = [
         "email": "member@example.com",
         "display_name": "Marcus Oyelaran",
         "pronouns": "he/him",
-        "credential_type": "lcsw",
+        "credential_type": CredentialType.LCSW,
         "licence_number": "LCSW-99120",
         "licence_region": "Colorado",
         "city": "Boulder",
         "region": "CO",
         "time_zone": "America/Denver",
-        "practice_setting": "private",
+        "practice_setting": PracticeSetting.PRIVATE,
         "accepting_referrals": True,
         "bio": "Trauma-focused clinician working with adults and first responders.",
         "specialties": ["Trauma", "Eating disorders", "Substance use"],
@@ -145,13 +148,13 @@ PERSONAS = [
         "email": "applicant@example.com",
         "display_name": "Priya Raman",
         "pronouns": "she/her",
-        "credential_type": "lpc",
+        "credential_type": CredentialType.LPC,
         "licence_number": "LPC-55012",
         "licence_region": "Colorado",
         "city": "Aurora",
         "region": "CO",
         "time_zone": "America/Denver",
-        "practice_setting": "agency",
+        "practice_setting": PracticeSetting.AGENCY,
         "accepting_referrals": False,
         "bio": "Counselor at a community agency, building an eating-disorder caseload.",
         "specialties": ["Eating disorders", "Anxiety"],
@@ -163,13 +166,13 @@ PERSONAS = [
         "email": "newcomer@example.com",
         "display_name": "Sam Lindqvist",
         "pronouns": "they/them",
-        "credential_type": "prelicensed",
+        "credential_type": CredentialType.PRELICENSED,
         "licence_number": "",
         "licence_region": "",
         "city": "Denver",
         "region": "CO",
         "time_zone": "America/Denver",
-        "practice_setting": "group",
+        "practice_setting": PracticeSetting.GROUP,
         "accepting_referrals": False,
         "bio": "Associate therapist, two years into practice, looking for colleagues.",
         "specialties": ["Anxiety", "Depression"],
@@ -181,13 +184,13 @@ PERSONAS = [
         "email": "admin@example.com",
         "display_name": "PeerCircle Admin",
         "pronouns": "",
-        "credential_type": "psychologist",
+        "credential_type": CredentialType.PSYCHOLOGIST,
         "licence_number": "PSY-0001",
         "licence_region": "Colorado",
         "city": "Denver",
         "region": "CO",
         "time_zone": "America/Denver",
-        "practice_setting": "other",
+        "practice_setting": PracticeSetting.OTHER,
         "accepting_referrals": False,
         "bio": "Site administrator.",
         "specialties": [],
@@ -341,6 +344,249 @@ DEMO_GROUPS = [
 # The demo admin's authenticator key (base32). Public, like the demo password: demo data only.
 DEMO_ADMIN_TOTP_SECRET = "PEERCIRCLEDEMOADMINTOTP2"  # noqa: S105
 
+CASE_FOR_THE_NEXT_MEETING = {
+    "case_question": "How can I help Client A stay in treatment when meals are the hardest part "
+    "of her week?",
+    "case_background": "Client A is a woman in her late twenties with a long history of "
+    "restriction. She works long hours and lives alone. Sessions began in the spring; "
+    "attendance has dropped since a family conflict.",
+    "case_tried": "Weekly CBT-E, meal planning with a dietitian, and motivational interviewing "
+    "about the costs of restriction.",
+    "case_help_wanted": ["ideas", "ethics"],
+}
+
+# Per demo group (by index in DEMO_GROUPS): title, url, category, pinned, note.
+LIBRARY = {
+    0: [
+        (
+            "Academy for Eating Disorders: clinical guidelines",
+            "https://www.aedweb.org/",
+            ResourceCategory.ARTICLE,
+            True,
+            "The medical care guide is worth keeping at hand.",
+        ),
+        (
+            "iaedp certification (CEDS) pathway",
+            "https://www.iaedp.com/",
+            ResourceCategory.CONTINUING_EDUCATION,
+            False,
+            "Several of us are working towards it.",
+        ),
+    ],
+    1: [
+        (
+            "Compassion fatigue self-test (ProQOL)",
+            "https://proqol.org/",
+            ResourceCategory.TOOL,
+            True,
+            "Short and free; we revisit it each spring.",
+        ),
+        (
+            "Ethics consultation line of the state association",
+            "https://www.socialworkers.org/About/Ethics",
+            ResourceCategory.CONSULTANT,
+            False,
+            "For the grey areas we can't settle in the group.",
+        ),
+    ],
+}
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
+class DirectWrites:
+    """The only rows this command writes itself, each because no service can make them.
+
+    Services act in the present, for a person who is there: they refuse a meeting that has
+    started, a slot whose sign-up closed, an election whose nominations closed. The demo needs
+    a past (members since a year ago, a rotation of presenters, an election already voting),
+    accounts made without the sign-up form, and, for benchmarks, thousands of groups in seconds.
+    Nothing else in this command writes a model directly.
+    """
+
+    @staticmethod
+    def account(*, email: str, staff: bool) -> User:
+        """An account as the sign-up form (allauth) makes one, with its address verified, so
+        the personas can sign in at once. There is no service for signing up. The password is
+        hashed once for all the personas (hashing is slow on purpose)."""
+        user = User.objects.create_user(email=email, is_staff=staff, is_superuser=staff)
+        user.password = demo_password_hash()
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    @staticmethod
+    def members_since(group: Group, moment) -> None:
+        """The demo members have belonged since the history began (they joined "now", through
+        the services), so the attendance of the past meetings is theirs."""
+        group.memberships.filter(joined_at__gt=moment).update(joined_at=moment)
+
+    @staticmethod
+    def past_presentation(*, segment: AgendaSegment, presenter: User, now) -> Presentation:
+        """A slot presented in a past meeting (sign-up for it closed long ago); its case text
+        was purged 30 days after the meeting, as the purge task does."""
+        meeting = segment.meeting
+        purged = meeting.ends_at + timedelta(days=30)
+        return Presentation.objects.create(
+            segment=segment,
+            meeting=meeting,
+            presenter=presenter,
+            case_purged_at=purged if purged <= now else None,
+        )
+
+    @staticmethod
+    def close_nominations(election: Election, moment) -> None:
+        """An election whose nominations closed (``moment``) and whose voting is open: the
+        service opens elections only with nominations closing in the future."""
+        Election.objects.filter(pk=election.pk).update(nominations_close_at=moment)
+
+    @staticmethod
+    def scale_groups(chunk: list[int], per_group: int, meetings_per_group: int, rng) -> None:
+        """Synthetic groups for benchmarks, in bulk inserts: the services would take hours for
+        the tens of thousands of groups a benchmark wants. Each group is consistent as the
+        services would leave it: an organizer and members who accepted the first ground rules,
+        ``member_count`` equal to its memberships, meetings around today."""
+        password = demo_password_hash()
+        specialties = list(Specialty.objects.all())
+        now = timezone.now()
+        users = User.objects.bulk_create(
+            [
+                User(email=f"scale-{i:06d}-{k}@example.org", password=password, date_joined=now)
+                for i in chunk
+                for k in range(per_group)
+            ]
+        )
+        TherapistProfile.objects.bulk_create(
+            [
+                TherapistProfile(
+                    user=user,
+                    display_name=f"Therapist {user.email.split('@')[0][6:]}",
+                    city=rng.choice(SCALE_CITIES),
+                    time_zone=rng.choice(SCALE_ZONES),
+                    credential_type=rng.choice(SCALE_CREDENTIALS),
+                )
+                for user in users
+            ]
+        )
+        groups = Group.objects.bulk_create([_scale_group(i, per_group, rng, now) for i in chunk])
+        versions = GroundRulesVersion.objects.bulk_create(
+            [
+                GroundRulesVersion(group=g, number=1, text=g.ground_rules, created_at=now)
+                for g in groups
+            ]
+        )
+        through = Group.focus_specialties.through
+        through.objects.bulk_create(
+            [through(group=g, specialty=rng.choice(specialties)) for g in groups]
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    group=group,
+                    user=users[n * per_group + k],
+                    role=Role.ORGANIZER if k == 0 else Role.MEMBER,
+                    joined_at=now,
+                    rules_version=versions[n],
+                    rules_accepted_at=now,
+                )
+                for n, group in enumerate(groups)
+                for k in range(per_group)
+            ]
+        )
+        base = now.replace(minute=0, second=0, microsecond=0)
+        half = meetings_per_group // 2
+        Meeting.objects.bulk_create(
+            [
+                Meeting(
+                    group=group,
+                    title="Group meeting",
+                    starts_at=base + timedelta(weeks=w - half, hours=n % 48),
+                    ends_at=base + timedelta(weeks=w - half, hours=n % 48, minutes=90),
+                )
+                for n, group in enumerate(groups)
+                for w in range(meetings_per_group)
+            ],
+            batch_size=5000,
+        )
+
+
+SCALE_CITIES = [
+    "Denver",
+    "Boulder",
+    "Austin",
+    "Chicago",
+    "Seattle",
+    "Portland",
+    "Brooklyn",
+    "Oakland",
+    "Atlanta",
+    "Boston",
+    "Minneapolis",
+    "Phoenix",
+]
+SCALE_ZONES = ["America/Denver", "America/Chicago", "America/New_York", "America/Los_Angeles"]
+SCALE_CREDENTIALS = [
+    CredentialType.LCSW,
+    CredentialType.LMFT,
+    CredentialType.LPC,
+    CredentialType.PSYCHOLOGIST,
+]
+
+
+def _scale_group(i: int, per_group: int, rng, now) -> Group:
+    purposes = rng.sample(list(Purpose.values), k=rng.randint(1, 2))
+    capacity = rng.randint(max(per_group, 2), max(per_group, 2) + 3)
+    return Group(
+        name=f"Peer group {i:06d}",
+        slug=f"scale-{i:06d}",
+        tagline=rng.choice(["Case consultation", "Support circle", "Practice collaboration"]),
+        description="A synthetic group for benchmarks.",
+        purpose_support=Purpose.SUPPORT in purposes,
+        purpose_consultation=Purpose.CONSULTATION in purposes,
+        purpose_collaboration=Purpose.COLLABORATION in purposes,
+        membership_policy=rng.choice(MembershipPolicy.values),
+        venue_kind=rng.choice(VenueKind.values),
+        city=rng.choice(SCALE_CITIES),
+        cadence=rng.choice(Cadence.values),
+        weekdays=1 << rng.randint(0, 6),
+        time_zone=rng.choice(SCALE_ZONES),
+        capacity=capacity,
+        member_count=per_group,  # the memberships bulk-created with it
+        created_at=now,
+    )
+
+
+def _group_of(index: int) -> Group:
+    return Group.objects.get(slug=slugify(DEMO_GROUPS[index]["name"]))
+
+
+def _series_rule(spec: dict) -> str:
+    """The series says what the group's "When" says: a monthly group meets monthly."""
+    weekday = spec["weekdays"][0]
+    if spec["cadence"] in (Cadence.TWICE_MONTHLY, Cadence.MONTHLY):
+        ordinals = [1, 3] if spec["cadence"] == Cadence.TWICE_MONTHLY else [1]
+        return recurrence.build_rule(
+            kind=RecurrenceKind.MONTHLY_NTH, ordinals=ordinals, weekday=weekday
+        )
+    return recurrence.build_rule(
+        kind=RecurrenceKind.WEEKLY,
+        interval=2 if spec["cadence"] == Cadence.BIWEEKLY else 1,
+        weekdays=[weekday],
+    )
+
+
+def _agenda_for(group: Group) -> list[dict]:
+    """The format's standard agenda, as much of it as fits in the group's meeting length."""
+    agenda, used = [], 0
+    for segment in AGENDAS[group.format]:
+        if used + segment["minutes"] <= group.meeting_minutes:
+            agenda.append(segment)
+            used += segment["minutes"]
+    return agenda
+
 
 class Command(BaseCommand):
     help = "Create the demo personas and groups (idempotent). --scale N adds N synthetic groups."
@@ -357,6 +603,7 @@ class Command(BaseCommand):
             self.seed_groups(users)
             self.seed_meetings(users)
             self.seed_presentations(users)
+            self.seed_election(users)
             self.seed_resources(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if scale:
@@ -370,6 +617,7 @@ class Command(BaseCommand):
 
     # --- vocabularies and personas ---------------------------------------------------
     def seed_vocabularies(self):
+        """The site's own vocabularies (set up by site admins in the Django admin)."""
         for model, names in (
             (Specialty, SPECIALTIES),
             (Modality, MODALITIES),
@@ -379,48 +627,34 @@ class Command(BaseCommand):
                 model.objects.get_or_create(slug=slugify(name), defaults={"name": name})
 
     def seed_personas(self) -> dict[str, User]:
-        users = {}
-        admin = None
+        users, verify = {}, []
         for persona in PERSONAS:
             persona = dict(persona)
             email = persona.pop("email")
             verified = persona.pop("verified")
             staff = persona.pop("staff", False)
             terms = {
-                "specialties": (Specialty, persona.pop("specialties")),
-                "modalities": (Modality, persona.pop("modalities")),
-                "populations": (Population, persona.pop("populations")),
+                "specialties": Specialty.objects.filter(name__in=persona.pop("specialties")),
+                "modalities": Modality.objects.filter(name__in=persona.pop("modalities")),
+                "populations": Population.objects.filter(name__in=persona.pop("populations")),
             }
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = User.objects.create_user(
-                    email=email, password=DEMO_PASSWORD, is_staff=staff, is_superuser=staff
-                )
-                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-                profile = create_profile(user=user, **persona)
-                for field, (model, names) in terms.items():
-                    getattr(profile, field).set(model.objects.filter(name__in=names))
-                if staff:
-                    admin = user
+                user = DirectWrites.account(email=email, staff=staff)
+                profile = member_services.create_profile(user=user, **persona)
+                member_services.update_profile(actor=user, profile=profile, data=terms)
                 if verified and persona["licence_number"]:
-                    profile.licence_verified_at = timezone.now()
-                    profile.licence_verified_by = admin or user
-                    profile.save(update_fields=["licence_verified_at", "licence_verified_by"])
+                    verify.append(profile)
             users[email] = user
-        # Licences verified before the admin existed are attributed to the admin.
         admin = users["admin@example.com"]
+        for profile in verify:  # the demo's site admin checked these licences
+            member_services.verify_licence(actor=admin, profile=profile)
         self.seed_admin_two_step(admin)
-        TherapistProfile.objects.filter(
-            user__in=users.values(), licence_verified_at__isnull=False
-        ).update(licence_verified_by=admin)
         return users
 
     def seed_admin_two_step(self, admin: User) -> None:
         """Site admins sign in with two steps; the demo admin's authenticator uses a fixed,
         public demo key, so `manage.py demo_code` (or any authenticator app) gives its codes."""
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import TOTP
-
         if not Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(admin, DEMO_ADMIN_TOTP_SECRET)
         self.stdout.write(
@@ -451,209 +685,158 @@ class Command(BaseCommand):
                     questions=[{"text": text, "required": req} for text, req in questions],
                 )
             for email in members:
-                group_services.membership.admit(
-                    group=group, user=users[email], actor=users[email], verb="member.joined"
-                )
-        closed = Group.objects.get(slug=slugify(DEMO_GROUPS[0]["name"]))
-        applicant = users["applicant@example.com"]
-        if not Application.objects.filter(group=closed, applicant=applicant).exists():
-            answers = [
-                {"question": q.text, "answer": answer}
-                for q, answer in zip(
-                    ApplicationQuestion.objects.filter(group=closed),
-                    ["About twelve.", "Outpatient, with some IOP step-downs.", ""],
-                    strict=False,
-                )
-            ]
-            Application.objects.create(
-                group=closed,
-                applicant=applicant,
-                status=ApplicationStatus.PENDING,
-                answers=answers,
-                note="I am building an eating-disorder caseload and would value consultation.",
-                consent_to_share_profile=True,
-            )
+                self.admit(group=group, organizer=organizer, user=users[email])
+        self.seed_application(users["applicant@example.com"])
 
-    # --- scale ----------------------------------------------------------------------------
+    @staticmethod
+    def admit(*, group: Group, organizer: User, user: User) -> None:
+        """An open group is joined; a closed one admits whom its organizer invites."""
+        if group.membership_policy == MembershipPolicy.OPEN:
+            group_services.join_group(user=user, group=group, accepted_rules=True)
+            return
+        invitation = group_services.invite_by_email(actor=organizer, group=group, email=user.email)
+        group_services.accept_invitation(user=user, token=invitation.token, accepted_rules=True)
+
+    @staticmethod
+    def seed_application(applicant: User) -> None:
+        """The applicant waits for the closed consultation group's decision."""
+        closed = _group_of(0)
+        if closed.applications.filter(applicant=applicant).exists():
+            return
+        answers = [
+            {"question": question.text, "answer": answer}
+            for question, answer in zip(
+                closed.questions.all(),
+                ["About twelve.", "Outpatient, with some IOP step-downs.", ""],
+                strict=False,
+            )
+        ]
+        group_services.apply_to_group(
+            user=applicant,
+            group=closed,
+            answers=answers,
+            note="I am building an eating-disorder caseload and would value consultation.",
+            consent=True,
+            accepted_rules=True,
+        )
+
     # --- meetings --------------------------------------------------------------------------
     def seed_meetings(self, users: dict[str, User]) -> None:
-        """A weekly or monthly series per demo group: ten weeks of history and weeks ahead."""
+        """A series per demo group, as its "When" says: a year of history and weeks ahead."""
         today = timezone.localdate()
         for spec in DEMO_GROUPS:
             group = Group.objects.get(slug=slugify(spec["name"]))
             if group.series.exists():
                 continue
             organizer = users[spec["organizer"]]
-            agenda, used = [], 0
-            for segment in AGENDAS[group.format]:
-                if used + segment["minutes"] <= group.meeting_minutes:
-                    agenda.append(segment)
-                    used += segment["minutes"]
-            meeting_services.set_agenda_template(actor=organizer, group=group, segments=agenda)
-            weekday = spec["weekdays"][0]
+            meeting_services.set_agenda_template(
+                actor=organizer, group=group, segments=_agenda_for(group)
+            )
             starts_on = today - timedelta(weeks=52)  # a year of history for the hours ledger
-            # The series says what the group's "When" says: a monthly group meets monthly.
-            if spec["cadence"] in (Cadence.TWICE_MONTHLY, Cadence.MONTHLY):
-                ordinals = [1, 3] if spec["cadence"] == Cadence.TWICE_MONTHLY else [1]
-                rule = recurrence.build_rule(kind="monthly_nth", ordinals=ordinals, weekday=weekday)
-            else:
-                rule = recurrence.build_rule(
-                    kind="weekly",
-                    interval=2 if spec["cadence"] == Cadence.BIWEEKLY else 1,
-                    weekdays=[weekday],
-                )
-            series = MeetingSeries.objects.create(
+            series = meeting_services.create_series(
+                actor=organizer,
                 group=group,
                 title="Peer consultation" if group.purpose_consultation else "Group meeting",
-                rule=rule,
+                rule=_series_rule(spec),
                 starts_on=starts_on,
                 start_time=spec["usual_time"],
                 duration_minutes=spec["meeting_minutes"],
-                time_zone=group.time_zone,
-                created_by=organizer,
+                today=starts_on,  # the series began a year ago: its meetings since then too
             )
-            step = starts_on
-            while step < today:  # history, twelve weeks at a time
+            step = starts_on + timedelta(weeks=12)
+            while step < today:  # the rest of the history, twelve weeks at a time
                 meeting_services.materialize_series(series=series, today=step)
                 step += timedelta(weeks=12)
             meeting_services.materialize_series(series=series, today=today)
             meeting_services.sync_group_schedule(group=group, today=today)
-            # The demo members have belonged since the history began, so its attendance is theirs.
-            group.memberships.filter(joined_at__gt=series.meetings.first().starts_at).update(
-                joined_at=series.meetings.first().starts_at
-            )
-            members = list(group.memberships.values_list("user_id", flat=True))
-            now = timezone.now()
-            for n, meeting in enumerate(series.meetings.order_by("starts_at")):
-                if meeting.ends_at <= now:
-                    Attendance.objects.bulk_create(
-                        Attendance(
-                            meeting=meeting,
-                            user_id=user_id,
-                            status=AttendanceStatus.EXCUSED
-                            if (n + k) % 5 == 4
-                            else AttendanceStatus.PRESENT,
-                            marked_by=organizer,
-                            marked_at=meeting.ends_at,
-                        )
-                        for k, user_id in enumerate(members)
-                    )
-                elif meeting.starts_at <= now + timedelta(weeks=3):
-                    Rsvp.objects.bulk_create(
-                        Rsvp(meeting=meeting, user_id=user_id, answer=RsvpAnswer.GOING)
-                        for user_id in members
-                        if user_id != users["member@example.com"].pk
+            meetings = list(series.meetings.order_by("starts_at"))
+            DirectWrites.members_since(group, meetings[0].starts_at)
+            self.answer_and_attend(group, organizer, meetings, skip=users["member@example.com"])
+
+    @staticmethod
+    def answer_and_attend(group: Group, organizer: User, meetings: list[Meeting], *, skip: User):
+        """The organizer took attendance at every past meeting (one in five excused); everyone
+        but ``skip`` (who still has answers to give) says they are going to the next weeks'."""
+        members = list(group.memberships.values_list("user_id", flat=True))
+        now = timezone.now()
+        for n, meeting in enumerate(meetings):
+            if meeting.ends_at <= now:
+                marks = {
+                    user_id: AttendanceStatus.EXCUSED
+                    if (n + k) % 5 == 4
+                    else AttendanceStatus.PRESENT
+                    for k, user_id in enumerate(members)
+                }
+                meeting_services.record_attendance(actor=organizer, meeting=meeting, marks=marks)
+            elif meeting.starts_at <= now + timedelta(weeks=3):
+                for member in group.memberships.exclude(user=skip).select_related("user"):
+                    meeting_services.set_rsvp(
+                        user=member.user, meeting=meeting, answer=RsvpAnswer.GOING
                     )
 
     # --- presentations, rotation, elections -------------------------------------------------
     def seed_presentations(self, users: dict[str, User]) -> None:
-        consult = Group.objects.get(slug=slugify(DEMO_GROUPS[0]["name"]))
+        """A rotation history of case slots taken in turn, and member@ presenting a
+        de-identified case at the next meeting, with its facilitators assigned."""
+        consult = _group_of(0)
         if Presentation.objects.filter(meeting__group=consult).exists():
             return
         now = timezone.now()
         organizer, member = users["organizer@example.com"], users["member@example.com"]
-        # A rotation history: past case slots taken in turn.
         people = [organizer, member]
-        past = consult.meetings.filter(ends_at__lte=now).order_by("starts_at")
-        turn = 0
-        for meeting in past:
-            for segment in meeting.segments.filter(kind="case").order_by("position"):
-                Presentation.objects.create(
-                    segment=segment,
-                    meeting=meeting,
-                    presenter=people[turn % 2],
-                    case_purged_at=meeting.ends_at + timedelta(days=30)
-                    if meeting.ends_at + timedelta(days=30) <= now
-                    else None,
-                )
-                turn += 1
-        # The next meeting: member@ presents a de-identified case.
+        past = AgendaSegment.objects.filter(
+            meeting__group=consult, meeting__ends_at__lte=now, kind=SegmentKind.CASE
+        ).order_by("meeting__starts_at", "position")
+        for turn, segment in enumerate(past.select_related("meeting")):
+            DirectWrites.past_presentation(segment=segment, presenter=people[turn % 2], now=now)
         upcoming = consult.meetings.filter(starts_at__gt=now).order_by("starts_at").first()
-        segment = upcoming.segments.filter(kind="case").order_by("position").first()
-        presentation = Presentation.objects.create(
-            segment=segment, meeting=upcoming, presenter=member
+        segment = upcoming.segments.filter(kind=SegmentKind.CASE).order_by("position").first()
+        presentation = presentation_services.assign_slot(
+            actor=organizer, segment_id=segment.pk, user_id=member.pk
         )
         presentation_services.save_case(
-            user=member,
-            presentation_id=presentation.pk,
-            data={
-                "case_question": "How can I help Client A stay in treatment when meals are "
-                "the hardest part of her week?",
-                "case_background": "Client A is a woman in her late twenties with a long "
-                "history of restriction. She works long hours and lives alone. Sessions began "
-                "in the spring; attendance has dropped since a family conflict.",
-                "case_tried": "Weekly CBT-E, meal planning with a dietitian, and motivational "
-                "interviewing about the costs of restriction.",
-                "case_help_wanted": ["ideas", "ethics"],
-            },
+            user=member, presentation_id=presentation.pk, data=CASE_FOR_THE_NEXT_MEETING
         )
         presentation_services.assign_facilitators(group=consult)
-        # An election in its voting phase in the support circle.
-        circle = Group.objects.get(slug=slugify(DEMO_GROUPS[1]["name"]))
-        if not circle.elections.exists():
-            election = Election.objects.create(
-                group=circle,
-                title="Group leader",
-                term_starts_on=timezone.localdate() + timedelta(days=14),
-                term_ends_on=timezone.localdate() + timedelta(days=194),
-                nominations_close_at=now - timedelta(days=1),
-                voting_closes_at=now + timedelta(days=6),
-                opened_by=organizer,
-            )
-            for nominee in (organizer, member):
-                Nomination.objects.create(election=election, nominee=nominee, nominated_by=nominee)
+
+    def seed_election(self, users: dict[str, User]) -> None:
+        """An election in its voting phase in the support circle: two nominations made, then
+        nominations closed a day ago."""
+        circle = _group_of(1)
+        if circle.elections.exists():
+            return
+        organizer, member = users["organizer@example.com"], users["member@example.com"]
+        now = timezone.now()
+        election = presentation_services.open_election(
+            actor=organizer,
+            group=circle,
+            title="Group leader",
+            term_starts_on=timezone.localdate() + timedelta(days=14),
+            term_ends_on=timezone.localdate() + timedelta(days=194),
+            nominations_close_at=now + timedelta(hours=1),
+            voting_closes_at=now + timedelta(days=6),
+        )
+        for nominee in (organizer, member):
+            presentation_services.nominate(user=nominee, election=election, nominee_id=nominee.pk)
+        DirectWrites.close_nominations(election, now - timedelta(days=1))
 
     def seed_resources(self, users: dict[str, User]) -> None:
-        library = {
-            0: [
-                (
-                    "Academy for Eating Disorders: clinical guidelines",
-                    "https://www.aedweb.org/",
-                    "article",
-                    True,
-                    "The medical care guide is worth keeping at hand.",
-                ),
-                (
-                    "iaedp certification (CEDS) pathway",
-                    "https://www.iaedp.com/",
-                    "ce",
-                    False,
-                    "Several of us are working towards it.",
-                ),
-            ],
-            1: [
-                (
-                    "Compassion fatigue self-test (ProQOL)",
-                    "https://proqol.org/",
-                    "tool",
-                    True,
-                    "Short and free; we revisit it each spring.",
-                ),
-                (
-                    "Ethics consultation line of the state association",
-                    "https://www.socialworkers.org/About/Ethics",
-                    "consultant",
-                    False,
-                    "For the grey areas we can't settle in the group.",
-                ),
-            ],
-        }
-        for index, items in library.items():
-            group = Group.objects.get(slug=slugify(DEMO_GROUPS[index]["name"]))
+        """Each of the first two groups' organizers shares links; the essential ones pinned."""
+        for index, items in LIBRARY.items():
+            group = _group_of(index)
             if group.resources.exists():
                 continue
             adder = users[DEMO_GROUPS[index]["organizer"]]
             for title, url, category, pinned, note in items:
-                Resource.objects.create(
-                    group=group,
-                    added_by=adder,
-                    title=title,
-                    url=url,
-                    category=category,
-                    pinned=pinned,
-                    note=note,
+                resource = group_services.add_resource(
+                    actor=adder, group=group, title=title, url=url, category=category, note=note
                 )
+                if pinned:
+                    group_services.set_pinned(
+                        actor=adder, group=group, resource_id=resource.pk, pinned=True
+                    )
 
+    # --- scale ----------------------------------------------------------------------------
     def seed_scale(self, count: int, per_group: int, meetings_per_group: int = 10) -> int:
         """Bulk-insert ``count`` synthetic groups (deterministic names), skipping existing ones."""
         rng = random.Random(20261123)
@@ -661,117 +844,10 @@ class Command(BaseCommand):
             Group.objects.filter(slug__startswith="scale-").values_list("slug", flat=True)
         )
         wanted = [i for i in range(1, count + 1) if f"scale-{i:06d}" not in existing]
-        if not wanted:
-            return 0
-        password = make_password(DEMO_PASSWORD)
-        specialties = list(Specialty.objects.all())
-        cities = [
-            "Denver",
-            "Boulder",
-            "Austin",
-            "Chicago",
-            "Seattle",
-            "Portland",
-            "Brooklyn",
-            "Oakland",
-            "Atlanta",
-            "Boston",
-            "Minneapolis",
-            "Phoenix",
-        ]
-        zones = ["America/Denver", "America/Chicago", "America/New_York", "America/Los_Angeles"]
-        now = timezone.now()
         batch = 1000
         for start in range(0, len(wanted), batch):
-            chunk = wanted[start : start + batch]
             with transaction.atomic():
-                users = User.objects.bulk_create(
-                    [
-                        User(
-                            email=f"scale-{i:06d}-{k}@example.org",
-                            password=password,
-                            date_joined=now,
-                        )
-                        for i in chunk
-                        for k in range(per_group)
-                    ]
-                )
-                TherapistProfile.objects.bulk_create(
-                    [
-                        TherapistProfile(
-                            user=user,
-                            display_name=f"Therapist {user.email.split('@')[0][6:]}",
-                            city=rng.choice(cities),
-                            time_zone=rng.choice(zones),
-                            credential_type=rng.choice(["lcsw", "lmft", "lpc", "psychologist"]),
-                        )
-                        for user in users
-                    ]
-                )
-                groups = []
-                for i in chunk:
-                    purposes = rng.sample(list(Purpose.values), k=rng.randint(1, 2))
-                    capacity = rng.randint(max(per_group, 2), max(per_group, 2) + 3)
-                    groups.append(
-                        Group(
-                            name=f"Peer group {i:06d}",
-                            slug=f"scale-{i:06d}",
-                            tagline=rng.choice(
-                                ["Case consultation", "Support circle", "Practice collaboration"]
-                            ),
-                            description="A synthetic group for benchmarks.",
-                            purpose_support=Purpose.SUPPORT in purposes,
-                            purpose_consultation=Purpose.CONSULTATION in purposes,
-                            purpose_collaboration=Purpose.COLLABORATION in purposes,
-                            membership_policy=rng.choice(MembershipPolicy.values),
-                            venue_kind=rng.choice(VenueKind.values),
-                            city=rng.choice(cities),
-                            cadence=rng.choice(Cadence.values),
-                            weekdays=1 << rng.randint(0, 6),
-                            time_zone=rng.choice(zones),
-                            capacity=capacity,
-                            member_count=per_group,
-                            created_at=now,
-                        )
-                    )
-                groups = Group.objects.bulk_create(groups)
-                versions = GroundRulesVersion.objects.bulk_create(
-                    [
-                        GroundRulesVersion(group=g, number=1, text=g.ground_rules, created_at=now)
-                        for g in groups
-                    ]
-                )
-                through = Group.focus_specialties.through
-                through.objects.bulk_create(
-                    [through(group=g, specialty=rng.choice(specialties)) for g in groups]
-                )
-                Membership.objects.bulk_create(
-                    [
-                        Membership(
-                            group=group,
-                            user=users[n * per_group + k],
-                            role=Role.ORGANIZER if k == 0 else Role.MEMBER,
-                            joined_at=now,
-                            rules_version=versions[n],
-                            rules_accepted_at=now,
-                        )
-                        for n, group in enumerate(groups)
-                        for k in range(per_group)
-                    ]
-                )
-                base = now.replace(minute=0, second=0, microsecond=0)
-                half = meetings_per_group // 2
-                Meeting.objects.bulk_create(
-                    [
-                        Meeting(
-                            group=group,
-                            title="Group meeting",
-                            starts_at=base + timedelta(weeks=w - half, hours=n % 48),
-                            ends_at=base + timedelta(weeks=w - half, hours=n % 48, minutes=90),
-                        )
-                        for n, group in enumerate(groups)
-                        for w in range(meetings_per_group)
-                    ],
-                    batch_size=5000,
+                DirectWrites.scale_groups(
+                    wanted[start : start + batch], per_group, meetings_per_group, rng
                 )
         return len(wanted)
