@@ -4,6 +4,7 @@ certificates are revoked through their service."""
 
 from django.contrib import admin
 
+from config.access import allowed
 from meetings.certificates import revoke_certificate
 from meetings.models import (
     AgendaSegment,
@@ -92,7 +93,7 @@ class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = ["revoke_certificates"]
 
     def has_revoke_permission(self, request):
-        return request.user.has_perm("meetings.change_certificate")
+        return allowed(request.user, "meetings.revoke_certificate")
 
     @admin.action(description="Revoke the selected certificates", permissions=["revoke"])
     def revoke_certificates(self, request, queryset):

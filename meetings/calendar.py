@@ -37,7 +37,7 @@ def _location(meeting: Meeting, *, member: bool) -> str:
         parts.append(meeting.effective_address)
     parts.append(group.city)
     text = ", ".join(p for p in parts if p)
-    if meeting.effective_venue_kind == "hybrid":
+    if meeting.is_hybrid:
         text = f"{text} (and online)" if text else "Online"
     return text or "To be announced"
 
@@ -54,7 +54,7 @@ def _description(meeting: Meeting, *, member: bool, url: str) -> str:
         for segment in segments:
             lines.append(f"{clock:%H:%M} {segment.label} ({segment.minutes} min)")
             clock += timedelta(minutes=segment.minutes)
-    if member and meeting.effective_online_link and meeting.effective_venue_kind != "in_person":
+    if member and meeting.effective_online_link and meeting.meets_online:
         lines += ["", f"Join online: {meeting.effective_online_link}"]
     lines += ["", url]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from config.access import check
 from groups.models import Group
 from meetings.enums import AttendanceStatus, MeetingStatus
 from meetings.ledger import minutes_between
@@ -150,8 +151,7 @@ def issue_certificate(*, user: User, group: Group, start: date, end: date) -> Ce
 def revoke_certificate(*, actor: User, certificate: Certificate) -> Certificate:
     """Mark a certificate revoked; the verification page says so from then on. Revoking a
     revoked certificate changes nothing."""
-    if not (actor.is_active and actor.is_staff):
-        raise PermissionError("Only site admins revoke certificates.")
+    check(actor, "meetings.revoke_certificate", certificate)
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.revoked_at is not None:
         return locked
@@ -230,11 +230,17 @@ def _hours(minutes: int) -> str:
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate as an A4 PDF: who, what, each meeting, the total, and where to check it."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.lib import colors  # lazy: reportlab is heavy and only PDFs need it
+    from reportlab.lib.pagesizes import A4  # lazy: as above
+    from reportlab.lib.styles import getSampleStyleSheet  # lazy: as above
+    from reportlab.lib.units import mm  # lazy: as above
+    from reportlab.platypus import (  # lazy: as above
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     styles = getSampleStyleSheet()
     body, small = styles["BodyText"], styles["Italic"]

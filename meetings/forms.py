@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import forms
 from django.utils import timezone
@@ -350,12 +350,6 @@ class AttendanceForm(forms.Form):
 
     def marks(self) -> dict[int, str]:
         return {m.user_id: self.cleaned_data[name] for m, name in self.member_fields}
-
-
-def month_bounds(year: int, month: int, tz) -> tuple[datetime, datetime]:
-    first = datetime(year, month, 1, tzinfo=tz)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    return first, nxt
 
 
 class CertificateForm(forms.Form):

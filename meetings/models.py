@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.enums import VenueKind
 from meetings.enums import (
     AttendanceStatus,
     MeetingStatus,
@@ -149,7 +150,16 @@ class Meeting(models.Model):
 
     @property
     def is_online_only(self) -> bool:
-        return self.effective_venue_kind == "online"
+        return self.effective_venue_kind == VenueKind.ONLINE
+
+    @property
+    def is_hybrid(self) -> bool:
+        return self.effective_venue_kind == VenueKind.HYBRID
+
+    @property
+    def meets_online(self) -> bool:
+        """Online or hybrid: the video link is part of where the meeting is."""
+        return self.effective_venue_kind != VenueKind.IN_PERSON
 
     @property
     def contact_hours(self) -> float:
@@ -192,6 +202,10 @@ class AgendaSegment(models.Model):
     @property
     def label(self) -> str:
         return self.title or self.get_kind_display()
+
+    @property
+    def is_case(self) -> bool:
+        return self.kind == SegmentKind.CASE
 
 
 class Rsvp(models.Model):

@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES
-from groups.models import Membership
+from groups.models import Group, Membership
+from meetings.calendar import alarm_minutes_for, build_calendar
 from meetings.enums import MeetingStatus, RsvpAnswer
 from meetings.models import Meeting, Rsvp
 from members.enums import LEAD_TIME_CHOICES, DeliveryStatus
@@ -123,8 +124,6 @@ def _meeting(delivery) -> Meeting | None:
 
 
 def _ics(meeting, user):
-    from meetings.calendar import alarm_minutes_for, build_calendar
-
     body = build_calendar(
         [meeting], name=meeting.group.name, member=True, alarm_minutes=alarm_minutes_for(user)
     )
@@ -177,8 +176,6 @@ def build_series_changed(delivery):
     )
     if not meetings:
         return None
-    from meetings.calendar import alarm_minutes_for, build_calendar
-
     group = meetings[0].group
     body = build_calendar(
         meetings,
@@ -200,8 +197,6 @@ def build_series_changed(delivery):
 
 @builder("group_time_zone_changed")
 def build_group_time_zone_changed(delivery):
-    from groups.models import Group
-
     group = Group.objects.filter(pk=delivery.object_id).first()
     if group is None or delivery.recipient is None:
         return None

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
+from groups.enums import Cadence
 from meetings.enums import RecurrenceKind
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -154,8 +155,6 @@ def meetings_per_week(rule: str) -> float:
 
 def cadence_of(rules: list[str]) -> str:
     """The group cadence (``groups.enums.Cadence``) that a set of running rules amounts to."""
-    from groups.enums import Cadence
-
     per_week = sum(meetings_per_week(rule) for rule in rules)
     monthly = any(parts_of(rule).get("FREQ") == "MONTHLY" for rule in rules)
     if per_week > 1.25:

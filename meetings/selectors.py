@@ -14,9 +14,11 @@ from groups.models import Group, Membership
 from groups.selectors import (
     attach_loaded,
     for_viewer,
+    members_of,
     require_current_rules,
     with_latest_rules,
 )
+from meetings import recurrence
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer
 from meetings.models import (
     AgendaSegment,
@@ -40,26 +42,7 @@ def meeting_for(user, pk: int) -> Meeting:
     """A meeting of a group ``user`` belongs to; 404 to anyone else (site admins included:
     meetings are the members' own). The loader of ``groups.access.permission_required``; the
     membership (with the latest ground rules, for the gate) is recorded on the meeting and on
-    its group (``for_viewer``)."""
-    if not user.is_authenticated:
-        raise Http404("No such meeting.")
-    meeting = Meeting.objects.select_related("group", "series").filter(pk=pk).first()
-    membership = (
-        None
-        if meeting is None
-        else with_latest_rules(
-            Membership.objects.filter(group_id=meeting.group_id, user=user)
-        ).first()
-    )
-    if membership is None:
-        raise Http404("No such meeting.")
-    membership.group = meeting.group
-    for_viewer(meeting.group, user, membership)
-    return for_viewer(meeting, user, membership)
-
-
-def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
-    """A meeting and the viewer's membership of its group; 404 for anyone else.
+    its group (``for_viewer``).
 
     The meeting is fetched by key and the membership checked in a second, tiny query: folding
     the membership test (and the facilitator's and timekeeper's profiles) into one seven-table
@@ -80,8 +63,17 @@ def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
     if membership is None:
         raise Http404("No such meeting.")
     membership.group = meeting.group
-    require_current_rules(membership)
-    return meeting, membership
+    for_viewer(meeting.group, user, membership)
+    return for_viewer(meeting, user, membership)
+
+
+# TRANSITIONAL (removed once portal/ and presentations/ load meetings with ``meeting_for``
+# through ``groups.access.permission_required``): the old loaders, on the new one.
+def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
+    """A meeting and the viewer's membership of its group; 404 for anyone else."""
+    meeting = meeting_for(user, pk)
+    require_current_rules(meeting.viewer_membership)
+    return meeting, meeting.viewer_membership
 
 
 def get_meeting_for_manager(user, pk: int) -> tuple[Meeting, Membership]:
@@ -93,10 +85,6 @@ def get_meeting_for_manager(user, pk: int) -> tuple[Meeting, Membership]:
 
 def segments_of(meeting: Meeting) -> list[AgendaSegment]:
     return list(meeting.segments.all())
-
-
-def rsvps_of(meeting: Meeting) -> QuerySet[Rsvp]:
-    return meeting.rsvps.select_related("user__profile").order_by("answer", "user__email")
 
 
 @dataclass
@@ -175,10 +163,6 @@ def group_month(group: Group, first: datetime, last: datetime) -> list[Meeting]:
     )
 
 
-def attendance_of(meeting: Meeting) -> dict[int, str]:
-    return dict(meeting.attendance.values_list("user_id", "status"))
-
-
 def my_attendance(user) -> QuerySet[Attendance]:
     return (
         Attendance.objects.filter(user=user)
@@ -190,9 +174,36 @@ def my_attendance(user) -> QuerySet[Attendance]:
 def members_at(meeting: Meeting) -> QuerySet[Membership]:
     """The members whose attendance a meeting takes: those who had joined by its start.
     Someone who joined later was not expected there, so is neither listed nor marked absent."""
-    from groups.selectors import members_of
-
     return members_of(meeting.group).filter(joined_at__lte=meeting.starts_at)
+
+
+# The mark a member's attendance starts from when none is recorded yet: what they answered.
+ATTENDANCE_FROM_RSVP = {
+    RsvpAnswer.GOING: AttendanceStatus.PRESENT,
+    RsvpAnswer.MAYBE: AttendanceStatus.PRESENT,
+    RsvpAnswer.CANT: AttendanceStatus.EXCUSED,
+}
+
+
+@dataclass
+class AttendanceSheet:
+    members: list[Membership]  # those whose attendance the meeting takes (``members_at``)
+    marks: dict[int, str]  # user id -> the mark the form starts from
+    recorded: bool  # attendance was taken before
+
+
+def attendance_sheet(meeting: Meeting) -> AttendanceSheet:
+    """The attendance form of a meeting: each member's recorded mark; where none is recorded
+    yet, what their RSVP suggests (going or maybe: present; can't go: excused), else absent."""
+    members = list(members_at(meeting))
+    recorded = dict(meeting.attendance.values_list("user_id", "status"))
+    answers = dict(meeting.rsvps.values_list("user_id", "answer"))
+    marks = {
+        m.user_id: recorded.get(m.user_id)
+        or ATTENDANCE_FROM_RSVP.get(answers.get(m.user_id), AttendanceStatus.ABSENT)
+        for m in members
+    }
+    return AttendanceSheet(members=members, marks=marks, recorded=bool(recorded))
 
 
 def attendance_rates(group: Group) -> list[dict]:
@@ -236,6 +247,14 @@ def get_feed_owner(token: str):
     return feed.user
 
 
+def get_feed_group(user, slug: str) -> Group:
+    """A group of a feed's owner, for its own feed; 404 for any group they do not belong to."""
+    group = Group.objects.filter(slug=slug, memberships__user=user).first()
+    if group is None:
+        raise Http404("No such calendar.")
+    return group
+
+
 def running_series(*, group: Group, today: date | None = None) -> list[MeetingSeries]:
     """The series that make the group's schedule from here on.
 
@@ -262,8 +281,6 @@ def running_series(*, group: Group, today: date | None = None) -> list[MeetingSe
 def running_schedule(group: Group) -> list[str]:
     """The plain-language rules of the series that make the group's schedule (none: the
     organizer's own words stand)."""
-    from meetings import recurrence
-
     return [recurrence.describe(series.rule) for series in running_series(group=group)]
 
 

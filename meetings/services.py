@@ -9,10 +9,20 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, RestrictedError
 from django.utils import timezone
 
+from config.access import check
+from config.errors import DomainError
 from groups.cache import invalidate_browse
+from groups.enums import GroupStatus
 from groups.models import Group, Membership, weekday_mask
-from meetings import recurrence
-from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer, SegmentKind
+from groups.services import update_group
+from meetings import notifications, recurrence
+from meetings.enums import (
+    AttendanceStatus,
+    EditScope,
+    MeetingStatus,
+    RsvpAnswer,
+    SegmentKind,
+)
 from meetings.models import (
     MATERIALIZE_WINDOW,
     AgendaSegment,
@@ -32,7 +42,7 @@ LOW_RSVP_LEAD = timedelta(hours=48)
 VENUE_FIELDS = ("venue_kind", "venue_name", "street_address", "online_link")
 
 
-class MeetingError(Exception):
+class MeetingError(DomainError):
     """A request the rules refuse; the message is shown to the person as it is."""
 
 
@@ -54,6 +64,7 @@ def _validate_segments(segments: list[dict[str, Any]], minutes_available: int) -
 @transaction.atomic
 def set_agenda_template(*, actor: User, group: Group, segments: list[dict[str, Any]]) -> None:
     """The group's standard agenda, copied into each new meeting."""
+    check(actor, "meetings.change_agenda_template", group)
     _validate_segments(segments, group.meeting_minutes)
     group.agenda_template.all().delete()
     AgendaTemplateSegment.objects.bulk_create(
@@ -129,6 +140,7 @@ def set_agenda(*, actor: User, meeting: Meeting, segments: list[dict[str, Any]])
     a presentation holds (``on_delete=RESTRICT``): the presentations app releases held slots
     first, with the organizer's confirmation.
     """
+    check(actor, "meetings.change_meeting", meeting)
     _validate_segments(segments, meeting.duration_minutes)
     existing = lock_agenda(meeting)
     removed = segments_to_remove(existing, segments)
@@ -184,6 +196,7 @@ def create_meeting(
     venue: dict[str, str] | None = None,
 ) -> Meeting:
     """A one-off meeting."""
+    check(actor, "meetings.add_meeting", group)
     if starts_at <= timezone.now():
         raise MeetingError("Choose a time in the future.")
     meeting = Meeting(
@@ -215,6 +228,7 @@ def create_series(
     today: date | None = None,
 ) -> MeetingSeries:
     """A recurring series in the group's time zone, materialized 12 weeks ahead."""
+    check(actor, "meetings.add_meeting", group)
     if ends_on and ends_on < starts_on:
         raise MeetingError("The series cannot end before it starts.")
     recurrence.first_occurrence(
@@ -347,7 +361,9 @@ def extend_all_series(*, today: date | None = None) -> int:
     """The daily beat job: keep every open series materialized 12 weeks ahead."""
     today = today or timezone.localdate()
     total = 0
-    open_series = MeetingSeries.objects.filter(group__status="active").exclude(ends_on__lt=today)
+    open_series = MeetingSeries.objects.filter(group__status=GroupStatus.ACTIVE).exclude(
+        ends_on__lt=today
+    )
     for series in open_series.iterator():
         with transaction.atomic():
             locked = MeetingSeries.objects.select_for_update(of=("self",)).get(pk=series.pk)
@@ -372,8 +388,6 @@ def bump_sequence(meeting: Meeting) -> None:
 
 
 def _notify(meeting: Meeting, kind: str, message: str, actor: User) -> None:
-    from meetings import notifications
-
     notifications.meeting_changed(meeting, kind, message, actor=actor)
 
 
@@ -417,7 +431,12 @@ def _apply(
 
 @transaction.atomic
 def update_meeting(
-    *, actor: User, meeting: Meeting, data: dict[str, Any], scope: str = "this", message: str = ""
+    *,
+    actor: User,
+    meeting: Meeting,
+    data: dict[str, Any],
+    scope: str = EditScope.THIS,
+    message: str = "",
 ) -> list[Meeting]:
     """Edit one meeting, or this and every following meeting of its series."""
     meeting = (
@@ -425,13 +444,14 @@ def update_meeting(
         .select_related("group", "series")
         .get(pk=meeting.pk)
     )
+    check(actor, "meetings.change_meeting", meeting)
     if meeting.is_cancelled:
         raise MeetingError("This meeting is cancelled; it cannot be edited.")
     if meeting.ends_at <= timezone.now():
         raise MeetingError("This meeting is over; it cannot be edited.")
     if "starts_at" in data and data["starts_at"] <= timezone.now():
         raise MeetingError("Choose a time in the future.")
-    if scope == "following" and meeting.series_id:
+    if scope == EditScope.FOLLOWING and meeting.series_id:
         invalidate_browse()  # the group's next meeting may move
         return _update_following(actor=actor, meeting=meeting, data=data, message=message)
     changed = _apply(meeting, data=data, keep_date=False)
@@ -529,8 +549,6 @@ def _update_following(
         },
     )
     if changed_meetings and what - {"timekeeper"}:
-        from meetings import notifications
-
         notifications.series_changed(
             series=new_series,
             meetings=changed_meetings,
@@ -548,6 +566,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting, message: str = "") -> Meeti
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
     )
+    check(actor, "meetings.change_meeting", meeting)
     if meeting.is_cancelled:
         raise MeetingError("This meeting is already cancelled.")
     if meeting.ends_at <= timezone.now():
@@ -590,13 +609,12 @@ def change_group_time_zone(
     series go on at the same moment's clock time in the new zone. Either way calendars get a new
     version of each future meeting and every member but the actor gets one notice.
     """
-    from meetings import notifications
-
     try:
         validate_timezone(time_zone)
     except ValidationError as exc:
         raise MeetingError(f"“{time_zone}” is not a time zone we know.") from exc
     locked = Group.objects.select_for_update(of=("self",)).get(pk=group.pk)
+    check(actor, "groups.change_group", locked)
     old_zone = locked.time_zone
     if time_zone == old_zone:
         return locked
@@ -688,8 +706,7 @@ def edit_group(
 ) -> Group:
     """The group edit page's one call: the group's details, then its time zone (moving the
     meetings if asked), and a schedule that stays what its running series say."""
-    from groups.services import update_group
-
+    check(actor, "groups.change_group", group)
     data = dict(data)
     time_zone = data.pop("time_zone", None)
     if running_series(group=group):
@@ -717,12 +734,11 @@ def set_rsvp(*, user: User, meeting: Meeting, answer: str, note: str = "") -> Rs
     if answer not in RsvpAnswer.values:
         raise MeetingError("Answer going, maybe or can't go.")
     meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    check(user, "meetings.answer_rsvp", meeting)
     if meeting.is_cancelled:
         raise MeetingError("This meeting is cancelled, so there is nothing to answer.")
     if meeting.has_started:
         raise MeetingError("This meeting has already started; RSVPs are closed.")
-    if not Membership.objects.filter(group=meeting.group_id, user=user).exists():
-        raise MeetingError("Only members of the group can answer.")
     rsvp, _ = Rsvp.objects.update_or_create(
         meeting=meeting,
         user=user,
@@ -734,6 +750,7 @@ def set_rsvp(*, user: User, meeting: Meeting, answer: str, note: str = "") -> Rs
 @transaction.atomic
 def record_attendance(*, actor: User, meeting: Meeting, marks: dict[int, str]) -> list[Attendance]:
     """Mark members present, absent or excused once the meeting has started."""
+    check(actor, "meetings.take_attendance", meeting)
     if not meeting.has_started:
         raise MeetingError("Attendance can be taken once the meeting has started.")
     if meeting.is_cancelled:
@@ -792,8 +809,6 @@ def regenerate_feed_token(*, user: User) -> CalendarFeedToken:
 
 def warn_low_rsvps(*, now: datetime | None = None) -> int:
     """Warn organizers once when fewer than three are going 48 hours before a meeting."""
-    from meetings import notifications
-
     now = now or timezone.now()
     due = Meeting.objects.filter(
         status=MeetingStatus.SCHEDULED,

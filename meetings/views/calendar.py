@@ -1,15 +1,24 @@
-"""Calendar downloads and subscription feeds, and the attendance pages."""
+"""Calendar downloads and subscription feeds, and the attendance pages.
+
+The subscription feeds (``personal_feed``, ``group_feed``) are not behind
+``groups.access.permission_required`` on purpose: calendar apps fetch them without signing in,
+so the secret token in the address is the key. It names its owner, and a feed shows only what
+that owner may see (``meetings.selectors.feed_meetings``, scoped to their memberships); a revoked
+or unknown token is a 404.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
+from groups.access import permission_required
 from meetings import selectors, services
 from meetings.calendar import alarm_minutes_for, build_calendar
+from meetings.enums import AttendanceStatus
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -21,9 +30,8 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
-def meeting_ics(request, pk: int):
-    meeting, _membership = selectors.get_meeting_for_member(request.user, pk)
+@permission_required("meetings.view_meeting", selectors.meeting_for)
+def meeting_ics(request, meeting, *, pk: int):
     body = build_calendar(
         [meeting],
         name=meeting.group.name,
@@ -34,6 +42,8 @@ def meeting_ics(request, pk: int):
 
 
 def personal_feed(request, token: str):
+    """Token-based, no sign-in (see the module's docstring): every meeting of the token's
+    owner's groups."""
     user = selectors.get_feed_owner(token)
     body = build_calendar(
         selectors.feed_meetings(user),
@@ -45,13 +55,13 @@ def personal_feed(request, token: str):
 
 
 def group_feed(request, token: str, slug: str):
+    """Token-based, no sign-in (see the module's docstring): one of the owner's groups; a group
+    they do not belong to is a 404."""
     user = selectors.get_feed_owner(token)
-    membership = group_selectors.memberships_for_user(user).filter(group__slug=slug).first()
-    if membership is None:
-        raise Http404("No such calendar.")
+    group = selectors.get_feed_group(user, slug)
     body = build_calendar(
-        selectors.feed_meetings(user, group=membership.group),
-        name=membership.group.name,
+        selectors.feed_meetings(user, group=group),
+        name=group.name,
         member=True,
         alarm_minutes=alarm_minutes_for(user),
     )
@@ -60,6 +70,8 @@ def group_feed(request, token: str, slug: str):
 
 @login_required
 def calendar_settings(request):
+    """The signed-in person's own feed addresses: about them, no group object, so
+    ``login_required``."""
     token = services.get_or_create_feed_token(user=request.user)
     feed_path = reverse("meetings:feed", kwargs={"token": token.token})
     return render(
@@ -77,6 +89,7 @@ def calendar_settings(request):
 @login_required
 @require_POST
 def calendar_regenerate(request):
+    """A new address for the signed-in person's own feeds (``login_required``: about them)."""
     services.regenerate_feed_token(user=request.user)
     messages.success(
         request,
@@ -87,16 +100,20 @@ def calendar_regenerate(request):
 
 @login_required
 def my_attendance(request):
+    """The signed-in person's own record (``login_required``: about them, no group object)."""
     return render(
         request,
         "meetings/my_attendance.html",
-        {"records": list(selectors.my_attendance(request.user)[:200])},
+        {
+            "records": list(selectors.my_attendance(request.user)[:200]),
+            "statuses": AttendanceStatus,
+        },
     )
 
 
-@login_required
-def group_attendance(request, slug: str):
-    group, _membership = group_selectors.get_group_for_manager(request.user, slug)
+@permission_required("meetings.view_group_attendance", group_selectors.group_for)
+def group_attendance(request, group, *, slug: str):
+    """The group's attendance record: its organizers, and site admins, who may look."""
     return render(
         request,
         "meetings/group_attendance.html",

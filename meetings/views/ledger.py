@@ -1,4 +1,9 @@
-"""The consultation-hours ledger, attendance certificates, and their public verification."""
+"""The consultation-hours ledger, attendance certificates, and their public verification.
+
+The ledger and certificates are about the signed-in person themselves, with no group object to
+ask a rule about: ``login_required``, and every read is of their own records. Verification is
+public on purpose: anyone a certificate is shown to checks its code.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -38,6 +43,7 @@ def _add_errors(form: CertificateForm, exc: ValidationError) -> None:
 @login_required
 @require_GET
 def hours(request):
+    """The signed-in person's own hours (``login_required``: about them)."""
     form = CertificateForm(groups=ledger.groups_with_attendance(request.user))
     return _ledger_page(request, form)
 
@@ -45,6 +51,7 @@ def hours(request):
 @login_required
 @require_POST
 def certificate_new(request):
+    """A certificate of the signed-in person's own attendance (``login_required``)."""
     form = CertificateForm(request.POST, groups=ledger.groups_with_attendance(request.user))
     if form.is_valid():
         try:
@@ -64,6 +71,7 @@ def certificate_new(request):
 @login_required
 @require_GET
 def certificate_pdf(request, code: str):
+    """One of the signed-in person's own certificates; anyone else's is a 404."""
     certificate = ledger.get_certificate_for_owner(request.user, code)
     response = HttpResponse(certificates.render_certificate_pdf(certificate), content_type=PDF)
     response["Content-Disposition"] = (
@@ -81,7 +89,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 def verify_lookup(request):
-    """A box to type a code into; a code given sends the reader to its page."""
+    """Public: a box to type a code into; a code given sends the reader to its page."""
     typed = request.GET.get("code")
     code = ledger.normalize_code(typed or "")
     if code:
@@ -99,6 +107,7 @@ def verify_lookup(request):
 @require_GET
 @never_cache
 def verify(request, code: str):
+    """Public: what a certificate says and whether it still stands."""
     certificate = ledger.find_certificate(code)
     if certificate is None:
         return _public(

@@ -1,13 +1,18 @@
-"""Meeting pages: create, read, edit, cancel, agenda, RSVP, attendance."""
+"""Meeting pages: scheduling, editing, cancelling, the standard agenda, RSVP, attendance.
+
+Every page here is a members' page: ``groups.access.permission_required`` signs the visitor
+in, loads the meeting (or group) scoped to them, asks the rule of ``meetings/rules.py`` and
+the ground-rules gate. The meeting page and its agenda editor live in ``portal/views/meetings``.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors as group_selectors
+from groups.access import permission_required
 from meetings import selectors, services
-from meetings.enums import EditScope, RecurrenceKind, RsvpAnswer
+from meetings.enums import EditScope, RecurrenceKind
 from meetings.forms import (
     AgendaFormSet,
     AttendanceForm,
@@ -25,63 +30,62 @@ def _post(request):
     return request.POST if request.method == "POST" else None
 
 
-@login_required
+def _schedule_once(request, group, form):
+    data = form.cleaned_data
+    meeting = services.create_meeting(
+        actor=request.user,
+        group=group,
+        title=data["title"],
+        starts_at=data["starts_at"],
+        duration_minutes=data["duration_minutes"],
+    )
+    record_confirmations(
+        actor=request.user, summary=form.guard_summary(), what="meeting", obj=meeting
+    )
+    messages.success(request, "The meeting is scheduled and members can RSVP.")
+    return redirect(meeting)
+
+
+def _schedule_series(request, group, form):
+    data = form.cleaned_data
+    series = services.create_series(
+        actor=request.user,
+        group=group,
+        title=data["title"],
+        rule=data["rule"],
+        starts_on=data["starts_on"],
+        start_time=data["start_time"],
+        duration_minutes=data["duration_minutes"],
+        ends_on=data.get("ends_on"),
+    )
+    record_confirmations(
+        actor=request.user, summary=form.guard_summary(), what="series", group=group
+    )
+    count = series.meetings.count()
+    messages.success(
+        request, f"The series is set up: {count} meetings scheduled for the next 12 weeks."
+    )
+    return redirect(group)
+
+
+@permission_required("meetings.add_meeting", group_selectors.group_for)
 @require_http_methods(["GET", "POST"])
-def meeting_create(request, slug: str):
-    group, membership = group_selectors.get_group_for_manager(request.user, slug)
-    if membership is None:
-        raise_404()
+def meeting_create(request, group, *, slug: str):
     form = MeetingCreateForm(_post(request), group=group)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        once = form.cleaned_data["kind"] == RecurrenceKind.ONCE
         try:
-            if data["kind"] == RecurrenceKind.ONCE:
-                meeting = services.create_meeting(
-                    actor=request.user,
-                    group=group,
-                    title=data["title"],
-                    starts_at=data["starts_at"],
-                    duration_minutes=data["duration_minutes"],
-                )
-                record_confirmations(
-                    actor=request.user, summary=form.guard_summary(), what="meeting", obj=meeting
-                )
-                messages.success(request, "The meeting is scheduled and members can RSVP.")
-                return redirect(meeting)
-            series = services.create_series(
-                actor=request.user,
-                group=group,
-                title=data["title"],
-                rule=data["rule"],
-                starts_on=data["starts_on"],
-                start_time=data["start_time"],
-                duration_minutes=data["duration_minutes"],
-                ends_on=data.get("ends_on"),
-            )
+            return (_schedule_once if once else _schedule_series)(request, group, form)
         except MeetingError as exc:
             form.add_error(None, str(exc))
-        else:
-            record_confirmations(
-                actor=request.user, summary=form.guard_summary(), what="series", group=group
-            )
-            count = series.meetings.count()
-            messages.success(
-                request, f"The series is set up: {count} meetings scheduled for the next 12 weeks."
-            )
-            return redirect(group)
     return render(request, "meetings/create.html", {"group": group, "form": form})
 
 
-def raise_404():
-    from django.http import Http404
-
-    raise Http404("No such page.")
-
-
-@login_required
+@permission_required("meetings.answer_rsvp", selectors.meeting_for)
 @require_POST
-def rsvp(request, pk: int):
-    meeting, _membership = selectors.get_meeting_for_member(request.user, pk)
+def rsvp(request, meeting, *, pk: int):
+    """A refusal of the service (the meeting is cancelled or has started) is told on the page
+    the member answered from (``config.middleware.DomainErrorMiddleware``)."""
     form = RsvpForm(request.POST)
     if not form.is_valid():
         if form.guard_findings and "note" in form.errors:
@@ -90,27 +94,22 @@ def rsvp(request, pk: int):
         first_error = next(iter(form.errors.values()))[0]
         messages.error(request, first_error)
         return redirect(meeting)
-    try:
-        services.set_rsvp(
-            user=request.user,
-            meeting=meeting,
-            answer=form.cleaned_data["answer"],
-            note=form.cleaned_data["note"],
-        )
-    except MeetingError as exc:
-        messages.error(request, str(exc))
-    else:
-        record_confirmations(
-            actor=request.user, summary=form.guard_summary(), what="RSVP note", obj=meeting
-        )
-        messages.success(request, "Thanks — your answer is saved.")
+    services.set_rsvp(
+        user=request.user,
+        meeting=meeting,
+        answer=form.cleaned_data["answer"],
+        note=form.cleaned_data["note"],
+    )
+    record_confirmations(
+        actor=request.user, summary=form.guard_summary(), what="RSVP note", obj=meeting
+    )
+    messages.success(request, "Thanks — your answer is saved.")
     return redirect(meeting)
 
 
-@login_required
+@permission_required("meetings.change_meeting", selectors.meeting_for)
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request, pk: int):
-    meeting, _membership = selectors.get_meeting_for_manager(request.user, pk)
+def meeting_edit(request, meeting, *, pk: int):
     members = list(group_selectors.members_of(meeting.group))
     form = MeetingEditForm(_post(request), meeting=meeting, members=members)
     if request.method == "POST" and form.is_valid():
@@ -128,20 +127,18 @@ def meeting_edit(request, pk: int):
             record_confirmations(
                 actor=request.user, summary=form.guard_summary(), what="meeting", obj=meeting
             )
+            count = len(updated)
             messages.success(
                 request,
-                "The meeting is updated."
-                if len(updated) == 1
-                else f"{len(updated)} meetings are updated.",
+                "The meeting is updated." if count == 1 else f"{count} meetings are updated.",
             )
             return redirect(updated[0])
     return render(request, "meetings/edit.html", {"meeting": meeting, "form": form})
 
 
-@login_required
+@permission_required("meetings.change_meeting", selectors.meeting_for)
 @require_http_methods(["GET", "POST"])
-def meeting_cancel(request, pk: int):
-    meeting, _membership = selectors.get_meeting_for_manager(request.user, pk)
+def meeting_cancel(request, meeting, *, pk: int):
     form = CancelForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,6 +146,7 @@ def meeting_cancel(request, pk: int):
                 actor=request.user, meeting=meeting, message=form.cleaned_data["message"]
             )
         except MeetingError as exc:
+            # Already cancelled, or over: the meeting's page shows how it stands.
             messages.error(request, str(exc))
         else:
             record_confirmations(
@@ -162,12 +160,11 @@ def meeting_cancel(request, pk: int):
     return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})
 
 
-@login_required
+@permission_required("meetings.change_agenda_template", group_selectors.group_for)
 @require_http_methods(["GET", "POST"])
-def agenda_template(request, slug: str):
-    group, membership = group_selectors.get_group_for_manager(request.user, slug)
-    if membership is None:
-        raise_404()
+def agenda_template(request, group, *, slug: str):
+    """The form checks what the service checks (the kinds, the length of the usual meeting);
+    a refusal it did not foresee is told on this page (``DomainErrorMiddleware``)."""
     formset = AgendaFormSet(
         _post(request),
         initial=segments_initial(group.agenda_template.all()),
@@ -175,15 +172,9 @@ def agenda_template(request, slug: str):
         minutes_available=group.meeting_minutes,
     )
     if request.method == "POST" and formset.is_valid():
-        try:
-            services.set_agenda_template(
-                actor=request.user, group=group, segments=formset.segments()
-            )
-        except MeetingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "The standard agenda is saved; new meetings will copy it.")
-            return redirect(group)
+        services.set_agenda_template(actor=request.user, group=group, segments=formset.segments())
+        messages.success(request, "The standard agenda is saved; new meetings will copy it.")
+        return redirect(group)
     return render(
         request,
         "meetings/agenda.html",
@@ -191,29 +182,11 @@ def agenda_template(request, slug: str):
     )
 
 
-ATTENDANCE_FROM_RSVP = {
-    RsvpAnswer.GOING: "present",
-    RsvpAnswer.MAYBE: "present",
-    RsvpAnswer.CANT: "excused",
-}
-
-
-@login_required
+@permission_required("meetings.take_attendance", selectors.meeting_for)
 @require_http_methods(["GET", "POST"])
-def attendance(request, pk: int):
-    meeting, membership = selectors.get_meeting_for_member(request.user, pk)
-    meeting._role_cache = {request.user.pk: membership.role}
-    if not request.user.has_perm("meetings.take_attendance", meeting):
-        raise_404()
-    members = list(selectors.members_at(meeting))
-    recorded = selectors.attendance_of(meeting)
-    rsvps = {r.user_id: r.answer for r in selectors.rsvps_of(meeting)}
-    initial = {
-        m.user_id: recorded.get(m.user_id)
-        or ATTENDANCE_FROM_RSVP.get(rsvps.get(m.user_id), "absent")
-        for m in members
-    }
-    form = AttendanceForm(_post(request), members=members, initial_marks=initial)
+def attendance(request, meeting, *, pk: int):
+    sheet = selectors.attendance_sheet(meeting)
+    form = AttendanceForm(_post(request), members=sheet.members, initial_marks=sheet.marks)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_attendance(actor=request.user, meeting=meeting, marks=form.marks())
@@ -225,5 +198,5 @@ def attendance(request, pk: int):
     return render(
         request,
         "meetings/attendance.html",
-        {"meeting": meeting, "form": form, "recorded": bool(recorded)},
+        {"meeting": meeting, "form": form, "recorded": sheet.recorded},
     )

@@ -9,9 +9,16 @@ from django.utils import timezone
 from groups.enums import Role
 from groups.models import GroundRulesVersion, Membership
 from meetings import selectors, services
+from meetings.enums import AttendanceStatus, RsvpAnswer
 from meetings.models import Attendance, Meeting
 from meetings.services import MeetingError
-from tests.factories import AttendanceFactory, GroupFactory, MeetingFactory, MembershipFactory
+from tests.factories import (
+    AttendanceFactory,
+    GroupFactory,
+    MeetingFactory,
+    MembershipFactory,
+    RsvpFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +135,37 @@ def test_group_attendance_page_shows_no_rate_for_a_newcomer(client, people):
     )
     assert (newcomer_row["total"], newcomer_row["rate"]) == (0, None)
     assert "0%" not in response.content.decode()
+
+
+def test_attendance_sheet_starts_from_what_was_recorded_then_the_rsvps(people):
+    meeting = _past(people["group"], 7)
+    organizer, veteran = people["organizer"], people["veteran"]
+    RsvpFactory(meeting=meeting, user=organizer, answer=RsvpAnswer.CANT)
+    RsvpFactory(meeting=meeting, user=veteran, answer=RsvpAnswer.GOING)
+    RsvpFactory(meeting=meeting, user=people["newcomer"], answer=RsvpAnswer.GOING)
+    AttendanceFactory(meeting=meeting, user=veteran, status=AttendanceStatus.ABSENT)
+
+    sheet = selectors.attendance_sheet(meeting)
+
+    assert sorted(m.user_id for m in sheet.members) == sorted([organizer.pk, veteran.pk])
+    assert sheet.marks == {organizer.pk: AttendanceStatus.EXCUSED, veteran.pk: "absent"}
+    assert sheet.recorded is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "mark"),
+    [
+        (RsvpAnswer.GOING, AttendanceStatus.PRESENT),
+        (RsvpAnswer.MAYBE, AttendanceStatus.PRESENT),
+        (RsvpAnswer.CANT, AttendanceStatus.EXCUSED),
+        (None, AttendanceStatus.ABSENT),
+    ],
+)
+def test_attendance_sheet_suggests_a_mark_from_each_answer(people, answer, mark):
+    meeting = _past(people["group"], 7)
+    if answer is not None:
+        RsvpFactory(meeting=meeting, user=people["veteran"], answer=answer)
+
+    sheet = selectors.attendance_sheet(meeting)
+
+    assert (sheet.marks[people["veteran"].pk], sheet.recorded) == (mark, False)

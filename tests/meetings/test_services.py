@@ -4,12 +4,29 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from config.errors import DomainError, NotAllowed
 from groups.enums import Role
+from groups.models import Group
 from meetings import services
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer, SegmentKind
-from meetings.models import AgendaSegment, Attendance, Meeting, Rsvp
+from meetings.models import (
+    AgendaSegment,
+    AgendaTemplateSegment,
+    Attendance,
+    Meeting,
+    MeetingSeries,
+    Rsvp,
+)
 from meetings.services import MeetingError
-from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, UserFactory
+from members.models import AuditEntry
+from tests.factories import (
+    AdminFactory,
+    AgendaSegmentFactory,
+    GroupFactory,
+    MeetingFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,12 +174,11 @@ def test_rsvp_can_change_until_the_start(group, organizer):
     [
         ("cancelled", "cancelled"),
         ("past", "already started"),
-        ("outsider", "Only members"),
         ("bad_answer", "going, maybe"),
     ],
 )
 def test_rsvp_refusals(group, organizer, setup, message):
-    user = UserFactory() if setup == "outsider" else MembershipFactory(group=group).user
+    user = MembershipFactory(group=group).user
     meeting = MeetingFactory(group=group)
     if setup == "cancelled":
         services.cancel_meeting(actor=organizer, meeting=meeting)
@@ -175,6 +191,21 @@ def test_rsvp_refusals(group, organizer, setup, message):
     with pytest.raises(MeetingError, match=message):
         services.set_rsvp(user=user, meeting=meeting, answer=answer)
     assert not Rsvp.objects.exists()
+
+
+def test_rsvp_from_an_outsider_is_not_allowed(group):
+    meeting = MeetingFactory(group=group)
+
+    with pytest.raises(NotAllowed) as refused:
+        services.set_rsvp(user=UserFactory(), meeting=meeting, answer=RsvpAnswer.GOING)
+
+    assert str(refused.value) == "Only members of the group can answer."
+
+    assert not Rsvp.objects.exists()
+
+
+def test_meeting_error_is_a_domain_error():
+    assert issubclass(MeetingError, DomainError)
 
 
 def test_attendance_after_the_start_for_members_only(group, organizer):
@@ -249,3 +280,162 @@ def test_edit_this_and_following_refreshes_the_browse_page(
             actor=organizer, meeting=pivot, data={"starts_at": new_start}, scope="following"
         )
     assert browse_version() != before
+
+
+# --- who may act: each service asks the rule its page declares ----------------------------------
+
+
+def _past(meeting) -> Meeting:
+    start = timezone.now() - timedelta(hours=3)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=start, ends_at=start + timedelta(minutes=90)
+    )
+    meeting.group.memberships.update(joined_at=start - timedelta(days=30))
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _state(group) -> dict:
+    """Everything the refused calls below could have changed."""
+    return {
+        "meetings": sorted(
+            Meeting.objects.filter(group=group).values_list(
+                "pk", "title", "starts_at", "status", "sequence"
+            )
+        ),
+        "series": MeetingSeries.objects.filter(group=group).count(),
+        "template": list(AgendaTemplateSegment.objects.filter(group=group).values_list("kind")),
+        "segments": sorted(
+            AgendaSegment.objects.filter(meeting__group=group).values_list("pk", "kind", "minutes")
+        ),
+        "attendance": Attendance.objects.filter(meeting__group=group).count(),
+        "group": Group.objects.filter(pk=group.pk).values_list("name", "time_zone").get(),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+def _calls(group, meeting) -> dict:
+    tomorrow = timezone.now() + timedelta(days=1)
+    return {
+        "create_meeting": lambda actor: services.create_meeting(
+            actor=actor, group=group, title="Extra", starts_at=tomorrow, duration_minutes=60
+        ),
+        "create_series": lambda actor: services.create_series(
+            actor=actor,
+            group=group,
+            title="Weekly",
+            rule="FREQ=WEEKLY;INTERVAL=1;BYDAY=TH",
+            starts_on=timezone.localdate() + timedelta(days=1),
+            start_time=time(19),
+            duration_minutes=90,
+        ),
+        "set_agenda_template": lambda actor: services.set_agenda_template(
+            actor=actor, group=group, segments=[{"kind": SegmentKind.CHECK_IN, "minutes": 10}]
+        ),
+        "set_agenda": lambda actor: services.set_agenda(
+            actor=actor, meeting=meeting, segments=[{"kind": SegmentKind.BREAK, "minutes": 10}]
+        ),
+        "update_meeting": lambda actor: services.update_meeting(
+            actor=actor, meeting=meeting, data={"title": "Renamed"}
+        ),
+        "cancel_meeting": lambda actor: services.cancel_meeting(actor=actor, meeting=meeting),
+        "change_group_time_zone": lambda actor: services.change_group_time_zone(
+            actor=actor, group=group, time_zone="Europe/Berlin", keep_local_times=True
+        ),
+        "edit_group": lambda actor: services.edit_group(
+            actor=actor, group=group, data={"name": "Taken over"}
+        ),
+    }
+
+
+# The services acting as an organizer of the group; a site admin (a superuser too) may look at
+# groups but does not act in their meetings.
+ORGANIZER_ONLY = [
+    "create_meeting",
+    "create_series",
+    "set_agenda_template",
+    "set_agenda",
+    "update_meeting",
+    "cancel_meeting",
+]
+GROUP_CHANGES = ["change_group_time_zone", "edit_group"]
+
+
+@pytest.mark.parametrize("who", ["member", "outsider", "site_admin"])
+@pytest.mark.parametrize("call", ORGANIZER_ONLY)
+def test_meeting_services_refuse_anyone_but_the_organizers(group, organizer, who, call):
+    meeting = MeetingFactory(group=group)
+    AgendaSegmentFactory(meeting=meeting, kind=SegmentKind.DISCUSSION, minutes=30)
+    actor = {
+        "member": lambda: MembershipFactory(group=group).user,
+        "outsider": UserFactory,
+        "site_admin": AdminFactory,
+    }[who]()
+    before = _state(group)
+
+    with pytest.raises(NotAllowed):
+        _calls(group, meeting)[call](actor)
+
+    assert _state(group) == before
+
+
+@pytest.mark.parametrize("who", ["member", "outsider"])
+@pytest.mark.parametrize("call", GROUP_CHANGES)
+def test_group_schedule_services_refuse_members_and_outsiders(group, organizer, who, call):
+    meeting = MeetingFactory(group=group)
+    actor = MembershipFactory(group=group).user if who == "member" else UserFactory()
+    before = _state(group)
+
+    with pytest.raises(NotAllowed) as refused:
+        _calls(group, meeting)[call](actor)
+
+    assert str(refused.value) == "Only the group's organizers can change the group."
+
+    assert _state(group) == before
+
+
+@pytest.mark.parametrize(
+    ("call", "verb"),
+    [
+        ("create_meeting", "meeting.created"),
+        ("create_series", "series.created"),
+        ("set_agenda_template", "agenda_template.changed"),
+        ("set_agenda", "agenda.changed"),
+        ("update_meeting", "meeting.changed"),
+        ("cancel_meeting", "meeting.cancelled"),
+        ("change_group_time_zone", "group.time_zone_changed"),
+        ("edit_group", "group.updated"),
+    ],
+)
+def test_a_co_organizer_may_do_what_an_organizer_may(group, call, verb):
+    co_organizer = MembershipFactory(group=group, role=Role.CO_ORGANIZER).user
+    meeting = MeetingFactory(group=group)
+
+    _calls(group, meeting)[call](co_organizer)
+
+    assert list(AuditEntry.objects.filter(actor=co_organizer).values_list("verb", flat=True)) == [
+        verb
+    ]
+
+
+def test_record_attendance_refuses_a_member_who_does_not_facilitate(group, organizer):
+    member = MembershipFactory(group=group).user
+    meeting = _past(MeetingFactory(group=group))
+
+    with pytest.raises(NotAllowed, match="facilitator can take attendance"):
+        services.record_attendance(actor=member, meeting=meeting, marks={member.pk: "present"})
+
+    assert Attendance.objects.count() == 0
+
+
+def test_record_attendance_lets_the_facilitator_take_it(group, organizer):
+    facilitator = MembershipFactory(group=group).user
+    meeting = _past(MeetingFactory(group=group, facilitator=facilitator))
+
+    services.record_attendance(
+        actor=facilitator, meeting=meeting, marks={facilitator.pk: "present"}
+    )
+
+    assert list(Attendance.objects.values_list("user", "status", "marked_by")) == [
+        (facilitator.pk, "present", facilitator.pk)
+    ]

@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.http import urlencode
 
 from groups.enums import Role
 from groups.models import GroundRulesVersion, Membership
@@ -23,6 +24,7 @@ from meetings.models import (
     Rsvp,
 )
 from tests.factories import (
+    AdminFactory,
     AgendaSegmentFactory,
     AttendanceFactory,
     GroupFactory,
@@ -791,3 +793,67 @@ def test_create_series_starting_today_makes_no_meeting_in_the_past(client, group
 
     now = timezone.now()
     assert [m.starts_at for m in Meeting.objects.all() if m.starts_at <= now] == []
+
+
+# --- the one door: sign-in, the rule, the ground-rules gate ------------------------------------
+
+
+GROUP_PAGES = {"create", "agenda_template", "group_attendance"}
+
+
+@pytest.mark.parametrize(
+    "page", ["create", "agenda_template", "group_attendance", "edit", "cancel", "attendance", "ics"]
+)
+def test_an_organizer_who_has_not_accepted_new_ground_rules_is_sent_to_accept_them(
+    client, group, organizer, meeting, page
+):
+    GroundRulesVersion.objects.create(group=group, number=2, text="New rules.")
+    url = reverse(f"meetings:{page}", args=[group.slug if page in GROUP_PAGES else meeting.pk])
+    client.force_login(organizer)
+
+    response = client.get(url)
+
+    accept = reverse("groups:accept_rules", args=[group.slug])
+    assert (response.status_code, response.url) == (302, f"{accept}?{urlencode({'next': url})}")
+
+
+def test_rsvp_of_a_member_who_has_not_accepted_new_ground_rules_waits_for_them(
+    client, group, member, meeting
+):
+    GroundRulesVersion.objects.create(group=group, number=2, text="New rules.")
+    client.force_login(member)
+
+    response = client.post(reverse("meetings:rsvp", args=[meeting.pk]), {"answer": "going"})
+
+    assert response.url.startswith(reverse("groups:accept_rules", args=[group.slug]))
+    assert Rsvp.objects.count() == 0
+
+
+@pytest.mark.parametrize("page", ["create", "agenda_template"])
+def test_a_site_admin_may_not_schedule_or_change_the_standard_agenda(client, group, page):
+    client.force_login(AdminFactory())
+
+    url = reverse(f"meetings:{page}", args=[group.slug])
+
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, _formset(AGENDA) if page == "agenda_template" else {}).status_code == 404
+    )
+    assert (Meeting.objects.count(), AgendaTemplateSegment.objects.count()) == (0, 0)
+
+
+def test_a_site_admin_may_read_the_group_attendance_record(client, group, organizer, member):
+    AttendanceFactory(meeting=_to_past(MeetingFactory(group=group)), user=member, status="present")
+    client.force_login(AdminFactory())
+
+    response = client.get(reverse("meetings:group_attendance", args=[group.slug]))
+
+    rows = {row["membership"].user_id: row["present"] for row in response.context["rows"]}
+    assert rows == {organizer.pk: 0, member.pk: 1}
+
+
+def test_a_site_admin_is_not_shown_a_groups_meeting(client, meeting):
+    client.force_login(AdminFactory())
+
+    assert client.get(reverse("meetings:edit", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("meetings:ics", args=[meeting.pk])).status_code == 404

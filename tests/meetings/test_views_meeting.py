@@ -255,22 +255,36 @@ def test_rsvp_invalid_answer_saves_nothing(client, member, meeting):
     assert Rsvp.objects.count() == 0
 
 
-def test_rsvp_cancelled_meeting_is_refused(client, member, meeting):
+def _rsvp_from_the_meeting_page(client, meeting, **data):
+    """As a browser posts the form: from the meeting's page, which it names as the referer."""
+    page = "http://testserver" + reverse("meetings:detail", args=[meeting.pk])
+    return client.post(reverse("meetings:rsvp", args=[meeting.pk]), data, headers={"referer": page})
+
+
+def test_rsvp_cancelled_meeting_is_refused_on_the_meeting_page(client, member, meeting):
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED)
     client.force_login(member)
 
-    response = _rsvp(client, meeting, answer="going")
+    response = _rsvp_from_the_meeting_page(client, meeting, answer="going")
 
+    assert (response.status_code, response.url) == (
+        303,
+        "http://testserver" + reverse("meetings:detail", args=[meeting.pk]),
+    )
     assert _messages(response) == ["This meeting is cancelled, so there is nothing to answer."]
     assert Rsvp.objects.count() == 0
 
 
-def test_rsvp_past_meeting_is_refused(client, member, meeting):
+def test_rsvp_past_meeting_is_refused_on_the_meeting_page(client, member, meeting):
     _to_past(meeting)
     client.force_login(member)
 
-    response = _rsvp(client, meeting, answer="going")
+    response = _rsvp_from_the_meeting_page(client, meeting, answer="going")
 
+    assert (response.status_code, response.url) == (
+        303,
+        "http://testserver" + reverse("meetings:detail", args=[meeting.pk]),
+    )
     assert _messages(response) == ["This meeting has already started; RSVPs are closed."]
     assert Rsvp.objects.count() == 0
 
