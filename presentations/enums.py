@@ -29,3 +29,22 @@ class ElectionPhase(models.TextChoices):
     NOMINATING = "nominating", "Nominations open"
     VOTING = "voting", "Voting open"
     CLOSED = "closed", "Closed"
+
+
+class SignupState(models.TextChoices):
+    """Whether members may sign themselves up for a meeting's slots now."""
+
+    NOT_OPEN = "not_open", "Sign-up has not opened yet"
+    OPEN = "open", "Sign-up is open"
+    CLOSED = "closed", "Sign-up has closed"
+
+
+class Opening(models.TextChoices):
+    """What a member who left a group left open there (the organizers' e-mail lists them)."""
+
+    FACILITATOR = "facilitator", "Facilitator"
+    BACKUP = "backup", "Backup facilitator"
+    TIMEKEEPER = "timekeeper", "Timekeeper"
+    SLOT = "slot", "Presentation slot"
+    LEADER = "leader", "Group leader"
+    NOMINEE = "nominee", "Nominee"

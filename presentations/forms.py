@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from config.guard import DeidentifiedFormMixin, GuardedCharField
 from presentations.enums import HelpWanted
+from presentations.services.cases import CASE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -82,6 +83,23 @@ class TopicForm(DeidentifiedFormMixin, forms.Form):
         if len(links) > 10:
             raise forms.ValidationError("Ten links at most.")
         return links
+
+
+def content_form(presentation, *, source, data=None) -> forms.Form:
+    """The presenter's form for this slot: the case or the topic, filled from ``source`` (the
+    presentation itself, or the draft of theirs they start from)."""
+    if presentation.is_case:
+        initial = {field: getattr(source, field) for field in CASE_FIELDS}
+        initial["case_help_wanted"] = source.case_help_wanted
+        return CaseForm(data, initial=initial)
+    return TopicForm(
+        data,
+        initial={
+            "topic_title": source.topic_title,
+            "topic_summary": source.topic_summary,
+            "topic_links": "\n".join(source.topic_links),
+        },
+    )
 
 
 class MemberChoiceForm(forms.Form):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from meetings.enums import PRESENTATION_KINDS, SegmentKind
 from presentations.enums import ElectionPhase, PresentationStatus, SwapRole, SwapStatus
 
 
@@ -70,7 +71,12 @@ class Presentation(models.Model):
 
     @property
     def is_case(self) -> bool:
-        return self.segment.kind == "case"
+        return self.segment.kind == SegmentKind.CASE
+
+    @property
+    def is_invited(self) -> bool:
+        """Offered by the rotation and not yet accepted."""
+        return self.status == PresentationStatus.INVITED
 
     @property
     def has_case_content(self) -> bool:
@@ -104,7 +110,7 @@ class CaseDraft(models.Model):
         "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(
-        max_length=10, choices=[("case", "Case presentation"), ("topic", "Topic presentation")]
+        max_length=10, choices=[(kind.value, kind.label) for kind in PRESENTATION_KINDS]
     )
     case_question = models.TextField("consultation question", blank=True, max_length=1000)
     case_background = models.TextField("de-identified background", blank=True, max_length=4000)
@@ -131,7 +137,7 @@ class CaseDraft(models.Model):
     @property
     def heading(self) -> str:
         """For the author's own list: the question or the title."""
-        return self.topic_title if self.kind == "topic" else self.case_question
+        return self.topic_title if self.kind == SegmentKind.TOPIC else self.case_question
 
 
 RECOGNITION_FLAG_SALT = "peercircle.presentations.RecognitionFlag.flagger_key"

@@ -2,7 +2,9 @@
 
 from datetime import datetime, timedelta
 
-from groups.models import Membership
+from groups import signals
+from groups.enums import MANAGING_ROLES
+from groups.models import Group, Membership
 from meetings.enums import PRESENTATION_KINDS, MeetingStatus
 from meetings.models import Meeting
 from members.enums import NotificationKind as Kind
@@ -16,9 +18,10 @@ from members.notifications import (
     record_planned,
     wants,
 )
-from presentations.enums import PresentationStatus, SwapStatus
+from presentations.enums import ElectionPhase, Opening, PresentationStatus, SwapStatus
 from presentations.models import Election, Presentation, SwapOffer
-from presentations.services.base import case_ready_by
+from presentations.selectors import electorate
+from presentations.signup import case_ready_by
 
 CATCH_UP = timedelta(hours=6)
 PRESENTER_BEFORE = timedelta(days=3)
@@ -94,8 +97,6 @@ def _members(group_id) -> list:
 
 def _electorate(election: Election) -> list:
     """Members when the election opened: only they may vote (joined later: not reminded)."""
-    from presentations.services.elections import electorate
-
     return [m.user for m in electorate(election)]
 
 
@@ -136,8 +137,6 @@ def build_swap_offer(delivery):
 
 
 def _actor_name(delivery) -> str:
-    from members.models import User
-
     actor = User.objects.select_related("profile").filter(pk=delivery.context.get("actor")).first()
     return str(actor) if actor is not None else "An organizer"
 
@@ -262,7 +261,7 @@ def build_election_opened(delivery):
 @builder("election_closing")
 def build_election_closing(delivery):
     election = _election(delivery)
-    if election is None or election.closed_at or election.phase() != "voting":
+    if election is None or election.closed_at or election.phase() != ElectionPhase.VOTING:
         return None
     if election.ballots.filter(voter=delivery.recipient).exists():
         return None
@@ -366,15 +365,16 @@ def plan_presentation_notices(now: datetime) -> int:
 
 # --- a member deleted their account: the organizers learn which roles and slots opened ----------
 
-OPENING_ROLES = {
-    "facilitator": "Facilitator",
-    "backup": "Backup facilitator",
-    "timekeeper": "Timekeeper",
-}
+MEETING_OPENINGS = (Opening.FACILITATOR, Opening.BACKUP, Opening.TIMEKEEPER)
 
 
 def roles_opened(
-    *, former, organizer, openings: list[dict], reason: str = "account_deleted", stamp: str = ""
+    *,
+    former,
+    organizer,
+    openings: list[dict],
+    reason: str = signals.ACCOUNT_DELETED,
+    stamp: str = "",
 ) -> None:
     """One e-mail to one organizer listing what a member who left (or was removed, or deleted
     their account) left open in the groups they run (one e-mail per person, however many
@@ -394,22 +394,19 @@ def roles_opened(
 
 def _opening_line(opening: dict, meeting) -> str | None:
     role = opening.get("role")
-    if role in OPENING_ROLES and meeting is not None:
-        return f"{OPENING_ROLES[role]} of {meeting.title}"
-    if role == "slot" and meeting is not None:
+    if role in MEETING_OPENINGS and meeting is not None:
+        return f"{Opening(role).label} of {meeting.title}"
+    if role == Opening.SLOT and meeting is not None:
         return f"{opening.get('slot')} slot in {meeting.title}"
-    if role == "leader":
+    if role == Opening.LEADER:
         return "Group leader: the term ended today"
-    if role == "nominee":
+    if role == Opening.NOMINEE:
         return f"A nomination in the {opening.get('election')} election"
     return None
 
 
 @builder("roles_opened")
 def build_roles_opened(delivery):
-    from groups.enums import MANAGING_ROLES
-    from groups.models import Group
-
     openings = (delivery.context or {}).get("openings") or []
     # Only the groups the recipient still runs.
     groups = {
@@ -435,6 +432,6 @@ def build_roles_opened(delivery):
     if not by_group:
         return None
     sections = [{"group": groups[pk], "lines": lines} for pk, lines in by_group.items()]
-    reason = (delivery.context or {}).get("reason", "account_deleted")
+    reason = (delivery.context or {}).get("reason", signals.ACCOUNT_DELETED)
     former = User.objects.select_related("profile").filter(pk=delivery.object_id).first()
     return {"sections": sections, "reason": reason, "former": str(former or "A member")}

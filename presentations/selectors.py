@@ -5,12 +5,21 @@ from django.http import Http404
 from django.utils import timezone
 
 from groups.models import Group, Membership
-from groups.selectors import attach_loaded, require_current_rules, with_latest_rules
+from groups.selectors import attach_loaded, for_viewer, with_latest_rules
 from meetings import selectors as meeting_selectors
-from meetings.enums import PRESENTATION_KINDS, RsvpAnswer
-from meetings.models import Meeting, Rsvp
+from meetings.enums import RsvpAnswer
+from meetings.models import AgendaSegment, Meeting, Rsvp
 from presentations.enums import SwapStatus
-from presentations.models import Election, Nomination, Presentation, RecognitionFlag, SwapOffer
+from presentations.models import (
+    Ballot,
+    CaseDraft,
+    Election,
+    LeadershipTerm,
+    Nomination,
+    Presentation,
+    RecognitionFlag,
+    SwapOffer,
+)
 
 
 def presentations_by_segment(
@@ -42,19 +51,20 @@ def pending_swaps(
     return to_me, from_me
 
 
-def get_presentation_for_member(user, pk: int) -> tuple[Presentation, Membership, bool]:
-    """A presentation, the viewer's membership, and whether the viewer flagged recognition.
+def presentation_for(user, pk: int) -> Presentation:
+    """A presentation of a group ``user`` belongs to; 404 to anyone else (site admins too:
+    case material is the members' own).
 
-    404 for anyone who is not a member of the meeting's group.
+    The loader of ``groups.access.permission_required``: the membership (with the latest ground
+    rules, for the gate) is recorded on the presentation, its meeting and its group
+    (``for_viewer``), and ``flagged_by_me`` says whether the viewer flagged that they may know
+    the client (``presentations.view_case`` reads it).
     """
     if not user.is_authenticated:
         raise Http404("No such page.")
     presentation = (
         Presentation.objects.select_related("meeting__group", "segment", "presenter__profile")
-        .filter(
-            pk=pk,
-            meeting__group__in=Membership.objects.filter(user=user).values("group_id"),
-        )
+        .filter(pk=pk)
         .annotate(
             flagged_by_me=Exists(
                 RecognitionFlag.objects.by_member(user, pk).filter(presentation=OuterRef("pk"))
@@ -63,35 +73,69 @@ def get_presentation_for_member(user, pk: int) -> tuple[Presentation, Membership
         )
         .first()
     )
-    if presentation is None:
+    membership = (
+        None
+        if presentation is None
+        else with_latest_rules(
+            Membership.objects.filter(group_id=presentation.meeting.group_id, user=user)
+        ).first()
+    )
+    if membership is None:
         raise Http404("No such page.")
-    membership = with_latest_rules(
-        Membership.objects.filter(group_id=presentation.meeting.group_id, user=user)
-    ).get()
-    membership.group = presentation.meeting.group
-    require_current_rules(membership)
-    return presentation, membership, presentation.flagged_by_me
+    meeting = presentation.meeting
+    membership.group = meeting.group
+    for_viewer(meeting.group, user, membership)
+    for_viewer(meeting, user, membership)
+    return for_viewer(presentation, user, membership)
 
 
-def presentation_slots(meeting: Meeting) -> int:
-    return meeting.segments.filter(kind__in=PRESENTATION_KINDS).count()
+def segment_of(meeting: Meeting, segment_id: int) -> AgendaSegment:
+    """One segment of this meeting's agenda; 404 for a segment of any other meeting."""
+    segment = meeting.segments.filter(pk=segment_id).first()
+    if segment is None:
+        raise Http404("No such slot.")
+    return segment
 
 
 def elections_of(group) -> QuerySet[Election]:
     return group.elections.select_related("winner__profile").order_by("-created_at")
 
 
-def get_election_for_member(user, pk: int) -> tuple[Election, Membership]:
+def election_for(user, pk: int) -> Election:
+    """An election of a group ``user`` belongs to; 404 to anyone else (site admins too).
+
+    The loader of ``groups.access.permission_required``: the membership (with the latest ground
+    rules, for the gate) is recorded on the election and its group (``for_viewer``).
+    """
     if not user.is_authenticated:
         raise Http404("No such page.")
-    election = (
-        Election.objects.select_related("group", "winner__profile")
-        .filter(pk=pk, group__in=Membership.objects.filter(user=user).values("group_id"))
-        .first()
+    election = Election.objects.select_related("group", "winner__profile").filter(pk=pk).first()
+    membership = (
+        None
+        if election is None
+        else with_latest_rules(
+            Membership.objects.filter(group_id=election.group_id, user=user)
+        ).first()
     )
-    if election is None:
+    if membership is None:
         raise Http404("No such page.")
-    return election, Membership.objects.get(group=election.group_id, user=user)
+    membership.group = election.group
+    for_viewer(election.group, user, membership)
+    return for_viewer(election, user, membership)
+
+
+def electorate(election: Election) -> QuerySet[Membership]:
+    """The memberships that may nominate, be nominated and vote: members when it opened.
+
+    A membership row is made anew on every join, so someone who left and came back after the
+    opening is not in it, and neither is someone who joined to vote and leave."""
+    return Membership.objects.filter(
+        group=election.group_id, joined_at__lte=election.created_at
+    ).select_related("user__profile")
+
+
+def in_electorate(election: Election, membership: Membership | None) -> bool:
+    return membership is not None and membership.joined_at <= election.created_at
 
 
 def nominations_of(election: Election) -> list[Nomination]:
@@ -116,8 +160,6 @@ def held_slots(meeting: Meeting) -> dict[int, Presentation]:
 
 def drafts_of(user) -> QuerySet:
     """The author's own drafts, newest first. Nobody else's, ever."""
-    from presentations.models import CaseDraft
-
     if not user.is_authenticated:
         return CaseDraft.objects.none()
     return CaseDraft.objects.filter(author=user).select_related("group", "source_meeting")
@@ -145,8 +187,6 @@ def held_by(user, segment) -> Presentation:
 def current_and_next_terms(group, today) -> tuple:
     """The term leading the group today and the next one elected, if any (former members'
     terms end when they delete their account and are not shown)."""
-    from presentations.models import LeadershipTerm
-
     terms = list(
         LeadershipTerm.objects.filter(
             group=group,
@@ -165,10 +205,6 @@ def current_and_next_terms(group, today) -> tuple:
 def elections_waiting_for(user) -> list[tuple[Election, str]]:
     """Open elections where the member still has something to do: (election, "nominate" or
     "vote"). Only elections the member may take part in (a member when it opened)."""
-    from django.utils import timezone
-
-    from presentations.models import Ballot
-
     now = timezone.now()
     memberships = Membership.objects.filter(user=user, joined_at__lte=OuterRef("created_at"))
     elections = (

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from presentations.enums import SwapRole
 from presentations.views import content, elections, slots
 
 app_name = "presentations"
@@ -30,7 +31,7 @@ urlpatterns = [
             {"role": role},
             name=f"offer_swap_{role}",
         )
-        for role in ("presenter", "facilitator")
+        for role in SwapRole.values
     ),
     path("meetings/<int:pk>/swaps/<int:offer_id>/", slots.answer_swap, name="answer_swap"),
     path("meetings/<int:pk>/rotation/", slots.fill_from_queue, name="fill_from_queue"),

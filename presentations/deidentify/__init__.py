@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from . import _detectors as d
+from . import _lexicon, _normalize
 from . import _typed as t
 from ._normalize import normalize
 
@@ -129,8 +130,6 @@ def warm_up() -> None:
     Optional: ``find_identifiers`` loads what it needs on first use. A web worker may call this
     at start-up so the first member who saves a case does not wait.
     """
-    from . import _lexicon, _normalize
-
     _lexicon.first_names()
     _lexicon.given_name_keys()
     _lexicon.surname_keys()

@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import phonenumbers
+
 from . import _lexicon as lex
 
 Span = tuple[str, int, int]
@@ -82,8 +84,6 @@ def phones(text: str) -> Iterator[Span]:
     local numbers count. Toll-free and premium lines (crisis lines, businesses) are public
     numbers, not a person's, and are left alone.
     """
-    import phonenumbers
-
     for match in phonenumbers.PhoneNumberMatcher(
         text, "US", leniency=phonenumbers.Leniency.POSSIBLE
     ):

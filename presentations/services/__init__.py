@@ -1,7 +1,7 @@
 """Every write about presentations, facilitation and elections."""
 
 from presentations.services.agenda import HeldSlotsNeedConfirmation, edit_agenda
-from presentations.services.base import PresentationError
+from presentations.services.base import PresentationError, PresentationNotAllowed
 from presentations.services.cases import (
     DeidentificationRequired,
     discard_draft,
@@ -26,11 +26,13 @@ from presentations.services.rotation import (
     expire_rotation_invitations,
     fill_slots_from_queue,
     presenter_queue,
+    rotate_facilitators,
 )
 from presentations.services.slots import (
     answer_swap,
     assign_slot,
     claim_slot,
+    move_segment,
     offer_swap,
     reorder_agenda,
     set_facilitator,
@@ -42,6 +44,7 @@ __all__ = [
     "DeidentificationRequired",
     "HeldSlotsNeedConfirmation",
     "PresentationError",
+    "PresentationNotAllowed",
     "accept_rotation_invitation",
     "answer_swap",
     "assign_facilitators",
@@ -56,6 +59,7 @@ __all__ = [
     "expire_rotation_invitations",
     "fill_slots_from_queue",
     "flag_recognition",
+    "move_segment",
     "nominate",
     "offer_swap",
     "open_election",
@@ -64,6 +68,7 @@ __all__ = [
     "purge_expired_drafts",
     "release_presentation_content",
     "reorder_agenda",
+    "rotate_facilitators",
     "save_case",
     "save_topic",
     "set_facilitator",

@@ -11,12 +11,13 @@ from typing import Any
 from django.db import transaction
 
 from meetings import services as meeting_services
+from meetings.enums import SegmentKind
 from meetings.models import Meeting
 from members.services import record_audit
+from presentations import notifications
 from presentations.models import DraftReason, Presentation
-from presentations.services.base import PresentationError
+from presentations.services.base import PresentationError, check
 from presentations.services.cases import release_presentation_content
-from presentations.services.slots import _require_manager
 
 
 class HeldSlotsNeedConfirmation(PresentationError):
@@ -36,8 +37,8 @@ class HeldSlotsNeedConfirmation(PresentationError):
 
 
 def removal_label(presentation: Presentation) -> str:
-    what = "case" if presentation.segment.kind == "case" else "topic"
-    written = "written case" if what == "case" else "title and summary"
+    is_case = presentation.segment.kind == SegmentKind.CASE
+    what, written = ("case", "written case") if is_case else ("topic", "title and summary")
     return (
         f"Remove {presentation.presenter}'s {what} presentation slot — their {written} will be "
         "kept as a private draft for them"
@@ -59,12 +60,10 @@ def edit_agenda(
     (unless they acted themselves) and the audit log names the slot and the presenter.
     Returns the presentations that were removed (each with ``kept_draft``).
     """
-    from presentations import notifications
-
-    _require_manager(actor, meeting)
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
     )
+    check(actor, "presentations.manage_slots", meeting)
     existing = meeting_services.lock_agenda(meeting)
     try:
         removed = meeting_services.segments_to_remove(existing, segments)

@@ -1,39 +1,41 @@
-from datetime import timedelta
+"""What every service of this app shares: its refusals, the role check and the slot lock."""
 
-from django.utils import timezone
-
-from groups.models import Membership
+from config import access
+from config.errors import DomainError, NotAllowed
 from meetings.enums import PRESENTATION_KINDS
-from meetings.models import AgendaSegment, Meeting
+from meetings.models import AgendaSegment
+
+# Public names the meeting page (portal) reads from here.
+from presentations.signup import case_ready_by, signup_state, signup_window
+
+__all__ = [
+    "PresentationError",
+    "PresentationNotAllowed",
+    "case_ready_by",
+    "check",
+    "lock_slot",
+    "signup_state",
+    "signup_window",
+]
 
 
-class PresentationError(Exception):
+class PresentationError(DomainError):
     """A request the rules refuse; the message is shown to the person as it is."""
 
 
-def require_member(meeting: Meeting, user, *, what: str = "take part") -> Membership:
-    membership = Membership.objects.filter(group=meeting.group_id, user=user).first()
-    if membership is None:
-        raise PresentationError(f"Only members of the group can {what}.")
-    return membership
+class PresentationNotAllowed(NotAllowed, PresentationError):
+    """A rule of ``presentations/rules.py`` refused the person's role: ``NotAllowed`` for the
+    one place that turns refusals into responses, and a ``PresentationError`` for every caller
+    that catches this app's refusals."""
 
 
-def signup_window(meeting: Meeting) -> tuple:
-    group = meeting.group
-    opens = meeting.starts_at - timedelta(days=group.signup_opens_days)
-    closes = meeting.starts_at - timedelta(hours=group.signup_cutoff_hours)
-    return opens, closes
-
-
-def signup_state(meeting: Meeting, now=None) -> str:
-    """'not_open', 'open' or 'closed' for members signing themselves up."""
-    now = now or timezone.now()
-    opens, closes = signup_window(meeting)
-    if meeting.is_cancelled or now >= closes:
-        return "closed"
-    if now < opens:
-        return "not_open"
-    return "open"
+def check(actor, rule: str, obj) -> None:
+    """``config.access.check`` for this app's services: the same rule the page declares,
+    refused with ``PresentationNotAllowed`` and the rule's own sentence."""
+    try:
+        access.check(actor, rule, obj)
+    except NotAllowed as exc:
+        raise PresentationNotAllowed(str(exc)) from None
 
 
 def lock_slot(segment_id: int) -> AgendaSegment:
@@ -46,9 +48,3 @@ def lock_slot(segment_id: int) -> AgendaSegment:
     if segment is None or segment.kind not in PRESENTATION_KINDS:
         raise PresentationError("That is not a presentation slot.")
     return segment
-
-
-def case_ready_by(meeting: Meeting):
-    """When a presenter's case should be written: the sign-up cut-off before the meeting, so
-    members can read it beforehand. Aware; pages show it in the viewer's time zone."""
-    return signup_window(meeting)[1]

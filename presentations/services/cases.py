@@ -10,9 +10,10 @@ from config.guard import (
     IdentifiersFound,
     check_free_text,
     confirmation_summary,
-    scan_fields,
 )
+from meetings.enums import SegmentKind
 from members.services import record_audit
+from presentations import notifications
 from presentations.enums import HelpWanted
 from presentations.models import (
     CaseDraft,
@@ -21,7 +22,7 @@ from presentations.models import (
     RecognitionFlag,
     recognition_flag_key,
 )
-from presentations.services.base import PresentationError, require_member
+from presentations.services.base import PresentationError, check
 
 CASE_FIELDS = {
     "case_question": "consultation question",
@@ -48,19 +49,17 @@ def _guard(data: dict, fields, confirmed) -> list[FieldFinding]:
         raise DeidentificationRequired(exc.findings) from None
 
 
-def scan_case(data: dict[str, str]) -> list[FieldFinding]:
-    return scan_fields(data, CASE_FIELDS)
-
-
 def _own_presentation(user, presentation_id: int) -> Presentation:
+    """The presentation, locked, once ``user`` may change it (its presenter, a member)."""
     presentation = (
         Presentation.objects.select_for_update(of=("self",))
         .select_related("meeting__group", "segment")
-        .filter(pk=presentation_id, presenter=user)
+        .filter(pk=presentation_id)
         .first()
     )
     if presentation is None:
-        raise PresentationError("You do not hold that slot.")
+        raise PresentationError("That presentation no longer exists.")
+    check(user, "presentations.change_presentation", presentation)
     return presentation
 
 
@@ -156,8 +155,6 @@ def save_topic(
 @transaction.atomic
 def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
     """“I may know this client.” The presenter is told someone may, never who."""
-    from presentations import notifications
-
     presentation = (
         Presentation.objects.select_related("meeting__group", "segment")
         .filter(pk=presentation_id)
@@ -165,9 +162,9 @@ def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
     )
     if presentation is None:
         raise PresentationError("That presentation no longer exists.")
+    check(user, "presentations.flag_case", presentation)
     if not presentation.is_case:
         raise PresentationError("Only case presentations can be flagged.")
-    require_member(presentation.meeting, user, what="flag a case")
     if presentation.presenter_id == user.pk:
         raise PresentationError("This is your own case.")
     if RecognitionFlag.objects.by_member(user, presentation.pk).exists():  # under an older key
@@ -208,7 +205,7 @@ def purge_expired_cases(*, now=None) -> int:
     Safe to rerun; returns how many presentations were blanked."""
     now = now or timezone.now()
     purged = 0
-    if due := _due_for_purge("case", now):
+    if due := _due_for_purge(SegmentKind.CASE, now):
         purged += Presentation.objects.filter(pk__in=due, case_purged_at__isnull=True).update(
             case_question="",
             case_background="",
@@ -217,7 +214,7 @@ def purge_expired_cases(*, now=None) -> int:
             case_confirmed_findings=[],
             case_purged_at=now,
         )
-    if due := _due_for_purge("topic", now):
+    if due := _due_for_purge(SegmentKind.TOPIC, now):
         purged += Presentation.objects.filter(pk__in=due, case_purged_at__isnull=True).update(
             topic_title="",
             topic_summary="",

@@ -18,7 +18,8 @@ from groups.models import Membership
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 from members.models import User
-from presentations.enums import SwapStatus
+from presentations import notifications
+from presentations.enums import Opening, SwapStatus
 from presentations.models import (
     CaseDraft,
     DraftReason,
@@ -30,9 +31,9 @@ from presentations.models import (
 from presentations.services.cases import release_presentation_content
 
 MEETING_ROLES = (
-    ("facilitator", "facilitator"),
-    ("backup_facilitator", "backup"),
-    ("timekeeper", "timekeeper"),
+    ("facilitator", Opening.FACILITATOR),
+    ("backup_facilitator", Opening.BACKUP),
+    ("timekeeper", Opening.TIMEKEEPER),
 )
 DRAFT_REASONS = {
     signals.LEFT: DraftReason.LEFT_GROUP,
@@ -77,7 +78,7 @@ def end_roles(
         if presentation.meeting.status == MeetingStatus.SCHEDULED:
             opened(
                 presentation.meeting.group_id,
-                role="slot",
+                role=Opening.SLOT,
                 meeting=presentation.meeting_id,
                 slot=presentation.segment.label,
             )
@@ -102,12 +103,14 @@ def end_roles(
         elif term.ends_on > today:
             term.ends_on = today
             term.save(update_fields=["ends_on"])
-            opened(term.group_id, role="leader")
+            opened(term.group_id, role=Opening.LEADER)
     election_scope = Q() if group_ids is None else Q(election__group__in=group_ids)
     for nomination in Nomination.objects.filter(
         election_scope, nominee=user, election__closed_at__isnull=True
     ).select_related("election"):
-        opened(nomination.election.group_id, role="nominee", election=nomination.election.title)
+        opened(
+            nomination.election.group_id, role=Opening.NOMINEE, election=nomination.election.title
+        )
         nomination.delete()  # and the secret votes for it
     if reason == signals.ACCOUNT_DELETED:
         # What they wrote leaves with them: drafts, and the case text of past slots (the slots
@@ -132,8 +135,6 @@ def tell_organizers(
 ) -> None:
     """One e-mail per organizer (or co-organizer), listing what opened in the groups they run;
     never to the person who left, nor to the organizer who acted."""
-    from presentations import notifications
-
     per_organizer: dict[int, tuple[User, list[dict]]] = {}
     excluded = {user.pk} | ({actor.pk} if actor else set())
     for membership in (

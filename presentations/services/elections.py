@@ -9,14 +9,15 @@ from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from groups.enums import LeadershipModel
 from groups.models import Group, Membership
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 from members.services import record_audit
+from presentations import notifications
 from presentations.enums import ElectionPhase
 from presentations.models import Ballot, Election, LeadershipTerm, Nomination, VoteTally
-from presentations.services.base import PresentationError
+from presentations.selectors import in_electorate
+from presentations.services.base import PresentationError, check
 
 NOT_ELECTORATE = (
     "Only those who were members when the election opened can {what}: you joined the group "
@@ -26,20 +27,6 @@ NOT_ELECTORATE = (
 
 def _member(group_id: int, user_id: int) -> Membership | None:
     return Membership.objects.filter(group=group_id, user_id=user_id).select_related("user").first()
-
-
-def electorate(election: Election):
-    """The memberships that may nominate, be nominated and vote: members when it opened.
-
-    A membership row is made anew on every join, so someone who left and came back after the
-    opening is not in it, and neither is someone who joined to vote and leave."""
-    return Membership.objects.filter(
-        group=election.group_id, joined_at__lte=election.created_at
-    ).select_related("user__profile")
-
-
-def in_electorate(election: Election, membership: Membership | None) -> bool:
-    return membership is not None and membership.joined_at <= election.created_at
 
 
 def term_window(starts_on: date, ends_on: date, group: Group) -> tuple[datetime, datetime]:
@@ -85,11 +72,9 @@ def open_election(
     voting_closes_at: datetime,
     title: str = "Group leader",
 ) -> Election:
-    if group.leadership_model != LeadershipModel.ELECTED:
-        raise PresentationError(
-            "This group does not elect its leader. Change the leadership model to “Elected "
-            "leader” first."
-        )
+    """An organizer of a group that elects its leader opens nominations; every other member
+    is told."""
+    check(actor, "presentations.hold_election", group)
     now = timezone.now()
     if nominations_close_at <= now:
         raise PresentationError("Nominations must close in the future.")
@@ -109,8 +94,6 @@ def open_election(
         opened_by=actor,
     )
     record_audit(actor=actor, verb="election.opened", group=group, obj=election)
-    from presentations import notifications
-
     notifications.election_opened(election, actor=actor)
     return election
 
@@ -118,12 +101,10 @@ def open_election(
 @transaction.atomic
 def nominate(*, user, election: Election, nominee_id: int) -> Nomination:
     election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
+    check(user, "presentations.nominate", election)
     if election.phase() != ElectionPhase.NOMINATING:
         raise PresentationError("Nominations are closed.")
-    nominator = _member(election.group_id, user.pk)
-    if nominator is None:
-        raise PresentationError("Only members can nominate.")
-    if not in_electorate(election, nominator):
+    if not in_electorate(election, _member(election.group_id, user.pk)):
         raise PresentationError(NOT_ELECTORATE.format(what="nominate"))
     nominee = _member(election.group_id, nominee_id)
     if nominee is None:
@@ -154,12 +135,10 @@ def nominate(*, user, election: Election, nominee_id: int) -> Nomination:
 def cast_vote(*, user, election: Election, nomination_id: int) -> None:
     """One secret ballot per member: the ballot records that they voted, the vote what."""
     election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
+    check(user, "presentations.vote", election)
     if election.phase() != ElectionPhase.VOTING:
         raise PresentationError("Voting is not open.")
-    voter = _member(election.group_id, user.pk)
-    if voter is None:
-        raise PresentationError("Only members can vote.")
-    if not in_electorate(election, voter):
+    if not in_electorate(election, _member(election.group_id, user.pk)):
         raise PresentationError(NOT_ELECTORATE.format(what="vote"))
     nomination = Nomination.objects.filter(pk=nomination_id, election=election).first()
     if nomination is None:
@@ -212,10 +191,15 @@ def _tie_break(election: Election, tied: list[Nomination]) -> tuple[Nomination, 
 
 
 @transaction.atomic
-def close_election(*, election: Election, now=None) -> Election:
-    """Count the votes once voting has closed; the winner leads for the term."""
+def close_election(*, election: Election, actor=None, now=None) -> Election:
+    """Count the votes once voting has closed; the winner leads for the term.
+
+    ``actor``: the organizer who closes it (``presentations.close_election``); None when the
+    schedule closes it (``close_due_elections``)."""
     now = now or timezone.now()
     election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
+    if actor is not None:
+        check(actor, "presentations.close_election", election)
     if election.closed_at:
         return election
     if now < election.voting_closes_at:
@@ -266,11 +250,9 @@ def close_election(*, election: Election, now=None) -> Election:
             group=election.group, leader=winner.nominee, starts=starts, ends=ends, only_unset=False
         )
     election.save(update_fields=["results", "closed_at", "winner", "result_note"])
-    from presentations import notifications
-
     notifications.election_closed(election)
     record_audit(
-        actor=None,
+        actor=actor,
         verb="election.closed",
         subject=election.winner,
         group=election.group,

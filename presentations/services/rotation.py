@@ -12,11 +12,13 @@ from groups.models import Group, Membership
 from meetings.enums import PRESENTATION_KINDS, MeetingStatus, RsvpAnswer
 from meetings.models import Meeting, Rsvp
 from members.services import record_audit
+from presentations import notifications
 from presentations.enums import PresentationStatus, SwapRole
-from presentations.models import DraftReason, Presentation, RotationDecline
+from presentations.models import DraftReason, LeadershipTerm, Presentation, RotationDecline
 from presentations.rotation import Candidate, next_in_line, order_queue
-from presentations.services.base import PresentationError
+from presentations.services.base import PresentationError, check
 from presentations.services.cases import release_presentation_content
+from presentations.services.elections import lead_meetings, term_window
 
 INVITATION_HOURS = 48
 FACILITATION_HORIZON = timedelta(weeks=6)
@@ -68,8 +70,6 @@ def presenter_queue(meeting: Meeting) -> list[Membership]:
 def _invite_next(meeting: Meeting, segment, now, actor=None) -> Presentation | None:
     """Invite the next in line to ``segment``. The invitee is e-mailed, unless they are the
     organizer filling the slots themselves (they see the invitation on the page)."""
-    from presentations import notifications
-
     queue = presenter_queue(meeting)
     if not queue:
         return None
@@ -91,6 +91,7 @@ def fill_slots_from_queue(*, actor, meeting: Meeting) -> list[Presentation]:
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
     )
+    check(actor, "presentations.manage_slots", meeting)
     if meeting.is_cancelled or meeting.has_started:
         raise PresentationError("This meeting has started or is cancelled.")
     open_slots = (
@@ -192,9 +193,6 @@ def expire_rotation_invitations(*, now=None) -> int:
 
 
 def _assign_elected_leaders(group: Group) -> list[Meeting]:
-    from presentations.models import LeadershipTerm
-    from presentations.services.elections import lead_meetings, term_window
-
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
     terms = (
         LeadershipTerm.objects.filter(
@@ -279,3 +277,12 @@ def assign_facilitators(*, group: Group, today=None) -> list[Meeting]:
             data={"meetings": len(assigned)},
         )
     return assigned
+
+
+@transaction.atomic
+def rotate_facilitators(*, actor, meeting: Meeting) -> list[Meeting]:
+    """An organizer asks, from a meeting's page, for the rotation (or the elected leader) to
+    give the group's upcoming meetings their facilitators now rather than on the next
+    scheduled run. Returns the meetings that were given one."""
+    check(actor, "presentations.manage_slots", meeting)
+    return assign_facilitators(group=meeting.group)

@@ -4,20 +4,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from groups.enums import MANAGING_ROLES
 from groups.models import Membership
 from meetings.enums import RsvpAnswer
 from meetings.models import AgendaSegment, Meeting, Rsvp
 from members.services import record_audit
-from presentations.enums import PresentationStatus, SwapRole, SwapStatus
+from presentations import notifications
+from presentations.enums import PresentationStatus, SignupState, SwapRole, SwapStatus
 from presentations.models import DraftReason, Presentation, SwapOffer
-from presentations.services.base import (
-    PresentationError,
-    lock_slot,
-    require_member,
-    signup_state,
-)
+from presentations.services.base import PresentationError, check, lock_slot
 from presentations.services.cases import release_presentation_content
+from presentations.signup import signup_state
 
 
 def _slots_held(meeting: Meeting, user) -> int:
@@ -30,13 +26,13 @@ def claim_slot(*, user, segment_id: int) -> Presentation:
     that two members racing for it cannot both get it."""
     segment = lock_slot(segment_id)
     meeting = segment.meeting
-    require_member(meeting, user, what="sign up to present")
+    check(user, "presentations.sign_up", meeting)
     state = signup_state(meeting)
-    if state == "not_open":
+    if state == SignupState.NOT_OPEN:
         raise PresentationError(
             f"Sign-up opens {meeting.group.signup_opens_days} days before the meeting."
         )
-    if state == "closed":
+    if state == SignupState.CLOSED:
         raise PresentationError("Sign-up for this meeting has closed.")
     if Presentation.objects.filter(segment=segment).exists():
         raise PresentationError("Someone has just taken this slot. Choose another one.")
@@ -67,7 +63,7 @@ def withdraw_from_slot(*, user, presentation_id: int) -> None:
     )
     if presentation is None:
         raise PresentationError("You do not hold that slot.")
-    if signup_state(presentation.meeting) == "closed":
+    if signup_state(presentation.meeting) == SignupState.CLOSED:
         raise PresentationError(
             "Sign-up has closed, so the slot can no longer be given up here. Offer a swap or "
             "tell the organizers."
@@ -88,8 +84,7 @@ def withdraw_from_slot(*, user, presentation_id: int) -> None:
 @transaction.atomic
 def offer_swap(*, user, meeting: Meeting, role: str, to_user_id: int, presentation=None):
     """Offer your slot (or your facilitation) to another member, who accepts or declines."""
-    from presentations import notifications
-
+    check(user, "presentations.swap", meeting)
     if role not in SwapRole.values:
         raise PresentationError("Choose what to swap.")
     if to_user_id == user.pk:
@@ -138,7 +133,7 @@ def answer_swap(*, user, offer_id: int, accept: bool) -> SwapOffer:
         raise PresentationError("That offer is no longer open.")
     meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=offer.meeting_id)
     if accept:
-        require_member(meeting, user, what="accept")
+        check(user, "presentations.swap", meeting)
         if offer.role == SwapRole.PRESENTER:
             presentation = Presentation.objects.select_for_update(of=("self",)).get(
                 pk=offer.presentation_id
@@ -173,13 +168,6 @@ def answer_swap(*, user, offer_id: int, accept: bool) -> SwapOffer:
     return offer
 
 
-def _require_manager(actor, meeting: Meeting) -> None:
-    if not Membership.objects.filter(
-        group=meeting.group_id, user=actor, role__in=MANAGING_ROLES
-    ).exists():
-        raise PresentationError("Only the group's organizers can do that.")
-
-
 def _lock_holder(segment) -> Presentation | None:
     return (
         Presentation.objects.select_for_update(of=("self",))
@@ -202,11 +190,9 @@ def assign_slot(*, actor, segment_id: int, user_id: int) -> Presentation:
     Over an existing holder, the holder's text is kept as their private draft and the new
     presenter starts blank. Both are told by e-mail (never the organizer who acted).
     """
-    from presentations import notifications
-
     segment = lock_slot(segment_id)
     meeting = segment.meeting
-    _require_manager(actor, meeting)
+    check(actor, "presentations.manage_slots", meeting)
     membership = (
         Membership.objects.filter(group=meeting.group_id, user_id=user_id)
         .select_related("user__profile")
@@ -269,10 +255,8 @@ def assign_slot(*, actor, segment_id: int, user_id: int) -> Presentation:
 def unassign_slot(*, actor, segment_id: int) -> None:
     """Organizers take the presenter off a slot. What they wrote is kept as their private
     draft, and they are told by e-mail (unless they took themselves off)."""
-    from presentations import notifications
-
     segment = lock_slot(segment_id)
-    _require_manager(actor, segment.meeting)
+    check(actor, "presentations.manage_slots", segment.meeting)
     presentation = _lock_holder(segment)
     if presentation is None:
         raise PresentationError("Nobody holds this slot.")
@@ -301,12 +285,12 @@ def unassign_slot(*, actor, segment_id: int) -> None:
 @transaction.atomic
 def reorder_agenda(*, actor, meeting: Meeting, segment_ids: list[int]) -> None:
     """Put the meeting's agenda segments in the given order."""
-    _require_manager(actor, meeting)
     current = set(
         AgendaSegment.objects.select_for_update(of=("self",))
         .filter(meeting=meeting)
         .values_list("pk", flat=True)
     )
+    check(actor, "presentations.manage_slots", meeting)
     if set(segment_ids) != current or len(segment_ids) != len(current):
         raise PresentationError("The new order must list each segment of the agenda once.")
     for position, segment_id in enumerate(segment_ids):
@@ -316,9 +300,32 @@ def reorder_agenda(*, actor, meeting: Meeting, segment_ids: list[int]) -> None:
 
 
 @transaction.atomic
+def move_segment(*, actor, meeting: Meeting, segment_id: int, up: bool) -> None:
+    """Move one segment of the agenda a place up (or down); at either end it stays where it
+    is (and the order is saved unchanged)."""
+    order = list(
+        AgendaSegment.objects.select_for_update(of=("self",))
+        .filter(meeting=meeting)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)
+    )
+    check(actor, "presentations.manage_slots", meeting)
+    if segment_id not in order:
+        raise PresentationError("That segment is not on this meeting's agenda.")
+    i = order.index(segment_id)
+    j = i - 1 if up else i + 1
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+    reorder_agenda(actor=actor, meeting=meeting, segment_ids=order)
+
+
+@transaction.atomic
 def set_facilitator(*, actor, meeting: Meeting, user_id: int | None, backup_id=None) -> Meeting:
     """Appointed leadership: an organizer names the facilitator (and a backup) of a meeting."""
-    _require_manager(actor, meeting)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
+    )
+    check(actor, "presentations.manage_slots", meeting)
     members = set(
         Membership.objects.filter(group=meeting.group_id).values_list("user_id", flat=True)
     )
@@ -327,7 +334,6 @@ def set_facilitator(*, actor, meeting: Meeting, user_id: int | None, backup_id=N
             raise PresentationError("Choose a member of the group.")
     if user_id is not None and user_id == backup_id:
         raise PresentationError("The backup must be someone else.")
-    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     meeting.facilitator_id = user_id
     meeting.backup_facilitator_id = backup_id
     meeting.save(update_fields=["facilitator", "backup_facilitator", "updated_at"])

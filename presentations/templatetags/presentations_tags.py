@@ -6,9 +6,12 @@ The lower apps' views never import presentations: their templates load these tag
 import zoneinfo
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from config import access
 from groups.enums import LeadershipModel
+from groups.selectors import for_viewer
 from presentations import selectors
 
 register = template.Library()
@@ -16,11 +19,17 @@ register = template.Library()
 ELECTIONS_SHOWN = 5
 
 
-@register.inclusion_tag("presentations/includes/_group_leadership.html")
-def group_leadership(group, membership):
-    """An elected group's leader and term, and its open and past elections (members only)."""
+@register.inclusion_tag("presentations/includes/_group_leadership.html", takes_context=True)
+def group_leadership(context, group, membership):
+    """An elected group's leader and term, and its open and past elections (members only).
+
+    ``membership``: the viewer's, as the group page read it (None for anyone else); recorded
+    on the group for the rules, so asking them costs no query."""
     if group.leadership_model != LeadershipModel.ELECTED:
         return {"show": False}  # and no query: most groups do not elect
+    user = context.get("user") or AnonymousUser()
+    if getattr(group, "viewer_id", None) != user.pk:
+        for_viewer(group, user, membership)
     elections = list(selectors.elections_of(group)[:ELECTIONS_SHOWN])
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
     current, upcoming = selectors.current_and_next_terms(group, today)
@@ -30,8 +39,7 @@ def group_leadership(group, membership):
         "current": current,
         "upcoming": upcoming,
         "elections": elections,
-        "can_hold": membership is not None
-        and membership.manages
+        "can_hold": access.allowed(user, "presentations.hold_election", group)
         and not any(e.closed_at is None for e in elections),
     }
 

@@ -1,24 +1,27 @@
+"""Elections for a group's leader: holding one, its page, nominating, voting, the count.
+
+Members only, and like every members' page behind the ground-rules gate. Who may do what is
+the rule each view declares (``presentations/rules.py``); the service asks the same rule.
+"""
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors as group_selectors
+from groups.access import permission_required
+from groups.selectors import group_for
 from presentations import selectors, services
 from presentations.enums import ElectionPhase
 from presentations.forms import ElectionForm, MemberChoiceForm, VoteForm
+from presentations.selectors import election_for
 from presentations.services import PresentationError
-from presentations.services import elections as election_services
-from presentations.views.slots import run_action
+from presentations.views import run_action
 
 
-@login_required
+@permission_required("presentations.hold_election", group_for)
 @require_http_methods(["GET", "POST"])
-def election_create(request, slug: str):
-    group, membership = group_selectors.get_group_for_manager(request.user, slug)
-    if membership is None:
-        raise Http404("No such page.")
+def election_create(request, group, *, slug: str):
     form = ElectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -35,34 +38,31 @@ def election_create(request, slug: str):
     )
 
 
-@login_required
-def election_detail(request, pk: int):
-    election, membership = selectors.get_election_for_member(request.user, pk)
+@permission_required("presentations.view_election", election_for)
+def election_detail(request, election, *, pk: int):
     nominations = selectors.nominations_of(election)
-    electorate = list(election_services.electorate(election))
     nominated = {n.nominee_id for n in nominations}
+    electorate = list(selectors.electorate(election))
     return render(
         request,
         "presentations/election.html",
         {
             "election": election,
             "group": election.group,
-            "membership": membership,
             "phase": election.phase(),
             "phases": ElectionPhase,
             "nominations": nominations,
             "nominate_form": MemberChoiceForm(members=electorate, exclude=nominated),
-            "eligible": election_services.in_electorate(election, membership),
+            "eligible": selectors.in_electorate(election, election.viewer_membership),
             "vote_form": VoteForm(nominations=nominations),
             "has_voted": selectors.has_voted(request.user, election),
         },
     )
 
 
-@login_required
+@permission_required("presentations.nominate", election_for)
 @require_POST
-def nominate(request, pk: int):
-    election, _membership = selectors.get_election_for_member(request.user, pk)
+def nominate(request, election, *, pk: int):
     members = list(group_selectors.members_of(election.group))
     form = MemberChoiceForm(request.POST, members=members)
     if not form.is_valid():
@@ -78,10 +78,9 @@ def nominate(request, pk: int):
     )
 
 
-@login_required
+@permission_required("presentations.vote", election_for)
 @require_POST
-def vote(request, pk: int):
-    election, _membership = selectors.get_election_for_member(request.user, pk)
+def vote(request, election, *, pk: int):
     form = VoteForm(request.POST, nominations=selectors.nominations_of(election))
     if not form.is_valid():
         messages.error(request, "Choose one of the nominees.")
@@ -96,15 +95,12 @@ def vote(request, pk: int):
     )
 
 
-@login_required
+@permission_required("presentations.close_election", election_for)
 @require_POST
-def close(request, pk: int):
-    election, membership = selectors.get_election_for_member(request.user, pk)
-    if not membership.manages:
-        raise Http404("No such page.")
+def close(request, election, *, pk: int):
     return run_action(
         request,
         election,
-        lambda: services.close_election(election=election),
+        lambda: services.close_election(actor=request.user, election=election),
         "The votes are counted.",
     )

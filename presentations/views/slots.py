@@ -1,57 +1,50 @@
-"""POST actions on the meeting page's run of show: slots, swaps, rotation, facilitation."""
+"""POST actions on the meeting page's run of show: slots, swaps, rotation, facilitation.
+
+Every button lives on the meeting page, so each action goes back there, with the success
+message or the service's refusal (``presentations.views.run_action``). Who may press which
+button is the rule each view declares (``presentations/rules.py``); the service asks the same
+rule.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
-from meetings import selectors as meeting_selectors
-from presentations import selectors as presentation_selectors
-from presentations import services
+from groups.access import permission_required
+from meetings.enums import SegmentKind
+from meetings.selectors import meeting_for
+from presentations import selectors, services
 from presentations.enums import SwapRole
 from presentations.forms import FacilitatorForm, MemberChoiceForm
 from presentations.services import PresentationError
+from presentations.views import run_action
+
+ACCEPT = "accept"  # the answer button's value on invitations and swap offers
 
 
-def _meeting_segment(request, pk: int, segment_id: int):
-    meeting, membership = meeting_selectors.get_meeting_for_member(request.user, pk)
-    segment = meeting.segments.filter(pk=segment_id).first()
-    if segment is None:
-        raise Http404("No such slot.")
-    return meeting, membership, segment
+def _members(meeting):
+    return list(group_selectors.members_of(meeting.group))
 
 
-def run_action(request, meeting, action, success: str):
-    """Do one service call; show its refusal or the success message; back to the meeting."""
-    try:
-        action()
-    except PresentationError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect(meeting)
-
-
-@login_required
+@permission_required("presentations.sign_up", meeting_for)
 @require_POST
-def claim(request, pk: int, segment_id: int):
-    meeting, _m, segment = _meeting_segment(request, pk, segment_id)
+def claim(request, meeting, *, pk: int, segment_id: int):
+    segment = selectors.segment_of(meeting, segment_id)
     return run_action(
         request,
         meeting,
         lambda: services.claim_slot(user=request.user, segment_id=segment.pk),
         f"The “{segment.label}” slot is yours."
-        + (" Write your case from the agenda below." if segment.kind == "case" else ""),
+        + (" Write your case from the agenda below." if segment.kind == SegmentKind.CASE else ""),
     )
 
 
-@login_required
+@permission_required("presentations.sign_up", meeting_for)
 @require_POST
-def withdraw(request, pk: int, segment_id: int):
-    meeting, _m, segment = _meeting_segment(request, pk, segment_id)
-    presentation = presentation_selectors.held_by(request.user, segment)
+def withdraw(request, meeting, *, pk: int, segment_id: int):
+    presentation = selectors.held_by(request.user, selectors.segment_of(meeting, segment_id))
     return run_action(
         request,
         meeting,
@@ -61,24 +54,25 @@ def withdraw(request, pk: int, segment_id: int):
     )
 
 
-@login_required
+def _held_presentation(request, meeting, role: str):
+    """The slot offered in a presenter swap (404 unless the member holds it); None for a
+    facilitation swap."""
+    if role != SwapRole.PRESENTER:
+        return None
+    segment_id = request.POST.get("segment", "")
+    if not segment_id.isdigit():
+        raise Http404("No such slot.")
+    return selectors.held_by(request.user, selectors.segment_of(meeting, int(segment_id)))
+
+
+@permission_required("presentations.swap", meeting_for)
 @require_POST
-def offer_swap(request, pk: int, role: str):
-    meeting, _m = meeting_selectors.get_meeting_for_member(request.user, pk)
-    members = list(group_selectors.members_of(meeting.group))
-    form = MemberChoiceForm(request.POST, members=members, exclude={request.user.pk})
+def offer_swap(request, meeting, *, pk: int, role: str):
+    form = MemberChoiceForm(request.POST, members=_members(meeting), exclude={request.user.pk})
     if not form.is_valid():
         messages.error(request, "Choose a member of the group to swap with.")
         return redirect(meeting)
-    presentation = None
-    if role == SwapRole.PRESENTER:
-        segment_id = request.POST.get("segment", "")
-        segment = (
-            meeting.segments.filter(pk=int(segment_id)).first() if segment_id.isdigit() else None
-        )
-        if segment is None:
-            raise Http404("No such slot.")
-        presentation = presentation_selectors.held_by(request.user, segment)
+    presentation = _held_presentation(request, meeting, role)
     return run_action(
         request,
         meeting,
@@ -93,11 +87,10 @@ def offer_swap(request, pk: int, role: str):
     )
 
 
-@login_required
+@permission_required("presentations.swap", meeting_for)
 @require_POST
-def answer_swap(request, pk: int, offer_id: int):
-    meeting, _m = meeting_selectors.get_meeting_for_member(request.user, pk)
-    accept = request.POST.get("answer") == "accept"
+def answer_swap(request, meeting, *, pk: int, offer_id: int):
+    accept = request.POST.get("answer") == ACCEPT
     return run_action(
         request,
         meeting,
@@ -106,19 +99,11 @@ def answer_swap(request, pk: int, offer_id: int):
     )
 
 
-def _manager_meeting(request, pk):
-    meeting, membership = meeting_selectors.get_meeting_for_manager(request.user, pk)
-    return meeting, membership
-
-
-@login_required
+@permission_required("presentations.manage_slots", meeting_for)
 @require_POST
-def assign(request, pk: int, segment_id: int):
-    meeting, _m = _manager_meeting(request, pk)
-    segment = meeting.segments.filter(pk=segment_id).first()
-    if segment is None:
-        raise Http404("No such slot.")
-    form = MemberChoiceForm(request.POST, members=list(group_selectors.members_of(meeting.group)))
+def assign(request, meeting, *, pk: int, segment_id: int):
+    segment = selectors.segment_of(meeting, segment_id)
+    form = MemberChoiceForm(request.POST, members=_members(meeting))
     if not form.is_valid():
         messages.error(request, "Choose a member of the group.")
         return redirect(meeting)
@@ -132,10 +117,9 @@ def assign(request, pk: int, segment_id: int):
     )
 
 
-@login_required
+@permission_required("presentations.manage_slots", meeting_for)
 @require_POST
-def unassign(request, pk: int, segment_id: int):
-    meeting, _m = _manager_meeting(request, pk)
+def unassign(request, meeting, *, pk: int, segment_id: int):
     return run_action(
         request,
         meeting,
@@ -144,33 +128,25 @@ def unassign(request, pk: int, segment_id: int):
     )
 
 
-@login_required
+@permission_required("presentations.manage_slots", meeting_for)
 @require_POST
-def move(request, pk: int, segment_id: int, direction: str):
-    meeting, _m = _manager_meeting(request, pk)
-    order = list(meeting.segments.order_by("position", "id").values_list("pk", flat=True))
-    if segment_id not in order:
-        raise Http404("No such segment.")
-    i = order.index(segment_id)
-    j = i - 1 if direction == "up" else i + 1
-    if 0 <= j < len(order):
-        order[i], order[j] = order[j], order[i]
+def move(request, meeting, *, pk: int, segment_id: int, direction: str):
+    segment = selectors.segment_of(meeting, segment_id)
     return run_action(
         request,
         meeting,
-        lambda: services.reorder_agenda(actor=request.user, meeting=meeting, segment_ids=order),
+        lambda: services.move_segment(
+            actor=request.user, meeting=meeting, segment_id=segment.pk, up=direction == "up"
+        ),
         "The agenda order is saved.",
     )
 
 
-@login_required
+@permission_required("presentations.manage_slots", meeting_for)
 @require_POST
-def fill_from_queue(request, pk: int):
-    meeting, _m = _manager_meeting(request, pk)
-
+def fill_from_queue(request, meeting, *, pk: int):
     def action():
-        invited = services.fill_slots_from_queue(actor=request.user, meeting=meeting)
-        if not invited:
+        if not services.fill_slots_from_queue(actor=request.user, meeting=meeting):
             raise PresentationError("No open slot, or nobody left in the queue to invite.")
 
     return run_action(
@@ -178,34 +154,26 @@ def fill_from_queue(request, pk: int):
     )
 
 
-@login_required
+@permission_required("presentations.answer_invitation", meeting_for)
 @require_POST
-def answer_invitation(request, pk: int, presentation_id: int):
-    meeting, _m = meeting_selectors.get_meeting_for_member(request.user, pk)
-    if request.POST.get("answer") == "accept":
-        return run_action(
-            request,
-            meeting,
-            lambda: services.accept_rotation_invitation(
-                user=request.user, presentation_id=presentation_id
-            ),
-            "Thank you — the slot is yours.",
-        )
+def answer_invitation(request, meeting, *, pk: int, presentation_id: int):
+    if request.POST.get("answer") == ACCEPT:
+        answer, success = services.accept_rotation_invitation, "Thank you — the slot is yours."
+    else:
+        answer = services.decline_rotation_invitation
+        success = "No problem — the next member in line is invited."
     return run_action(
         request,
         meeting,
-        lambda: services.decline_rotation_invitation(
-            user=request.user, presentation_id=presentation_id
-        ),
-        "No problem — the next member in line is invited.",
+        lambda: answer(user=request.user, presentation_id=presentation_id),
+        success,
     )
 
 
-@login_required
+@permission_required("presentations.manage_slots", meeting_for)
 @require_POST
-def set_facilitator(request, pk: int):
-    meeting, _m = _manager_meeting(request, pk)
-    form = FacilitatorForm(request.POST, members=list(group_selectors.members_of(meeting.group)))
+def set_facilitator(request, meeting, *, pk: int):
+    form = FacilitatorForm(request.POST, members=_members(meeting))
     if not form.is_valid():
         messages.error(request, "Choose members of the group.")
         return redirect(meeting)
@@ -222,13 +190,11 @@ def set_facilitator(request, pk: int):
     )
 
 
-@login_required
+@permission_required("presentations.manage_slots", meeting_for)
 @require_POST
-def rotate_facilitators(request, pk: int):
-    meeting, _m = _manager_meeting(request, pk)
-
+def rotate_facilitators(request, meeting, *, pk: int):
     def action():
-        if not services.assign_facilitators(group=meeting.group):
+        if not services.rotate_facilitators(actor=request.user, meeting=meeting):
             raise PresentationError(
                 "Every upcoming meeting already has a facilitator, or nobody opted in."
             )

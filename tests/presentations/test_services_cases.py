@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.errors import NotAllowed
 from meetings.calendar import build_calendar
 from meetings.models import Meeting
 from members.models import AuditEntry
@@ -79,8 +80,15 @@ def test_case_needs_a_consultation_question(case, members):
 
 
 def test_only_the_presenter_saves(case, members):
-    with pytest.raises(PresentationError, match="do not hold"):
-        services.save_case(user=members[1], presentation_id=case.pk, data=CASE)
+    services.save_case(user=members[0], presentation_id=case.pk, data=CASE)
+
+    with pytest.raises(NotAllowed, match=r"^Only the member who holds this slot can write"):
+        services.save_case(
+            user=members[1], presentation_id=case.pk, data={**CASE, "case_question": "Mine?"}
+        )
+
+    case.refresh_from_db()
+    assert (case.presenter, case.case_question) == (members[0], CASE["case_question"])
 
 
 def test_recognition_flag_tells_presenter_not_who_and_hides_details(

@@ -3,10 +3,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from config.errors import NotAllowed
+from groups.enums import LeadershipModel
 from presentations import services
 from presentations.models import Ballot, Election, LeadershipTerm, VoteTally
 from presentations.services import PresentationError
-from tests.factories import MeetingFactory, UserFactory
+from tests.factories import AdminFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +47,19 @@ def _to_closed(election):
 
 
 def test_election_in_a_group_that_does_not_elect_is_refused(group, organizer):
-    type(group).objects.filter(pk=group.pk).update(leadership_model="appointed")
+    type(group).objects.filter(pk=group.pk).update(leadership_model=LeadershipModel.APPOINTED)
     group.refresh_from_db()
-    with pytest.raises(PresentationError, match="does not elect"):
+    with pytest.raises(NotAllowed, match=r"^Only the organizers of a group that elects its leader"):
         _open(group, organizer)
+    assert Election.objects.filter(group=group).count() == 0
+
+
+@pytest.mark.parametrize("who", ["member", "outsider", "admin"])
+def test_only_an_organizer_opens_an_election(elected_group, members, who):
+    actor = {"member": members[0], "outsider": UserFactory(), "admin": AdminFactory()}[who]
+    with pytest.raises(NotAllowed, match=r"^Only the organizers of a group that elects"):
+        _open(elected_group, actor)
+    assert Election.objects.filter(group=elected_group).count() == 0
 
 
 def test_full_election_with_secret_ballots(elected_group, organizer, members):

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from groups.models import Group
+from groups import services as group_services
+from groups.enums import Role
+from groups.models import Group, Membership
 from presentations.models import Ballot, Election, Nomination, VoteTally
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import AdminFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,16 +185,15 @@ def test_election_create_nominations_in_the_past_is_a_field_error(client, electe
     assert Election.objects.count() == 0
 
 
-def test_election_create_in_a_group_that_does_not_elect_is_refused(client, group, organizer):
+def test_election_create_in_a_group_that_does_not_elect_is_404(client, group, organizer):
+    """Only a group that elects its leader holds elections: for any other, the page is not
+    there (the group page offers no link to it), and nothing is opened."""
     client.force_login(organizer)
 
-    response = client.post(_create_url(group), _form())
+    page = client.get(_create_url(group))
+    posted = client.post(_create_url(group), _form())
 
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert list(form.errors) == ["__all__"]
-    assert "does not elect" in form.non_field_errors()[0]
-    assert "does not elect" in _text(response)
+    assert (page.status_code, posted.status_code) == (404, 404)
     assert Election.objects.count() == 0
 
 
@@ -648,3 +649,44 @@ def test_dashboard_does_not_list_an_election_to_a_late_joiner(client, election):
 
     assert election.group.name not in _waiting(client)
     assert "Nothing right now. All caught up." in _waiting(client)
+
+
+# --- the same doors as every members' page --------------------------------------------------------
+
+
+def test_election_pages_wait_until_the_member_accepts_new_ground_rules(
+    client, election, organizer, members
+):
+    """Elections pass the ground-rules gate like every members' page: a member whose group
+    changed its rules reads and accepts them first, and nothing they post counts meanwhile."""
+    group = election.group
+    Membership.objects.filter(group=group).update(rules_version=group.rules_versions.get())
+    group_services.update_group(actor=organizer, group=group, data={"ground_rules": "Be kind."})
+    client.force_login(members[0])
+    accept = reverse("groups:accept_rules", args=[group.slug])
+
+    page = client.get(_url(election))
+    nominated = client.post(_url(election, "nominate"), {"user": members[1].pk})
+
+    assert (page.status_code, nominated.status_code) == (302, 302)
+    assert page.url.startswith(accept) and nominated.url.startswith(accept)
+    assert Nomination.objects.count() == 0
+    client.post(accept, {"accept_rules": "on"})
+    assert client.get(_url(election)).status_code == 200
+
+
+def test_election_create_site_admin_who_is_not_a_member_is_404(client, elected):
+    client.force_login(AdminFactory())
+
+    assert client.get(_create_url(elected)).status_code == 404
+
+
+def test_election_page_offers_the_count_to_organizers_only(client, election, organizer, members):
+    co_organizer = MembershipFactory(group=election.group, role=Role.CO_ORGANIZER).user
+    _to_after_voting(election)
+
+    def offered(user) -> bool:
+        client.force_login(user)
+        return "Count the votes now" in _text(client.get(_url(election)))
+
+    assert [offered(u) for u in (organizer, co_organizer, members[0])] == [True, True, False]
