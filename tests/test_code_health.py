@@ -87,6 +87,7 @@ def test_vulture_finds_no_dead_code():
         text=True,
         check=False,
     )
+    assert (result.returncode, result.stderr) == (0, ""), "vulture could not run: see stderr"
     assert result.stdout.splitlines() == [], (
         "Delete the dead code; a name only Django or a template uses goes in "
         "scripts/vulture_whitelist.py with a comment saying who uses it."

@@ -1,9 +1,9 @@
 """The individual detectors. Each takes the text and yields ``(kind, start, end)`` spans.
 
 They may overlap one another; ``find_identifiers`` resolves overlaps. Libraries do the parts
-they are good at: ``phonenumbers`` finds and classifies phone numbers, the ``names`` package
-supplies the first-name dictionary, ``ipaddress`` validates IP addresses. The rest is
-context: cue words before a name or a number, and the formats of dates, ages, streets and ZIPs.
+they are good at: ``phonenumbers`` finds and classifies phone numbers, the US Census 1990 name
+lists (``deidentify/data/``) supply the first-name dictionary, ``ipaddress`` validates IP
+addresses. The rest is context: cue words before a name or a number, and the formats of dates, ages, streets and ZIPs.
 """
 
 from __future__ import annotations

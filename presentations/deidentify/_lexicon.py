@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import functools
 import gzip
+import importlib
+import json
+import unicodedata
 from importlib import resources
+
+from ._normalize import LATIN_FOLD
 
 
 def _words(text: str, sep: str | None = None) -> frozenset[str]:
@@ -235,11 +240,6 @@ def key(word: str) -> str:
 
 @functools.cache
 def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    import importlib
-    import unicodedata
-
-    from ._normalize import LATIN_FOLD
-
     collected: dict[str, list[str]] = {"first": [], "last": []}
     for locale in _FAKER_LOCALES:
         try:
@@ -265,10 +265,6 @@ def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
 @functools.cache
 def word_frequencies() -> dict[str, int]:
     """English word -> count, from pyspellchecker's English dictionary (about 160,000 words)."""
-    import gzip
-    import json
-    from importlib import resources
-
     package = resources.files("spellchecker").joinpath("resources", "en.json.gz")
     return json.loads(gzip.decompress(package.read_bytes()))
 
