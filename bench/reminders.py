@@ -101,6 +101,8 @@ def due_reminders(count: int) -> None:
             slug=f"bench-{n}",
             purpose_support=True,
             capacity=per_group,
+            # Bulk benchmark data: the count is written with the memberships created below
+            # (groups.services.base.sync_member_count would cost a query per group).
             member_count=per_group,
         )
         for n in range(count // per_group)

@@ -2,7 +2,7 @@
 
 Each such view declares the rule it needs and how its object is read::
 
-    @permission_required("groups.manage_members", selectors.group_for_manager)
+    @permission_required("groups.view_management", selectors.group_for)
     def manage_members(request, group, *, slug): ...
 
 1. Anonymous visitors are sent to sign in.

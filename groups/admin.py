@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.errors import DomainError
 from groups import services
 from groups.models import (
     Application,
@@ -114,7 +115,7 @@ class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 services.decide_application(
                     actor=request.user, application=application, approve=approve
                 )
-            except services.GroupActionError as exc:
+            except DomainError as exc:
                 refused.append(f"{application} ({exc})")
             else:
                 done += 1

@@ -6,6 +6,6 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         from groups import notifications  # noqa: F401 - registers what this app sends
-        from groups.cache import invalidate_on_direct_edits
+        from groups.cache import invalidate_on_direct_edits  # models load before ready()
 
         invalidate_on_direct_edits()

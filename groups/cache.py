@@ -17,7 +17,11 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.safestring import SafeString, mark_safe
+
+from groups.models import Group
+from members.models import Specialty
 
 VERSION_KEY = "browse:version"
 TTL_SECONDS = 60
@@ -77,11 +81,6 @@ def invalidate_on_direct_edits() -> None:
     """Catch the writes that do not go through a service: the site admin edits groups (name,
     status, focus terms) and the vocabulary (the sidebar's focus choices and the cards' badges).
     Services call ``invalidate_browse()`` themselves; a second bump is harmless."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from groups.models import Group
-    from members.models import Specialty
-
     for model in (Group, Specialty):
         for signal in (post_save, post_delete):
             signal.connect(_changed, sender=model, dispatch_uid=f"browse-{model.__name__}-{signal}")

@@ -5,7 +5,7 @@ from django.core.validators import URLValidator
 
 from config.fields import SafeModelMultipleChoiceField
 from config.guard import DeidentifiedFormMixin, GuardedCharField
-from groups.enums import Purpose, ResourceCategory, Role, Weekday
+from groups.enums import Purpose, ResourceCategory, Role, VenueKind, Weekday
 from groups.models import CAPACITY_MAX, CAPACITY_MIN, Group, weekday_mask, weekdays_from_mask
 from members.forms import TimeZoneField
 from members.models import Specialty
@@ -214,9 +214,10 @@ class GroupForm(forms.ModelForm):
                 "their local time or their moment.",
             )
         venue = cleaned.get("venue_kind")
-        if venue in ("in_person", "hybrid") and not cleaned.get("city"):
+        if venue in (VenueKind.IN_PERSON, VenueKind.HYBRID) and not cleaned.get("city"):
             self.add_error("city", "Say which city the group meets in.")
-        if venue in ("online", "hybrid") and not cleaned.get("online_link") and self.instance.pk:
+        online = venue in (VenueKind.ONLINE, VenueKind.HYBRID)
+        if online and not cleaned.get("online_link") and self.instance.pk:
             self.add_error(
                 "online_link", "Add the link to your video meeting, or choose “In person”."
             )
@@ -288,8 +289,10 @@ class ApplicationForm(DeidentifiedFormMixin, forms.Form):
 
 
 class DecisionForm(DeidentifiedFormMixin, forms.Form):
+    APPROVE, DECLINE = "approve", "decline"
+
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("decline", "Decline")],
+        choices=[(APPROVE, "Approve"), (DECLINE, "Decline")],
         widget=forms.RadioSelect,
         label="Your decision",
         error_messages={"required": "Choose approve or decline."},
@@ -300,6 +303,9 @@ class DecisionForm(DeidentifiedFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def approves(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE
 
 
 class RemoveMemberForm(DeidentifiedFormMixin, forms.Form):
@@ -327,7 +333,15 @@ class QuestionForm(forms.Form):
     required = forms.BooleanField(label="Answer required", required=False, initial=True)
 
 
-QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, max_num=12, validate_max=True)
+class BaseQuestionFormSet(forms.BaseFormSet):
+    def questions(self) -> list[dict]:
+        """The rows with a question, in order (empty rows are spare ones)."""
+        return [form.cleaned_data for form in self.forms if form.cleaned_data.get("text")]
+
+
+QuestionFormSet = forms.formset_factory(
+    QuestionForm, formset=BaseQuestionFormSet, extra=2, max_num=12, validate_max=True
+)
 
 
 RESOURCE_URL_MESSAGE = (

@@ -18,6 +18,7 @@ from groups.enums import (
     Language,
     LeadershipModel,
     MembershipPolicy,
+    Purpose,
     ResourceCategory,
     Role,
     VenueKind,
@@ -220,8 +221,6 @@ class Group(models.Model):
 
     @property
     def purposes(self) -> list[str]:
-        from groups.enums import Purpose
-
         chosen = []
         if self.purpose_support:
             chosen.append(Purpose.SUPPORT)

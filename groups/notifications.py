@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES, ApplicationStatus, WaitlistStatus
-from groups.models import Application, Invitation, Membership, WaitlistEntry
+from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
+from groups.selectors import vetting_queue_for
 from members.emails import recipient_timezone
 from members.enums import NotificationKind as Kind
 from members.notifications import builder, notify, preferences_for, wants_digest
@@ -111,8 +112,6 @@ def build_waitlist_expired(delivery):
 
 @builder("member_removed")
 def build_member_removed(delivery):
-    from groups.models import Group
-
     group = Group.objects.filter(pk=delivery.object_id).first()
     if group is None or Membership.objects.filter(group=group, user=delivery.recipient).exists():
         return None  # gone, or they are a member again: nothing to tell
@@ -137,8 +136,6 @@ def build_application_received(delivery):
 
 @builder("application_digest")
 def build_application_digest(delivery):
-    from groups.selectors import vetting_queue_for
-
     pending = list(
         vetting_queue_for(delivery.recipient).filter(
             created_at__gte=delivery.due_at - timedelta(days=1)

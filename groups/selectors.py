@@ -22,7 +22,15 @@ from groups.enums import (
     Role,
     WaitlistStatus,
 )
-from groups.models import Application, Group, Membership, WaitlistEntry
+from groups.models import (
+    Application,
+    GroundRulesVersion,
+    Group,
+    Invitation,
+    Membership,
+    Resource,
+    WaitlistEntry,
+)
 from members.models import AuditEntry
 
 
@@ -61,15 +69,17 @@ def get_group_for_viewer(user, slug: str) -> Group:
 
 def get_group_and_membership(user, slug: str) -> tuple[Group, Membership | None]:
     """The group page's reads: a member's membership (with the group) first, since a member
-    may see their group whatever its status; anyone else gets the group as they may see it."""
+    may see their group whatever its status; anyone else gets the group as they may see it.
+    The membership (None: not a member) is recorded on the group (``for_viewer``), so the
+    page's rules (``{% test_rule %}``) ask nothing more."""
     if user.is_authenticated:
         membership = with_latest_rules(
             Membership.objects.select_related("group").filter(group__slug=slug, user=user)
         ).first()
         if membership is not None:
             prefetch_related_objects([membership.group], "focus_specialties")
-            return membership.group, membership
-    return get_group_for_viewer(user, slug), None
+            return for_viewer(membership.group, user, membership), membership
+    return for_viewer(get_group_for_viewer(user, slug), user, None), None
 
 
 def get_membership(user, group: Group) -> Membership | None:
@@ -111,36 +121,50 @@ def group_for(user, slug: str) -> Group:
     return for_viewer(group, user, None)
 
 
-def get_group_for_member(user, slug: str, *, check_rules: bool = False) -> tuple[Group, Membership]:
-    """A group and the user's membership in it; 404 to anyone who is not a member."""
-    if not user.is_authenticated:
-        raise Http404("No such page.")
-    membership = with_latest_rules(
-        Membership.objects.select_related("group").filter(group__slug=slug, user=user)
-    ).first()
-    if membership is None:
-        raise Http404("No such page.")
-    if check_rules:
-        require_current_rules(membership)
-    return membership.group, membership
+def resource_for(user, slug: str, pk: int) -> Resource:
+    """A link in the library of a group ``user`` belongs to (``group_for``); 404 for a link of
+    another group or none at all. The membership is recorded on the link and its group."""
+    group = group_for(user, slug)
+    resource = group.resources.filter(pk=pk).first()  # its ``group`` is the group above
+    if resource is None:
+        raise Http404("No such link.")
+    return for_viewer(resource, user, group.viewer_membership)
 
 
-def get_group_for_manager(user, slug: str) -> tuple[Group, Membership | None]:
-    """A group its organizers and co-organizers manage (site admins too); 404 to anyone else."""
+def application_for(user, pk: int) -> Application:
+    """An application to a group ``user`` belongs to (any application, for a site admin); 404
+    to anyone else. The loader of the vetting page: the membership is recorded on the
+    application and its group, and the rule (``groups.vet_applications``) decides."""
     if not user.is_authenticated:
-        raise Http404("No such page.")
-    membership = (
-        Membership.objects.select_related("group")
-        .filter(group__slug=slug, user=user, role__in=MANAGING_ROLES)
+        raise Http404("No such application.")
+    application = (
+        Application.objects.select_related("group", "applicant__profile", "decided_by__profile")
+        .prefetch_related(
+            "applicant__profile__specialties",
+            "applicant__profile__modalities",
+            "applicant__profile__populations",
+        )
+        .filter(pk=pk)
         .first()
     )
+    membership = (
+        None
+        if application is None
+        else with_latest_rules(
+            Membership.objects.filter(group=application.group_id, user=user)
+        ).first()
+    )
+    if application is None or (membership is None and not user.is_staff):
+        raise Http404("No such application.")
     if membership is not None:
-        return membership.group, membership
-    if user.is_staff:
-        group = Group.objects.filter(slug=slug).first()
-        if group is not None:
-            return group, None
-    raise Http404("No such page.")
+        membership.group = application.group
+    for_viewer(application.group, user, membership)
+    return for_viewer(application, user, membership)
+
+
+def member_in(group: Group, membership_id: int) -> Membership | None:
+    """One membership of ``group`` (None: not a member of it), its person's profile loaded."""
+    return group.memberships.select_related("user__profile").filter(pk=membership_id).first()
 
 
 ROLE_ORDER = Case(
@@ -226,28 +250,6 @@ def vetting_queue_for(user) -> QuerySet[Application]:
     return qs.order_by("created_at")
 
 
-def get_application_for_vetting(user, pk: int) -> Application:
-    application = (
-        Application.objects.select_related("group", "applicant__profile", "decided_by__profile")
-        .filter(pk=pk)
-        .filter(
-            Q(group__memberships__user=user, group__memberships__role__in=MANAGING_ROLES)
-            if not user.is_staff
-            else Q()
-        )
-        .prefetch_related(
-            "applicant__profile__specialties",
-            "applicant__profile__modalities",
-            "applicant__profile__populations",
-        )
-        .distinct()
-        .first()
-    )
-    if application is None:
-        raise Http404("No such application.")
-    return application
-
-
 def earlier_applications(application: Application) -> QuerySet[Application]:
     """The applicant's other applications to this same group, newest first. Never those to
     other groups: their organizers' decisions and messages are theirs alone (site admins
@@ -263,9 +265,7 @@ def audit_for_group(group: Group) -> QuerySet[AuditEntry]:
     return group.audit_entries.select_related("actor__profile", "subject__profile")
 
 
-def get_usable_invitation(token: str):
-    from groups.models import Invitation
-
+def get_usable_invitation(token: str) -> Invitation | None:
     invitation = Invitation.objects.select_related("group").filter(token=token).first()
     if invitation is None or not invitation.is_usable:
         return None
@@ -274,16 +274,11 @@ def get_usable_invitation(token: str):
 
 def invitation_was_revoked(token: str) -> bool:
     """Whether this link was withdrawn by an organizer (so its page can say so plainly)."""
-    from groups.models import Invitation
-
     return Invitation.objects.filter(token=token, revoked_at__isnull=False).exists()
 
 
-def get_invitation_in_group(group: Group, pk: int):
-    """One invitation of ``group`` (the caller has checked the user manages it); 404 for one of
-    another group or none at all."""
-    from groups.models import Invitation
-
+def get_invitation_in_group(group: Group, pk: int) -> Invitation:
+    """One invitation of ``group``; 404 for one of another group or none at all."""
     invitation = Invitation.objects.filter(group=group, pk=pk).first()
     if invitation is None:
         raise Http404("No such invitation.")
@@ -300,15 +295,31 @@ def open_offers_for(user) -> list[WaitlistEntry]:
     )
 
 
-def latest_rules(group):
+def latest_rules(group: Group) -> GroundRulesVersion | None:
     return group.rules_versions.order_by("-number").first()
+
+
+def rules_to_compare(
+    group: Group, *, new: str | None, old: str | None
+) -> tuple[list[GroundRulesVersion], GroundRulesVersion, GroundRulesVersion]:
+    """Every version of the group's ground rules (newest first) and the two to compare:
+    ``new`` (default the latest) and ``old`` (default the one before it). 404 for a version
+    the group does not have."""
+    versions = list(group.rules_versions.order_by("-number"))
+    try:
+        new_number = int(new or versions[0].number)
+        old_number = int(old or max(new_number - 1, 1))
+    except (ValueError, IndexError) as exc:
+        raise Http404("No such version.") from exc
+    by_number = {version.number: version for version in versions}
+    if new_number not in by_number or old_number not in by_number:
+        raise Http404("No such version.")
+    return versions, by_number[old_number], by_number[new_number]
 
 
 def with_latest_rules(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
     """Memberships carrying their group's latest ground-rules version (id and date), so that
     ``needs_rules_acceptance`` needs no query of its own."""
-    from groups.models import GroundRulesVersion
-
     latest = GroundRulesVersion.objects.filter(group=OuterRef("group_id")).order_by("-number")
     return memberships.annotate(
         latest_rules_id=Subquery(latest.values("pk")[:1]),
@@ -336,26 +347,15 @@ def needs_rules_acceptance(membership) -> bool:
     return True
 
 
-def resources_for(group: Group, *, q: str = "", category: str = "") -> QuerySet:
-    """The group's library, pinned first, searched by title and note, optionally one category."""
-    from groups.models import Resource
-
-    qs = Resource.objects.filter(group=group).select_related("added_by__profile")
+def resources_for(group: Group, *, q: str = "", category: str = "") -> QuerySet[Resource]:
+    """The group's library, pinned first, searched by title and note, optionally one category.
+    Each link's ``group`` is ``group`` itself (and so what was recorded on it for the viewer)."""
+    qs = group.resources.select_related("added_by__profile")
     for word in q.split()[:8]:
         qs = qs.filter(Q(title__icontains=word) | Q(note__icontains=word))
     if category:
         qs = qs.filter(category=category)
     return qs
-
-
-def get_resource_in_group(group: Group, pk: int):
-    """One link from the group's library; 404 for a link of another group or none at all."""
-    from groups.models import Resource
-
-    resource = Resource.objects.filter(group=group, pk=pk).first()
-    if resource is None:
-        raise Http404("No such link.")
-    return resource
 
 
 def invitations_of(group: Group, *, limit: int = 100) -> list:

@@ -57,7 +57,3 @@ declare(
     is_site_admin,
     refusal="Only site admins revoke certificates.",
 )
-
-# TRANSITIONAL (removed once presentations/rules.py declares its rules on groups.rules): the
-# old name presentations.rules imports.
-is_meeting_manager = is_group_manager

@@ -9,13 +9,12 @@ from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
 
-from groups.enums import MANAGING_ROLES, GroupStatus
+from groups.enums import GroupStatus
 from groups.models import Group, Membership
 from groups.selectors import (
     attach_loaded,
     for_viewer,
     members_of,
-    require_current_rules,
     with_latest_rules,
 )
 from meetings import recurrence
@@ -65,22 +64,6 @@ def meeting_for(user, pk: int) -> Meeting:
     membership.group = meeting.group
     for_viewer(meeting.group, user, membership)
     return for_viewer(meeting, user, membership)
-
-
-# TRANSITIONAL (removed once portal/ and presentations/ load meetings with ``meeting_for``
-# through ``groups.access.permission_required``): the old loaders, on the new one.
-def get_meeting_for_member(user, pk: int) -> tuple[Meeting, Membership]:
-    """A meeting and the viewer's membership of its group; 404 for anyone else."""
-    meeting = meeting_for(user, pk)
-    require_current_rules(meeting.viewer_membership)
-    return meeting, meeting.viewer_membership
-
-
-def get_meeting_for_manager(user, pk: int) -> tuple[Meeting, Membership]:
-    meeting, membership = get_meeting_for_member(user, pk)
-    if membership.role not in MANAGING_ROLES:
-        raise Http404("No such page.")
-    return meeting, membership
 
 
 def segments_of(meeting: Meeting) -> list[AgendaSegment]:

@@ -13,12 +13,17 @@ from config.access import declare
 def is_site_admin(user):
     """An active staff account (the Django admin's ``is_staff``): verifies licences, may look
     at any group's members and log. Not ``is_superuser``: rules never let a superuser pass."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
 @rules.predicate
 def is_profile_owner(user, profile):
-    return profile is not None and user.is_authenticated and profile.user_id == user.pk
+    return (
+        profile is not None
+        and user is not None
+        and user.is_authenticated
+        and profile.user_id == user.pk
+    )
 
 
 declare(

@@ -32,7 +32,7 @@ from presentations.models import (
     Nomination,
     Presentation,
 )
-from presentations.services.departures import end_roles, tell_organizers
+from presentations.services import end_roles, tell_organizers
 
 DELETED_DOMAIN = "deleted.invalid"
 

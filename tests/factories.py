@@ -9,12 +9,13 @@ from groups.enums import ApplicationStatus, MembershipPolicy, Role, WaitlistStat
 from groups.models import (
     Application,
     ApplicationQuestion,
-    GroundRulesVersion,
     Group,
     Invitation,
     Membership,
     WaitlistEntry,
 )
+from groups.services.base import sync_member_count, sync_waitlist_count
+from groups.services.groups import record_rules_version
 from members.models import Modality, Population, Specialty, TherapistProfile, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -84,6 +85,9 @@ class PopulationFactory(SpecialtyFactory):
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
+    """A group with no members yet and its first ground-rules version (as the groups service
+    records it). Add people with ``MembershipFactory``."""
+
     class Meta:
         model = Group
         skip_postgeneration_save = True
@@ -99,10 +103,13 @@ class GroupFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def rules(self, create, extracted, **kwargs):
         if create:
-            GroundRulesVersion.objects.create(group=self, number=1, text=self.ground_rules)
+            record_rules_version(group=self, actor=None)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """A member in any role, placed directly (no seat check, no audit entry: a test's starting
+    point). The group's ``member_count`` is counted by the groups services' own function."""
+
     class Meta:
         model = Membership
 
@@ -113,10 +120,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         membership = super()._create(model_class, *args, **kwargs)
-        Group.objects.filter(pk=membership.group_id).update(
-            member_count=membership.group.memberships.count()
-        )
-        membership.group.refresh_from_db(fields=["member_count"])
+        sync_member_count(membership.group)
         return membership
 
 
@@ -132,14 +136,9 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        # Keep Group.waitlist_count true, as the services do (it is part of "free seats").
+        # Group.waitlist_count is part of "free seats": counted by the services' own function.
         entry = super()._create(model_class, *args, **kwargs)
-        Group.objects.filter(pk=entry.group_id).update(
-            waitlist_count=entry.group.waitlist.filter(
-                status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
-            ).count()
-        )
-        entry.group.refresh_from_db(fields=["waitlist_count"])
+        sync_waitlist_count(entry.group)
         return entry
 
     class Params:

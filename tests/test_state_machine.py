@@ -37,10 +37,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from config.errors import DomainError
 from groups.enums import ApplicationStatus, GroupStatus, Role, WaitlistStatus
 from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
 from groups.services.applications import apply_to_group, decide_application
-from groups.services.base import GroupActionError
 from groups.services.groups import create_group
 from groups.services.invitations import accept_invitation, invite_by_email, revoke_invitation
 from groups.services.membership import join_group, leave_group, remove_member
@@ -53,10 +53,9 @@ from groups.services.waitlist import (
 from meetings import services as meeting_services
 from meetings.enums import MeetingStatus
 from meetings.models import AgendaSegment, Certificate, Meeting
-from meetings.services import MeetingError
 from members.models import AuditEntry, Delivery, User
 from members.services import create_profile
-from portal.privacy import AccountDeletionRefused, delete_account, export_user_data
+from portal.privacy import delete_account, export_user_data
 from presentations.enums import SwapRole, SwapStatus
 from presentations.models import (
     Election,
@@ -70,7 +69,6 @@ from presentations.services import elections as election_services
 from presentations.services import rotation as rotation_services
 from presentations.services import slots as slot_services
 from presentations.services.agenda import edit_agenda
-from presentations.services.base import PresentationError
 from presentations.services.cases import flag_recognition, save_case
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -79,13 +77,9 @@ EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "200"))
 STEPS = int(os.environ.get("STATEFUL_STEPS", "30"))
 MAX_USERS = 9
 SERIES_DAYS = 36  # five weeks of meetings per series: enough to reach every state, and quick
-REFUSALS = (
-    GroupActionError,
-    MeetingError,
-    PresentationError,
-    AccountDeletionRefused,
-    ValidationError,
-)
+# What a service raises when PeerCircle's rules refuse an action: the project's own errors
+# (config.errors.DomainError: every app's error, NotAllowed) and a form-level ValidationError.
+REFUSALS = (DomainError, ValidationError)
 WORDS = ["amber", "birch", "cedar", "dune", "ember", "fjord", "grove", "heath", "inlet", "juniper"]
 ZONES = ["America/Denver", "America/New_York", "Europe/Berlin", "Asia/Kolkata"]
 AGENDA = [

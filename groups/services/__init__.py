@@ -13,15 +13,17 @@ from groups.services.groups import (
 )
 from groups.services.invitations import (
     accept_invitation,
+    check_revocation,
     invite_by_email,
-    revocation_refusal,
     revoke_invitation,
 )
 from groups.services.membership import (
     GroupActionError,
     change_role,
+    check_removal,
     hand_over_organizer,
     join_group,
+    leave_all_groups,
     leave_group,
     remove_member,
 )
@@ -30,6 +32,7 @@ from groups.services.waitlist import (
     accept_offer,
     decline_offer,
     expire_offers,
+    leave_all_waitlists,
     leave_waitlist,
     offer_free_seats,
 )
@@ -42,6 +45,8 @@ __all__ = [
     "add_resource",
     "apply_to_group",
     "change_role",
+    "check_removal",
+    "check_revocation",
     "create_group",
     "decide_application",
     "decline_offer",
@@ -49,13 +54,14 @@ __all__ = [
     "hand_over_organizer",
     "invite_by_email",
     "join_group",
+    "leave_all_groups",
+    "leave_all_waitlists",
     "leave_group",
     "leave_waitlist",
     "offer_free_seats",
     "remove_member",
     "remove_resource",
     "replace_questions",
-    "revocation_refusal",
     "revoke_invitation",
     "set_pinned",
     "update_group",

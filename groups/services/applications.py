@@ -1,6 +1,10 @@
+"""Applications to closed groups: applying, withdrawing, and the organizers' decision."""
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.access import check
+from groups import notifications
 from groups.enums import ApplicationStatus, GroupStatus, MembershipPolicy
 from groups.models import Application, Group, Membership
 from groups.services.base import GroupActionError, lock_group
@@ -20,8 +24,6 @@ def apply_to_group(
     accepted_rules: bool,
 ) -> Application:
     """Apply to a closed group. At most one application per person and group is pending."""
-    from groups import notifications
-
     if group.membership_policy != MembershipPolicy.CLOSED:
         raise GroupActionError(
             "This group is open: you can join it directly, no application needed."
@@ -87,12 +89,12 @@ def withdraw_application(*, user: User, application_id: int) -> Application:
 def decide_application(
     *, actor: User, application: Application, approve: bool, message: str = ""
 ) -> tuple[Application, JoinResult | None]:
-    """Approve (member, or the waitlist when full) or decline a pending application."""
-    from groups import notifications
-
+    """Approve (member, or the waitlist when full) or decline a pending application. The
+    group's organizers decide, and site admins (``groups.vet_applications``)."""
+    group = lock_group(application.group_id)
+    check(actor, "groups.vet_applications", group)
     if application.applicant_id == actor.pk:  # a site admin, too, is vetted by someone else
         raise GroupActionError("You cannot decide your own application.")
-    group = lock_group(application.group_id)
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:
         raise GroupActionError(

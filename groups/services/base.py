@@ -1,12 +1,15 @@
 from django.db.models import Count, Q
 
+from config.errors import DomainError
 from groups.cache import invalidate_browse
 from groups.enums import ACTIVE_WAITLIST_STATUSES, WaitlistStatus
 from groups.models import Group
 
 
-class GroupActionError(Exception):
-    """A request that the rules refuse; the message is shown to the person as it is."""
+class GroupActionError(DomainError):
+    """A request that a rule of groups refuses (a full group, a closed policy, the last
+    organizer, ...); the message is shown to the person as it is. A refusal because of the
+    person's role is ``config.errors.NotAllowed`` (``config.access.check``)."""
 
 
 def lock_group(group_id: int) -> Group:
@@ -28,13 +31,31 @@ def seats_to_offer(group: Group) -> int:
     return group.capacity - group.member_count - held
 
 
+def sync_member_count(group: Group) -> None:
+    """With ``group`` locked: count its memberships into ``group.member_count``. The one place
+    the number is written, by every path that adds or ends a membership; counted rather than
+    incremented, so it can never drift. The database refuses a count above the capacity
+    (``group_members_within_capacity``)."""
+    group.member_count = group.memberships.count()
+    changed = (
+        Group.objects.filter(pk=group.pk)
+        .exclude(member_count=group.member_count)
+        .update(member_count=group.member_count)
+    )
+    if changed:
+        invalidate_browse()
+
+
 def sync_waitlist_count(group: Group) -> None:
     """With ``group`` locked: count the waitlist again (waiting and offered) into
     ``group.waitlist_count``. Recounted rather than incremented, so it can never drift."""
-    counts = group.waitlist.aggregate(
+    group.waitlist_count = group.waitlist.aggregate(
         active=Count("pk", filter=Q(status__in=ACTIVE_WAITLIST_STATUSES))
+    )["active"]
+    changed = (
+        Group.objects.filter(pk=group.pk)
+        .exclude(waitlist_count=group.waitlist_count)
+        .update(waitlist_count=group.waitlist_count)
     )
-    if counts["active"] != group.waitlist_count:
-        group.waitlist_count = counts["active"]
-        Group.objects.filter(pk=group.pk).update(waitlist_count=counts["active"])
+    if changed:
         invalidate_browse()

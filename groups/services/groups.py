@@ -1,12 +1,18 @@
+"""Starting a group, changing its details, questions and ground rules."""
+
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from config.access import check
 from groups.cache import invalidate_browse
 from groups.enums import Purpose, Role
 from groups.models import ApplicationQuestion, GroundRulesVersion, Group, Membership
-from groups.services.base import GroupActionError, lock_group
+from groups.selectors import latest_rules
+from groups.services.base import GroupActionError, lock_group, sync_member_count
+from groups.services.waitlist import offer_free_seats
 from members.models import User
 from members.services import record_audit
 
@@ -47,13 +53,10 @@ def create_group(*, actor: User, data: dict[str, Any]) -> Group:
     group = Group(**data, created_by=actor)
     _apply_purposes(group, purposes)
     group.full_clean()
-    group.member_count = 1
     group.save()
     for key, values in m2m.items():
         getattr(group, key).set(values)
-    version = GroundRulesVersion.objects.create(
-        group=group, number=1, text=group.ground_rules, created_by=actor
-    )
+    version = record_rules_version(group=group, actor=actor)
     Membership.objects.create(
         group=group,
         user=actor,
@@ -61,9 +64,22 @@ def create_group(*, actor: User, data: dict[str, Any]) -> Group:
         rules_version=version,
         rules_accepted_at=group.created_at,
     )
+    sync_member_count(group)
     record_audit(actor=actor, verb="group.created", group=group, obj=group, subject=actor)
     invalidate_browse()
     return group
+
+
+def record_rules_version(*, group: Group, actor: User | None) -> GroundRulesVersion:
+    """The group's ground rules as they are now, as its next numbered version (the first when
+    the group is new). Members accept each version (``accept_ground_rules``)."""
+    latest = latest_rules(group)
+    return GroundRulesVersion.objects.create(
+        group=group,
+        number=(latest.number if latest else 0) + 1,
+        text=group.ground_rules,
+        created_by=actor,
+    )
 
 
 def _differs(name: str, old, new) -> bool:
@@ -75,12 +91,11 @@ def _differs(name: str, old, new) -> bool:
 @transaction.atomic
 def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
     """Edit a group. Capacity may not drop below the members it has; raising it offers seats."""
-    from groups.services.waitlist import offer_free_seats
-
     data = dict(data)
     m2m = {key: data.pop(key) for key in GROUP_M2M if key in data}
     purposes = data.pop("purposes", None)
     locked = lock_group(group.pk)
+    check(actor, "groups.change_group", locked)
     if "time_zone" in data and data["time_zone"] != locked.time_zone:
         # One path for a new zone: it decides what happens to the meetings and tells members.
         # (meetings.services.change_group_time_zone; the edit page calls it.)
@@ -107,13 +122,7 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
     for key, values in m2m.items():
         getattr(locked, key).set(values)
     if "ground_rules" in changed:
-        latest = locked.rules_versions.order_by("-number").first()
-        version = GroundRulesVersion.objects.create(
-            group=locked,
-            number=(latest.number if latest else 0) + 1,
-            text=locked.ground_rules,
-            created_by=actor,
-        )
+        version = record_rules_version(group=locked, actor=actor)
         # Whoever wrote the new rules has accepted them; everyone else is asked on their visit.
         Membership.objects.filter(group=locked, user=actor).update(
             rules_version=version, rules_accepted_at=version.created_at
@@ -134,10 +143,12 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
 @transaction.atomic
 def replace_questions(*, actor: User, group: Group, questions: list[dict[str, Any]]) -> Group:
     """Replace the application questions of a closed group, in the order given."""
-    group.questions.all().delete()
+    locked = lock_group(group.pk)
+    check(actor, "groups.change_questions", locked)
+    locked.questions.all().delete()
     ApplicationQuestion.objects.bulk_create(
         ApplicationQuestion(
-            group=group, text=q["text"].strip(), required=q.get("required", True), position=i
+            group=locked, text=q["text"].strip(), required=q.get("required", True), position=i
         )
         for i, q in enumerate(questions)
         if q.get("text", "").strip()
@@ -145,18 +156,16 @@ def replace_questions(*, actor: User, group: Group, questions: list[dict[str, An
     record_audit(
         actor=actor,
         verb="group.questions_changed",
-        group=group,
-        obj=group,
-        data={"count": group.questions.count()},
+        group=locked,
+        obj=locked,
+        data={"count": locked.questions.count()},
     )
-    return group
+    return locked
 
 
 @transaction.atomic
 def accept_ground_rules(*, user: User, group: Group, version_id: int) -> Membership:
     """Record that a member accepted this version of the group's ground rules."""
-    from django.utils import timezone
-
     membership = Membership.objects.select_for_update(of=("self",)).get(group=group, user=user)
     version = GroundRulesVersion.objects.get(pk=version_id, group=group)
     membership.rules_version = version

@@ -1,9 +1,14 @@
+"""Invitations by e-mail: a single-use link, limited per organizer and per address, revocable
+until it is used."""
+
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from config.access import check
+from groups import notifications
 from groups.enums import GroupStatus
 from groups.models import Group, Invitation, Membership
 from groups.services.base import GroupActionError, lock_group
@@ -76,23 +81,22 @@ def invite_by_email(*, actor: User, group: Group, email: str) -> Invitation:
 
     Limited per organizer and per address (see ``INVITATIONS_PER_DAY`` and ``REPEAT_AFTER``).
     """
-    from groups import notifications
-
     email = email.strip().lower()
-    lock_group(group.pk)  # the limits below are checked, then an invitation is added
-    if Membership.objects.filter(group=group, user__email__iexact=email).exists():
+    locked = lock_group(group.pk)  # the limits below are checked, then an invitation is added
+    check(actor, "groups.invite", locked)
+    if Membership.objects.filter(group=locked, user__email__iexact=email).exists():
         raise GroupActionError(f"{email} is already a member of this group.")
     now = timezone.now()
-    _check_sending_limits(actor=actor, group=group, email=email, now=now)
+    _check_sending_limits(actor=actor, group=locked, email=email, now=now)
     invitation = Invitation.objects.create(
-        group=group,
+        group=locked,
         email=email,
         invited_by=actor,
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
     record_audit(
-        actor=actor, verb="invitation.sent", group=group, obj=invitation, data={"email": email}
+        actor=actor, verb="invitation.sent", group=locked, obj=invitation, data={"email": email}
     )
     notifications.invitation_sent(invitation)
     return invitation
@@ -123,15 +127,18 @@ def accept_invitation(*, user: User, token: str, accepted_rules: bool) -> JoinRe
     return result
 
 
-def revocation_refusal(invitation: Invitation) -> str | None:
-    """Why this invitation cannot be revoked (already used, revoked or expired), or None."""
+def check_revocation(*, actor: User, group: Group, invitation: Invitation) -> None:
+    """Raise the reason ``actor`` cannot revoke this invitation of ``group``, if any: their
+    role (``groups.revoke_invitation``), or the invitation is already used, revoked or expired.
+    The revocation page asks before it offers the button; ``revoke_invitation`` asks again with
+    the invitation locked."""
+    check(actor, "groups.revoke_invitation", group)
     if invitation.used_at is not None:
-        return "This invitation was already used, so there is nothing to revoke."
+        raise GroupActionError("This invitation was already used, so there is nothing to revoke.")
     if invitation.revoked_at is not None:
-        return "This invitation was already revoked."
+        raise GroupActionError("This invitation was already revoked.")
     if not invitation.is_usable:
-        return "This invitation has expired, so its link no longer works anyway."
-    return None
+        raise GroupActionError("This invitation has expired, so its link no longer works anyway.")
 
 
 @transaction.atomic
@@ -145,10 +152,9 @@ def revoke_invitation(*, actor: User, group: Group, invitation_id: int) -> Invit
         .first()
     )
     if invitation is None:
+        check(actor, "groups.revoke_invitation", group)  # an outsider learns nothing more
         raise GroupActionError("That invitation no longer exists.")
-    refusal = revocation_refusal(invitation)
-    if refusal:
-        raise GroupActionError(refusal)
+    check_revocation(actor=actor, group=group, invitation=invitation)
     invitation.revoked_at = timezone.now()
     invitation.revoked_by = actor
     invitation.save(update_fields=["revoked_at", "revoked_by"])

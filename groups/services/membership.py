@@ -1,26 +1,26 @@
+"""Who is in a group: joining, leaving, removal, roles, and every membership of a closing
+account. Every path that adds or ends a membership counts the members again
+(``sync_member_count``) under the group's lock."""
+
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from groups import signals
+from config.access import check
+from groups import notifications, signals
 from groups.cache import invalidate_browse
-from groups.enums import (
-    ACTIVE_WAITLIST_STATUSES,
-    MANAGING_ROLES,
-    GroupStatus,
-    MembershipPolicy,
-    Role,
-)
+from groups.enums import ACTIVE_WAITLIST_STATUSES, GroupStatus, MembershipPolicy, Role
 from groups.models import Group, Membership, WaitlistEntry
-from groups.rules import (
-    ORGANIZER_ONLY_MESSAGE,
-    is_group_manager,
-    may_give_organizer_role,
-    may_manage_member,
+from groups.selectors import latest_rules, waitlist_position
+from groups.services.base import (
+    GroupActionError,
+    lock_group,
+    seats_free,
+    sync_member_count,
+    sync_waitlist_count,
 )
-from groups.services.base import GroupActionError, lock_group, seats_free, sync_waitlist_count
+from groups.services.waitlist import leave_all_waitlists, offer_free_seats
 from members.models import User
 from members.services import record_audit
 
@@ -29,11 +29,20 @@ __all__ = [
     "JoinResult",
     "admit",
     "change_role",
+    "check_removal",
     "hand_over_organizer",
     "join_group",
+    "leave_all_groups",
     "leave_group",
     "remove_member",
 ]
+
+# The audit verb of a membership that ends because of ``reason`` (``groups.signals``).
+ENDED_VERBS = {
+    signals.LEFT: "member.left",
+    signals.REMOVED: "member.removed",
+    signals.ACCOUNT_DELETED: "member.account_deleted",
+}
 
 
 @dataclass(frozen=True)
@@ -49,13 +58,7 @@ class JoinResult:
     def position(self) -> int | None:
         if self.waitlist_entry is None:
             return None
-        from groups.selectors import waitlist_position
-
         return waitlist_position(self.waitlist_entry)
-
-
-def current_rules_version(group: Group):
-    return group.rules_versions.order_by("-number").first()
 
 
 def admit(
@@ -63,11 +66,9 @@ def admit(
 ) -> JoinResult:
     """With ``group`` locked: a member if a seat is free (``seats_free``: nobody on the waitlist
     is owed it), else the waitlist. Those already waiting are offered free seats first."""
-    from groups.services.waitlist import offer_free_seats
-
     if Membership.objects.filter(group=group, user=user).exists():
         raise GroupActionError("You are already a member of this group.")
-    version = current_rules_version(group)
+    version = latest_rules(group)
     if group.waitlist.filter(user=user, status__in=ACTIVE_WAITLIST_STATUSES).exists():
         raise GroupActionError("You are already on this group's waitlist.")
     if group.waitlist_count:
@@ -80,9 +81,7 @@ def admit(
             rules_version=version,
             rules_accepted_at=timezone.now(),
         )
-        Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
-        group.refresh_from_db(fields=["member_count"])
-        invalidate_browse()
+        sync_member_count(group)
         record_audit(actor=actor, verb=verb, subject=user, group=group, obj=membership, data=data)
         return JoinResult(membership=membership)
     entry = WaitlistEntry.objects.create(group=group, user=user, rules_version=version)
@@ -112,17 +111,6 @@ def join_group(*, user: User, group: Group, accepted_rules: bool) -> JoinResult:
         raise GroupActionError("You are already a member of this group.") from exc
 
 
-def _check_may_manage(*, actor: User, group: Group, membership: Membership) -> None:
-    """The one rule (groups.rules.may_manage_member), with ``group`` locked: organizers remove
-    or change anyone else; co-organizers anyone but organizers."""
-    membership.group = group  # the rule reads the actor's role in this locked group
-    if may_manage_member(actor, membership):
-        return
-    if is_group_manager(actor, group):
-        raise GroupActionError(ORGANIZER_ONLY_MESSAGE)
-    raise GroupActionError("Only the group's organizers can change its members.")
-
-
 def _organizer_count(group: Group) -> int:
     return group.memberships.filter(role=Role.ORGANIZER).count()
 
@@ -135,23 +123,27 @@ def _check_last_organizer(*, group: Group, membership: Membership) -> None:
         )
 
 
-def _drop_membership(
+def _end_membership(
     *, group: Group, membership: Membership, actor: User | None, reason: str
 ) -> None:
-    """End a membership with ``group`` locked. What the person held in the group's future
-    (slots, meeting roles, a leadership term) ends through ``membership_ended``."""
-    from groups.services.waitlist import offer_free_seats
-
-    _check_last_organizer(group=group, membership=membership)
+    """With ``group`` locked: the membership ends. What the person held in the group's future
+    (slots, meeting roles, a leadership term) ends through ``membership_ended``; their seat
+    goes to the waitlist."""
     user = membership.user
     membership.delete()
     signals.membership_ended.send(
         sender=Membership, group=group, user=user, actor=actor, reason=reason
     )
-    Group.objects.filter(pk=group.pk).update(member_count=F("member_count") - 1)
-    group.refresh_from_db(fields=["member_count"])
-    invalidate_browse()
+    sync_member_count(group)
     offer_free_seats(group=group)
+
+
+def _drop_membership(
+    *, group: Group, membership: Membership, actor: User | None, reason: str
+) -> None:
+    """End a membership with ``group`` locked, keeping the group's last organizer."""
+    _check_last_organizer(group=group, membership=membership)
+    _end_membership(group=group, membership=membership, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -161,26 +153,65 @@ def leave_group(*, user: User, group: Group) -> None:
     if membership is None:
         raise GroupActionError("You are not a member of this group.")
     _drop_membership(group=locked, membership=membership, actor=user, reason=signals.LEFT)
-    record_audit(actor=user, verb="member.left", subject=user, group=locked)
+    record_audit(actor=user, verb=ENDED_VERBS[signals.LEFT], subject=user, group=locked)
+
+
+@transaction.atomic
+def leave_all_groups(*, user: User, reason: str) -> int:
+    """End every membership of ``user`` and take them off every waitlist (their account is
+    closing: ``reason`` is ``signals.ACCOUNT_DELETED``). Returns how many groups they left.
+
+    Each group under its own lock. A group whose last member this is is archived rather than
+    left without anyone; otherwise the membership ends through the normal path, which keeps
+    the group's last organizer (an organizer leaves only while another remains: the caller
+    asks them to hand the role over first) and offers their seat to the waitlist. Each group's
+    log records it (``member.account_deleted``), by nobody: it is the system's doing.
+    """
+    verb = ENDED_VERBS[reason]
+    group_ids = list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
+    for group_id in group_ids:
+        group = lock_group(group_id)
+        membership = Membership.objects.select_related("user").get(group=group, user=user)
+        if not group.memberships.exclude(pk=membership.pk).exists():
+            group.status = GroupStatus.ARCHIVED  # nobody is left to run it
+            group.save(update_fields=["status", "updated_at"])
+            invalidate_browse()
+            _end_membership(group=group, membership=membership, actor=None, reason=reason)
+        else:
+            _drop_membership(group=group, membership=membership, actor=None, reason=reason)
+        record_audit(actor=None, verb=verb, subject=user, group=group)
+    leave_all_waitlists(user=user)
+    return len(group_ids)
+
+
+def check_removal(*, actor: User, group: Group, membership: Membership | None) -> None:
+    """Raise the reason ``actor`` may not remove ``membership`` from ``group`` now, if any: the
+    rules of roles (``groups.manage_members``, ``groups.manage_member``), oneself, and the
+    group's last organizer. The removal page asks before it offers the form; ``remove_member``
+    asks again under the group's lock."""
+    check(actor, "groups.manage_members", group)
+    if membership is None:
+        raise GroupActionError("That person is no longer a member of this group.")
+    if membership.user_id == actor.pk:
+        raise GroupActionError("To leave the group yourself, use “Leave group”.")
+    _check_last_organizer(group=group, membership=membership)
+    check(actor, "groups.manage_member", membership)
 
 
 @transaction.atomic
 def remove_member(*, actor: User, group: Group, membership_id: int, reason: str = "") -> None:
     locked = lock_group(group.pk)
-    membership = Membership.objects.filter(group=locked, pk=membership_id).first()
-    if membership is None:
-        raise GroupActionError("That person is no longer a member of this group.")
-    if membership.user_id == actor.pk:
-        raise GroupActionError("To leave the group yourself, use “Leave group”.")
-    _check_last_organizer(group=locked, membership=membership)
-    _check_may_manage(actor=actor, group=locked, membership=membership)
-    _drop_membership(group=locked, membership=membership, actor=actor, reason=signals.REMOVED)
-    from groups import notifications
-
+    membership = (
+        Membership.objects.filter(group=locked, pk=membership_id).select_related("user").first()
+    )
+    if membership is not None:
+        membership.group = locked  # the rules read the actor's role in this locked group
+    check_removal(actor=actor, group=locked, membership=membership)
+    _end_membership(group=locked, membership=membership, actor=actor, reason=signals.REMOVED)
     notifications.member_removed(group=locked, user=membership.user, actor=actor)
     record_audit(
         actor=actor,
-        verb="member.removed",
+        verb=ENDED_VERBS[signals.REMOVED],
         subject=membership.user,
         group=locked,
         data={"reason": reason.strip()[:500]} if reason.strip() else {},
@@ -193,6 +224,7 @@ def change_role(*, actor: User, group: Group, membership_id: int, role: str) -> 
     if role not in Role.values:
         raise GroupActionError("Choose member, co-organizer or organizer.")
     locked = lock_group(group.pk)
+    check(actor, "groups.manage_members", locked)
     membership = (
         Membership.objects.filter(group=locked, pk=membership_id)
         .select_for_update(of=("self",))
@@ -211,9 +243,10 @@ def change_role(*, actor: User, group: Group, membership_id: int, role: str) -> 
             "You cannot change your own role: another organizer can, or hand the organizer "
             "role over."
         )
-    _check_may_manage(actor=actor, group=locked, membership=membership)
-    if role == Role.ORGANIZER and not may_give_organizer_role(actor, locked):
-        raise GroupActionError("Only an organizer can give or take away the organizer role.")
+    membership.group = locked  # the rules read the actor's role in this locked group
+    check(actor, "groups.manage_member", membership)
+    if role == Role.ORGANIZER:
+        check(actor, "groups.give_organizer_role", locked)
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -232,9 +265,9 @@ def change_role(*, actor: User, group: Group, membership_id: int, role: str) -> 
 def hand_over_organizer(*, actor: User, group: Group, membership_id: int) -> Membership:
     """Make another member the organizer; the actor stays on as co-organizer."""
     locked = lock_group(group.pk)
-    mine = Membership.objects.filter(group=locked, user=actor, role=Role.ORGANIZER).first()
-    if mine is None:
-        raise GroupActionError("Only an organizer can hand over the organizer role.")
+    check(actor, "groups.manage_members", locked)
+    check(actor, "groups.give_organizer_role", locked)
+    mine = Membership.objects.get(group=locked, user=actor)  # an organizer, by the rule
     target = Membership.objects.filter(group=locked, pk=membership_id).first()
     if target is None or target.pk == mine.pk:
         raise GroupActionError("Choose another member of the group.")
@@ -251,7 +284,3 @@ def hand_over_organizer(*, actor: User, group: Group, membership_id: int) -> Mem
         data={"previous_organizer": actor.pk},
     )
     return target
-
-
-def is_manager(user: User, group: Group) -> bool:
-    return Membership.objects.filter(group=group, user=user, role__in=MANAGING_ROLES).exists()

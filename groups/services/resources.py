@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from groups.enums import MANAGING_ROLES
-from groups.models import Group, Membership, Resource
+from config.access import check
+from groups.models import Group, Resource
 from groups.services.base import GroupActionError
 from members.models import User
 from members.services import record_audit
@@ -14,10 +14,6 @@ __all__ = ["RESOURCE_URL_SCHEMES", "add_resource", "remove_resource", "set_pinne
 
 RESOURCE_URL_SCHEMES = ["http", "https"]
 URL_MESSAGE = "Enter a full web address that starts with https:// or http://."
-
-
-def _role(actor: User, group: Group) -> str | None:
-    return Membership.objects.filter(group=group, user=actor).values_list("role", flat=True).first()
 
 
 def _locked_resource(group: Group, resource_id: int) -> Resource:
@@ -40,8 +36,7 @@ def add_resource(
     note: str = "",
 ) -> Resource:
     """Share a link with the group's library. Only members may add, and only web links."""
-    if _role(actor, group) is None:
-        raise GroupActionError("Only members of the group can add to its library.")
+    check(actor, "groups.add_resource", group)
     url = url.strip()
     try:
         URLValidator(schemes=RESOURCE_URL_SCHEMES, message=URL_MESSAGE)(url)
@@ -70,8 +65,7 @@ def add_resource(
 @transaction.atomic
 def set_pinned(*, actor: User, group: Group, resource_id: int, pinned: bool) -> Resource:
     """Pin a link to the top of the library, or unpin it. Organizers and co-organizers only."""
-    if _role(actor, group) not in MANAGING_ROLES:
-        raise GroupActionError("Only the group's organizers can pin links.")
+    check(actor, "groups.pin_resource", group)
     resource = _locked_resource(group, resource_id)
     if resource.pinned == pinned:
         return resource
@@ -92,11 +86,8 @@ def set_pinned(*, actor: User, group: Group, resource_id: int, pinned: bool) -> 
 def remove_resource(*, actor: User, group: Group, resource_id: int) -> None:
     """Take a link out of the library: the colleague who shared it, or an organizer."""
     resource = _locked_resource(group, resource_id)
-    role = _role(actor, group)
-    if role is None or (role not in MANAGING_ROLES and resource.added_by_id != actor.pk):
-        raise GroupActionError(
-            "Only the colleague who shared this link, or an organizer, can remove it."
-        )
+    resource.group = group  # the rule reads the actor's role in this group
+    check(actor, "groups.remove_resource", resource)
     record_audit(
         actor=actor,
         verb="resource.removed",

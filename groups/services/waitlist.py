@@ -1,16 +1,20 @@
+"""The waitlist of a full group: seats offered in turn for 48 hours, accepted, declined,
+left or lapsed, each under the group's lock."""
+
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from groups.cache import invalidate_browse
+from groups import notifications
 from groups.enums import ACTIVE_WAITLIST_STATUSES, GroupStatus, Role, WaitlistStatus
 from groups.models import Group, Membership, WaitlistEntry
 from groups.services.base import (
     GroupActionError,
     lock_group,
     seats_to_offer,
+    sync_member_count,
     sync_waitlist_count,
 )
 from members.models import User
@@ -21,8 +25,6 @@ OFFER_HOURS = 48
 
 def offer_free_seats(*, group: Group) -> list[WaitlistEntry]:
     """With ``group`` locked: offer each free seat to the next person waiting, for 48 hours."""
-    from groups import notifications
-
     if group.status != GroupStatus.ACTIVE:
         return []
     offered = []
@@ -87,10 +89,8 @@ def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
         rules_version=entry.rules_version,
         rules_accepted_at=now,
     )
-    Group.objects.filter(pk=group.pk).update(member_count=F("member_count") + 1)
-    group.refresh_from_db(fields=["member_count"])
+    sync_member_count(group)
     sync_waitlist_count(group)
-    invalidate_browse()
     record_audit(actor=user, verb="waitlist.accepted", subject=user, group=group, obj=membership)
     return membership
 
@@ -145,8 +145,6 @@ def leave_all_waitlists(*, user: User) -> int:
 def _expire(*, group: Group, entry: WaitlistEntry, now, tell: bool) -> None:
     """The offer lapsed: the seat goes to the next in line. ``tell``: e-mail the person (not
     when they are being told on the page they are looking at)."""
-    from groups import notifications
-
     entry.status = WaitlistStatus.EXPIRED
     entry.resolved_at = now
     entry.save(update_fields=["status", "resolved_at"])

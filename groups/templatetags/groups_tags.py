@@ -35,8 +35,3 @@ def _markdown_to_clean_html(text: str) -> str:
         link_rel="nofollow noopener noreferrer",
     )
     return str(clean)
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None

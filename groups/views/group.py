@@ -13,6 +13,8 @@ from groups.services.groups import creator_time_zone
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request):
+    """Anyone signed in may start a group (they become its organizer): no group yet, so no
+    group's rule to ask, only ``login_required``."""
     form = GroupForm(
         request.POST if request.method == "POST" else None,
         initial={"time_zone": creator_time_zone(request.user)},

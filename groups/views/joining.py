@@ -1,13 +1,21 @@
-"""Joining, leaving, the waitlist, applications and invitations: the visitor's next steps."""
+"""Joining, leaving, the waitlist, applications and invitations: the visitor's next steps.
+
+Except leaving, these pages are for people who are not members yet, so no rule of the group
+applies: they need only to be signed in (``login_required``), and the services decide (an open
+group, a free seat, a usable invitation). After a join, an application or an answer to a seat
+offer, the person lands on the group's page, which shows where they now stand.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.errors import DomainError
 from groups import selectors, services
+from groups.access import permission_required
+from groups.enums import Role
 from groups.forms import AcceptRulesForm, ApplicationForm
-from groups.services import GroupActionError
 from members.services import record_confirmations
 
 
@@ -36,49 +44,50 @@ def join(request, slug: str):
     if request.method == "POST" and form.is_valid():
         try:
             result = services.join_group(user=request.user, group=group, accepted_rules=True)
-        except GroupActionError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
-            return redirect(group)
-        _report(request, result, group)
+        else:
+            _report(request, result, group)
         return redirect(group)
     return render(request, "groups/join.html", {"group": group, "form": form})
 
 
-@login_required
+@permission_required("groups.view_members_area", selectors.group_for, ground_rules=False)
 @require_http_methods(["GET", "POST"])
-def leave(request, slug: str):
-    group, membership = selectors.get_group_for_member(request.user, slug)
+def leave(request, group, *, slug):
+    """Confirm (GET), then leave (POST). A refusal (the last organizer) is the middleware's: a
+    message on this page, which explains what to do first."""
     if request.method == "POST":
-        try:
-            services.leave_group(user=request.user, group=group)
-        except GroupActionError as exc:
-            messages.error(request, str(exc))
-            return redirect(group)
+        services.leave_group(user=request.user, group=group)
         messages.success(request, f"You have left {group.name}.")
         return redirect(group)
-    return render(request, "groups/leave.html", {"group": group, "membership": membership})
+    return render(
+        request,
+        "groups/leave.html",
+        {"group": group, "membership": group.viewer_membership, "Role": Role},
+    )
+
+
+WAITLIST_ACTIONS = {
+    "accept": (services.accept_offer, "Welcome to {group}! You are now a member."),
+    "decline": (services.decline_offer, "You declined the seat; it goes to the next person."),
+    "leave": (services.leave_waitlist, "You have left the waitlist."),
+}
 
 
 @login_required
 @require_POST
 def waitlist_action(request, slug: str, action: str):
+    """Answer a seat offer, or leave the waitlist. A refusal (an offer that lapsed meanwhile)
+    is the middleware's: a message on the page the answer was given from."""
     group = selectors.get_group_for_viewer(request.user, slug)
     entry = selectors.active_waitlist_entry(request.user, group)
     if entry is None:
         messages.error(request, "You are not on this group's waitlist.")
         return redirect(group)
-    handlers = {
-        "accept": (services.accept_offer, f"Welcome to {group.name}! You are now a member."),
-        "decline": (services.decline_offer, "You declined the seat; it goes to the next person."),
-        "leave": (services.leave_waitlist, "You have left the waitlist."),
-    }
-    handler, success = handlers[action]
-    try:
-        handler(user=request.user, entry_id=entry.pk)
-    except GroupActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
+    handler, success = WAITLIST_ACTIONS[action]
+    handler(user=request.user, entry_id=entry.pk)
+    messages.success(request, success.format(group=group.name))
     return redirect(group)
 
 
@@ -89,32 +98,36 @@ def apply(request, slug: str):
     if not group.is_open and selectors.pending_application(request.user, group):
         messages.info(request, "Your application is already with the organizers.")
         return redirect(group)
-    questions = list(group.questions.all())
-    form = ApplicationForm(request.POST if request.method == "POST" else None, questions=questions)
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None, questions=list(group.questions.all())
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.apply_to_group(
-                user=request.user,
-                group=group,
-                answers=form.answers(),
-                note=form.cleaned_data["note"],
-                consent=form.cleaned_data["consent"],
-                accepted_rules=form.cleaned_data["accept_rules"],
-            )
-        except GroupActionError as exc:
+            _send_application(request, group, form)
+        except DomainError as exc:
             messages.error(request, str(exc))
-            return redirect(group)
-        record_confirmations(
-            actor=request.user, summary=form.guard_summary(), what="application", group=group
-        )
-        messages.success(
-            request, "Your application is sent. The organizers will let you know by e-mail."
-        )
         return redirect(group)
     if group.is_open:
         messages.info(request, "This group is open: you can join it directly.")
         return redirect("groups:join", slug=group.slug)
     return render(request, "groups/apply.html", {"group": group, "form": form})
+
+
+def _send_application(request, group, form) -> None:
+    services.apply_to_group(
+        user=request.user,
+        group=group,
+        answers=form.answers(),
+        note=form.cleaned_data["note"],
+        consent=form.cleaned_data["consent"],
+        accepted_rules=form.cleaned_data["accept_rules"],
+    )
+    record_confirmations(
+        actor=request.user, summary=form.guard_summary(), what="application", group=group
+    )
+    messages.success(
+        request, "Your application is sent. The organizers will let you know by e-mail."
+    )
 
 
 @login_required
@@ -144,10 +157,10 @@ def invitation(request, token: str):
     if request.method == "POST" and form.is_valid():
         try:
             result = services.accept_invitation(user=request.user, token=token, accepted_rules=True)
-        except GroupActionError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
-            return redirect(group)
-        _report(request, result, group)
+        else:
+            _report(request, result, group)
         return redirect(group)
     return render(
         request, "groups/invitation.html", {"group": group, "form": form, "invitation": invite}

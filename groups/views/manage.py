@@ -1,150 +1,121 @@
-"""Organizer pages: members and roles, removal, hand-over, invitations, questions, audit log."""
+"""Organizer pages: members and roles, removal, hand-over, invitations, questions, audit log.
 
-import rules
+Site admins may open these pages (``groups.view_management``); what they would change is the
+services' to refuse (``groups.manage_members``, ``groups.invite``, ...), with the rule's own
+sentence. An action on the members always ends on the members page, with its outcome.
+"""
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.errors import DomainError
 from groups import selectors, services
+from groups.access import permission_required
+from groups.enums import Role, WaitlistStatus
 from groups.forms import InviteForm, QuestionFormSet, RemoveMemberForm, RoleForm
-from groups.rules import ORGANIZER_ONLY_MESSAGE
-from groups.services import GroupActionError
 from members.services import record_confirmations
 
 
-def _manager_group(request, slug):
-    group, membership = selectors.get_group_for_manager(request.user, slug)
-    if membership is None:  # site admins may look, but only the group's own organizers act
-        group._role_cache = {request.user.pk: None}
-    else:
-        group._role_cache = {request.user.pk: membership.role}
-    return group, membership
+def _to_members(group):
+    return redirect("groups:manage_members", slug=group.slug)
 
 
-@login_required
-def manage_members(request, slug: str):
-    group, membership = _manager_group(request, slug)
+@permission_required("groups.view_management", selectors.group_for)
+def manage_members(request, group, *, slug):
     return render(
         request,
         "groups/manage_members.html",
         {
             "group": group,
-            "membership": membership,
+            "membership": group.viewer_membership,
             "members": list(selectors.members_of(group)),
             "waitlist": list(selectors.waitlist_of(group)),
             "role_form": RoleForm(),
+            "Role": Role,
+            "WaitlistStatus": WaitlistStatus,
         },
     )
 
 
-def _require_acting_manager(request, membership, group):
-    if membership is None:
-        messages.error(request, "Only the group's organizers can change its members.")
-        return redirect("groups:manage_members", slug=group.slug)
-    return None
-
-
-@login_required
+@permission_required("groups.view_management", selectors.group_for)
 @require_POST
-def change_role(request, slug: str, membership_id: int):
-    group, membership = _manager_group(request, slug)
-    refusal = _require_acting_manager(request, membership, group)
-    if refusal:
-        return refusal
+def change_role(request, group, *, slug, membership_id):
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose member, co-organizer or organizer.")
+        return _to_members(group)
+    try:
+        changed = services.change_role(
+            actor=request.user,
+            group=group,
+            membership_id=membership_id,
+            role=form.cleaned_data["role"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
     else:
-        try:
-            changed = services.change_role(
-                actor=request.user,
-                group=group,
-                membership_id=membership_id,
-                role=form.cleaned_data["role"],
-            )
-        except GroupActionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, f"{changed.user} is now {changed.get_role_display().lower()}."
-            )
-    return redirect("groups:manage_members", slug=group.slug)
+        messages.success(request, f"{changed.user} is now {changed.get_role_display().lower()}.")
+    return _to_members(group)
 
 
-@login_required
+@permission_required("groups.view_management", selectors.group_for)
 @require_http_methods(["GET", "POST"])
-def remove_member(request, slug: str, membership_id: int):
-    group, membership = _manager_group(request, slug)
-    refusal = _require_acting_manager(request, membership, group)
-    if refusal:
-        return refusal
-    target = selectors.members_of(group).filter(pk=membership_id).first()
-    if target is None:
-        messages.error(request, "That person is no longer a member of this group.")
-        return redirect("groups:manage_members", slug=group.slug)
-    if (
-        request.method == "GET"  # a POST is the service's to refuse, with its reason
-        and target.user_id != request.user.pk
-        and not rules.test_rule("groups.manage_member", request.user, target)
-    ):
-        messages.error(request, ORGANIZER_ONLY_MESSAGE)
-        return redirect("groups:manage_members", slug=group.slug)
+def remove_member(request, group, *, slug, membership_id):
+    """Confirm (GET), then remove (POST). A removal the rules refuse (their role, oneself, the
+    last organizer) is said on the members page, before the form is ever shown."""
+    target = selectors.member_in(group, membership_id)
     form = RemoveMemberForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
+    try:
+        services.check_removal(actor=request.user, group=group, membership=target)
+        if request.method == "POST" and form.is_valid():
             services.remove_member(
                 actor=request.user,
                 group=group,
                 membership_id=target.pk,
                 reason=form.cleaned_data["reason"],
             )
-        except GroupActionError as exc:
-            messages.error(request, str(exc))
-        else:
             record_confirmations(
                 actor=request.user, summary=form.guard_summary(), what="removal reason", group=group
             )
             messages.success(request, f"{target.user} is no longer a member.")
-        return redirect("groups:manage_members", slug=group.slug)
+            return _to_members(group)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return _to_members(group)
     return render(
         request, "groups/remove_member.html", {"group": group, "target": target, "form": form}
     )
 
 
-@login_required
+@permission_required("groups.view_management", selectors.group_for)
 @require_POST
-def hand_over(request, slug: str, membership_id: int):
-    group, membership = _manager_group(request, slug)
-    refusal = _require_acting_manager(request, membership, group)
-    if refusal:
-        return refusal
+def hand_over(request, group, *, slug, membership_id):
     try:
         target = services.hand_over_organizer(
             actor=request.user, group=group, membership_id=membership_id
         )
-    except GroupActionError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
             request, f"{target.user} is now the organizer; you stay on as co-organizer."
         )
-    return redirect("groups:manage_members", slug=group.slug)
+    return _to_members(group)
 
 
-@login_required
+@permission_required("groups.view_management", selectors.group_for)
 @require_http_methods(["GET", "POST"])
-def invite(request, slug: str):
-    group, membership = _manager_group(request, slug)
+def invite(request, group, *, slug):
     form = InviteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and membership is not None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite_by_email(
                 actor=request.user, group=group, email=form.cleaned_data["email"]
             )
-        except GroupActionError as exc:
+        except DomainError as exc:
             form.add_error("email", str(exc))
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
@@ -155,71 +126,53 @@ def invite(request, slug: str):
         {
             "group": group,
             "form": form,
-            "can_invite": membership is not None,
             "invitations": selectors.invitations_of(group),
             "share_url": request.build_absolute_uri(group.get_absolute_url()),
         },
     )
 
 
-@login_required
+@permission_required("groups.view_management", selectors.group_for)
 @require_http_methods(["GET", "POST"])
-def revoke_invitation(request, slug: str, pk: int):
-    """Confirm (GET), then withdraw (POST) an invitation link of the group."""
-    group, membership = _manager_group(request, slug)
+def revoke_invitation(request, group, *, slug, pk):
+    """Confirm (GET), then withdraw (POST) an invitation link of the group. Either way, a
+    refusal (their role; a link already used, revoked or expired) is said on the invite page."""
     invitation = selectors.get_invitation_in_group(group, pk)
-    if membership is None:
-        messages.error(request, "Only the group's own organizers can revoke invitations.")
-        return redirect("groups:invite", slug=group.slug)
-    refusal = services.revocation_refusal(invitation)
-    if request.method == "GET" and refusal:
-        messages.error(request, refusal)
-        return redirect("groups:invite", slug=group.slug)
-    if request.method == "POST":
-        try:
+    try:
+        services.check_revocation(actor=request.user, group=group, invitation=invitation)
+        if request.method == "POST":
             services.revoke_invitation(actor=request.user, group=group, invitation_id=pk)
-        except GroupActionError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(
                 request,
                 f"The invitation to {invitation.email} is revoked: its link no longer works.",
             )
+            return redirect("groups:invite", slug=group.slug)
+    except DomainError as exc:
+        messages.error(request, str(exc))
         return redirect("groups:invite", slug=group.slug)
     return render(
         request, "groups/invitation_revoke.html", {"group": group, "invitation": invitation}
     )
 
 
-@login_required
+@permission_required("groups.view_management", selectors.group_for)
 @require_http_methods(["GET", "POST"])
-def questions(request, slug: str):
-    group, membership = _manager_group(request, slug)
+def questions(request, group, *, slug):
+    """A refusal of the service (a site admin saving) is the middleware's: a message on this
+    page, which is where the form was sent from."""
     initial = [{"text": q.text, "required": q.required} for q in group.questions.all()]
     formset = QuestionFormSet(
         request.POST if request.method == "POST" else None, initial=initial, prefix="q"
     )
-    if request.method == "POST" and membership is None:
-        messages.error(request, "Only the group's organizers can change its questions.")
-        return redirect("groups:questions", slug=group.slug)
     if request.method == "POST" and formset.is_valid():
-        services.replace_questions(
-            actor=request.user,
-            group=group,
-            questions=[f.cleaned_data for f in formset.forms if f.cleaned_data.get("text")],
-        )
+        services.replace_questions(actor=request.user, group=group, questions=formset.questions())
         messages.success(request, "The application questions are saved.")
         return redirect("groups:questions", slug=group.slug)
-    return render(
-        request,
-        "groups/questions.html",
-        {"group": group, "formset": formset, "can_edit": membership is not None},
-    )
+    return render(request, "groups/questions.html", {"group": group, "formset": formset})
 
 
-@login_required
-def audit_log(request, slug: str):
-    group, _membership = _manager_group(request, slug)
+@permission_required("groups.view_management", selectors.group_for)
+def audit_log(request, group, *, slug):
     page = Paginator(selectors.audit_for_group(group), 50).get_page(request.GET.get("page"))
     return render(
         request,

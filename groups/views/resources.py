@@ -1,17 +1,20 @@
-"""The group's resource library: members share links; organizers pin and tidy them."""
+"""The group's resource library: members share links; organizers pin and tidy them.
+
+Pinning and removing end on the library as it was (its search, filter and page), with the
+outcome; so they keep their own message rather than the middleware's."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.errors import DomainError
 from groups import selectors, services
+from groups.access import permission_required
 from groups.forms import ResourceFilterForm, ResourceForm
-from groups.services import GroupActionError
 from members.services import record_confirmations
 
 PAGE_SIZE = 20
@@ -35,15 +38,18 @@ def _library_url(group, state: str = "") -> str:
     return f"{url}?{state}" if state else url
 
 
-@login_required
+def _back_to_library(request, group):
+    return redirect(_library_url(group, _state(request.POST.get("state", ""))))
+
+
+@permission_required("groups.view_members_area", selectors.group_for)
 @require_http_methods(["GET", "POST"])
-def library(request, slug: str):
-    group, membership = selectors.get_group_for_member(request.user, slug, check_rules=True)
+def library(request, group, *, slug):
     form = ResourceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             resource = services.add_resource(actor=request.user, group=group, **form.cleaned_data)
-        except GroupActionError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -57,55 +63,51 @@ def library(request, slug: str):
             )
             messages.success(request, f"Thank you for sharing “{resource.title}”.")
             return redirect(_library_url(group))
+    return render(request, "groups/resources.html", _library_context(request, group, form))
+
+
+def _library_context(request, group, form) -> dict:
     filters = ResourceFilterForm(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     resources = selectors.resources_for(
         group, q=chosen.get("q", ""), category=chosen.get("category", "")
     )
-    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "groups/resources.html",
-        {
-            "group": group,
-            "membership": membership,
-            "form": form,
-            "filters": filters,
-            "page": page,
-            "filtered": bool(chosen.get("q") or chosen.get("category")),
-            "state": _state(request.GET),
-            "filter_query": _state(request.GET, keys=FILTER_KEYS),
-        },
-    )
+    return {
+        "group": group,
+        "form": form,
+        "filters": filters,
+        "page": Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filtered": bool(chosen.get("q") or chosen.get("category")),
+        "state": _state(request.GET),
+        "filter_query": _state(request.GET, keys=FILTER_KEYS),
+    }
 
 
-@login_required
+@permission_required("groups.pin_resource", selectors.resource_for)
 @require_POST
-def pin(request, slug: str, pk: int):
-    group, membership = selectors.get_group_for_member(request.user, slug, check_rules=True)
-    if not membership.manages:
-        raise Http404("No such page.")
-    resource = selectors.get_resource_in_group(group, pk)
+def pin(request, resource, *, slug, pk):
     pinned = request.POST.get("pinned") == "1"
     try:
-        services.set_pinned(actor=request.user, group=group, resource_id=resource.pk, pinned=pinned)
-    except GroupActionError as exc:
+        services.set_pinned(
+            actor=request.user, group=resource.group, resource_id=resource.pk, pinned=pinned
+        )
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         done = "pinned to the top" if pinned else "no longer pinned"
         messages.success(request, f"“{resource.title}” is {done}.")
-    return redirect(_library_url(group, _state(request.POST.get("state", ""))))
+    return _back_to_library(request, resource.group)
 
 
-@login_required
+@permission_required("groups.view_members_area", selectors.resource_for)
 @require_POST
-def remove(request, slug: str, pk: int):
-    group, _membership = selectors.get_group_for_member(request.user, slug, check_rules=True)
-    resource = selectors.get_resource_in_group(group, pk)
+def remove(request, resource, *, slug, pk):
+    """Any member may ask; the service says whether they may (the colleague who shared the
+    link, or an organizer: ``groups.remove_resource``)."""
     try:
-        services.remove_resource(actor=request.user, group=group, resource_id=resource.pk)
-    except GroupActionError as exc:
+        services.remove_resource(actor=request.user, group=resource.group, resource_id=pk)
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"“{resource.title}” is no longer in the library.")
-    return redirect(_library_url(group, _state(request.POST.get("state", ""))))
+    return _back_to_library(request, resource.group)

@@ -1,16 +1,21 @@
+"""Vetting applications to closed groups: the queue, and one application with its decision."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from groups import selectors, services
+from groups.access import permission_required
 from groups.forms import DecisionForm
-from groups.services import GroupActionError
 from members.services import record_confirmations
 
 
 @login_required
 def queue(request):
+    """The applications waiting for the signed-in person: those of the groups they organize
+    (every one, for a site admin). About the person, not one group: ``login_required``, and
+    the selector scopes the list."""
     return render(
         request,
         "groups/vetting_queue.html",
@@ -18,23 +23,19 @@ def queue(request):
     )
 
 
-@login_required
+@permission_required("groups.vet_applications", selectors.application_for)
 @require_http_methods(["GET", "POST"])
-def detail(request, pk: int):
-    application = selectors.get_application_for_vetting(request.user, pk)
+def detail(request, application, *, pk):
+    """One application (GET) and the decision on it (POST). A refusal of the service (decided
+    meanwhile, one's own application) is the middleware's: a message on this page."""
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            _application, result = services.decide_application(
-                actor=request.user,
-                application=application,
-                approve=approve,
-                message=form.cleaned_data["message"],
-            )
-        except GroupActionError as exc:
-            messages.error(request, str(exc))
-            return redirect("groups:vetting_detail", pk=pk)
+        _application, result = services.decide_application(
+            actor=request.user,
+            application=application,
+            approve=form.approves(),
+            message=form.cleaned_data["message"],
+        )
         record_confirmations(
             actor=request.user,
             summary=form.guard_summary(),
@@ -42,16 +43,7 @@ def detail(request, pk: int):
             group=application.group,
             obj=application,
         )
-        if not approve:
-            messages.success(request, f"You declined {application.applicant}'s application.")
-        elif result.joined:
-            messages.success(request, f"{application.applicant} is now a member.")
-        else:
-            messages.success(
-                request,
-                f"Approved. The group is full, so {application.applicant} is on the waitlist "
-                f"at position {result.position}.",
-            )
+        messages.success(request, _decided(application, form.approves(), result))
         return redirect("groups:vetting_queue")
     return render(
         request,
@@ -62,4 +54,15 @@ def detail(request, pk: int):
             "earlier": list(selectors.earlier_applications(application)),
             "form": form,
         },
+    )
+
+
+def _decided(application, approved: bool, result) -> str:
+    if not approved:
+        return f"You declined {application.applicant}'s application."
+    if result.joined:
+        return f"{application.applicant} is now a member."
+    return (
+        f"Approved. The group is full, so {application.applicant} is on the waitlist "
+        f"at position {result.position}."
     )

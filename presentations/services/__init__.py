@@ -12,6 +12,7 @@ from presentations.services.cases import (
     save_case,
     save_topic,
 )
+from presentations.services.departures import end_roles, tell_organizers
 from presentations.services.elections import (
     cast_vote,
     close_due_elections,
@@ -56,6 +57,7 @@ __all__ = [
     "decline_rotation_invitation",
     "discard_draft",
     "edit_agenda",
+    "end_roles",
     "expire_rotation_invitations",
     "fill_slots_from_queue",
     "flag_recognition",
@@ -72,6 +74,7 @@ __all__ = [
     "save_case",
     "save_topic",
     "set_facilitator",
+    "tell_organizers",
     "unassign_slot",
     "withdraw_from_slot",
 ]

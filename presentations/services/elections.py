@@ -1,5 +1,6 @@
 """Elections for the leader role: nominations, one secret ballot per member, results at close."""
 
+import logging
 import random
 import zoneinfo
 from datetime import date, datetime, time, timedelta
@@ -18,6 +19,8 @@ from presentations.enums import ElectionPhase
 from presentations.models import Ballot, Election, LeadershipTerm, Nomination, VoteTally
 from presentations.selectors import in_electorate
 from presentations.services.base import PresentationError, check
+
+logger = logging.getLogger(__name__)
 
 NOT_ELECTORATE = (
     "Only those who were members when the election opened can {what}: you joined the group "
@@ -263,10 +266,19 @@ def close_election(*, election: Election, actor=None, now=None) -> Election:
 
 
 def close_due_elections(*, now=None) -> int:
+    """Close every election whose voting time is over; return how many closed.
+
+    Each closes in its own transaction: one that fails is logged by id (and tried again on the
+    next run) and stops none of the others.
+    """
     now = now or timezone.now()
-    due = Election.objects.filter(closed_at__isnull=True, voting_closes_at__lte=now)
+    due = Election.objects.filter(closed_at__isnull=True, voting_closes_at__lte=now).order_by("pk")
     count = 0
     for election in due:
-        close_election(election=election, now=now)
+        try:
+            close_election(election=election, now=now)
+        except Exception:
+            logger.exception("closing election %s failed", election.pk)
+            continue
         count += 1
     return count

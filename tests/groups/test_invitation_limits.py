@@ -374,11 +374,12 @@ def test_revoke_an_invitation_of_another_group_is_404(client, group):
     assert foreign.revoked_at is None
 
 
-def test_site_admin_cannot_revoke(client, group):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_site_admin_cannot_revoke(client, group, method):
     invitation = InvitationFactory(group=group)
     client.force_login(AdminFactory())
 
-    response = client.post(_revoke_url(invitation))
+    response = getattr(client, method)(_revoke_url(invitation))
 
     assert (response.status_code, response.url) == (302, _invite_url(group))
     assert _messages(response) == ["Only the group's own organizers can revoke invitations."]

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from config.errors import NotAllowed
 from groups import services
 from groups.enums import MembershipPolicy, ResourceCategory, Role
 from groups.models import GroundRulesVersion, Resource
-from groups.services import GroupActionError
 from members.models import AuditEntry
 from tests.factories import (
     AdminFactory,
@@ -271,8 +271,9 @@ def test_add_resource_service_refuses_non_http_url(group):
 
 
 def test_add_resource_service_refuses_outsiders(group):
-    with pytest.raises(GroupActionError, match="Only members of the group"):
+    with pytest.raises(NotAllowed) as refused:
         services.add_resource(actor=UserFactory(), group=group, **VALID)
+    assert str(refused.value) == "Only members of the group can add to its library."
 
     assert not Resource.objects.exists()
 
@@ -463,8 +464,13 @@ def test_pin_resource_of_another_group_is_404(client, group):
 def test_set_pinned_service_refuses_members(group):
     resource = _resource(group)
 
-    with pytest.raises(GroupActionError, match="Only the group's organizers can pin links"):
+    with pytest.raises(NotAllowed) as refused:
         services.set_pinned(actor=_member(group), group=group, resource_id=resource.pk, pinned=True)
+    assert str(refused.value) == "Only the group's organizers can pin links."
+
+    resource.refresh_from_db()
+    assert resource.pinned is False
+    assert not AuditEntry.objects.filter(verb="resource.pinned").exists()
 
 
 # --- removing ------------------------------------------------------------------------------

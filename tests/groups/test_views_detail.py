@@ -198,13 +198,19 @@ def test_detail_co_organizer_sees_manage_tools(client, group):
     assert "Organizer tools" in body
 
 
-def test_detail_site_admin_sees_organizer_tools_but_not_members_only_section(client, group):
-    response = _get(client, group, AdminFactory())
+@pytest.mark.parametrize("superuser", [True, False])
+def test_detail_site_admin_sees_organizer_tools_but_not_members_only_section(
+    client, group, superuser
+):
+    """The tools are the pages ``groups.view_management`` opens to site admins, staff
+    accounts whether superusers or not; scheduling meetings is the members' own."""
+    response = _get(client, group, AdminFactory(is_superuser=superuser))
 
     body = _text(response)
     assert response.context["membership"] is None
     assert "Organizer tools" in body
     assert f'href="{reverse("groups:manage_members", args=[group.slug])}"' in body
+    assert f'href="{reverse("meetings:create", args=[group.slug])}"' not in body
     assert "Join this group" in body
     assert STREET not in body
     assert LINK not in body

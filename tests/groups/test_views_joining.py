@@ -209,9 +209,12 @@ def test_leave_last_organizer_is_refused(client, open_group):
     organizer = open_group.memberships.get(role=Role.ORGANIZER)
     MembershipFactory(group=open_group)
     client.force_login(organizer.user)
+    page = f"http://testserver{_url('leave', open_group)}"
 
-    response = client.post(_url("leave", open_group))
+    response = client.post(_url("leave", open_group), HTTP_REFERER=page)
 
+    # Back to the leave page, which says how to hand the role over (config.middleware).
+    assert (response.status_code, response.url) == (303, page)
     assert _messages(response) == [
         "A group always keeps at least one organizer: hand the organizer role to another "
         "member first."

@@ -173,8 +173,12 @@ def test_site_admin_invite_is_refused(
         response = client.post(_url("invite", group), {"email": "new@example.com"})
 
     assert response.status_code == 200
-    assert response.context["can_invite"] is False
-    assert "only the group's own organizers can send invitations" in _text(response)
+    assert response.context["form"].errors["email"] == [
+        "Only the group's own organizers can send invitations."
+    ]
+    body = _text(response)
+    assert "only the group's own organizers can send invitations" in body
+    assert "Send invitation" not in body
     assert not Invitation.objects.exists()
     assert mailoutbox == []
 
@@ -183,16 +187,30 @@ def test_site_admin_questions_post_is_refused_with_message(client, group):
     ApplicationQuestionFactory(group=group, text="Original question?")
     client.force_login(AdminFactory())
 
+    page = f"http://testserver{_url('questions', group)}"
+
     response = client.post(
         _url("questions", group),
         {**_formset(["Replaced by admin?"]), "csrfmiddlewaretoken": "token"},
+        HTTP_REFERER=page,
     )
 
     assert list(group.questions.values_list("text", flat=True)) == ["Original question?"]
-    # Like the other organizer actions, the admin is told why nothing was saved.
-    messages = _messages(response)
-    assert len(messages) == 1
-    assert "organizers" in messages[0]
+    # Like the other organizer actions, the admin is told why nothing was saved, on the page.
+    assert (response.status_code, response.url) == (303, page)
+    assert _messages(response) == [
+        "Only the group's organizers can change its application questions."
+    ]
+
+
+def test_site_admin_questions_page_has_no_save_button(client, group):
+    ApplicationQuestionFactory(group=group, text="Original question?")
+    client.force_login(AdminFactory())
+
+    body = _text(client.get(_url("questions", group)))
+
+    assert "only the group's organizers change them" in body
+    assert "Save questions" not in body
 
 
 # --- roles --------------------------------------------------------------------------------
@@ -295,7 +313,9 @@ def test_hand_over_by_co_organizer_is_refused(client, group):
     target.refresh_from_db()
     co.refresh_from_db()
     assert (target.role, co.role) == (Role.MEMBER, Role.CO_ORGANIZER)
-    assert _messages(response) == ["Only an organizer can hand over the organizer role."]
+    assert _messages(response) == [
+        "Only an organizer can make someone an organizer or hand the organizer role over."
+    ]
 
 
 # --- removal ------------------------------------------------------------------------------
@@ -375,6 +395,25 @@ def test_remove_only_organizer_is_refused(client, group):
         "A group always keeps at least one organizer: hand the organizer role to another "
         "member first."
     ]
+
+
+def test_remove_yourself_page_says_so_instead_of_the_form(client, group):
+    co = _role(group, Role.CO_ORGANIZER)
+    client.force_login(co.user)
+
+    response = client.get(_url("remove_member", group, co.pk))
+
+    assert (response.status_code, response.url) == (302, _url("manage_members", group))
+    assert _messages(response) == ["To leave the group yourself, use “Leave group”."]
+
+
+def test_site_admin_remove_page_says_why_instead_of_the_form(client, group):
+    client.force_login(AdminFactory())
+
+    response = client.get(_url("remove_member", group, _role(group, Role.MEMBER).pk))
+
+    assert (response.status_code, response.url) == (302, _url("manage_members", group))
+    assert _messages(response) == [ADMIN_REFUSAL]
 
 
 def test_remove_unknown_membership_shows_message(client, group):

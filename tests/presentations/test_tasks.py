@@ -244,3 +244,40 @@ def test_task_close_due_elections_leaves_one_closed_meanwhile(due_election, memb
     assert task_close_due_elections() == 0
 
     assert Election.objects.get(pk=due_election.pk).closed_at == closed_at
+
+
+def test_task_close_due_elections_one_failing_election_is_logged_and_stops_no_other(
+    due_election, caplog
+):
+    other_group = GroupFactory(name="Second circle", leadership_model=LeadershipModel.ELECTED)
+    organizer = MembershipFactory(group=other_group, role=Role.ORGANIZER).user
+    now = timezone.now()
+    other = services.open_election(
+        actor=organizer,
+        group=other_group,
+        term_starts_on=timezone.localdate(),
+        term_ends_on=timezone.localdate() + timedelta(days=180),
+        nominations_close_at=now + timedelta(days=2),
+        voting_closes_at=now + timedelta(days=4),
+    )
+    Election.objects.filter(pk=other.pk).update(
+        nominations_close_at=now - timedelta(hours=1), voting_closes_at=now - timedelta(seconds=1)
+    )
+    real_close = services.elections.close_election
+
+    def close(*, election, **kwargs):
+        if election.pk == due_election.pk:
+            raise RuntimeError("database hiccup")
+        return real_close(election=election, **kwargs)
+
+    with (
+        mock.patch("presentations.services.elections.close_election", side_effect=close),
+        caplog.at_level(logging.ERROR, logger="presentations.services.elections"),
+    ):
+        assert task_close_due_elections() == 1
+
+    closed = dict(Election.objects.values_list("pk", "closed_at"))
+    assert (closed[due_election.pk] is None, closed[other.pk] is not None) == (True, True)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        f"closing election {due_election.pk} failed"
+    ]
