@@ -55,7 +55,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    """Two-step sign-in: named PeerCircle in the authenticator app; site admins keep theirs."""
+    """Two-step sign-in: named PeerCircle (the authenticator app reads ``MFA_TOTP_ISSUER``, a
+    security key the site name); site admins keep theirs."""
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,
@@ -65,9 +66,6 @@ class MFAAdapter(DefaultMFAAdapter):
         ),
         "incorrect_code": "That code is not right. Check the six digits in your app and try again.",
     }
-
-    def get_totp_issuer(self) -> str:
-        return "PeerCircle"
 
     def _get_site_name(self) -> str:
         return "PeerCircle"

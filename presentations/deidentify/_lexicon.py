@@ -460,11 +460,6 @@ HANDLE_CUES = (
     r"|youtube|twitch|discord|reddit|tumblr|pinterest|venmo|cashapp|cash\s+app|onlyfans"
     r"|handle|username|user\s*name|screen\s*name|gamertag|gamer\s+tag|account"
 )
-SOCIAL_SITES = _words("""
-    instagram.com facebook.com fb.com twitter.com x.com tiktok.com snapchat.com linkedin.com
-    youtube.com reddit.com tumblr.com pinterest.com threads.net bsky.app twitch.tv venmo.com
-    onlyfans.com medium.com substack.com
-""")
 
 # Places too large to locate anyone ("the city of Los Angeles").
 BIG_PLACES = _words(

@@ -1,0 +1,189 @@
+"""Names vulture cannot see used: each is used by Django, Celery, django-rules or a template.
+
+vulture reads this file with the apps (pyproject.toml [tool.vulture] paths); it is never run.
+Whole Django conventions (AppConfig, middleware, commands, Meta options, admin and form hooks)
+are patterns in [tool.vulture] ignore_names instead. A name goes here with the one who uses it;
+a name nothing uses is deleted, not listed.
+"""
+
+# ruff: noqa: B018 - every line is a bare use, which is the point
+
+from django.contrib import admin
+from django.http import HttpResponse
+
+from config import access
+from config.cache import DegradingRedisCache, ReusingRedisCacheClient
+from config.context_processors import two_step
+from config.guard import GuardedCharField
+from config.mfa import AddSecurityKeyForm, EditSecurityKeyForm
+from config.sentry import init_sentry
+from groups.enums import Language, LeadershipModel, ResourceCategory, Weekday
+from groups.filters import GroupFilter
+from groups.forms import DecisionForm, GroupForm
+from groups.models import (
+    Application,
+    GroundRulesVersion,
+    Group,
+    Invitation,
+    Membership,
+    WaitlistEntry,
+)
+from groups.views.ground_rules import accept_rules
+from meetings.enums import SegmentKind
+from meetings.ledger import Bar, Ledger
+from meetings.models import Attendance, Certificate, Meeting, MeetingSeries
+from members.adapters import AccountAdapter, MFAAdapter
+from members.enums import CredentialType, PracticeSetting
+from members.filters import ColleagueFilter
+from members.forms import SignupExtraForm
+from members.models import Delivery, TherapistProfile, User
+from portal.views.data import DeleteAccountForm
+from presentations.enums import HelpWanted
+from presentations.forms import DiscardDraftForm, FacilitatorForm
+from presentations.models import (
+    Ballot,
+    CaseDraft,
+    Election,
+    Nomination,
+    Presentation,
+    RecognitionFlag,
+    SwapOffer,
+)
+
+# --- Loaded by Django or allauth from settings (config/settings is not scanned) ---------------
+DegradingRedisCache  # CACHES["default"]["BACKEND"]
+two_step  # TEMPLATES context_processors
+AccountAdapter  # ACCOUNT_ADAPTER
+MFAAdapter  # MFA_ADAPTER
+SignupExtraForm  # ACCOUNT_SIGNUP_FORM_CLASS
+SignupExtraForm.signup  # allauth calls it after saving the new user, and requires it
+AddSecurityKeyForm  # MFA_FORMS["add_webauthn"]
+EditSecurityKeyForm  # MFA_FORMS["edit_webauthn"]
+init_sentry  # config/settings/production.py
+
+# --- Hooks Django or allauth call on our subclasses ---------------------------------------------
+ReusingRedisCacheClient.get_client  # django.core.cache.backends.redis.RedisCache._cache
+DegradingRedisCache._class  # the client class RedisCache instantiates
+GuardedCharField.get_bound_field  # forms.Form.__getitem__
+MFAAdapter._get_site_name  # names PeerCircle as the security keys' relying party
+admin.site.site_header  # config/urls.py: the admin's own templates read these
+admin.site.site_title
+HttpResponse.status_code  # config.middleware.DomainErrorMiddleware answers 303, not 302
+
+# --- Model fields: read by the ORM, forms (Meta.fields), the admin and templates ----------------
+User.username  # None: AbstractUser's field dropped (also UserManager._create_user_object's arg)
+User.first_name  # None: dropped
+User.last_name  # None: dropped
+TherapistProfile.pronouns
+TherapistProfile.practice_setting
+TherapistProfile.accepting_referrals
+TherapistProfile.show_email_to_colleagues
+TherapistProfile.bio
+TherapistProfile.licence_verified_by
+Delivery.queued_at
+Group.tagline
+Group.description
+Group.orientation_note
+Group.eligibility_criteria
+Group.cadence
+Group.language
+Group.warn_low_rsvp
+Group.case_retention_days
+Group.created_by
+GroundRulesVersion.created_by
+Membership.facilitates
+WaitlistEntry.offered_at  # written by groups.services.waitlist, shown only by the admin
+WaitlistEntry.resolved_at  # written by groups.services.waitlist, shown only by the admin
+Application.consent_to_share_profile
+Application.decided_by
+Invitation.invited_by
+Invitation.used_by
+Invitation.revoked_by
+MeetingSeries.created_by
+Meeting.backup_facilitator
+Meeting.low_rsvp_warned_at
+Attendance.marked_by
+Attendance.marked_at
+Certificate.revoked_by
+Presentation.claimed_at
+Presentation.case_saved_at
+CaseDraft.author
+RecognitionFlag.flagger_key
+SwapOffer.answered_at  # written by presentations.services, shown only by the admin
+Election.opened_by
+Nomination.nominated_by
+Ballot.voter
+
+# --- Enum members: stored values, offered as choices --------------------------------------------
+LeadershipModel.GROUP_LED
+Weekday.MONDAY
+Weekday.TUESDAY
+Weekday.WEDNESDAY
+Weekday.THURSDAY
+Weekday.FRIDAY
+Weekday.SATURDAY
+Weekday.SUNDAY
+Language.ES
+Language.FR
+Language.DE
+Language.PT
+Language.ZH
+ResourceCategory.CONFERENCE
+ResourceCategory.REFERRAL
+SegmentKind.BUSINESS
+SegmentKind.BREAK
+CredentialType.LMHC
+CredentialType.PSYCHIATRIST
+CredentialType.PMHNP
+PracticeSetting.HOSPITAL
+PracticeSetting.SCHOOL
+PracticeSetting.TELEHEALTH
+HelpWanted.IDEAS
+HelpWanted.VALIDATION
+HelpWanted.ETHICS
+HelpWanted.REFERRAL
+
+# --- django-filter fields and methods (the FilterSet declares them, method= names them) -------
+GroupFilter.specialty
+GroupFilter.cadence
+GroupFilter.language
+GroupFilter.has_seats
+GroupFilter.filter_purpose
+GroupFilter.filter_weekday
+GroupFilter.filter_has_seats
+GroupFilter.sort_by  # the sort field orders in GroupFilter.qs; filtering on it does nothing
+ColleagueFilter.specialty
+ColleagueFilter.modality
+ColleagueFilter.population
+ColleagueFilter.accepting_referrals
+ColleagueFilter.filter_accepting
+
+# --- Form fields: declared on the form, validated by Django, rendered by the template ---------
+GroupForm.weekday_choices  # read as cleaned_data["weekday_choices"]
+DecisionForm.decision  # read as cleaned_data["decision"]
+DeleteAccountForm.confirm  # members/my_data.html: the required "cannot be undone" box
+DiscardDraftForm.confirm  # templates/presentations/draft_discard.html
+FacilitatorForm.backup  # read as cleaned_data["backup"]
+
+# --- Read by templates ------------------------------------------------------------------------
+Group.purpose_labels  # groups/detail.html, groups/includes/_group_card.html
+Group.weekday_labels  # groups/detail.html, groups/includes/_group_card.html
+Bar.center  # meetings/ledger.html (the chart)
+Bar.value_y  # meetings/ledger.html (the chart)
+Ledger.chart_hours  # meetings/ledger.html
+Ledger.by_month  # meetings/ledger.html
+Ledger.by_year  # meetings/ledger.html
+Meeting.contact_hours  # meetings/attendance.html, meetings/my_attendance.html
+Certificate.total_hours  # meetings/verify.html, meetings/ledger.html
+Presentation.is_invited  # presentations/detail.html
+Presentation.has_case_content  # presentations/detail.html, meetings/includes/_run_of_show.html
+CaseDraft.heading  # presentations/detail.html, presentations/drafts.html
+
+# --- Set for templates by selectors -----------------------------------------------------------
+Meeting.my_rsvp_label  # presentations.selectors.upcoming_for_user -> members/dashboard.html
+Meeting.my_roles  # presentations.selectors.upcoming_for_user -> members/dashboard.html
+
+# --- Read by tests ----------------------------------------------------------------------------
+access.declared  # tests/*/test_rules.py: every rule declared, each with its refusal
+# groups.access.permission_required marks every view it wraps with its rule (any view will do)
+accept_rules.permission_rule  # tests/groups/test_access.py reads it from the URL patterns
