@@ -100,3 +100,11 @@ class ResourceCategory(models.TextChoices):
     TOOL = "tool", "Tool"
     REFERRAL = "referral", "Referral resource"
     CONSULTANT = "consultant", "Outside consultant or ethics expert"
+
+
+class DepartureReason(models.TextChoices):
+    """Why a membership ended; sent with ``groups.signals.membership_ended``."""
+
+    LEFT = "left", "Left the group"
+    REMOVED = "removed", "Removed by an organizer"
+    ACCOUNT_DELETED = "account_deleted", "Deleted their account"

@@ -4,13 +4,9 @@
 removed, or deletes their account), after the row is gone. Apps above groups end what the person
 held in the group's future (slots, meeting roles, terms) in their receivers, so groups never
 imports them. Arguments: ``group``, ``user``, ``actor`` (None for a system action) and ``reason``
-(one of ``LEFT``, ``REMOVED``, ``ACCOUNT_DELETED``).
+(a ``groups.enums.DepartureReason``).
 """
 
 from django.dispatch import Signal
-
-LEFT = "left"
-REMOVED = "removed"
-ACCOUNT_DELETED = "account_deleted"
 
 membership_ended = Signal()

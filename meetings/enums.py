@@ -48,3 +48,10 @@ class RecurrenceKind(models.TextChoices):
 class EditScope(models.TextChoices):
     THIS = "this", "Only this meeting"
     FOLLOWING = "following", "This and all following meetings in the series"
+
+
+class MeetingRole(models.TextChoices):
+    """The roles a member holds for one meeting, each reminded of it before the meeting."""
+
+    FACILITATOR = "facilitator", "Facilitator"
+    TIMEKEEPER = "timekeeper", "Timekeeper"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from groups.enums import MANAGING_ROLES
 from groups.models import Group, Membership
 from meetings.calendar import alarm_minutes_for, build_calendar
-from meetings.enums import MeetingStatus, RsvpAnswer
+from meetings.enums import MeetingRole, MeetingStatus, RsvpAnswer
 from meetings.models import Meeting, Rsvp
 from members.enums import LEAD_TIME_CHOICES, DeliveryStatus
 from members.enums import NotificationKind as Kind
@@ -263,7 +263,7 @@ def build_role_reminder(delivery):
     if meeting is None:
         return None
     role = delivery.context.get("role")
-    holder = meeting.facilitator_id if role == "facilitator" else meeting.timekeeper_id
+    holder = meeting.facilitator_id if role == MeetingRole.FACILITATOR else meeting.timekeeper_id
     if holder != delivery.recipient_id:
         return None
     return {
@@ -412,8 +412,8 @@ def plan_rsvp_nudges_and_roles(now: datetime) -> int:
     for meeting in roles:
         object_type, object_id = object_key(meeting)
         for role, user in (
-            ("facilitator", meeting.facilitator),
-            ("timekeeper", meeting.timekeeper),
+            (MeetingRole.FACILITATOR, meeting.facilitator),
+            (MeetingRole.TIMEKEEPER, meeting.timekeeper),
         ):
             if user is None:
                 continue

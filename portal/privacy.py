@@ -15,10 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import DomainError
-from groups.enums import ApplicationStatus, Role
+from groups.enums import ApplicationStatus, DepartureReason, Role
 from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
 from groups.services import leave_all_groups, withdraw_application
-from groups.signals import ACCOUNT_DELETED
 from meetings.certificates import forget_certificate_holder
 from meetings.models import Attendance, CalendarFeedToken, Certificate, Meeting, Rsvp
 from members.enums import NotificationKind
@@ -244,11 +243,11 @@ def delete_account(*, user: User) -> None:
     group_ids = _groups_of(user)
     # Everything they held in the groups' future ends first, so each group's organizers are
     # told once, in one e-mail, what opened.
-    openings = end_roles(user=user, now=now, reason=ACCOUNT_DELETED)
+    openings = end_roles(user=user, now=now, reason=DepartureReason.ACCOUNT_DELETED)
     # Through the groups' services: a group they were the last member of is archived, each seat
     # passes to the waitlist, every count stays right, and each group's log records it.
-    leave_all_groups(user=user, reason=ACCOUNT_DELETED)
-    tell_organizers(user=user, openings=openings, reason=ACCOUNT_DELETED)
+    leave_all_groups(user=user, reason=DepartureReason.ACCOUNT_DELETED)
+    tell_organizers(user=user, openings=openings, reason=DepartureReason.ACCOUNT_DELETED)
     for application_id in Application.objects.filter(
         applicant=user, status=ApplicationStatus.PENDING
     ).values_list("pk", flat=True):

@@ -2,8 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from groups import signals
-from groups.enums import MANAGING_ROLES
+from groups.enums import MANAGING_ROLES, DepartureReason
 from groups.models import Group, Membership
 from meetings.enums import PRESENTATION_KINDS, MeetingStatus
 from meetings.models import Meeting
@@ -373,7 +372,7 @@ def roles_opened(
     former,
     organizer,
     openings: list[dict],
-    reason: str = signals.ACCOUNT_DELETED,
+    reason: str = DepartureReason.ACCOUNT_DELETED,
     stamp: str = "",
 ) -> None:
     """One e-mail to one organizer listing what a member who left (or was removed, or deleted
@@ -432,6 +431,6 @@ def build_roles_opened(delivery):
     if not by_group:
         return None
     sections = [{"group": groups[pk], "lines": lines} for pk, lines in by_group.items()]
-    reason = (delivery.context or {}).get("reason", signals.ACCOUNT_DELETED)
+    reason = (delivery.context or {}).get("reason", DepartureReason.ACCOUNT_DELETED)
     former = User.objects.select_related("profile").filter(pk=delivery.object_id).first()
     return {"sections": sections, "reason": reason, "former": str(former or "A member")}

@@ -10,7 +10,13 @@ from django.utils import timezone
 from config.access import check
 from groups import notifications, signals
 from groups.cache import invalidate_browse
-from groups.enums import ACTIVE_WAITLIST_STATUSES, GroupStatus, MembershipPolicy, Role
+from groups.enums import (
+    ACTIVE_WAITLIST_STATUSES,
+    DepartureReason,
+    GroupStatus,
+    MembershipPolicy,
+    Role,
+)
 from groups.models import Group, Membership, WaitlistEntry
 from groups.selectors import latest_rules, waitlist_position
 from groups.services.base import (
@@ -39,9 +45,9 @@ __all__ = [
 
 # The audit verb of a membership that ends because of ``reason`` (``groups.signals``).
 ENDED_VERBS = {
-    signals.LEFT: "member.left",
-    signals.REMOVED: "member.removed",
-    signals.ACCOUNT_DELETED: "member.account_deleted",
+    DepartureReason.LEFT: "member.left",
+    DepartureReason.REMOVED: "member.removed",
+    DepartureReason.ACCOUNT_DELETED: "member.account_deleted",
 }
 
 
@@ -152,14 +158,14 @@ def leave_group(*, user: User, group: Group) -> None:
     membership = Membership.objects.filter(group=locked, user=user).first()
     if membership is None:
         raise GroupActionError("You are not a member of this group.")
-    _drop_membership(group=locked, membership=membership, actor=user, reason=signals.LEFT)
-    record_audit(actor=user, verb=ENDED_VERBS[signals.LEFT], subject=user, group=locked)
+    _drop_membership(group=locked, membership=membership, actor=user, reason=DepartureReason.LEFT)
+    record_audit(actor=user, verb=ENDED_VERBS[DepartureReason.LEFT], subject=user, group=locked)
 
 
 @transaction.atomic
 def leave_all_groups(*, user: User, reason: str) -> int:
     """End every membership of ``user`` and take them off every waitlist (their account is
-    closing: ``reason`` is ``signals.ACCOUNT_DELETED``). Returns how many groups they left.
+    closing: ``reason`` is ``DepartureReason.ACCOUNT_DELETED``). Returns how many groups they left.
 
     Each group under its own lock. A group whose last member this is is archived rather than
     left without anyone; otherwise the membership ends through the normal path, which keeps
@@ -207,11 +213,13 @@ def remove_member(*, actor: User, group: Group, membership_id: int, reason: str 
     if membership is not None:
         membership.group = locked  # the rules read the actor's role in this locked group
     check_removal(actor=actor, group=locked, membership=membership)
-    _end_membership(group=locked, membership=membership, actor=actor, reason=signals.REMOVED)
+    _end_membership(
+        group=locked, membership=membership, actor=actor, reason=DepartureReason.REMOVED
+    )
     notifications.member_removed(group=locked, user=membership.user, actor=actor)
     record_audit(
         actor=actor,
-        verb=ENDED_VERBS[signals.REMOVED],
+        verb=ENDED_VERBS[DepartureReason.REMOVED],
         subject=membership.user,
         group=locked,
         data={"reason": reason.strip()[:500]} if reason.strip() else {},

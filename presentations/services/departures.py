@@ -12,8 +12,7 @@ import zoneinfo
 from django.db.models import Q
 from django.utils import timezone
 
-from groups import signals
-from groups.enums import MANAGING_ROLES
+from groups.enums import MANAGING_ROLES, DepartureReason
 from groups.models import Membership
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
@@ -36,8 +35,8 @@ MEETING_ROLES = (
     ("timekeeper", Opening.TIMEKEEPER),
 )
 DRAFT_REASONS = {
-    signals.LEFT: DraftReason.LEFT_GROUP,
-    signals.REMOVED: DraftReason.REMOVED_FROM_GROUP,
+    DepartureReason.LEFT: DraftReason.LEFT_GROUP,
+    DepartureReason.REMOVED: DraftReason.REMOVED_FROM_GROUP,
 }
 
 
@@ -112,7 +111,7 @@ def end_roles(
             nomination.election.group_id, role=Opening.NOMINEE, election=nomination.election.title
         )
         nomination.delete()  # and the secret votes for it
-    if reason == signals.ACCOUNT_DELETED:
+    if reason == DepartureReason.ACCOUNT_DELETED:
         # What they wrote leaves with them: drafts, and the case text of past slots (the slots
         # themselves stay in the group's history).
         CaseDraft.objects.filter(author=user).delete()
@@ -156,7 +155,7 @@ def on_membership_ended(sender, *, group, user, actor, reason, **kwargs) -> None
     """Receiver of ``groups.signals.membership_ended``: the person's future in the group ends.
     Account deletion ends everything itself first (one e-mail for all groups), so nothing is
     left here then."""
-    if reason == signals.ACCOUNT_DELETED:
+    if reason == DepartureReason.ACCOUNT_DELETED:
         return
     openings = end_roles(user=user, group_ids={group.pk}, reason=reason)
     if openings:

@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from groups import services, signals
-from groups.enums import GroupStatus, MembershipPolicy, Role, WaitlistStatus
+from groups.enums import DepartureReason, GroupStatus, MembershipPolicy, Role, WaitlistStatus
 from groups.models import Group, Membership
 from groups.services.base import sync_member_count
 from members.models import AuditEntry
@@ -148,7 +148,7 @@ def test_leave_all_groups_ends_every_membership_and_waitlist_place(ended):
     MembershipFactory(group=co_run, role=Role.ORGANIZER)
     elsewhere = WaitlistEntryFactory(user=user)
 
-    left = services.leave_all_groups(user=user, reason=signals.ACCOUNT_DELETED)
+    left = services.leave_all_groups(user=user, reason=DepartureReason.ACCOUNT_DELETED)
 
     next_in_line.refresh_from_db()
     elsewhere.refresh_from_db()
@@ -159,8 +159,8 @@ def test_leave_all_groups_ends_every_membership_and_waitlist_place(ended):
     assert Group.objects.get(pk=elsewhere.group_id).waitlist_count == 0
     assert sorted(ended) == sorted(
         [
-            (full.pk, user.pk, None, signals.ACCOUNT_DELETED),
-            (co_run.pk, user.pk, None, signals.ACCOUNT_DELETED),
+            (full.pk, user.pk, None, DepartureReason.ACCOUNT_DELETED),
+            (co_run.pk, user.pk, None, DepartureReason.ACCOUNT_DELETED),
         ]
     )
     entries = AuditEntry.objects.filter(verb="member.account_deleted").order_by("group_id")
@@ -178,7 +178,7 @@ def test_leave_all_groups_archives_a_group_its_last_member_leaves():
     MembershipFactory(group=group, user=user, role=Role.ORGANIZER)
     waiting = WaitlistEntryFactory(group=group)
 
-    services.leave_all_groups(user=user, reason=signals.ACCOUNT_DELETED)
+    services.leave_all_groups(user=user, reason=DepartureReason.ACCOUNT_DELETED)
 
     group.refresh_from_db()
     waiting.refresh_from_db()
@@ -196,7 +196,7 @@ def test_leave_all_groups_keeps_the_last_organizer_of_a_group_others_remain_in()
     MembershipFactory(group=run_alone)
 
     with pytest.raises(services.GroupActionError) as refused:
-        services.leave_all_groups(user=user, reason=signals.ACCOUNT_DELETED)
+        services.leave_all_groups(user=user, reason=DepartureReason.ACCOUNT_DELETED)
 
     assert "at least one organizer" in str(refused.value)
     assert Membership.objects.filter(user=user).count() == 2  # nothing half-done
@@ -207,5 +207,5 @@ def test_leave_all_groups_keeps_the_last_organizer_of_a_group_others_remain_in()
 def test_leave_all_groups_of_someone_in_no_group_does_nothing():
     user = UserFactory()
 
-    assert services.leave_all_groups(user=user, reason=signals.ACCOUNT_DELETED) == 0
+    assert services.leave_all_groups(user=user, reason=DepartureReason.ACCOUNT_DELETED) == 0
     assert not AuditEntry.objects.exists()
