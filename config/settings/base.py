@@ -161,8 +161,9 @@ else:
 
 # --- Auth (django-allauth) --------------------------------------------------
 AUTH_USER_MODEL = "members.User"
+# Who may do what is asked of the rules directly (config/access.py), not through has_perm, so
+# django-rules' permission backend is not installed.
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "members.backends.ModelBackend",
     "members.backends.AuthenticationBackend",
 ]
