@@ -18,12 +18,28 @@ DIGEST_HOUR = 8
 # --- recording (called by services, inside their transactions) -------------------------------
 
 
+# ``actor``: the person whose action an e-mail tells of, None when the system acted. ``notify``
+# never sends it to them; nothing here filters recipients by hand.
+
+
 def seat_offered(entry: WaitlistEntry) -> None:
-    notify(kind=Kind.WAITLIST, template="waitlist_offer", obj=entry, recipients=[entry.user])
+    notify(
+        kind=Kind.WAITLIST,
+        template="waitlist_offer",
+        obj=entry,
+        actor=None,
+        recipients=[entry.user],
+    )
 
 
 def offer_expired(entry: WaitlistEntry) -> None:
-    notify(kind=Kind.WAITLIST, template="waitlist_expired", obj=entry, recipients=[entry.user])
+    notify(
+        kind=Kind.WAITLIST,
+        template="waitlist_expired",
+        obj=entry,
+        actor=None,
+        recipients=[entry.user],
+    )
 
 
 def member_removed(*, group, user, actor) -> None:
@@ -33,6 +49,7 @@ def member_removed(*, group, user, actor) -> None:
         kind=Kind.APPLICATION_DECIDED,
         template="member_removed",
         obj=group,
+        actor=actor,
         recipients=[user],
         dedupe_key=f"removed:{user.pk}:{timezone.now().isoformat()}",
         context={"actor": getattr(actor, "pk", None)},
@@ -52,6 +69,7 @@ def application_received(application: Application) -> None:
         kind=Kind.APPLICATION_RECEIVED,
         template="application_received",
         obj=application,
+        actor=application.applicant,
         recipients=at_once,
     )
     for manager in managers:
@@ -62,6 +80,7 @@ def application_received(application: Application) -> None:
             kind=Kind.APPLICATION_RECEIVED,
             template="application_digest",
             obj=manager,
+            actor=application.applicant,
             recipients=[manager],
             dedupe_key=due.date().isoformat(),
             due_at=due,
@@ -83,12 +102,19 @@ def application_decided(application: Application) -> None:
         kind=Kind.APPLICATION_DECIDED,
         template="application_decided",
         obj=application,
+        actor=application.decided_by,
         recipients=[application.applicant],
     )
 
 
 def invitation_sent(invitation: Invitation) -> None:
-    notify(kind=Kind.INVITATION, template="invitation", obj=invitation, emails=[invitation.email])
+    notify(
+        kind=Kind.INVITATION,
+        template="invitation",
+        obj=invitation,
+        actor=invitation.invited_by,
+        emails=[invitation.email],
+    )
 
 
 # --- building (called by the send task, with the delivery row locked) -------------------------

@@ -28,12 +28,9 @@ NUDGE_BEFORE = timedelta(hours=48)
 ROLE_BEFORE = timedelta(hours=48)
 
 
-def _others(group_id: int, actor) -> list:
-    """The group's members, except the person who acted: nobody is told of their own action."""
-    memberships = Membership.objects.filter(group=group_id).select_related("user")
-    if actor is not None:
-        memberships = memberships.exclude(user=actor)
-    return [m.user for m in memberships]
+def _members(group_id: int) -> list:
+    """The group's members. ``notify(actor=...)`` leaves out the one who acted."""
+    return [m.user for m in Membership.objects.filter(group=group_id).select_related("user")]
 
 
 def meeting_changed(meeting: Meeting, change: str, message: str = "", *, actor=None) -> None:
@@ -43,7 +40,8 @@ def meeting_changed(meeting: Meeting, change: str, message: str = "", *, actor=N
         kind=Kind.MEETING_CHANGED,
         template=f"meeting_{change}",
         obj=meeting,
-        recipients=_others(meeting.group_id, actor),
+        actor=actor,
+        recipients=_members(meeting.group_id),
         dedupe_key=f"seq{meeting.sequence}",
         context={"message": message[:1000]},
     )
@@ -70,7 +68,8 @@ def series_changed(*, series, meetings: list[Meeting], fields: list[str], messag
         kind=Kind.MEETING_CHANGED,
         template="series_changed",
         obj=series,
-        recipients=_others(series.group_id, actor),
+        actor=actor,
+        recipients=_members(series.group_id),
         context={
             "group_id": series.group_id,
             "title": series.title,
@@ -90,7 +89,8 @@ def group_time_zone_changed(*, group, old_zone: str, moved: int, keep_local: boo
         kind=Kind.MEETING_CHANGED,
         template="group_time_zone_changed",
         obj=group,
-        recipients=_others(group.pk, actor),
+        actor=actor,
+        recipients=_members(group.pk),
         dedupe_key=f"tz:{old_zone}>{group.time_zone}@{timezone.now().isoformat()}",
         context={
             "old_zone": old_zone,
@@ -108,7 +108,13 @@ def low_rsvp(meeting: Meeting) -> None:
             group=meeting.group_id, role__in=MANAGING_ROLES
         ).select_related("user")
     ]
-    notify(kind=Kind.LOW_RSVP, template="low_rsvp_warning", obj=meeting, recipients=organizers)
+    notify(
+        kind=Kind.LOW_RSVP,
+        template="low_rsvp_warning",
+        obj=meeting,
+        actor=None,
+        recipients=organizers,
+    )
 
 
 # --- building ----------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Notifications: each e-mail is a ``Delivery`` row, created once and sent once.
 
 * ``notify()`` records deliveries inside the caller's transaction (a rollback leaves nothing)
-  and, once it commits, queues those that are due now.
+  and, once it commits, queues those that are due now. Every notifier passes the person who
+  acted as ``actor=``: ``notify`` is the one place that leaves them out (one action, one
+  message, never to the person who acted).
 * ``dispatch_due()`` is run by Celery beat every minute: it asks each planner for what is due by
   time (meeting reminders, nudges…), records those deliveries, then claims due rows with
   ``SELECT … FOR UPDATE SKIP LOCKED`` and queues them. Two dispatchers never claim the same row.
@@ -83,20 +85,37 @@ def notify(
     kind: str,
     template: str,
     obj,
+    actor: User | None = None,
     recipients: Iterable[User] = (),
     emails: Iterable[str] = (),
     dedupe_key: str = "",
     due_at: datetime | None = None,
     context: dict | None = None,
 ) -> list[Delivery]:
-    """Record one delivery per recipient (once, ever) and queue those due now on commit."""
+    """Record one delivery per recipient (once, ever) and queue those due now on commit.
+
+    ``actor`` is the person whose action this tells of (None when the system acted): they are
+    never sent it, whether they are among ``recipients`` or their address among ``emails``.
+    The actor is recognised by account or by e-mail address (ignoring case), so an address
+    given without an account is left out too. This is the one place that rule lives: notifiers
+    pass ``actor`` and never filter by hand."""
     now = timezone.now()
     due_at = due_at or now
     object_type, object_id = object_key(obj)
-    recipients = list(recipients)
+    actor_pk = getattr(actor, "pk", None)
+    actor_email = (getattr(actor, "email", "") or "").casefold()
+
+    def is_actor(user: User | None, email: str) -> bool:
+        if actor is None:
+            return False
+        return (user is not None and user.pk == actor_pk) or (
+            bool(actor_email) and email.casefold() == actor_email
+        )
+
+    recipients = [u for u in recipients if not is_actor(u, u.email)]
     prefs = preferences_for(recipients, kind)
     targets = [(u, u.email) for u in recipients if wants(prefs.get(u.pk), kind)]
-    targets += [(None, e) for e in emails]
+    targets += [(None, e) for e in emails if not is_actor(None, e)]
     created = []
     for user, email in targets:
         try:

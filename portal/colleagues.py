@@ -159,6 +159,7 @@ def send_colleague_message(
         kind=NotificationKind.COLLEAGUE_MESSAGE,
         template="colleague_message",
         obj=sender_profile,
+        actor=sender,
         recipients=[recipient_profile.user],
         dedupe_key=uuid.uuid4().hex,
         context={"message": text, "sender_id": sender.pk},

@@ -27,19 +27,28 @@ PRESENTER_BEFORE = timedelta(days=3)
 ELECTION_CLOSING_BEFORE = timedelta(hours=24)
 
 
+# ``actor``: the person whose action an e-mail tells of, None when the system acted. ``notify``
+# never sends it to them; nothing here filters recipients by hand.
+
+
 def swap_offered(offer: SwapOffer) -> None:
-    notify(kind=Kind.SWAP, template="swap_offer", obj=offer, recipients=[offer.to_user])
+    notify(
+        kind=Kind.SWAP,
+        template="swap_offer",
+        obj=offer,
+        actor=offer.from_user,
+        recipients=[offer.to_user],
+    )
 
 
 def slot_assigned(presentation: Presentation, *, actor, key: int) -> None:
     """An organizer put a member in a slot: one e-mail to them, none if they did it themselves.
     ``key`` (the action's audit entry) makes each assignment its own e-mail."""
-    if presentation.presenter_id == getattr(actor, "pk", None):
-        return
     notify(
         kind=Kind.SWAP,
         template="slot_assigned",
         obj=presentation,
+        actor=actor,
         recipients=[presentation.presenter],
         dedupe_key=f"a{key}",
         context={"actor": getattr(actor, "pk", None)},
@@ -53,12 +62,11 @@ def slot_released(
     removed from the agenda): one e-mail to them, none to the person who acted. The slot is
     often gone by the time it is sent, so the e-mail is about the meeting; it names the slot,
     never what the member wrote."""
-    if user.pk == getattr(actor, "pk", None):
-        return
     notify(
         kind=Kind.SWAP,
         template="slot_released",
         obj=meeting,
+        actor=actor,
         recipients=[user],
         dedupe_key=f"a{key}",
         context={
@@ -70,21 +78,26 @@ def slot_released(
     )
 
 
-def rotation_invited(presentation: Presentation) -> None:
+def rotation_invited(presentation: Presentation, *, actor=None) -> None:
+    """The next in line is invited to a slot; not if they are the organizer filling the slots
+    (``actor``: they see the invitation on the page). None when the system filled them."""
     notify(
         kind=Kind.SWAP,
         template="rotation_invitation",
         obj=presentation,
+        actor=actor,
         recipients=[presentation.presenter],
         dedupe_key=f"user{presentation.presenter_id}",
     )
 
 
 def recognition_flagged(presentation: Presentation) -> None:
+    """The flag names nobody, not even here (the service refuses a presenter's own flag)."""
     notify(
         kind=Kind.RECOGNITION,
         template="recognition_flag",
         obj=presentation,
+        actor=None,
         recipients=[presentation.presenter],
         dedupe_key=f"n{presentation.recognition_flags.count()}",
     )
@@ -105,15 +118,19 @@ def election_opened(election: Election, actor=None) -> None:
         kind=Kind.ELECTION,
         template="election_opened",
         obj=election,
-        recipients=[u for u in _members(election.group_id) if actor is None or u.pk != actor.pk],
+        actor=actor,
+        recipients=_members(election.group_id),
     )
 
 
 def election_closed(election: Election) -> None:
+    """The result goes to every member, the organizer who closed it included: it is the
+    group's record, not news of their own action."""
     notify(
         kind=Kind.ELECTION,
         template="election_result",
         obj=election,
+        actor=None,
         recipients=_members(election.group_id),
     )
 
@@ -374,17 +391,20 @@ def roles_opened(
     openings: list[dict],
     reason: str = DepartureReason.ACCOUNT_DELETED,
     stamp: str = "",
+    actor=None,
 ) -> None:
     """One e-mail to one organizer listing what a member who left (or was removed, or deleted
     their account) left open in the groups they run (one e-mail per person, however many
     groups). The openings are ids and labels only (groups, meetings, slot labels, election
-    titles): never case content. ``stamp`` tells one departure from the next."""
+    titles): never case content. ``stamp`` tells one departure from the next. ``actor``: the
+    organizer who removed the member, if one did (never told of their own action)."""
     if not openings:
         return
     notify(
         kind=Kind.MEETING_CHANGED,
         template="roles_opened",
         obj=former,
+        actor=actor,
         recipients=[organizer],
         dedupe_key=f"{reason}:{stamp}" if stamp else "",
         context={"openings": openings, "reason": reason},

@@ -135,7 +135,7 @@ def tell_organizers(
     """One e-mail per organizer (or co-organizer), listing what opened in the groups they run;
     never to the person who left, nor to the organizer who acted."""
     per_organizer: dict[int, tuple[User, list[dict]]] = {}
-    excluded = {user.pk} | ({actor.pk} if actor else set())
+    excluded = {user.pk}  # the person who left is the subject; notify() leaves out the actor
     for membership in (
         Membership.objects.filter(group__in=list(openings), role__in=MANAGING_ROLES)
         .exclude(user__in=excluded)
@@ -147,7 +147,12 @@ def tell_organizers(
     stamp = timezone.now().isoformat()
     for organizer, listed in per_organizer.values():
         notifications.roles_opened(
-            former=user, organizer=organizer, openings=listed, reason=reason, stamp=stamp
+            former=user,
+            organizer=organizer,
+            openings=listed,
+            reason=reason,
+            stamp=stamp,
+            actor=actor,
         )
 
 

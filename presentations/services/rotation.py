@@ -80,8 +80,7 @@ def _invite_next(meeting: Meeting, segment, now, actor=None) -> Presentation | N
         status=PresentationStatus.INVITED,
         invited_until=now + timedelta(hours=INVITATION_HOURS),
     )
-    if actor is None or presentation.presenter_id != actor.pk:
-        notifications.rotation_invited(presentation)
+    notifications.rotation_invited(presentation, actor=actor)
     return presentation
 
 
