@@ -238,6 +238,13 @@ def get_feed_group(user, slug: str) -> Group:
     return group
 
 
+def open_series(group: Group, today: date) -> QuerySet[MeetingSeries]:
+    """The group's series with no end, or an end not yet passed on ``today``."""
+    return MeetingSeries.objects.filter(group=group).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
 def running_series(*, group: Group, today: date | None = None) -> list[MeetingSeries]:
     """The series that make the group's schedule from here on.
 
@@ -246,17 +253,13 @@ def running_series(*, group: Group, today: date | None = None) -> list[MeetingSe
     once (its first part ends before the second part begins).
     """
     today = today or timezone.localdate()
-    open_series = list(
-        MeetingSeries.objects.filter(group=group)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .order_by("starts_on", "pk")
-    )
-    if not open_series:
+    series = list(open_series(group, today).order_by("starts_on", "pk"))
+    if not series:
         return []
-    reference = max(today, open_series[-1].starts_on)
+    reference = max(today, series[-1].starts_on)
     return [
         s
-        for s in open_series
+        for s in series
         if s.starts_on <= reference and (s.ends_on is None or s.ends_on >= reference)
     ]
 

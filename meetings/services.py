@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, RestrictedError
+from django.db.models import F, RestrictedError
 from django.utils import timezone
 
 from config.access import check
@@ -33,7 +33,7 @@ from meetings.models import (
     MeetingSeries,
     Rsvp,
 )
-from meetings.selectors import running_series
+from meetings.selectors import open_series, running_series
 from members.models import User, validate_timezone
 from members.services import record_audit
 
@@ -592,12 +592,6 @@ def cancel_meeting(*, actor: User, meeting: Meeting, message: str = "") -> Meeti
 SCHEDULE_FIELDS = ("cadence", "weekdays", "usual_time")
 
 
-def _open_series(group: Group, today: date) -> QuerySet[MeetingSeries]:
-    return MeetingSeries.objects.filter(group=group).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
-
-
 @transaction.atomic
 def change_group_time_zone(
     *, actor: User, group: Group, time_zone: str, keep_local_times: bool
@@ -681,7 +675,7 @@ def _move_series(group: Group, old_tz, time_zone: str, today: date) -> dict[int,
     zone or its clock time there falls on the same date; otherwise (its weekday would change)
     it keeps its zone, and its meetings keep their moments."""
     moving = {}
-    for series in _open_series(group, today).select_for_update(of=("self",)):
+    for series in open_series(group, today).select_for_update(of=("self",)):
         clock = series.start_time
         if series.time_zone != old_tz.key:
             seen = _next_seen_in(series, old_tz, today)
