@@ -2,13 +2,10 @@
 the selectors' answers to a visitor who is not signed in: each refusal leaves everything as it
 was; each edge gives the result the product promises."""
 
-import threading
-import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +23,7 @@ from tests.factories import (
     UserFactory,
     WaitlistEntryFactory,
 )
+from tests.race import behind_another_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -392,58 +390,6 @@ def test_selectors_give_a_visitor_who_is_not_signed_in_nothing():
 # --- two requests at once (real PostgreSQL) -----------------------------------------------------
 
 
-def _waiting_backends() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def _behind_another_transaction(other, this):
-    """Run ``other`` in a second connection's transaction, kept open until ``this`` (run here)
-    waits for one of its locks; then commit it, so ``this`` goes on against what it wrote."""
-    holding, release = threading.Event(), threading.Event()
-    failures: list[Exception] = []
-
-    def run_other():
-        try:
-            with transaction.atomic():
-                other()
-                holding.set()
-                release.wait(timeout=30)
-        except Exception as exc:
-            failures.append(exc)
-        finally:
-            holding.set()
-            connection.close()
-
-    def release_when_waiting():
-        try:
-            deadline = time.monotonic() + 30
-            while _waiting_backends() == 0 and time.monotonic() < deadline:
-                time.sleep(0.02)
-        finally:
-            release.set()
-            connection.close()
-
-    first = threading.Thread(target=run_other)
-    first.start()
-    assert holding.wait(timeout=30)
-    assert failures == []
-    watcher = threading.Thread(target=release_when_waiting)
-    watcher.start()
-    try:
-        return this()
-    finally:
-        # Generous: the other transaction still sends its e-mail after it commits.
-        watcher.join(timeout=120)
-        first.join(timeout=120)
-        assert not (watcher.is_alive() or first.is_alive())
-        assert failures == []
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_double_submitted_application_is_saved_once():
@@ -456,7 +402,7 @@ def test_double_submitted_application_is_saved_once():
         return _apply(applicant, group, note="Eating-disorder clinician, 6 years.")
 
     with pytest.raises(GroupActionError) as refused:
-        _behind_another_transaction(apply, apply)
+        behind_another_transaction(apply, apply)
 
     assert str(refused.value) == "You already have an application waiting with this group."
     assert list(Application.objects.values_list("applicant", "status")) == [
@@ -475,7 +421,7 @@ def test_closing_account_skips_a_waitlist_place_that_lapsed_meanwhile():
     entry = _offer_a_seat(group, organizer, user)
     later = entry.offer_expires_at + timedelta(minutes=1)
 
-    left = _behind_another_transaction(
+    left = behind_another_transaction(
         lambda: services.expire_offers(now=later),
         lambda: services.leave_all_waitlists(user=user),
     )

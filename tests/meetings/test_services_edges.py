@@ -25,6 +25,7 @@ from meetings.recurrence import RecurrenceError
 from meetings.services import MeetingError
 from members.models import AuditEntry
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory
+from tests.race import waiting_backends
 
 pytestmark = pytest.mark.django_db
 
@@ -497,15 +498,6 @@ def test_record_attendance_with_an_unknown_mark_is_refused(group, organizer):
 # --- low-RSVP warnings --------------------------------------------------------------------------
 
 
-def _waiting_backends() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_low_rsvp_warning_claimed_by_another_run_first_is_not_sent_again(mailoutbox):
@@ -530,7 +522,7 @@ def test_low_rsvp_warning_claimed_by_another_run_first_is_not_sent_again(mailout
     def release_when_this_run_waits():
         try:
             deadline = timezone.now() + timedelta(seconds=30)
-            while _waiting_backends() == 0 and timezone.now() < deadline:
+            while waiting_backends() == 0 and timezone.now() < deadline:
                 time_module.sleep(0.02)
         finally:
             release.set()

@@ -1,12 +1,9 @@
 """The presentations services' refusals and edge branches that the main service tests leave
 out: each refusal leaves everything as it was; each edge gives the result the product promises."""
 
-import threading
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
 from groups.enums import Role
@@ -29,6 +26,7 @@ from presentations.models import (
 from presentations.services import PresentationError
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, UserFactory
 from tests.presentations.conftest import slots
+from tests.race import behind_another_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -599,58 +597,6 @@ def test_rotation_with_nobody_willing_to_facilitate_assigns_nobody(group, organi
 # --- two requests at once (real PostgreSQL) -----------------------------------------------------
 
 
-def _waiting_backends() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def _behind_another_transaction(other, this):
-    """Run ``other`` in a second connection's transaction, kept open until ``this`` (run here)
-    waits for one of its locks; then commit it, so ``this`` goes on against what it wrote."""
-    holding, release = threading.Event(), threading.Event()
-    failures: list[Exception] = []
-
-    def run_other():
-        try:
-            with transaction.atomic():
-                other()
-                holding.set()
-                release.wait(timeout=30)
-        except Exception as exc:
-            failures.append(exc)
-        finally:
-            holding.set()
-            connection.close()
-
-    def release_when_waiting():
-        try:
-            deadline = time.monotonic() + 30
-            while _waiting_backends() == 0 and time.monotonic() < deadline:
-                time.sleep(0.02)
-        finally:
-            release.set()
-            connection.close()
-
-    first = threading.Thread(target=run_other)
-    first.start()
-    assert holding.wait(timeout=30)
-    assert failures == []
-    watcher = threading.Thread(target=release_when_waiting)
-    watcher.start()
-    try:
-        return this()
-    finally:
-        # Generous: the other transaction still sends its e-mail after it commits.
-        watcher.join(timeout=120)
-        first.join(timeout=120)
-        assert not (watcher.is_alive() or first.is_alive())
-        assert failures == []
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_double_submitted_recognition_flag_is_counted_once(case, members, mailoutbox):
@@ -663,7 +609,7 @@ def test_double_submitted_recognition_flag_is_counted_once(case, members, mailou
         return services.flag_recognition(user=members[1], presentation_id=case.pk)
 
     with pytest.raises(PresentationError) as refused:
-        _behind_another_transaction(flag, flag)
+        behind_another_transaction(flag, flag)
 
     assert str(refused.value) == "You have already flagged this case."
     assert RecognitionFlag.objects.filter(presentation=case).count() == 1
@@ -685,7 +631,7 @@ def test_invitation_accepted_while_the_expiry_run_waits_is_not_passed_on(
     invitation = invited[1]
     later = max(p.invited_until for p in invited) + timedelta(minutes=1)
 
-    expired = _behind_another_transaction(
+    expired = behind_another_transaction(
         lambda: services.accept_rotation_invitation(
             user=invitation.presenter, presentation_id=invitation.pk
         ),
