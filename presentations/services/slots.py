@@ -334,6 +334,14 @@ def set_facilitator(*, actor, meeting: Meeting, user_id: int | None, backup_id=N
             raise PresentationError("Choose a member of the group.")
     if user_id is not None and user_id == backup_id:
         raise PresentationError("The backup must be someone else.")
+    if meeting.facilitator_id != user_id:
+        # As assign_slot does for slots: the former facilitator's open offer has nothing to hand.
+        SwapOffer.objects.filter(
+            meeting=meeting,
+            role=SwapRole.FACILITATOR,
+            from_user_id=meeting.facilitator_id,
+            status=SwapStatus.PENDING,
+        ).update(status=SwapStatus.WITHDRAWN, answered_at=timezone.now())
     meeting.facilitator_id = user_id
     meeting.backup_facilitator_id = backup_id
     meeting.save(update_fields=["facilitator", "backup_facilitator", "updated_at"])
