@@ -28,6 +28,8 @@ urlpatterns = [
     path("groups/", include((groups_urls.urlpatterns + portal_urls.group_pages, "groups"))),
     path("", include((meetings_urls.urlpatterns + portal_urls.meeting_pages, "meetings"))),
     path("", include("presentations.urls")),
+    path("groups/", include("board.urls")),
+    path("groups/", include("consultations.urls")),
 ]
 
 handler404 = "config.views.handler404"

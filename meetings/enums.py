@@ -21,6 +21,7 @@ class SegmentKind(models.TextChoices):
     BUSINESS = "business", "Business"
     BREAK = "break", "Break"
     WRAP_UP = "wrap_up", "Wrap-up"
+    FOLLOW_UP = "follow_up", "Case follow-up"
 
 
 PRESENTATION_KINDS = (SegmentKind.CASE, SegmentKind.TOPIC)

@@ -39,10 +39,16 @@ class NotificationKind(models.TextChoices):
     SWAP = "swap", "Swap offers and rotation turns"
     RECOGNITION = "recognition", "A member may recognize a client in my case"
     COLLEAGUE_MESSAGE = "colleague_message", "Messages from colleagues"
+    ANNOUNCEMENT = "announcement", "Announcements from my groups' organizers"
+    BOARD_DIGEST = "board_digest", "A digest of new discussions and replies in my groups"
+    CONSULTATION = "consultation", "A member of my group asks for a consultation"
+    ACTION_ITEM = "action_item", "Action items given to me, and reminders before they are due"
+    BOARD_MODERATION = "board_moderation", "Posts reported to me, and my posts hidden or restored"
+    FOLLOW_UP = "follow_up", "Report-back requests and the organizers' answers"
 
 
-# Kinds a person can turn off. Decisions on one's own applications, invitations and
-# recognition flags are part of how the site works and are always sent.
+# Kinds a person can turn off. Decisions on one's own applications, invitations, recognition
+# flags and board moderation are part of how the site works and are always sent.
 OPTIONAL_KINDS = [
     NotificationKind.MEETING_REMINDER,
     NotificationKind.RSVP_NUDGE,
@@ -55,6 +61,11 @@ OPTIONAL_KINDS = [
     NotificationKind.ELECTION,
     NotificationKind.LOW_RSVP,
     NotificationKind.SWAP,
+    NotificationKind.ANNOUNCEMENT,
+    NotificationKind.BOARD_DIGEST,
+    NotificationKind.CONSULTATION,
+    NotificationKind.ACTION_ITEM,
+    NotificationKind.FOLLOW_UP,
 ]
 DIGEST_KINDS = [NotificationKind.APPLICATION_RECEIVED]
 

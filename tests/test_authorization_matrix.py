@@ -12,6 +12,8 @@ Every URL kwarg points into the closed group, its meeting, election and so on.
 
 from datetime import timedelta
 
+import importlib
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -204,6 +206,18 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "presentations:close_election": (POST, organizers_only(302)),
 }
 
+# Apps whose URLs are decided in their own tests package: each module has ``EXPECTED`` (entries
+# as above) and ``build(world) -> {url name: URL kwargs}``, called once the world below exists
+# (``world["objects"]`` holds the closed group, its meeting and presentation, the open group).
+EXTENSIONS = (
+    "tests.board.authorization",
+    "tests.consultations.authorization",
+    "tests.meetings.authorization",
+    "tests.presentations.authorization",
+)
+for _module in EXTENSIONS:
+    EXPECTED |= importlib.import_module(_module).EXPECTED
+
 
 # --- One world for the whole module ---------------------------------------------------------
 
@@ -294,8 +308,14 @@ def build_world() -> dict:
         "token": None,
         "code": certificate.code,
     }
-    return {
+    world = {
         "users": users,
+        "objects": {
+            "group": closed,
+            "open_group": open_group,
+            "meeting": meeting,
+            "presentation": presentation,
+        },
         "kwargs": kwargs,
         "pk": {
             "members": users["member"].profile.pk,
@@ -318,12 +338,18 @@ def build_world() -> dict:
         },
         "election_pk": election.pk,
     }
+    world["explicit"] = {}
+    for module in EXTENSIONS:
+        world["explicit"] |= importlib.import_module(module).build(world)
+    return world
 
 
 ELECTION_URLS = {"presentations:nominate", "presentations:vote", "presentations:close_election"}
 
 
 def url_kwargs(world, name: str, route: str) -> dict:
+    if name in world["explicit"]:
+        return world["explicit"][name]
     app = name.split(":")[0]
     wanted = [part.split(">")[0].split(":")[-1] for part in route.split("<")[1:]]
     kwargs = {}

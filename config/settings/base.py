@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "groups",
     "meetings",
     "presentations",
+    "board",
+    "consultations",
     "portal",
 ]
 

@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - the pages come next
+
+app_name = "consultations"
+
+urlpatterns: list = []
