@@ -10,9 +10,8 @@ closed group, organizer of another (open) group, and a site admin (is_staff + is
 Every URL kwarg points into the closed group, its meeting, election and so on.
 """
 
-from datetime import timedelta
-
 import importlib
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
