@@ -336,6 +336,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "presentations.tasks.task_close_due_elections",
         "schedule": 300.0,
     },
+    "purge-expired-consultations": {
+        "task": "consultations.tasks.task_purge_expired_consultations",
+        "schedule": 3600.0,
+    },
+    "purge-expired-case-notes": {
+        "task": "meetings.tasks.task_purge_expired_case_notes",
+        "schedule": 3600.0,
+    },
+    "attach-waiting-follow-ups": {
+        "task": "presentations.tasks.task_attach_waiting_follow_ups",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Logging ----------------------------------------------------------------
