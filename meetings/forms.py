@@ -398,3 +398,104 @@ def segments_initial(segments, *, with_ids: bool = False):
         }
         for s in segments
     ]
+
+
+# --- notes and action items (meetings/notes.py) -----------------------------------------------
+
+NO_IDENTIFIERS = "No client names or details that could identify a client."
+NOTE_PARTS = ("discussed", "decisions", "case_notes")
+
+
+class NotesForm(DeidentifiedFormMixin, forms.Form):
+    """A meeting's notes. Case notes are left out once they were purged after the group's
+    retention period (they are not written again)."""
+
+    discussed = GuardedCharField(
+        label="What was discussed",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="You can use Markdown: **bold**, *italics*, and lists starting with “-”. "
+        + NO_IDENTIFIERS,
+    )
+    decisions = GuardedCharField(
+        label="Decisions",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One decision per line.",
+    )
+    case_notes = GuardedCharField(
+        label="Notes on the cases presented",
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, notes, group, **kwargs):
+        if notes is not None:
+            kwargs.setdefault("initial", {field: getattr(notes, field) for field in NOTE_PARTS})
+        super().__init__(*args, **kwargs)
+        if notes is not None and notes.case_notes_purged_at:
+            del self.fields["case_notes"]
+            return
+        days = group.case_retention_days
+        kept = (
+            f"They are removed {days} day{'s' if days != 1 else ''} after the meeting, with the "
+            "details of the cases."
+            if days
+            else "The group keeps case details, so these stay until you remove them."
+        )
+        self.fields["case_notes"].help_text = f"{kept} {NO_IDENTIFIERS}"
+
+    def service_data(self) -> dict:
+        return {field: self.cleaned_data.get(field, "") for field in NOTE_PARTS}
+
+
+class ActionItemForm(DeidentifiedFormMixin, forms.Form):
+    """An action item: what, who (a member of the group) and by when."""
+
+    text = GuardedCharField(
+        label="What is to be done",
+        max_length=300,
+        help_text="A short line. " + NO_IDENTIFIERS,
+        error_messages={"required": "Say what is to be done."},
+    )
+    owner = forms.TypedChoiceField(
+        label="Who does it",
+        coerce=int,
+        error_messages={
+            "required": "Choose who does it.",
+            "invalid_choice": "Choose a member of the group.",
+        },
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        widget=DATE,
+        error_messages={"required": "Choose the date it is due.", "invalid": "Enter a date."},
+    )
+
+    def __init__(self, *args, members, item=None, **kwargs):
+        if item is not None:
+            kwargs.setdefault(
+                "initial", {"text": item.text, "owner": item.owner_id, "due_on": item.due_on}
+            )
+        super().__init__(*args, **kwargs)
+        self.people = {m.user_id: m.user for m in members}
+        self.fields["owner"].choices = [("", "Choose a member")] + [
+            (m.user_id, str(m.user)) for m in members
+        ]
+
+    def service_data(self) -> dict:
+        return {
+            "text": self.cleaned_data["text"],
+            "owner": self.people[self.cleaned_data["owner"]],
+            "due_on": self.cleaned_data["due_on"],
+        }
+
+
+class ConfirmRemovalForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, remove this action item.",
+        error_messages={"required": "Tick the box to confirm you want to remove it."},
+    )

@@ -2,7 +2,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -314,3 +314,93 @@ class Certificate(models.Model):
     @property
     def total_hours(self) -> float:
         return round(self.total_minutes / 60, 2)
+
+
+class MeetingNotes(models.Model):
+    """What a meeting discussed and decided, and notes on the cases presented: written by its
+    facilitator or an organizer, read by every member (``meetings/notes.py``). The case notes
+    are case material: blanked with the meeting's cases, ``group.case_retention_days`` after
+    the meeting ends (``purge_expired_case_notes``); the rest is kept."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="notes")
+    # A TextField's max_length only sizes the form's textarea: the validators hold it.
+    discussed = models.TextField(
+        "what was discussed", blank=True, validators=[MaxLengthValidator(10000)]
+    )
+    decisions = models.TextField(
+        blank=True, validators=[MaxLengthValidator(4000)], help_text="One decision per line."
+    )
+    case_notes = models.TextField(
+        "notes on the cases", blank=True, validators=[MaxLengthValidator(6000)]
+    )
+    case_notes_purged_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "meeting notes"
+
+    def __str__(self):
+        return f"Notes of meeting {self.meeting_id}"
+
+    @property
+    def decision_list(self) -> list[str]:
+        return [line.strip() for line in self.decisions.splitlines() if line.strip()]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.discussed.strip() or self.decisions.strip() or self.case_notes.strip())
+
+
+class ActionItem(models.Model):
+    """Something a member took on at a meeting, by a date. Unowned (``owner`` empty) when the
+    person it was given to left the group: it needs an organizer to give it to someone else."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="action_items")
+    text = models.CharField("what is to be done", max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_items",
+    )
+    due_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True, done_by__isnull=True)
+                | Q(done_at__isnull=False, done_by__isnull=False),
+                name="action_item_done_at_and_by_together",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["owner", "due_on"], name="action_item_owner_due"),
+            models.Index(
+                fields=["due_on"], condition=Q(done_at__isnull=True), name="action_item_open_due"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Action item {self.pk} of meeting {self.meeting_id}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open past its due date, as the date is in the active (the viewer's) time zone."""
+        return not self.is_done and self.due_on < timezone.localdate()

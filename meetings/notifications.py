@@ -1,6 +1,6 @@
 """What meetings send: changes at once, and reminders, nudges and warnings when they are due."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +9,8 @@ from groups.enums import MANAGING_ROLES
 from groups.models import Group, Membership
 from meetings.calendar import alarm_minutes_for, build_calendar
 from meetings.enums import MeetingRole, MeetingStatus, RsvpAnswer
-from meetings.models import Meeting, Rsvp
+from meetings.models import ActionItem, Meeting, Rsvp
+from members.emails import recipient_timezone
 from members.enums import LEAD_TIME_CHOICES, DeliveryStatus
 from members.enums import NotificationKind as Kind
 from members.models import Delivery
@@ -440,4 +441,97 @@ def plan_rsvp_nudges_and_roles(now: datetime) -> int:
                     context={"starts_at": meeting.starts_at.isoformat(), "role": role},
                 )
             )
+    return record_planned(rows)
+
+
+# --- action items (meetings/notes.py) ---------------------------------------------------------
+# The e-mails say which meeting an item is from, when it is due, and where to read it: never the
+# item's own text (member-written, like everything in the notes).
+
+ACTION_ITEM_REMIND_AT = time(9, 0)  # the day before the item is due, in the owner's time zone
+
+
+def action_item_given(item: ActionItem, *, actor) -> None:
+    """Tell the member an item was given to them (once per giving; never the one who gave it)."""
+    notify(
+        kind=Kind.ACTION_ITEM,
+        template="action_item_given",
+        obj=item,
+        actor=actor,
+        recipients=[item.owner],
+        dedupe_key=f"owner{item.owner_id}@{timezone.now().isoformat()}",
+    )
+
+
+def _open_item_of(delivery) -> ActionItem | None:
+    """The delivery's item, while it is open, still the recipient's, and they are a member."""
+    item = ActionItem.objects.select_related("meeting__group").filter(pk=delivery.object_id).first()
+    if item is None or item.is_done or item.owner_id != delivery.recipient_id:
+        return None
+    if not _is_member(item.meeting, delivery.recipient):
+        return None
+    return item
+
+
+def _action_item_context(item: ActionItem) -> dict:
+    return {"meeting": item.meeting, "group": item.meeting.group, "due_on": item.due_on}
+
+
+@builder("action_item_given")
+def build_action_item_given(delivery):
+    item = _open_item_of(delivery)
+    return None if item is None else _action_item_context(item)
+
+
+@builder("action_item_reminder")
+def build_action_item_reminder(delivery):
+    item = _open_item_of(delivery)
+    # A reminder for a due date since moved is not sent: the new date has its own.
+    if item is None or item.due_on.isoformat() != delivery.context.get("due_on"):
+        return None
+    return _action_item_context(item)
+
+
+def _reminder_at(item: ActionItem) -> datetime:
+    """09:00 the day before the item is due, in its owner's time zone."""
+    day = item.due_on - timedelta(days=1)
+    return datetime.combine(day, ACTION_ITEM_REMIND_AT, tzinfo=recipient_timezone(item.owner))
+
+
+@planner
+def plan_action_item_reminders(now: datetime) -> int:
+    """One reminder per open item and due date, to its owner, the day before it is due at 09:00
+    in their time zone (a moved due date gets its own). An item given after that moment was just
+    announced with its date, so it gets no reminder on top."""
+    today = now.date()
+    items = list(
+        ActionItem.objects.filter(
+            done_at__isnull=True,
+            owner__isnull=False,
+            due_on__gte=today - timedelta(days=1),
+            due_on__lte=today + timedelta(days=2),
+        ).select_related("owner__profile")
+    )
+    prefs = preferences_for({item.owner for item in items}, Kind.ACTION_ITEM)
+    rows = []
+    for item in items:
+        due_at = _reminder_at(item)
+        if not (now - CATCH_UP < due_at <= now) or item.created_at >= due_at:
+            continue
+        if not wants(prefs.get(item.owner_id), Kind.ACTION_ITEM):
+            continue
+        object_type, object_id = object_key(item)
+        rows.append(
+            Delivery(
+                recipient=item.owner,
+                email=item.owner.email,
+                kind=Kind.ACTION_ITEM,
+                template="action_item_reminder",
+                object_type=object_type,
+                object_id=object_id,
+                dedupe_key=item.due_on.isoformat(),
+                due_at=due_at,
+                context={"due_on": item.due_on.isoformat()},
+            )
+        )
     return record_planned(rows)

@@ -57,3 +57,51 @@ declare(
     is_site_admin,
     refusal="Only site admins revoke certificates.",
 )
+
+
+# --- notes and action items (meetings/notes.py) -----------------------------------------------
+
+
+@rules.predicate
+def owns_action_item(user, item):
+    """The member the action item is given to, while they are a member of its group."""
+    if item is None or not user.is_authenticated or item.owner_id != user.pk:
+        return False
+    return role_in(user, item.meeting) is not None
+
+
+@rules.predicate
+def manages_action_item(user, item):
+    """An organizer or co-organizer of the group of the action item's meeting."""
+    return item is not None and is_group_manager(user, item.meeting)
+
+
+@rules.predicate
+def writes_action_item(user, item):
+    """Someone who writes the notes of the action item's meeting (``meetings.write_notes``)."""
+    return item is not None and (
+        is_group_manager(user, item.meeting) or is_meeting_facilitator(user, item.meeting)
+    )
+
+
+declare(
+    "meetings.view_notes",
+    is_group_member,
+    refusal="Only the group's members can read its meeting notes.",
+)
+declare(
+    "meetings.write_notes",  # the notes and the action items of a meeting
+    is_group_manager | is_meeting_facilitator,
+    refusal="Only the meeting's facilitator and the group's organizers can write its notes.",
+)
+declare(
+    "meetings.mark_action_item",  # done / not done; the object is the action item
+    owns_action_item | manages_action_item,
+    refusal="Only the person an action item is given to, or an organizer, can mark it done.",
+)
+declare(
+    "meetings.change_action_item",  # its text, owner and due date, or removing it
+    writes_action_item,
+    refusal="Only the meeting's facilitator and the group's organizers can change its action "
+    "items.",
+)

@@ -825,3 +825,53 @@ def warn_low_rsvps(*, now: datetime | None = None) -> int:
                 notifications.low_rsvp(Meeting.objects.get(pk=meeting_id))
                 warned += 1
     return warned
+
+
+# --- huddles ---------------------------------------------------------------------------------------
+
+HUDDLE_MINUTES = (15, 90)
+
+
+@transaction.atomic
+def create_huddle(
+    *,
+    actor: User,
+    group: Group,
+    title: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    online_link: str,
+) -> Meeting:
+    """A short one-off online meeting that any member may call (the consultations app calls
+    one about a consultation request, once its own rule says who may). Members get it like any
+    meeting: RSVP, reminders, calendar feeds. Not the group's standard agenda: one discussion."""
+    from meetings.enums import VenueOverride  # appended section: the imports above are shared
+
+    check(actor, "groups.view_members_area", group)
+    shortest, longest = HUDDLE_MINUTES
+    if starts_at <= timezone.now():
+        raise MeetingError("Choose a time in the future.")
+    if not shortest <= duration_minutes <= longest:
+        raise MeetingError(f"A huddle lasts {shortest} to {longest} minutes.")
+    meeting = Meeting(
+        group=group,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=duration_minutes),
+        venue_kind=VenueOverride.ONLINE,
+        online_link=online_link.strip(),
+    )
+    meeting.full_clean()
+    meeting.save()
+    AgendaSegment.objects.create(
+        meeting=meeting, position=0, kind=SegmentKind.DISCUSSION, minutes=duration_minutes
+    )
+    invalidate_browse()
+    record_audit(
+        actor=actor,
+        verb="meeting.huddle_created",
+        group=group,
+        obj=meeting,
+        data={"minutes": duration_minutes},
+    )
+    return meeting

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import calendar, meeting
+from meetings.views import calendar, meeting, notes
 from meetings.views import ledger as ledger_views
 
 app_name = "meetings"
@@ -11,12 +11,18 @@ urlpatterns = [
     path("meetings/<int:pk>/rsvp/", meeting.rsvp, name="rsvp"),
     path("meetings/<int:pk>/attendance/", meeting.attendance, name="attendance"),
     path("meetings/<int:pk>/calendar.ics", calendar.meeting_ics, name="ics"),
+    path("meetings/<int:pk>/notes/", notes.notes, name="notes"),
+    path("meetings/<int:pk>/notes/edit/", notes.notes_edit, name="notes_edit"),
+    path("action-items/<int:pk>/done/", notes.action_item_done, name="action_item_done"),
+    path("action-items/<int:pk>/edit/", notes.action_item_edit, name="action_item_edit"),
+    path("action-items/<int:pk>/remove/", notes.action_item_delete, name="action_item_delete"),
     path("groups/<slug:slug>/meetings/new/", meeting.meeting_create, name="create"),
     path("groups/<slug:slug>/agenda/", meeting.agenda_template, name="agenda_template"),
     path("groups/<slug:slug>/attendance/", calendar.group_attendance, name="group_attendance"),
     path("me/calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("me/calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),
     path("me/attendance/", calendar.my_attendance, name="my_attendance"),
+    path("me/action-items/", notes.my_action_items, name="my_action_items"),
     path("me/hours/", ledger_views.hours, name="hours"),
     path("me/hours/certificates/new/", ledger_views.certificate_new, name="certificate_new"),
     path(

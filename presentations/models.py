@@ -368,3 +368,148 @@ class LeadershipTerm(models.Model):
 
     def __str__(self):
         return f"{self.leader} leads {self.group} {self.starts_on} to {self.ends_on}"
+
+
+class FollowUpStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the next meeting to be scheduled"
+    PROPOSED = "proposed", "On the agenda, waiting for the organizers"
+    ACCEPTED = "accepted", "On the agenda"
+    REMOVED = "removed", "Ended"
+
+
+# A follow-up that still asks for time: one at most per case presentation.
+LIVE_FOLLOW_UP = (FollowUpStatus.WAITING, FollowUpStatus.PROPOSED, FollowUpStatus.ACCEPTED)
+
+
+class FollowUpEnd(models.TextChoices):
+    """How a follow-up ended (``status`` removed)."""
+
+    REMOVED = "removed", "An organizer took it off the agenda"
+    AGENDA_EDITED = "agenda_edited", "An organizer removed it while editing the agenda"
+    WITHDRAWN = "withdrawn", "You withdrew it"
+    LEFT_GROUP = "left_group", "You left the group"
+    REMOVED_FROM_GROUP = "removed_from_group", "An organizer removed you from the group"
+    ACCOUNT_DELETED = "account_deleted", "The account was deleted"
+    CASE_GONE = "case_gone", "The case presentation no longer exists"
+
+
+# Ended by an organizer's decision about one meeting: the next request for the same case
+# goes to a later meeting.
+ORGANIZER_ENDINGS = (FollowUpEnd.REMOVED, FollowUpEnd.AGENDA_EDITED)
+
+
+class FollowUpReason(models.TextChoices):
+    """What an organizer may say when taking a follow-up off the agenda: a choice, never free
+    text, so the presenter's e-mail carries nothing anyone wrote."""
+
+    NONE = "", "No reason given"
+    FULL = "full", "The agenda of this meeting is full"
+    LATER = "later", "Please bring it to a later meeting"
+    OUTSIDE = "outside", "Let's talk it over outside the meeting"
+
+
+class FollowUp(models.Model):
+    """A presenter asks to report back on their case at the group's next meeting.
+
+    The follow-up gets a short ``SegmentKind.FOLLOW_UP`` segment on the next scheduled meeting
+    (``meeting``, ``segment``) and waits for the organizers to accept or remove it. With no
+    next meeting yet it waits (``status`` waiting, no meeting) until one is scheduled. It holds
+    no text: only who, which case and which meeting.
+    """
+
+    # SET_NULL: the case presentation going (with its meeting) never takes the request's
+    # history with it; a live follow-up without its case ends (services.followups).
+    source = models.ForeignKey(
+        Presentation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="+")
+    # The meeting it is (or was) planned for; kept after it ends, so that the next request
+    # for the same case skips a meeting where the organizers said no.
+    meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # SET_NULL: an organizer deleting the segment in the agenda editor ends the follow-up (the
+    # services reconcile it and tell the presenter).
+    segment = models.OneToOneField(
+        "meetings.AgendaSegment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_up",
+    )
+    status = models.CharField(
+        max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.WAITING
+    )
+    ended_because = models.CharField(max_length=20, choices=FollowUpEnd.choices, blank=True)
+    reason = models.CharField(max_length=10, choices=FollowUpReason.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(status__in=LIVE_FOLLOW_UP),
+                name="followup_one_live_per_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=FollowUpStatus.WAITING)
+                | Q(meeting__isnull=True, segment__isnull=True),
+                name="followup_waiting_has_no_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=FollowUpStatus.REMOVED, ended_at__isnull=False)
+                | (~Q(status=FollowUpStatus.REMOVED) & Q(ended_at__isnull=True)),
+                name="followup_ended_when_removed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "group"], name="followup_status_group"),
+            models.Index(fields=["presenter", "status"], name="followup_presenter"),
+        ]
+
+    def __str__(self):
+        # Never anything a member wrote: this string shows up in admin lists and logs.
+        return f"Case follow-up #{self.pk} ({self.status})"
+
+    def get_absolute_url(self):
+        if self.source_id is None:
+            return self.group.get_absolute_url()
+        return reverse("presentations:follow_up", kwargs={"pk": self.source_id})
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_FOLLOW_UP
+
+    @property
+    def reason_choices(self) -> list[tuple[str, str]]:
+        """What an organizer may say when removing it (the meeting page's select)."""
+        return FollowUpReason.choices
+
+    @property
+    def shown_status(self) -> str:
+        """The status as it stands, before the services have caught up (hourly) with what
+        happened around it: its case gone or its segment deleted in the agenda editor (ended),
+        its meeting cancelled (waiting again). Reads ``meeting`` (load it with the follow-up)."""
+        if self.status not in (FollowUpStatus.PROPOSED, FollowUpStatus.ACCEPTED):
+            return self.status
+        if self.source_id is None:
+            return FollowUpStatus.REMOVED
+        if self.meeting_id is None or self.meeting.is_cancelled:
+            return FollowUpStatus.WAITING
+        if self.segment_id is None:
+            return FollowUpStatus.REMOVED
+        return self.status

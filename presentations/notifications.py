@@ -18,7 +18,14 @@ from members.notifications import (
     wants,
 )
 from presentations.enums import ElectionPhase, Opening, PresentationStatus, SwapStatus
-from presentations.models import Election, Presentation, SwapOffer
+from presentations.models import (
+    Election,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+    Presentation,
+    SwapOffer,
+)
 from presentations.selectors import electorate
 from presentations.signup import case_ready_by
 
@@ -454,3 +461,114 @@ def build_roles_opened(delivery):
     reason = (delivery.context or {}).get("reason", DepartureReason.ACCOUNT_DELETED)
     former = User.objects.select_related("profile").filter(pk=delivery.object_id).first()
     return {"sections": sections, "reason": reason, "former": str(former or "A member")}
+
+
+# --- case follow-ups: who asked, at which meeting, what the organizers decided ------------------
+# Never the case: the presenter's name, the meeting and, on removal, a reason from a list.
+
+
+def _managers(group_id) -> list:
+    return [
+        m.user
+        for m in Membership.objects.filter(group=group_id, role__in=MANAGING_ROLES).select_related(
+            "user"
+        )
+    ]
+
+
+def follow_up_requested(follow_up: FollowUp) -> None:
+    """The group's organizers (and co-organizers) learn that a presenter asked to report back
+    at a meeting; one e-mail each per meeting the request is placed on, never to the presenter
+    (an organizer themselves, perhaps)."""
+    notify(
+        kind=Kind.FOLLOW_UP,
+        template="follow_up_requested",
+        obj=follow_up,
+        actor=follow_up.presenter,
+        recipients=_managers(follow_up.group_id),
+        dedupe_key=f"m{follow_up.meeting_id}",
+        context={"meeting": follow_up.meeting_id},
+    )
+
+
+def follow_up_accepted(follow_up: FollowUp, *, actor) -> None:
+    notify(
+        kind=Kind.FOLLOW_UP,
+        template="follow_up_accepted",
+        obj=follow_up,
+        actor=actor,
+        recipients=[follow_up.presenter],
+        dedupe_key=f"m{follow_up.meeting_id}",
+        context={"meeting": follow_up.meeting_id},
+    )
+
+
+def follow_up_removed(follow_up: FollowUp, *, actor) -> None:
+    """Taken off the agenda by an organizer (``actor``), or deleted in the agenda editor
+    (``actor`` None: the service learns of it afterwards)."""
+    notify(
+        kind=Kind.FOLLOW_UP,
+        template="follow_up_removed",
+        obj=follow_up,
+        actor=actor,
+        recipients=[follow_up.presenter],
+        dedupe_key=f"m{follow_up.meeting_id}",
+        context={"meeting": follow_up.meeting_id, "actor": getattr(actor, "pk", None)},
+    )
+
+
+def _follow_up(delivery, **filters) -> FollowUp | None:
+    """The follow-up as it stands, still about the meeting the e-mail was recorded for."""
+    return (
+        FollowUp.objects.select_related("meeting__group", "presenter__profile", "segment")
+        .filter(pk=delivery.object_id, meeting_id=delivery.context.get("meeting"), **filters)
+        .first()
+    )
+
+
+@builder("follow_up_requested")
+def build_follow_up_requested(delivery):
+    follow_up = _follow_up(delivery, status=FollowUpStatus.PROPOSED, segment__isnull=False)
+    if follow_up is None or follow_up.meeting.is_cancelled or follow_up.meeting.has_started:
+        return None
+    still_organizer = Membership.objects.filter(
+        group=follow_up.group_id, user=delivery.recipient, role__in=MANAGING_ROLES
+    ).exists()
+    if not still_organizer:
+        return None
+    meeting = follow_up.meeting
+    return {"presenter": str(follow_up.presenter), "meeting": meeting, "group": meeting.group}
+
+
+@builder("follow_up_accepted")
+def build_follow_up_accepted(delivery):
+    follow_up = _follow_up(
+        delivery,
+        status=FollowUpStatus.ACCEPTED,
+        presenter=delivery.recipient,
+        segment__isnull=False,
+    )
+    if follow_up is None or follow_up.meeting.is_cancelled:
+        return None
+    meeting = follow_up.meeting
+    return {
+        "follow_up": follow_up,
+        "meeting": meeting,
+        "group": meeting.group,
+        "minutes": follow_up.segment.minutes,
+    }
+
+
+@builder("follow_up_removed")
+def build_follow_up_removed(delivery):
+    follow_up = _follow_up(delivery, status=FollowUpStatus.REMOVED, presenter=delivery.recipient)
+    if follow_up is None:
+        return None
+    meeting = follow_up.meeting
+    return {
+        "follow_up": follow_up,
+        "meeting": meeting,
+        "group": meeting.group,
+        "actor": _actor_name(delivery),
+        "reason": FollowUpReason(follow_up.reason).label if follow_up.reason else "",
+    }

@@ -2,8 +2,8 @@
 ``config.access.declare`` and asked by pages (``groups.access.permission_required``,
 ``{% test_rule %}``) and services (``presentations.services.base.check``) alike.
 
-The object is a meeting (slots, swaps, facilitation), a presentation (its page, its case), a
-group (holding an election) or an election. Everything here is the members' own: no rule lets
+The object is a meeting (slots, swaps, facilitation, deciding on follow-ups), a presentation
+(its page, its case, asking to report back on it), a group (holding an election) or an election. Everything here is the members' own: no rule lets
 a site admin in, so a site admin who is not a member gets the same 404 as any outsider.
 """
 
@@ -99,6 +99,21 @@ declare(
     "presentations.manage_slots",
     is_group_manager,
     refusal="Only the group's organizers can do that.",
+)
+
+# --- case follow-ups ("report back") ------------------------------------------------------------
+
+declare(
+    # ask to report back on one's own case at the next meeting, or withdraw the request; the
+    # object is the case presentation (presentations/services/followups.py says when)
+    "presentations.ask_follow_up",
+    is_presentation_member & is_presenter,
+    refusal="Only the member who presented this case can ask to report back on it.",
+)
+declare(
+    "presentations.decide_follow_up",  # accept or remove a follow-up; the object is the meeting
+    is_group_manager,
+    refusal="Only the group's organizers can accept or remove a case follow-up.",
 )
 
 # --- elections --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from groups.enums import GroupStatus, LeadershipModel
 from groups.models import Group
 from presentations.services import (
     assign_facilitators,
+    attach_waiting_follow_ups,
     close_due_elections,
     expire_rotation_invitations,
     purge_expired_cases,
@@ -54,3 +55,11 @@ def task_assign_facilitators() -> int:
 def task_close_due_elections() -> int:
     """Beat: close elections whose voting has ended. Returns how many were closed."""
     return close_due_elections()
+
+
+@shared_task
+def task_attach_waiting_follow_ups() -> int:
+    """Beat (hourly): catch up with case follow-ups whose meeting was cancelled or whose segment
+    was deleted, and place waiting ones on their group's next meeting. Returns how many were
+    placed."""
+    return attach_waiting_follow_ups()

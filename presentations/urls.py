@@ -1,13 +1,19 @@
 from django.urls import path
 
 from presentations.enums import SwapRole
-from presentations.views import content, elections, slots
+from presentations.views import content, elections, followups, slots
 
 app_name = "presentations"
 
 urlpatterns = [
     path("presentations/<int:pk>/", content.presentation_detail, name="detail"),
     path("presentations/<int:pk>/recognize/", content.flag_recognition, name="flag"),
+    path("presentations/<int:pk>/follow-up/", followups.follow_up, name="follow_up"),
+    path(
+        "presentations/<int:pk>/follow-up/withdraw/",
+        followups.withdraw_follow_up,
+        name="withdraw_follow_up",
+    ),
     path("presentations/drafts/", content.drafts, name="drafts"),
     path("presentations/drafts/<int:pk>/", content.draft_detail, name="draft"),
     path("presentations/drafts/<int:pk>/discard/", content.discard_draft, name="discard_draft"),
@@ -39,6 +45,16 @@ urlpatterns = [
         "meetings/<int:pk>/invitations/<int:presentation_id>/",
         slots.answer_invitation,
         name="answer_invitation",
+    ),
+    path(
+        "meetings/<int:pk>/follow-ups/<int:follow_up_id>/accept/",
+        followups.accept_follow_up,
+        name="accept_follow_up",
+    ),
+    path(
+        "meetings/<int:pk>/follow-ups/<int:follow_up_id>/remove/",
+        followups.remove_follow_up,
+        name="remove_follow_up",
     ),
     path("meetings/<int:pk>/facilitator/", slots.set_facilitator, name="set_facilitator"),
     path("meetings/<int:pk>/facilitators/rotate/", slots.rotate_facilitators, name="rotate"),

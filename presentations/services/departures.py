@@ -2,8 +2,8 @@
 
 One mechanism for every way out: leaving, being removed by an organizer, deleting the account.
 ``end_roles`` clears what the person held (meeting roles, future slots, pending swaps, a
-leadership term, nominations in open elections) and returns, by group, what opened; the
-organizers are told once each. What the person wrote for a slot they lose is kept as their
+leadership term, nominations in open elections, requests to report back on a case) and returns,
+by group, what opened; the organizers are told once each. What the person wrote for a slot they lose is kept as their
 private draft, unless they are deleting their account (then it leaves with them).
 """
 
@@ -28,6 +28,7 @@ from presentations.models import (
     SwapOffer,
 )
 from presentations.services.cases import release_presentation_content
+from presentations.services.followups import end_follow_ups
 
 MEETING_ROLES = (
     ("facilitator", Opening.FACILITATOR),
@@ -111,6 +112,8 @@ def end_roles(
             nomination.election.group_id, role=Opening.NOMINEE, election=nomination.election.title
         )
         nomination.delete()  # and the secret votes for it
+    # Their requests to report back on a case end, and leave the agendas (nobody is e-mailed).
+    end_follow_ups(user=user, reason=reason, now=now, group_ids=group_ids)
     if reason == DepartureReason.ACCOUNT_DELETED:
         # What they wrote leaves with them: drafts, and the case text of past slots (the slots
         # themselves stay in the group's history).

@@ -1,8 +1,51 @@
 """This app's rows of the authorization matrix (tests/test_authorization_matrix.py)."""
 
-EXPECTED: dict = {}
+from datetime import timedelta
+
+from django.utils import timezone
+
+from meetings.models import ActionItem
+
+
+def _expected() -> dict:
+    # Imported here: the matrix imports this module while it is itself being imported.
+    from tests.test_authorization_matrix import (
+        GET,
+        POST,
+        members_only,
+        organizers_only,
+        signed_in,
+    )
+
+    return {
+        # meeting notes and action items: members read, the facilitator and organizers write
+        "meetings:notes": (GET, members_only()),
+        "meetings:notes_edit": (GET, organizers_only()),
+        # the item is the member's own: they and the organizer mark it (then back to the notes)
+        "meetings:action_item_done": (POST, members_only(302)),
+        "meetings:action_item_edit": (GET, organizers_only()),
+        "meetings:action_item_delete": (GET, organizers_only()),
+        "meetings:my_action_items": (GET, signed_in()),
+    }
+
+
+EXPECTED: dict = _expected()
 
 
 def build(world) -> dict:
     """URL name -> the kwargs to open it with, from objects made in the matrix's world."""
-    return {}
+    meeting = world["objects"]["meeting"]
+    item = ActionItem.objects.create(
+        meeting=meeting,
+        text="Send the group the reading list",
+        owner=world["users"]["member"],
+        due_on=(timezone.now() + timedelta(days=10)).date(),
+        created_by=world["users"]["organizer"],
+    )
+    return {
+        "meetings:notes": {"pk": meeting.pk},
+        "meetings:notes_edit": {"pk": meeting.pk},
+        "meetings:action_item_done": {"pk": item.pk},
+        "meetings:action_item_edit": {"pk": item.pk},
+        "meetings:action_item_delete": {"pk": item.pk},
+    }

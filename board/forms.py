@@ -1,0 +1,82 @@
+"""The board's forms. Every text other members read passes the de-identification guard
+(``config.guard``): a possible client identifier is shown beside its field and nothing is
+saved until the person revises the text or confirms it is not identifying."""
+
+from django import forms
+
+from board.enums import OFF, DigestFrequency
+from board.models import BODY_MAX, REASON_MAX, TITLE_MAX
+from config.guard import DeidentifiedFormMixin, GuardedCharField
+
+BODY_HELP = (
+    "Markdown works: **bold**, *italic*, lists and links. Never client details: no names, "
+    "dates, places or numbers that could identify anyone."
+)
+
+
+def _clean_text(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class GuardedForm(DeidentifiedFormMixin, forms.Form):
+    def confirmed_keys(self) -> list[str]:
+        """The findings the person confirmed, for the service's own check of the text."""
+        return [finding.key for finding in self.guard_confirmed]
+
+
+def _body_field(label: str) -> GuardedCharField:
+    return GuardedCharField(
+        label=label,
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=BODY_HELP,
+        error_messages={
+            "required": "Write something first.",
+            "max_length": "That is too long: at most %(limit_value)d characters.",
+        },
+    )
+
+
+class TopicForm(GuardedForm):
+    title = GuardedCharField(
+        label="Title",
+        max_length=TITLE_MAX,
+        error_messages={
+            "required": "Give the topic a title.",
+            "max_length": "Keep the title to %(limit_value)d characters.",
+        },
+    )
+    body = _body_field("Message")
+
+    def clean_body(self):
+        return _clean_text(self.cleaned_data["body"])
+
+
+class ReplyForm(GuardedForm):
+    body = _body_field("Your reply")
+
+    def clean_body(self):
+        return _clean_text(self.cleaned_data["body"])
+
+
+class ReportForm(GuardedForm):
+    reason = GuardedCharField(
+        label="What should the organizers know? (optional)",
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only the group's organizers see this.",
+    )
+
+    def clean_reason(self):
+        return _clean_text(self.cleaned_data["reason"])
+
+
+class DigestForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label="How often would you like a summary of new discussions and replies?",
+        choices=[*DigestFrequency.choices, (OFF, "Never: no summary e-mails")],
+        widget=forms.RadioSelect,
+        help_text="Sent at 7 in the morning, your time. Announcements from your organizers "
+        "come at once, whatever you choose here.",
+    )
