@@ -22,6 +22,7 @@ from meetings.enums import (
     MeetingStatus,
     RsvpAnswer,
     SegmentKind,
+    VenueOverride,
 )
 from meetings.models import (
     MATERIALIZE_WINDOW,
@@ -845,7 +846,6 @@ def create_huddle(
     """A short one-off online meeting that any member may call (the consultations app calls
     one about a consultation request, once its own rule says who may). Members get it like any
     meeting: RSVP, reminders, calendar feeds. Not the group's standard agenda: one discussion."""
-    from meetings.enums import VenueOverride  # appended section: the imports above are shared
 
     check(actor, "groups.view_members_area", group)
     shortest, longest = HUDDLE_MINUTES

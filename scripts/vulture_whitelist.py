@@ -11,12 +11,15 @@ a name nothing uses is deleted, not listed.
 from django.contrib import admin
 from django.http import HttpResponse
 
+from board.models import DigestPreference, Post, ReadMark, Report, Topic
+from board.urls import PostConverter
 from config import access
 from config.cache import DegradingRedisCache, ReusingRedisCacheClient
 from config.context_processors import two_step
 from config.guard import GuardedCharField
 from config.mfa import AddSecurityKeyForm, EditSecurityKeyForm
 from config.sentry import init_sentry
+from consultations.models import ConsultationRequest
 from groups.enums import Language, LeadershipModel, ResourceCategory, Weekday
 from groups.filters import GroupFilter
 from groups.forms import DecisionForm, GroupForm
@@ -31,7 +34,16 @@ from groups.models import (
 from groups.views.ground_rules import accept_rules
 from meetings.enums import SegmentKind
 from meetings.ledger import Bar, Ledger
-from meetings.models import Attendance, Certificate, Meeting, MeetingSeries
+from meetings.models import (
+    ActionItem,
+    AgendaSegment,
+    Attendance,
+    Certificate,
+    Meeting,
+    MeetingNotes,
+    MeetingSeries,
+)
+from meetings.notes import NotesSummary
 from members.adapters import AccountAdapter, MFAAdapter
 from members.enums import CredentialType, PracticeSetting
 from members.filters import ColleagueFilter
@@ -44,6 +56,8 @@ from presentations.models import (
     Ballot,
     CaseDraft,
     Election,
+    FollowUp,
+    FollowUpReason,
     Nomination,
     Presentation,
     RecognitionFlag,
@@ -187,3 +201,27 @@ Meeting.my_roles  # presentations.selectors.upcoming_for_user -> members/dashboa
 access.declared  # tests/*/test_rules.py: every rule declared, each with its refusal
 # groups.access.permission_required marks every view it wraps with its rule (any view will do)
 accept_rules.permission_rule  # tests/groups/test_access.py reads it from the URL patterns
+
+# --- Between meetings (issue 15): the board, consultations, notes, follow-ups -----------------
+Post.hidden_by  # ORM field; board/includes/_post_body.html, board.services.hide_post
+Topic.last_activity_at  # ORM: board.selectors ordering and unread; board/index.html
+ReadMark.read_at  # ORM: board.selectors unread
+Report.resolved_by  # ORM field set by board.services.resolve_report
+DigestPreference.updated_at  # auto_now
+PostConverter.regex  # Django URL converter protocol (board/urls.py)
+PostConverter.to_python
+PostConverter.to_url
+ConsultationRequest.accepts_replies  # consultations/detail.html
+ConsultationRequest.help_wanted_labels  # consultations/detail.html
+ConsultationRequest.urgency_word  # consultations/list.html, detail.html
+MeetingNotes.updated_by  # templates/meetings/notes.html
+ActionItem.done_by  # templates/meetings/includes/_action_items_table.html
+ActionItem.is_overdue  # meetings/notes_my_items.html, includes/_action_items_*.html
+NotesSummary.open_items  # templates/meetings/includes/_notes_summary.html
+FollowUpReason.FULL  # a removal reason organizers choose (_followup_decisions.html)
+FollowUpReason.LATER  # idem
+FollowUpReason.OUTSIDE  # idem
+FollowUp.proposed_at  # written by presentations.services.followups, shown by the admin
+FollowUp.ended_at  # idem; the check constraint followup_ended_when_removed requires it
+FollowUp.reason_choices  # presentations/includes/_followup_decisions.html
+AgendaSegment.case_follow_up  # presentations.services.follow_ups_on -> _followup_label.html

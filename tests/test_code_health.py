@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "members", "groups", "meetings", "presentations", "portal")
+APPS = (
+    "config",
+    "members",
+    "groups",
+    "meetings",
+    "presentations",
+    "board",
+    "consultations",
+    "portal",
+)
 MAX_VIEW_LINES = 40
 
 

@@ -7,7 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP = (
-    "config|members|groups|meetings|presentations|portal|templates|static|tests|docs|bench|"
+    "config|members|groups|meetings|presentations|board|consultations|portal|templates|static|"
+    "tests|docs|bench|"
     "scripts|requirements|\\.ci"
 )
 # `groups/services/base.py`, `portal/views/`, `templates/emails/<name>.txt` (placeholders skipped)

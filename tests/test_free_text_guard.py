@@ -21,7 +21,14 @@ from tests.factories import (
     MeetingFactory,
 )
 
-FORM_MODULES = ("members.forms", "groups.forms", "meetings.forms", "presentations.forms")
+FORM_MODULES = (
+    "members.forms",
+    "groups.forms",
+    "meetings.forms",
+    "presentations.forms",
+    "board.forms",
+    "consultations.forms",
+)
 EXTRA_FORMS = ("portal.views.data.DeleteAccountForm",)
 
 PUBLIC_GROUP_TEXT = "public text about the group itself (marketing and logistics), not clinical"

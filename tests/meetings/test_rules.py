@@ -86,6 +86,11 @@ def test_every_meetings_rule_is_checked_by_this_file():
         "meetings.take_attendance",
         "meetings.view_group_attendance",
         "meetings.revoke_certificate",
+        # tested in tests/meetings/test_notes_rules.py
+        "meetings.view_notes",
+        "meetings.write_notes",
+        "meetings.mark_action_item",
+        "meetings.change_action_item",
     }
 
 

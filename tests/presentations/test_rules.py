@@ -33,6 +33,8 @@ NOBODY = dict.fromkeys(PEOPLE, False)
 
 # rule -> (object, who passes it). The presentation is the member's; the group elects its leader.
 EXPECTED = {
+    "presentations.ask_follow_up": ("presentation", PRESENTER),
+    "presentations.decide_follow_up": ("meeting", MANAGERS),
     "presentations.view_presentation": ("presentation", MEMBERS),
     "presentations.view_case": ("presentation", MEMBERS),
     "presentations.change_presentation": ("presentation", PRESENTER),
