@@ -3,8 +3,9 @@
 bench/web.py passes everything through the environment:
 
 - BENCH_SCENARIO: trivial, static, browse_anon, browse_signed_in, browse_search,
-  browse_uncached, group, meeting, dashboard or feed.
-- BENCH_USERS: JSON list of {"session", "slug", "meeting", "token"}, one per bench member; each
+  browse_uncached, group, meeting, dashboard, feed, board or thread.
+- BENCH_USERS: JSON list of {"session", "slug", "meeting", "token", "topic"} (the topic: the
+  board thread with 50 replies on that member's group), one per bench member; each
   locust user takes the next one, so the signed-in load is spread over several groups.
 - BENCH_WAIT: mean think time in seconds between a user's requests, drawn uniformly from half to
   one and a half times it (default 0: a closed loop that measures throughput).
@@ -83,5 +84,9 @@ class BenchUser(FastHttpUser):
             self.fetch("/me/", "dashboard", signed_in=True)
         elif SCENARIO == "feed":
             self.fetch(f"/calendar/{m['token']}.ics", "calendar feed")
+        elif SCENARIO == "board":
+            self.fetch(f"/groups/{m['slug']}/board/", "board", signed_in=True)
+        elif SCENARIO == "thread":
+            self.fetch(f"/groups/{m['slug']}/board/{m['topic']}/", "board thread", signed_in=True)
         else:
             raise RuntimeError(f"unknown BENCH_SCENARIO {SCENARIO!r}")

@@ -29,6 +29,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,10 +48,17 @@ SCENARIOS = [
     ("meeting", "meeting page (member)"),
     ("dashboard", "dashboard /me/"),
     ("feed", "personal calendar feed .ics"),
+    ("board", "group board, 40 topics (member)"),
+    ("thread", "board thread, 50 replies (member)"),
 ]
 GROWTH_SCENARIOS = ["browse_anon", "browse_signed_in", "group"]
 P95_LIMIT_MS = 100.0
 GROWTH_LIMIT = 1.5
+# Board content on each bench member's group (only those: the rest of the groups stay empty).
+BOARD_TOPICS = 40
+BOARD_PINNED = (4, 15, 27)  # which of the topics (by age, 0 = the newest) are pinned
+THREAD_REPLIES = 50
+THREAD_TITLE = "Bench thread: notes after our last meeting"
 
 
 def parse_args():
@@ -115,6 +123,8 @@ ENV = {
     "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/5"),
     "STATIC_ROOT": str(STATIC_ROOT),
     "LOG_LEVEL": "WARNING",
+    # Production refuses to start without a mail server; the pages measured send no e-mail.
+    "ALLOW_CONSOLE_EMAIL": "true",
 }
 # The harness runs under the same settings and secret key as the server: the sessions it writes
 # and the session auth hashes in them must verify in gunicorn.
@@ -158,6 +168,9 @@ from django.db import connection  # noqa: E402
 from django.db.models import OuterRef, Subquery  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from board.enums import TopicKind  # noqa: E402
+from board.models import Reply, Topic  # noqa: E402
+from groups.enums import Role  # noqa: E402
 from groups.models import GroundRulesVersion, Group, Membership  # noqa: E402
 from meetings import services as meeting_services  # noqa: E402
 from meetings.enums import RsvpAnswer  # noqa: E402
@@ -257,13 +270,113 @@ def add_rsvps() -> int:
     return total
 
 
+TOPIC_TITLES = [
+    "Holding boundaries when a client asks for more sessions",
+    "Article: compassion fatigue in the first five years",
+    "Room booking for next month",
+    "How do you handle no-shows and late cancellations?",
+    "Supervision hours for the licence renewal",
+    "Referral wanted: eating disorders, evening appointments",
+    "Notes from the regional conference",
+    "Telehealth across state lines: what changed this year",
+]
+TOPIC_BODY = (
+    "Picking up from the last meeting: a few of us said we would **share what works** before "
+    "we meet again.\n\n"
+    "- what you say in the first session about cancellations\n"
+    "- how you keep notes short without losing what matters\n"
+    "- where you send people when the waiting list is long\n\n"
+    "No client details please, just the approach. I will collect the answers for next time, "
+    "and we can give it ten minutes at the start of the meeting."
+)
+REPLY_BODY = (
+    "Thank you for starting this. What helped me most was saying it plainly at intake and "
+    "putting it in the welcome letter too, so nobody is surprised later. *Happy to share my "
+    "wording* at the meeting."
+)
+
+
+def add_board(groups: list[Group]) -> dict[int, int]:
+    """Board content for the bench members' groups: BOARD_TOPICS topics each (a few pinned and
+    announced by the organizer, most discussions with 0 to 8 replies) and one thread with
+    THREAD_REPLIES replies; returns {group id: that thread's topic id}.
+
+    Bulk inserts, only for these groups (a handful even at 10,000 groups); a group that already
+    has its bench thread (--skip-seed) keeps its board as it is.
+    """
+    started = time.perf_counter()
+    threads = dict(
+        Topic.objects.filter(group__in=groups, title=THREAD_TITLE).values_list("group_id", "pk")
+    )
+    todo = {group.pk: group for group in groups if group.pk not in threads}
+    if not todo:
+        return threads
+    people: dict[int, list[tuple[int, str]]] = {}
+    for group_id, user_id, role in (
+        Membership.objects.filter(group_id__in=todo)
+        .order_by("id")
+        .values_list("group_id", "user_id", "role")
+    ):
+        people.setdefault(group_id, []).append((user_id, role))
+    now = timezone.now()
+    topics, reply_counts = [], []
+    for group_id in todo:
+        organizer = next(u for u, role in people[group_id] if role == Role.ORGANIZER)
+        members = [u for u, _ in people[group_id]]
+        for i in range(BOARD_TOPICS):
+            announcement = i in BOARD_PINNED or i % 8 == 6
+            answers = THREAD_REPLIES if i == 0 else (i * 7) % 9  # 0 to 8 replies
+            title = f"{TOPIC_TITLES[i % len(TOPIC_TITLES)]} ({i})"
+            created = now - timedelta(days=i + 1, hours=2)
+            topics.append(
+                Topic(
+                    group_id=group_id,
+                    kind=TopicKind.ANNOUNCEMENT if announcement else TopicKind.DISCUSSION,
+                    author_id=organizer if announcement else members[i % len(members)],
+                    title=THREAD_TITLE if i == 0 else title,
+                    body=TOPIC_BODY,
+                    pinned=i in BOARD_PINNED,
+                    created_at=created,
+                    # a reply every 20 minutes, the last one hours before now
+                    last_activity_at=created + timedelta(minutes=20 * answers),
+                )
+            )
+            reply_counts.append(answers)
+    Topic.objects.bulk_create(topics, batch_size=2000)
+    replies = []
+    for topic, count in zip(topics, reply_counts, strict=True):
+        members = [u for u, _ in people[topic.group_id]]
+        replies += [
+            Reply(
+                topic_id=topic.pk,
+                author_id=members[(k + 1) % len(members)],
+                body=REPLY_BODY,
+                created_at=topic.created_at + timedelta(minutes=20 * (k + 1)),
+            )
+            for k in range(count)
+        ]
+        if topic.title == THREAD_TITLE:
+            threads[topic.group_id] = topic.pk
+    Reply.objects.bulk_create(replies, batch_size=5000)
+    with connection.cursor() as cursor:
+        # Planner statistics for the new rows (the VACUUM ANALYZE of seed() ran before them).
+        cursor.execute(f"ANALYZE {Topic._meta.db_table}, {Reply._meta.db_table}")
+    log(
+        f"board: {len(topics):,} topics and {len(replies):,} replies on {len(todo)} groups in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return threads
+
+
 def bench_members(count: int) -> list[dict]:
-    """Sessions, a group, an upcoming meeting and a feed token for `count` synthetic members."""
+    """Sessions, a group, an upcoming meeting, a feed token and a board thread for `count`
+    synthetic members (their groups get board content: add_board)."""
     groups = list(Group.objects.filter(slug__startswith="scale-").order_by("slug"))
     if not groups:
         raise RuntimeError("no synthetic groups: run without --skip-seed first")
     step = max(1, len(groups) // count)
     picked = [groups[(i * step) % len(groups)] for i in range(count)]
+    threads = add_board(list({group.pk: group for group in picked}.values()))
     now = timezone.now()
     members = []
     for group in picked:
@@ -290,6 +403,7 @@ def bench_members(count: int) -> list[dict]:
                 "slug": group.slug,
                 "meeting": meeting.pk,
                 "token": token,
+                "topic": threads[group.pk],
             }
         )
     return members
@@ -375,6 +489,8 @@ def scenario_paths(member: dict) -> dict[str, tuple[str, bool]]:
         "meeting": (f"/meetings/{member['meeting']}/", True),
         "dashboard": ("/me/", True),
         "feed": (f"/calendar/{member['token']}.ics", False),
+        "board": (f"/groups/{member['slug']}/board/", True),
+        "thread": (f"/groups/{member['slug']}/board/{member['topic']}/", True),
     }
 
 
@@ -670,6 +786,9 @@ def main() -> int:
         "users": ARGS.users,
         "duration_per_phase": ARGS.duration,
         "paced_think_time_s": ARGS.think,
+        "board_topics_per_bench_group": BOARD_TOPICS,
+        "board_pinned_per_bench_group": len(BOARD_PINNED),
+        "thread_replies": THREAD_REPLIES,
     }
     log(f"database {ENV['DATABASE_URL']}, redis {ENV['REDIS_URL']}, work files in {WORKDIR}")
     ensure_database()

@@ -14,12 +14,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from board import selectors as board_selectors
+from board import services as board_services
 from config.errors import DomainError
+from consultations import selectors as consultation_selectors
+from consultations import services as consultation_services
 from groups.enums import ApplicationStatus, DepartureReason, Role
 from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
 from groups.services import leave_all_groups, withdraw_application
 from meetings.certificates import forget_certificate_holder
-from meetings.models import Attendance, CalendarFeedToken, Certificate, Meeting, Rsvp
+from meetings.models import ActionItem, Attendance, CalendarFeedToken, Certificate, Meeting, Rsvp
 from members.enums import NotificationKind
 from members.models import AuditEntry, Delivery, NotificationPreference, User
 from members.services import record_audit
@@ -27,6 +31,7 @@ from presentations.models import (
     Ballot,
     CaseDraft,
     Election,
+    FollowUp,
     LeadershipTerm,
     Nomination,
     Presentation,
@@ -149,6 +154,33 @@ def export_user_data(user: User) -> dict[str, Any]:
         )
     ]
     data["case_drafts"] = _export_case_drafts(user)
+    # Between meetings: what they wrote on the boards and in consultations, the action items
+    # they own and their report-back requests.
+    data["board"] = board_selectors.authored_by(user)
+    data["consultations"] = consultation_selectors.authored_by(user)
+    data["action_items"] = [
+        {
+            "group": item.meeting.group.name,
+            "meeting": item.meeting.title,
+            "text": item.text,
+            "due_on": item.due_on.isoformat(),
+            "done_at": _iso(item.done_at),
+        }
+        for item in ActionItem.objects.filter(owner=user)
+        .select_related("meeting__group")
+        .order_by("due_on", "pk")
+    ]
+    data["follow_ups"] = [
+        {
+            "group": follow_up.group.name,
+            "meeting": follow_up.meeting.title if follow_up.meeting else None,
+            "status": follow_up.status,
+            "created_at": _iso(follow_up.created_at),
+        }
+        for follow_up in FollowUp.objects.filter(presenter=user)
+        .select_related("group", "meeting")
+        .order_by("created_at", "pk")
+    ]
     data["elections"] = {
         "voted_in": [
             b.election.title + " · " + b.election.group.name
@@ -252,6 +284,9 @@ def delete_account(*, user: User) -> None:
         applicant=user, status=ApplicationStatus.PENDING
     ).values_list("pk", flat=True):
         withdraw_application(user=user, application_id=application_id)
+    # What they wrote between meetings goes with them; colleagues' replies stay theirs.
+    board_services.erase_author(user=user)
+    consultation_services.erase_author(user=user)
     _forget_name(user=user, names=names, addresses=addresses, group_ids=group_ids)
     _purge_personal_data(user=user, addresses=addresses, now=now)
     CalendarFeedToken.objects.filter(user=user).delete()

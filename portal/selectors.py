@@ -10,6 +10,7 @@ from meetings.models import Meeting
 from members.models import User
 from members.rules import is_site_admin
 from presentations import selectors as presentation_selectors
+from presentations import services as presentation_services
 
 
 def group_for_page(user, slug: str) -> Group:
@@ -37,6 +38,7 @@ class MeetingPage:
     rsvps: meeting_selectors.RsvpSummary
     swaps_for_me: list = field(default_factory=list)
     my_offers: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
 
     def has_slots(self) -> bool:
         return any(row["is_slot"] for row in self.agenda)
@@ -68,4 +70,5 @@ def meeting_page(user: User, meeting: Meeting) -> MeetingPage:
         rsvps=meeting_selectors.rsvp_summary(user, meeting, people),
         swaps_for_me=swaps_for_me,
         my_offers=my_offers,
+        follow_ups=presentation_services.follow_ups_on(meeting, segments, people),
     )

@@ -225,3 +225,4 @@ FollowUp.proposed_at  # written by presentations.services.followups, shown by th
 FollowUp.ended_at  # idem; the check constraint followup_ended_when_removed requires it
 FollowUp.reason_choices  # presentations/includes/_followup_decisions.html
 AgendaSegment.case_follow_up  # presentations.services.follow_ups_on -> _followup_label.html
+Membership.board_unread  # portal.views.home.dashboard -> members/dashboard.html

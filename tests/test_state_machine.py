@@ -18,13 +18,15 @@ checks, after every step, the promises users rely on:
 
 import json
 import os
+from collections import Counter
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -37,9 +39,16 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from board import selectors as board_selectors
+from board import services as board_services
+from board.models import Reply, Report, Topic
 from config.errors import DomainError
-from groups.enums import ApplicationStatus, GroupStatus, Role, WaitlistStatus
+from consultations import services as consultation_services
+from consultations.enums import RequestStatus
+from consultations.models import ConsultationReply, ConsultationRequest
+from groups.enums import MANAGING_ROLES, ApplicationStatus, GroupStatus, Role, WaitlistStatus
 from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
+from groups.selectors import group_for
 from groups.services.applications import apply_to_group, decide_application
 from groups.services.groups import create_group
 from groups.services.invitations import accept_invitation, invite_by_email, revoke_invitation
@@ -50,15 +59,20 @@ from groups.services.waitlist import (
     leave_waitlist,
     offer_free_seats,
 )
+from meetings import notes as note_services
 from meetings import services as meeting_services
-from meetings.enums import MeetingStatus
-from meetings.models import AgendaSegment, Certificate, Meeting
+from meetings.enums import MeetingStatus, SegmentKind
+from meetings.models import ActionItem, AgendaSegment, Certificate, Meeting
 from members.models import AuditEntry, Delivery, User
 from members.services import create_profile
 from portal.privacy import delete_account, export_user_data
-from presentations.enums import SwapRole, SwapStatus
+from presentations.enums import PresentationStatus, SwapRole, SwapStatus
 from presentations.models import (
+    LIVE_FOLLOW_UP,
     Election,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
     LeadershipTerm,
     Nomination,
     Presentation,
@@ -66,6 +80,7 @@ from presentations.models import (
     SwapOffer,
 )
 from presentations.services import elections as election_services
+from presentations.services import followups as follow_up_services
 from presentations.services import rotation as rotation_services
 from presentations.services import slots as slot_services
 from presentations.services.agenda import edit_agenda
@@ -116,6 +131,10 @@ class ServiceModel(RuleBasedStateMachine):
         self.deleted: set[int] = set()
         self.texts: dict[str, int] = {}  # case question -> its author
         self.flags: dict[tuple[int, int], int] = {}  # (presentation, flagger) -> presenter then
+        # ("topic" | "reply", pk) -> (author, text written; "" once the author deleted it)
+        self.posts: dict[tuple[str, int], tuple[int, str]] = {}
+        # ("request" | "reply", pk) -> (author, text) of consultations
+        self.consulted: dict[tuple[str, int], tuple[int, str]] = {}
         self.counter = 0
         self.actor_id: int | None = None
         self.last_delivery = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -197,6 +216,32 @@ class ServiceModel(RuleBasedStateMachine):
 
     def _user(self, i) -> User | None:
         return pick([u for pk, u in sorted(self.people.items()) if pk not in self.deleted], i)
+
+    def _anyone(self, i) -> User:
+        """Anyone who ever had an account here, deleted accounts included (they are refused)."""
+        return pick([u for _pk, u in sorted(self.people.items())], i)
+
+    def _is_member(self, user, group_id) -> bool:
+        return Membership.objects.filter(group=group_id, user=user).exists()
+
+    def _members(self, group_id, *, roles=None) -> set[int]:
+        rows = Membership.objects.filter(group=group_id)
+        if roles is not None:
+            rows = rows.filter(role__in=roles)
+        return set(rows.values_list("user_id", flat=True))
+
+    def _told(self, template) -> set[int]:
+        """Who this step's e-mails of ``template`` went to (the step began at the last check)."""
+        return set(
+            Delivery.objects.filter(pk__gt=self.last_delivery, template=template).values_list(
+                "recipient_id", flat=True
+            )
+        )
+
+    def _words(self, prefix) -> str:
+        """A new text nobody else wrote (the full stop keeps "… 1." out of "… 11.")."""
+        self.counter += 1
+        return f"{prefix} {WORDS[self.counter % len(WORDS)]} {self.counter}."
 
     def _group(self, i) -> Group:
         return Group.objects.get(pk=pick(self.groups, i).pk)
@@ -682,6 +727,297 @@ class ServiceModel(RuleBasedStateMachine):
         for group in self.groups:
             refused(rotation_services.assign_facilitators, group=Group.objects.get(pk=group.pk))
 
+    # --- the board ----------------------------------------------------------------------------
+
+    def _posts(self) -> list[Topic | Reply]:
+        return [
+            *Topic.objects.select_related("group").order_by("pk"),
+            *Reply.objects.select_related("topic__group").order_by("pk"),
+        ]
+
+    @rule(u=index, g=index, announce=st.booleans())
+    def board_post(self, u, g, announce):
+        user, group = self._anyone(u), self._group(g)
+        self._act(user)
+        member, text = self._is_member(user, group.pk), self._words("On the board:")
+        service = board_services.post_announcement if announce else board_services.start_discussion
+        topic = refused(
+            service, actor=user, group=group, title="Fees and sliding scales", body=text
+        )
+        if topic is None:
+            return
+        assert member, "someone outside the group (or a deleted account) posted on its board"
+        self.posts[("topic", topic.pk)] = (user.pk, text)
+        if announce:
+            assert self._told("board_announcement") == self._members(group.pk) - {user.pk}, (
+                "an announcement did not go to exactly every other member"
+            )
+
+    @rule(u=index, t=index)
+    def board_reply(self, u, t):
+        user, topic = self._anyone(u), pick(list(Topic.objects.order_by("pk")), t)
+        if topic is None:
+            return
+        self._act(user)
+        member, text = self._is_member(user, topic.group_id), self._words("In reply:")
+        reply = refused(board_services.post_reply, actor=user, topic=topic, body=text)
+        if reply is not None:
+            assert member and not topic.locked and not topic.is_hidden, "a reply got in"
+            self.posts[("reply", reply.pk)] = (user.pk, text)
+
+    @rule(u=index, p=index, own=st.booleans(), delete=st.booleans())
+    def board_change(self, u, p, own, delete):
+        post = pick(self._posts(), p)
+        if post is None:
+            return
+        user = post.author if own and post.author_id else self._user(u)
+        self._act(user)
+        text = "" if delete else self._words("Edited:")
+        if delete:
+            changed = refused(board_services.delete_post, actor=user, post=post)
+        else:
+            changed = refused(board_services.edit_post, actor=user, post=post, body=text)
+        if changed is not None:
+            assert changed.author_id == user.pk, "someone changed a colleague's post"
+            self.posts[(changed.post_type, changed.pk)] = (user.pk, text)
+
+    @rule(u=index, p=index, hide=st.booleans(), by_organizer=st.booleans())
+    def board_moderate(self, u, p, hide, by_organizer):
+        post = pick(self._posts(), p)
+        if post is None:
+            return
+        actor = self._manager(post.topic.group) if by_organizer else self._user(u)
+        self._act(actor)
+        was_hidden = post.is_hidden
+        service = board_services.hide_post if hide else board_services.unhide_post
+        if refused(service, actor=actor, post=post) is not None and hide and not was_hidden:
+            assert self._told("board_post_hidden") == {post.author_id} - {None, actor.pk}, (
+                "hiding a post e-mailed someone other than its author"
+            )
+
+    @rule(u=index, p=index, resolve=st.booleans())
+    def board_report(self, u, p, resolve):
+        user, post = self._user(u), pick(self._posts(), p)
+        if post is None:
+            return
+        self._act(user)
+        report = refused(board_services.report_post, actor=user, post=post, reason="Please look")
+        if report is not None:
+            managers = self._members(report.group_id, roles=MANAGING_ROLES) - {user.pk}
+            assert self._told("board_report") == managers, "a report reached others than organizers"
+        waiting = Report.objects.filter(resolved_at__isnull=True).select_related("group")
+        report = waiting.order_by("pk").first()
+        if resolve and report is not None:
+            self._check_step()  # the report is one action, its resolution another
+            actor = self._manager(report.group)
+            self._act(actor)
+            refused(board_services.resolve_report, actor=actor, report=report)
+
+    @rule(u=index, g=index)
+    def board_read(self, u, g):
+        user = self._user(u)
+        self._act(user)
+        refused(board_services.mark_board_read, actor=user, group=self._group(g))
+
+    # --- consultations ------------------------------------------------------------------------
+
+    def _request(self, r) -> ConsultationRequest | None:
+        requests = ConsultationRequest.objects.select_related("group", "asker").order_by("pk")
+        return pick(list(requests), r)
+
+    @rule(u=index, g=index)
+    def ask_consultation(self, u, g):
+        user, group = self._anyone(u), self._group(g)
+        self._act(user)
+        member, question = self._is_member(user, group.pk), self._words("How do I pace it?")
+        request = refused(
+            consultation_services.ask_for_consultation, actor=user, group=group, question=question
+        )
+        if request is not None:
+            assert member, "someone outside the group (or a deleted account) asked it"
+            self.consulted[("request", request.pk)] = (user.pk, question)
+            assert self._told("consultation_requested") == self._members(group.pk) - {user.pk}
+
+    @rule(u=index, r=index, edit=st.booleans(), own=st.booleans())
+    def consultation_reply(self, u, r, edit, own):
+        request = self._request(r)
+        if request is None:
+            return
+        text = self._words("Have you tried")
+        if not edit:
+            user = self._anyone(u)
+            self._act(user)
+            reply = refused(
+                consultation_services.reply_to_request, actor=user, request_id=request.pk, body=text
+            )
+        else:
+            reply = pick(list(request.replies.select_related("author").order_by("pk")), u)
+            if reply is None:
+                return
+            user = reply.author if own else self._user(u)
+            self._act(user)
+            reply = refused(
+                consultation_services.edit_reply, actor=user, reply_id=reply.pk, body=text
+            )
+        if reply is not None:
+            assert request.accepts_replies, "a closed, expired or erased request took a reply"
+            assert reply.author_id == user.pk, "someone changed a colleague's reply"
+            self.consulted[("reply", reply.pk)] = (user.pk, text)
+
+    @rule(u=index, r=index, own=st.booleans(), thank=st.booleans())
+    def close_consultation(self, u, r, own, thank):
+        request = self._request(r)
+        if request is None:
+            return
+        actor = request.asker if own else self._anyone(u)
+        self._act(actor)
+        repliers = set(request.replies.exclude(author=actor).values_list("author_id", flat=True))
+        thanked = repliers if thank else set()
+        closed = refused(
+            consultation_services.close_request,
+            actor=actor,
+            request_id=request.pk,
+            thanked_ids=thanked,
+        )
+        if closed is not None:
+            assert actor.pk == request.asker_id and request.accepts_replies
+            assert self._told("consultation_thanks") == thanked
+
+    @rule(r=index, by_asker=st.booleans(), hours=st.integers(1, 180))
+    def call_huddle(self, r, by_asker, hours):
+        request = self._request(r)
+        if request is None:
+            return
+        actor = request.asker if by_asker else self._manager(request.group)
+        self._act(actor)
+        huddle = refused(
+            consultation_services.call_huddle,
+            actor=actor,
+            request_id=request.pk,
+            starts_at=timezone.now() + timedelta(hours=hours),
+            duration_minutes=30,
+            online_link="https://meet.example.com/huddle",
+        )
+        if huddle is not None:
+            assert (huddle.group_id, huddle.status) == (request.group_id, MeetingStatus.SCHEDULED)
+            assert request.accepts_replies, "a huddle was called about a closed request"
+            assert self._told("consultation_huddle") == self._members(request.group_id) - {actor.pk}
+
+    @rule()
+    def consultations_expire(self):
+        """A month passes: the purge blanks every request past the group's retention."""
+        self._act(None)
+        consultation_services.purge_expired_consultations(now=timezone.now() + timedelta(days=31))
+
+    # --- meeting notes and action items -------------------------------------------------------
+
+    @rule(g=index, i=index, u=index, op=st.sampled_from(["notes", "add", "change", "done", "drop"]))
+    def meeting_notes(self, g, i, u, op):
+        meeting = self._meeting(g, i)
+        if meeting is None:
+            return
+        actor, user = self._manager(meeting.group), self._user(u)
+        self._act(actor)
+        item = pick(list(ActionItem.objects.filter(meeting__group=meeting.group).order_by("pk")), u)
+        due_on = timezone.localdate() + timedelta(days=7)
+        if op == "notes":
+            refused(
+                note_services.save_notes,
+                actor=actor,
+                meeting=meeting,
+                discussed="Fees, and how we pace the case part.",
+                decisions="Start on time\nRotate the timekeeper",
+                case_notes="Try a slower pace with client A.",
+            )
+        elif op == "add" or item is None:
+            added = refused(
+                note_services.add_action_item,
+                actor=actor,
+                meeting=meeting,
+                text="Share the reading list",
+                owner=user,
+                due_on=due_on,
+            )
+            assert added is None or self._is_member(user, meeting.group_id)
+        elif op == "change":
+            refused(
+                note_services.update_action_item,
+                actor=actor,
+                item=item,
+                text="Share the reading list, with notes",
+                owner=user,
+                due_on=due_on,
+            )
+        elif op == "done":
+            owner = item.owner or actor
+            self._act(owner)
+            refused(
+                note_services.set_action_item_done, actor=owner, item=item, done=not item.is_done
+            )
+        else:
+            refused(note_services.delete_action_item, actor=actor, item=item)
+
+    # --- case follow-ups ----------------------------------------------------------------------
+
+    @rule(p=index)
+    def ask_follow_up(self, p):
+        """The presenter asks, as if their meeting had started (every meeting here is ahead)."""
+        cases = Presentation.objects.filter(
+            segment__kind=SegmentKind.CASE,
+            status=PresentationStatus.CONFIRMED,
+            meeting__status=MeetingStatus.SCHEDULED,
+        ).select_related("presenter", "meeting")
+        presentation = pick(list(cases.order_by("pk")), p)
+        if presentation is None:
+            return
+        self._act(presentation.presenter)
+        refused(
+            follow_up_services.ask_follow_up,
+            user=presentation.presenter,
+            presentation_id=presentation.pk,
+            now=presentation.meeting.starts_at + timedelta(minutes=5),
+        )
+
+    @rule(f=index, op=st.sampled_from(["accept", "remove", "withdraw"]), why=index)
+    def decide_follow_up(self, f, op, why):
+        live = FollowUp.objects.filter(status__in=LIVE_FOLLOW_UP).select_related(
+            "presenter", "meeting", "group"
+        )
+        follow_up = pick(list(live.order_by("pk")), f)
+        if follow_up is None:
+            return
+        if op == "withdraw":
+            self._act(follow_up.presenter)
+            refused(
+                follow_up_services.withdraw_follow_up,
+                user=follow_up.presenter,
+                presentation_id=follow_up.source_id or 0,
+            )
+            return
+        if follow_up.meeting is None:
+            return
+        actor = self._manager(follow_up.group)
+        self._act(actor)
+        decide = {
+            "accept": follow_up_services.accept_follow_up,
+            "remove": partial(
+                follow_up_services.remove_follow_up, reason=pick(FollowUpReason.values, why)
+            ),
+        }[op]
+        refused(decide, actor=actor, meeting=follow_up.meeting, follow_up_id=follow_up.pk)
+
+    @rule()
+    def attach_follow_ups(self):
+        """The hourly sweep; afterwards every follow-up on an agenda is really there."""
+        self._act(None)
+        follow_up_services.attach_waiting_follow_ups()
+        stale = FollowUp.objects.filter(
+            Q(source__isnull=True, status__in=LIVE_FOLLOW_UP)
+            | Q(status__in=[FollowUpStatus.PROPOSED, FollowUpStatus.ACCEPTED])
+            & (Q(segment__isnull=True) | ~Q(meeting__status=MeetingStatus.SCHEDULED))
+        )
+        assert not stale.exists(), "the sweep left a follow-up that is not where it says"
+
     # --- leaving the site ---------------------------------------------------------------------
 
     @rule(u=index)
@@ -749,14 +1085,136 @@ class ServiceModel(RuleBasedStateMachine):
                 )
 
     def exports_follow_the_author(self):
-        authors = set(self.texts.values())
-        for user_id in authors:
-            exported = json.dumps(export_user_data(User.objects.get(pk=user_id)), default=str)
-            for text, author in self.texts.items():
+        """Each author's cases, board posts and consultation texts are in their export and in
+        nobody else's."""
+        texts = {**self.texts, **self._texts_held()}
+        for user_id in set(texts.values()):
+            data = export_user_data(User.objects.get(pk=user_id))
+            exported = json.dumps(data, default=str)
+            for text, author in texts.items():
                 if author == user_id:
-                    assert text in exported, "the author's export lost their case"
+                    assert text in exported, "the author's export lost what they wrote"
                 else:
-                    assert text not in exported, "an export holds someone else's case"
+                    assert text not in exported, "an export holds someone else's text"
+
+    def _texts_held(self) -> dict[str, int]:
+        """{text: author} of the board posts and consultation texts the database still holds."""
+        held = dict(Topic.objects.values_list("body", "author_id"))
+        held |= dict(Reply.objects.values_list("body", "author_id"))
+        held |= dict(ConsultationRequest.objects.values_list("question", "asker_id"))
+        held |= dict(ConsultationReply.objects.values_list("body", "author_id"))
+        tracked = [*self.posts.values(), *self.consulted.values()]
+        return {text: author for author, text in tracked if text and held.get(text) == author}
+
+    @invariant()
+    def board_posts_stay_with_their_authors(self):
+        """A post keeps its author and text unless the author deleted it or their account; an
+        organizer hiding it loses nothing: its author still finds it on the board."""
+        fields = ("pk", "author_id", "body", "deleted_at", "hidden_at", "topic_id")
+        rows = [
+            ("topic", *row) for row in Topic.objects.annotate(topic_id=F("pk")).values_list(*fields)
+        ] + [("reply", *row) for row in Reply.objects.values_list(*fields)]
+        hidden = []
+        for kind, pk, author, body, deleted_at, hidden_at, topic_id in rows:
+            wrote, text = self.posts[(kind, pk)]
+            gone = wrote in self.deleted
+            assert author == (None if gone else wrote), "a post changed hands"
+            if deleted_at is not None:
+                assert body == "", "a deleted post kept its text"
+                assert text == "" or gone, "someone else's action deleted a post"
+                continue
+            assert (body, gone) == (text, False), "someone else's action changed a post"
+            if hidden_at is not None:
+                hidden.append((kind, pk, wrote, topic_id))
+        for kind, pk, wrote, topic_id in hidden:
+            self._author_sees_hidden(kind, pk, self.people[wrote], topic_id)
+
+    def _author_sees_hidden(self, kind, pk, author, topic_id):
+        group = Topic.objects.select_related("group").get(pk=topic_id).group
+        if not self._is_member(author, group.pk):
+            return  # they left: their text is in their export (checked at the end)
+        page = group_for(author, group.slug)
+        if kind == "topic":
+            seen = board_selectors.board_page(page, author).filter(pk=pk).exists()
+        else:
+            topic = board_selectors.topic_for(author, group.slug, topic_id)
+            seen = pk in {r.pk for r in board_selectors.replies_of(topic, author)}
+        assert seen, f"an organizer hid a {kind} and its author no longer sees it"
+
+    @invariant()
+    def consultations_stay_with_their_authors(self):
+        """What was asked or replied stays its author's; only expiry (the purge) or the
+        author's account deletion blanks it. A closed request took nothing after closing; a
+        huddle is a meeting of the request's group."""
+        requests = {
+            pk: row
+            for pk, *row in ConsultationRequest.objects.values_list(
+                "pk", "asker_id", "question", "purged_at", "expires_at", "erased_at"
+            )
+        }
+        replies = {
+            pk: row
+            for pk, *row in ConsultationReply.objects.values_list(
+                "pk", "author_id", "body", "request__purged_at"
+            )
+        }
+        for (kind, pk), (wrote, text) in self.consulted.items():
+            gone = wrote in self.deleted
+            if kind == "request":
+                asker, question, purged_at, expires_at, erased_at = requests[pk]
+                assert asker == wrote and (erased_at is not None) == gone, "a request changed"
+                if purged_at is not None:
+                    assert expires_at is not None and expires_at <= purged_at
+                expected = "" if gone or purged_at else text
+                assert question == expected, "someone else's action changed a request"
+            elif pk not in replies:
+                assert gone, "someone else's action removed a reply"
+            else:
+                author, body, purged_at = replies[pk]
+                assert author == wrote and not gone
+                assert body == ("" if purged_at else text), "someone else changed a reply"
+        answered = ConsultationReply.objects.filter(request__status=RequestStatus.ANSWERED)
+        assert not answered.filter(
+            Q(created_at__gt=F("request__answered_at")) | Q(edited_at__gt=F("request__answered_at"))
+        ).exists(), "a closed request took a reply"
+        assert not ConsultationRequest.objects.filter(huddle__isnull=False).exclude(
+            huddle__group=F("group")
+        ), "a huddle is a meeting of another group"
+
+    @invariant()
+    def open_action_items_belong_to_members(self):
+        member = Membership.objects.filter(group=OuterRef("meeting__group"), user=OuterRef("owner"))
+        assert not ActionItem.objects.filter(done_at__isnull=True, owner__isnull=False).exclude(
+            Exists(member)
+        ), "an open action item is owned by someone outside the group"
+
+    @invariant()
+    def follow_ups_are_consistent(self):
+        rows = FollowUp.objects.values_list(
+            "source_id",
+            "status",
+            "meeting_id",
+            "segment_id",
+            "segment__meeting_id",
+            "segment__kind",
+            "ended_at",
+            "presenter_id",
+        )
+        live = Counter(row[0] for row in rows if row[1] in LIVE_FOLLOW_UP and row[0])
+        assert all(n == 1 for n in live.values()), "two live follow-ups of one case"
+        for _source, status, meeting, segment, on, kind, ended_at, presenter in rows:
+            assert (status == FollowUpStatus.REMOVED) == (ended_at is not None)
+            if status == FollowUpStatus.WAITING:
+                assert meeting is None and segment is None, "a waiting follow-up has a meeting"
+            elif segment is not None:  # else an agenda edit took it: the next sweep ends it
+                assert status != FollowUpStatus.REMOVED, "an ended follow-up kept its segment"
+                assert (on, kind) == (meeting, SegmentKind.FOLLOW_UP), "a misplaced follow-up"
+            if presenter in self.deleted:
+                assert status == FollowUpStatus.REMOVED, "a deleted account asks to report back"
+        orphans = AgendaSegment.objects.filter(kind=SegmentKind.FOLLOW_UP).exclude(
+            follow_up__status__in=[FollowUpStatus.PROPOSED, FollowUpStatus.ACCEPTED]
+        )
+        assert not orphans.exists(), "a follow-up segment is on an agenda without its follow-up"
 
     @invariant()
     def seats_and_organizers(self):

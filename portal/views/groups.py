@@ -5,8 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from board import selectors as board_selectors
 from config import access
 from config.errors import DomainError
+from consultations import selectors as consultation_selectors
 from groups import selectors
 from groups.access import permission_required
 from groups.enums import WaitlistStatus
@@ -48,6 +50,11 @@ def _members_area(request, group) -> dict:
         "upcoming": meeting_selectors.group_upcoming(group),
         "past": meeting_selectors.group_past(group),
         "month": month_grid(group, request.GET.get("month"), timezone.get_current_timezone()),
+        # Between meetings: what is new on the board, and requests waiting for an answer.
+        "board_unread": board_selectors.unread_counts(request.user).get(group.pk, 0),
+        "open_consultations": consultation_selectors.open_count_by_group(request.user).get(
+            group.pk, 0
+        ),
     }
 
 

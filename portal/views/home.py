@@ -3,9 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from board import selectors as board_selectors
+from consultations import selectors as consultation_selectors
 from groups import selectors as group_selectors
 from groups.access import permission_required
 from meetings import selectors as meeting_selectors
+from meetings.notes import open_action_items_for
 from members import services
 from portal import colleagues
 from portal.selectors import vetting_preview
@@ -27,6 +30,9 @@ def profile_detail(request, profile, *, pk: int):
     )
 
 
+DASHBOARD_ITEMS = 5
+
+
 @login_required
 def dashboard(request):
     """My own start page (no group object: ``login_required``)."""
@@ -34,6 +40,9 @@ def dashboard(request):
     user = request.user
     memberships = list(group_selectors.memberships_for_user(user))
     groups = {membership.group_id: membership.group for membership in memberships}
+    unread = board_selectors.unread_counts(user)
+    for membership in memberships:
+        membership.board_unread = unread.get(membership.group_id, 0)
     return render(
         request,
         "members/dashboard.html",
@@ -45,5 +54,9 @@ def dashboard(request):
             "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups),
             "vetting": vetting_preview(user, memberships),
             "offers": group_selectors.open_offers_for(user),
+            # Between meetings: action items, colleagues' consultation requests, the boards.
+            "action_items": list(open_action_items_for(user)[:DASHBOARD_ITEMS]),
+            "consultations": list(consultation_selectors.open_requests_for(user)[:DASHBOARD_ITEMS]),
+            "board_topics": board_selectors.latest_for_dashboard(user),
         },
     )

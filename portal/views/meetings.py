@@ -10,10 +10,11 @@ from groups.access import permission_required
 from meetings import selectors
 from meetings.enums import RsvpAnswer
 from meetings.forms import AgendaFormSet, RsvpForm, segments_initial
+from meetings.notes import notes_summary_for
 from portal.selectors import meeting_page
 from presentations import selectors as presentation_selectors
 from presentations.forms import FacilitatorForm, MemberChoiceForm
-from presentations.services import HeldSlotsNeedConfirmation, edit_agenda
+from presentations.services import HeldSlotsNeedConfirmation, edit_agenda, follow_ups_by_segment
 from presentations.signup import case_ready_by, signup_state, signup_window
 
 
@@ -42,6 +43,8 @@ def meeting_detail(request, meeting, *, pk: int):
             initial={"answer": my_rsvp.answer, "note": my_rsvp.note} if my_rsvp else None
         ),
         "answers": RsvpAnswer,
+        "follow_ups": page.follow_ups,
+        "notes_summary": notes_summary_for(meeting),
     }
     if access.allowed(request.user, "presentations.manage_slots", meeting):
         context.update(_organizer_context(meeting, page))
@@ -90,9 +93,11 @@ def _row_segment_id(form) -> int | None:
 def _show_holders(formset, meeting) -> None:
     """Name beside each row the member who holds its slot (the editor warns before removing)."""
     holders = presentation_selectors.held_slots(meeting)
+    follow_ups = follow_ups_by_segment(meeting)
     for form in formset:
         holder = holders.get(_row_segment_id(form))
         form.holder = holder.presenter if holder is not None else None
+        form.follow_up = follow_ups.get(_row_segment_id(form))
 
 
 @require_http_methods(["GET", "POST"])

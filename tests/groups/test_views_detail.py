@@ -286,7 +286,7 @@ def test_detail_query_count_one_member(client, django_assert_num_queries):
     group, viewer = _group_with_members(1)
     client.force_login(viewer)
     url = reverse("groups:detail", args=[group.slug])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["members"]) == 1
 
@@ -295,7 +295,7 @@ def test_detail_query_count_twenty_members(client, django_assert_num_queries):
     group, viewer = _group_with_members(20)
     client.force_login(viewer)
     url = reverse("groups:detail", args=[group.slug])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["members"]) == 20
 
