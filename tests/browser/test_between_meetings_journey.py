@@ -278,6 +278,7 @@ def test_between_meetings_board_consultation_huddle_notes_and_action_item(live_s
     items.get_by_role("link", name="All my action items").click()
     page.wait_for_url(re.compile(r"/me/action-items/$"))
     audit.check("my action items")
+    open("/tmp/journey_dump.html", "w").write(page.content())
     page.get_by_role("button", name=f"Mark done: {ITEM_TEXT}").click()
     page.get_by_text("Marked as done. Thank you!").wait_for()
     audit.check("my action items, all done")
