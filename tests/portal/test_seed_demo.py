@@ -4,10 +4,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from board.models import Topic
+from consultations.selectors import open_requests_for
 from groups.enums import ApplicationStatus, MembershipPolicy, Role
 from groups.models import Application, Group, Membership
 from groups.selectors import needs_rules_acceptance
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Meeting, MeetingNotes
+from meetings.notes import open_action_items_for
 from members.models import AuditEntry, Specialty, User
 from presentations.enums import ElectionPhase
 from presentations.models import Election, Presentation
@@ -144,3 +147,20 @@ def test_seed_demo_acts_through_the_services_and_leaves_their_trail():
     }
     assert verbs["attendance.recorded"] == past
     assert all(g.member_count == g.memberships.count() for g in Group.objects.all())
+
+
+def test_seed_demo_shows_the_group_between_meetings():
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: nothing twice
+    member = User.objects.get(email="member@example.com")
+    consult = Group.objects.order_by("pk").first()
+
+    topics = Topic.objects.filter(group__memberships__user=member).order_by("pk")
+    assert [(t.kind, t.pinned) for t in topics] == [("announcement", True), ("discussion", False)]
+    assert list(open_requests_for(member).values_list("urgency", flat=True)) == ["soon"]
+    items = list(open_action_items_for(member))
+    assert [(i.text, i.meeting.group_id) for i in items] == [
+        ("Share the informed-consent template we discussed", items[0].meeting.group_id)
+    ]
+    assert MeetingNotes.objects.filter(meeting=items[0].meeting).count() == 1
+    assert consult.pk in {t.group_id for t in topics}

@@ -24,6 +24,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from board import services as board_services
+from board.models import Topic
+from consultations import services as consultation_services
+from consultations.enums import Urgency
 from groups import services as group_services
 from groups.enums import (
     Cadence,
@@ -37,6 +41,7 @@ from groups.enums import (
     VenueKind,
 )
 from groups.models import GroundRulesVersion, Group, Membership, weekday_mask
+from meetings import notes as meeting_notes
 from meetings import recurrence
 from meetings import services as meeting_services
 from meetings.enums import AttendanceStatus, RecurrenceKind, RsvpAnswer, SegmentKind
@@ -392,6 +397,32 @@ LIBRARY = {
 }
 
 
+ANNOUNCEMENT = {
+    "title": "Welcome to the board",
+    "body": "This is where we keep in touch **between meetings**.\n\n"
+    "- Announcements from the organizers come here and by e-mail.\n"
+    "- Start a discussion any time; keep case details for consultation requests.",
+}
+DISCUSSION = {
+    "title": "Readings on pacing trauma work",
+    "body": "What have you found helpful on pacing the first sessions of trauma work? "
+    "I keep coming back to the window of tolerance idea.",
+}
+DISCUSSION_REPLY = "I will bring two chapters I like to the next meeting."
+CONSULTATION_REQUEST = {
+    "question": "How do I respond when a client asks to text between sessions?",
+    "background": "An adult client in weekly therapy for some months has started asking "
+    "for contact between sessions, most often late in the evening.",
+    "tried": "I named the pattern in session and we agreed on a crisis plan.",
+    "help_wanted": ["ideas", "ethics"],
+}
+LAST_MEETING_NOTES = {
+    "discussed": "Boundaries around contact between sessions; the reading list for spring.",
+    "decisions": "We keep the case presentation at 30 minutes.\nNew members join in March.",
+    "case_notes": "The group suggested a written agreement about contact.",
+}
+
+
 @functools.cache
 def demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
@@ -605,6 +636,7 @@ class Command(BaseCommand):
             self.seed_presentations(users)
             self.seed_election(users)
             self.seed_resources(users)
+            self.seed_between_meetings(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if scale:
             started = time.monotonic()
@@ -835,6 +867,32 @@ class Command(BaseCommand):
                     group_services.set_pinned(
                         actor=adder, group=group, resource_id=resource.pk, pinned=True
                     )
+
+    # --- between meetings ---------------------------------------------------------------------
+    def seed_between_meetings(self, users: dict[str, User]) -> None:
+        """The consultation group between meetings: a pinned announcement and a discussion on
+        its board, a consultation request member@ can answer, and the last meeting's notes with
+        an action item member@ owns."""
+        consult = _group_of(0)
+        if Topic.objects.filter(group=consult).exists():
+            return
+        organizer, member = users["organizer@example.com"], users["member@example.com"]
+        welcome = board_services.post_announcement(actor=organizer, group=consult, **ANNOUNCEMENT)
+        board_services.pin_topic(actor=organizer, topic=welcome, pinned=True)
+        thread = board_services.start_discussion(actor=member, group=consult, **DISCUSSION)
+        board_services.post_reply(actor=organizer, topic=thread, body=DISCUSSION_REPLY)
+        consultation_services.ask_for_consultation(
+            actor=organizer, group=consult, urgency=Urgency.SOON, **CONSULTATION_REQUEST
+        )
+        last = consult.meetings.filter(ends_at__lte=timezone.now()).order_by("-starts_at").first()
+        meeting_notes.save_notes(actor=organizer, meeting=last, **LAST_MEETING_NOTES)
+        meeting_notes.add_action_item(
+            actor=organizer,
+            meeting=last,
+            owner=member,
+            text="Share the informed-consent template we discussed",
+            due_on=timezone.localdate() + timedelta(days=5),
+        )
 
     # --- scale ----------------------------------------------------------------------------
     def seed_scale(self, count: int, per_group: int, meetings_per_group: int = 10) -> int:
