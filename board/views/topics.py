@@ -1,11 +1,15 @@
 """The board and its threads: the list, a new topic, a thread with its replies, replying, and
 marking the whole board read."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board import selectors, services
@@ -15,6 +19,7 @@ from config.access import allowed, check
 from config.errors import DomainError
 from groups.access import permission_required
 from groups.selectors import group_for
+from meetings.enums import MeetingStatus
 from members.services import record_confirmations
 
 
@@ -52,7 +57,10 @@ def new(request, group, *, slug):
     announcing = request.GET.get("kind") == TopicKind.ANNOUNCEMENT
     if announcing:
         check(request.user, "board.post_announcement", group)
-    form = TopicForm(request.POST if request.method == "POST" else None)
+    form = TopicForm(
+        request.POST if request.method == "POST" else None,
+        initial=_nudge(request, group) if announcing else None,
+    )
     if request.method == "POST" and form.is_valid():
         post = services.post_announcement if announcing else services.start_discussion
         try:
@@ -75,6 +83,34 @@ def new(request, group, *, slug):
             return redirect(topic.get_absolute_url())
     context = {"group": group, "form": form, "announcing": announcing}
     return render(request, "board/new.html", context)
+
+
+def _nudge(request, group) -> dict | None:
+    """ "Message the group" from a meeting (``?meeting=<id>``, from the meeting page or the
+    low-RSVP warning): a friendly reminder to answer, ready to edit. Only a meeting of this
+    group that has not started; anything else starts blank."""
+    meeting_id = request.GET.get("meeting", "")
+    if not meeting_id.isdigit():
+        return None
+    meeting = (
+        group.meetings.filter(pk=int(meeting_id), starts_at__gt=timezone.now())
+        .exclude(status=MeetingStatus.CANCELLED)
+        .first()
+    )
+    if meeting is None:
+        return None
+    # A weekday and a clock time, and a link inside the site: nothing the de-identification
+    # guard would stop (a calendar date or a full address would make the organizer confirm it).
+    with timezone.override(group.time_zone):
+        starts = timezone.localtime(meeting.starts_at)
+        soon = starts.date() - timezone.localdate() < timedelta(days=6)
+        when = date_format(starts, "l \\a\\t H:i T") if soon else "coming up"
+    return {
+        "title": f"Are you coming on {when.split(' at ')[0]}?" if soon else "Are you coming?",
+        "body": f"Our next meeting, {meeting.title}, is {'on ' if soon else ''}{when}. Please "
+        f"tell us on [the meeting page]({meeting.get_absolute_url()}) whether you can come, "
+        "even if the answer is no.",
+    }
 
 
 def _confirmations(request, form, group, obj, what: str) -> None:

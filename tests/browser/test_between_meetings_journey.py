@@ -136,6 +136,9 @@ def test_between_meetings_board_consultation_huddle_notes_and_action_item(live_s
     ]
     assert "**" not in body.inner_text()
     assert _recipients("board_announcement") == {member.email, colleague.email}
+    to_member = [m for m in mail.outbox if m.to == [member.email]]
+    assert [m.subject for m in to_member] == [f"[PeerCircle] {GROUP}: {ANNOUNCEMENT_TITLE}"]
+    assert f"{announcement.get_absolute_url()}" in to_member[0].body
     log_out(page, base)
 
     # --- a member sees the board marked new, reads, replies --------------------------------
@@ -239,6 +242,11 @@ def test_between_meetings_board_consultation_huddle_notes_and_action_item(live_s
     page.get_by_role("link", name=re.compile(r"· March case circle$")).click()
     page.wait_for_url(re.compile(rf"/meetings/{last_meeting.pk}/$"))
     audit.check("last meeting, organizer")
+    message_group = page.get_by_role("link", name="Message the group")
+    assert (
+        message_group.get_attribute("href") == f"/groups/{group.slug}/board/new/?kind=announcement"
+    )
+    assert page.locator("#notes-summary-heading + p").inner_text().strip() == "No notes yet."
     page.get_by_role("link", name="Read the notes and action items").click()
     page.wait_for_url(re.compile(rf"/meetings/{last_meeting.pk}/notes/$"))
     audit.check("notes, empty")
@@ -298,5 +306,11 @@ def test_between_meetings_board_consultation_huddle_notes_and_action_item(live_s
 
     # --- e-mails: titles and links only --------------------------------------------------------
     assert mail.outbox, "the journey sent no e-mail at all"
+    assert set(Delivery.objects.values_list("template", flat=True)) == {
+        "board_announcement",
+        "consultation_requested",
+        "consultation_huddle",
+        "action_item_given",
+    }
     _assert_no_written_text_in_mail()
     audit.assert_clean()

@@ -1,9 +1,13 @@
 """The pages that compose issue 15's features: the group page, the dashboard, the meeting page,
 the low-RSVP warning's "Message the group", and "My data" (export and account deletion)."""
 
+import zoneinfo
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from board.enums import TopicKind
 from board.models import Reply, Topic
@@ -75,7 +79,10 @@ def test_dashboard_shows_action_items_requests_and_the_boards(client, circle):
 
 
 def test_meeting_page_offers_message_the_group_to_organizers_only(client, circle):
-    compose = reverse("board:new", args=[circle.group.slug]) + "?kind=announcement"
+    compose = (
+        reverse("board:new", args=[circle.group.slug])
+        + f"?kind=announcement&amp;meeting={circle.meeting.pk}"
+    )
 
     client.force_login(circle.organizer)
     organizer_page = client.get(circle.meeting.get_absolute_url()).content.decode()
@@ -85,6 +92,26 @@ def test_meeting_page_offers_message_the_group_to_organizers_only(client, circle
     assert compose in organizer_page
     assert compose not in member_page
     assert reverse("meetings:notes", args=[circle.meeting.pk]) in member_page
+
+
+def test_message_the_group_names_the_weekday_of_a_meeting_this_week(client, circle):
+    circle.meeting.starts_at = timezone.now() + timedelta(days=2)
+    circle.meeting.ends_at = circle.meeting.starts_at + timedelta(hours=1)
+    circle.meeting.save(update_fields=["starts_at", "ends_at"])
+    client.force_login(circle.organizer)
+    url = reverse("board:new", args=[circle.group.slug])
+
+    initial = (
+        client.get(url, {"kind": "announcement", "meeting": circle.meeting.pk})
+        .context["form"]
+        .initial
+    )
+
+    weekday = timezone.localtime(
+        circle.meeting.starts_at, zoneinfo.ZoneInfo(circle.group.time_zone)
+    ).strftime("%A")
+    assert initial["title"] == f"Are you coming on {weekday}?"
+    assert f"is on {weekday} at " in initial["body"]
 
 
 def test_low_rsvp_warning_links_to_message_the_group(circle, settings):
@@ -97,10 +124,30 @@ def test_low_rsvp_warning_links_to_message_the_group(circle, settings):
     link = (
         "https://peercircle.example"
         + reverse("board:new", args=[circle.group.slug])
-        + "?kind=announcement"
+        + f"?kind=announcement&meeting={circle.meeting.pk}"
     )
     assert link in organizer_mail[0].body
-    assert link in organizer_mail[0].alternatives[0][0]
+    assert link.replace("&", "&amp;") in organizer_mail[0].alternatives[0][0]
+
+
+def test_message_the_group_from_a_meeting_starts_a_friendly_nudge(client, circle):
+    client.force_login(circle.organizer)
+    url = reverse("board:new", args=[circle.group.slug])
+
+    nudge = client.get(url, {"kind": "announcement", "meeting": circle.meeting.pk})
+    other = client.get(url, {"kind": "announcement", "meeting": "999999"})
+    blank = client.get(url, {"kind": "announcement"})
+
+    initial = nudge.context["form"].initial
+    assert initial["title"] == "Are you coming?"  # the meeting is a week away: no weekday
+    assert f"]({circle.meeting.get_absolute_url()})" in initial["body"]
+    assert circle.meeting.title in initial["body"]
+    # Nothing in it that the de-identification guard would ask the organizer to confirm.
+    posted = client.post(f"{url}?kind=announcement&meeting={circle.meeting.pk}", initial)
+    assert posted.status_code == 302
+    assert Topic.objects.get(group=circle.group).title == "Are you coming?"
+    assert other.context["form"].initial == {}
+    assert blank.context["form"].initial == {}
 
 
 def test_export_holds_what_the_person_wrote_between_meetings(circle):
