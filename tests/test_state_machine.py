@@ -1,16 +1,25 @@
 """A model of the whole service layer.
 
 Hypothesis drives random sequences of the real services (joining, vetting, waitlists, series,
-agendas, slots, swaps, rotation, cases, elections, account deletion…) against real PostgreSQL and
-checks, after every step, the promises users rely on:
+agendas, slots, swaps, rotation, cases, elections, the board, consultations and huddles, meeting
+notes and action items, case follow-ups, account deletion…) against real PostgreSQL and checks,
+after every step, the promises users rely on:
 
 * case text belongs to its author: it is shown to, held by and exported for its author only, and
   no action of someone else loses it;
+* so do board posts and consultation requests and replies: only their author changes or deletes
+  them, an organizer hiding a post leaves it visible to its author, only expiry (the purge) or the
+  author's account deletion blanks a consultation; nobody outside a group (former members and
+  deleted accounts included) gets a post, request or reply in; a closed request takes no reply;
+* an open action item belongs to a current member of its group or to nobody;
+* at most one live follow-up per case, on the agenda of its own meeting or waiting for one; a
+  deleted account asks for none;
 * ``member_count`` equals the memberships, seats never exceed capacity, an active group keeps an
   organizer;
 * a deleted account holds no role, term or slot and its name is gone from kept history;
 * every future meeting of a series keeps the series' local time in its zone;
-* one action, one message: nobody gets two e-mails from one step, nor one about their own action.
+* one action, one message: nobody gets two e-mails from one step, nor one about their own action
+  (an announcement reaches every other member, a hidden post's e-mail only its author).
 
 ``make test`` runs ``STATEFUL_EXAMPLES`` sequences (default 200) of up to ``STATEFUL_STEPS`` steps
 (default 30); set them higher for a longer hunt. A failure prints the shrunk sequence of steps.
@@ -829,7 +838,7 @@ class ServiceModel(RuleBasedStateMachine):
     def ask_consultation(self, u, g):
         user, group = self._anyone(u), self._group(g)
         self._act(user)
-        member, question = self._is_member(user, group.pk), self._words("How do I pace it?")
+        member, question = self._is_member(user, group.pk), self._words("What pace would suit")
         request = refused(
             consultation_services.ask_for_consultation, actor=user, group=group, question=question
         )
