@@ -78,6 +78,25 @@ def test_dashboard_shows_action_items_requests_and_the_boards(client, circle):
     assert "How do I hold the boundary" not in html
 
 
+def test_an_action_item_is_marked_done_from_the_dashboard(client, circle):
+    item = circle.item(text="Send the consent template")
+    client.force_login(circle.member)
+    dashboard = reverse("members:dashboard")
+    assert (
+        reverse("meetings:action_item_done", args=[item.pk])
+        in client.get(dashboard).content.decode()
+    )
+
+    response = client.post(
+        reverse("meetings:action_item_done", args=[item.pk]), {"done": "1", "next": dashboard}
+    )
+
+    assert response["Location"] == dashboard
+    item.refresh_from_db()
+    assert (item.done_by_id, item.done_at is not None) == (circle.member.pk, True)
+    assert client.get(dashboard).context["action_items"] == []
+
+
 def test_meeting_page_offers_message_the_group_to_organizers_only(client, circle):
     compose = (
         reverse("board:new", args=[circle.group.slug])
