@@ -114,6 +114,9 @@ AGENDA = [
 ]
 
 index = st.integers(min_value=0, max_value=40)
+# Who writes on the board or in consultations: most often a member, so that threads grow; an
+# organizer; or anyone who ever had an account (outsiders, former members, deleted accounts).
+WHO = st.sampled_from(["member", "member", "organizer", "anyone"])
 
 
 def pick(items, i):
@@ -217,6 +220,19 @@ class ServiceModel(RuleBasedStateMachine):
                 accepted_rules=True,
             )
             decide_application(actor=self.organizer, application=application, approve=True)
+        # And each board has a thread, the open group a consultation request, to work on.
+        for group in self.groups:
+            author = self._someone("member", group, 1)
+            text = self._words("On the board:")
+            topic = board_services.start_discussion(
+                actor=author, group=group, title="Fees and sliding scales", body=text
+            )
+            self.posts[("topic", topic.pk)] = (author.pk, text)
+        question = self._words("What pace would suit")
+        request = consultation_services.ask_for_consultation(
+            actor=author, group=self.closed_group, question=question
+        )
+        self.consulted[("request", request.pk)] = (author.pk, question)
         self._mark()
 
     @property
@@ -232,6 +248,14 @@ class ServiceModel(RuleBasedStateMachine):
 
     def _is_member(self, user, group_id) -> bool:
         return Membership.objects.filter(group=group_id, user=user).exists()
+
+    def _someone(self, who, group, i) -> User:
+        if who == "organizer":
+            return self._manager(group)
+        if who == "member":
+            members = group.memberships.select_related("user").order_by("pk")
+            return pick([m.user for m in members], i) or self._anyone(i)
+        return self._anyone(i)
 
     def _members(self, group_id, *, roles=None) -> set[int]:
         rows = Membership.objects.filter(group=group_id)
@@ -744,9 +768,10 @@ class ServiceModel(RuleBasedStateMachine):
             *Reply.objects.select_related("topic__group").order_by("pk"),
         ]
 
-    @rule(u=index, g=index, announce=st.booleans())
-    def board_post(self, u, g, announce):
-        user, group = self._anyone(u), self._group(g)
+    @rule(u=index, g=index, who=WHO, announce=st.booleans())
+    def board_post(self, u, g, who, announce):
+        group = self._group(g)
+        user = self._someone(who, group, u)
         self._act(user)
         member, text = self._is_member(user, group.pk), self._words("On the board:")
         service = board_services.post_announcement if announce else board_services.start_discussion
@@ -762,11 +787,12 @@ class ServiceModel(RuleBasedStateMachine):
                 "an announcement did not go to exactly every other member"
             )
 
-    @rule(u=index, t=index)
-    def board_reply(self, u, t):
-        user, topic = self._anyone(u), pick(list(Topic.objects.order_by("pk")), t)
+    @rule(u=index, t=index, who=WHO)
+    def board_reply(self, u, t, who):
+        topic = pick(list(Topic.objects.select_related("group").order_by("pk")), t)
         if topic is None:
             return
+        user = self._someone(who, topic.group, u)
         self._act(user)
         member, text = self._is_member(user, topic.group_id), self._words("In reply:")
         reply = refused(board_services.post_reply, actor=user, topic=topic, body=text)
@@ -790,16 +816,17 @@ class ServiceModel(RuleBasedStateMachine):
             assert changed.author_id == user.pk, "someone changed a colleague's post"
             self.posts[(changed.post_type, changed.pk)] = (user.pk, text)
 
-    @rule(u=index, p=index, hide=st.booleans(), by_organizer=st.booleans())
-    def board_moderate(self, u, p, hide, by_organizer):
+    @rule(u=index, p=index, by_organizer=st.booleans())
+    def board_moderate(self, u, p, by_organizer):
+        """Hide a post, or show a hidden one again."""
         post = pick(self._posts(), p)
         if post is None:
             return
         actor = self._manager(post.topic.group) if by_organizer else self._user(u)
         self._act(actor)
-        was_hidden = post.is_hidden
+        hide = not post.is_hidden
         service = board_services.hide_post if hide else board_services.unhide_post
-        if refused(service, actor=actor, post=post) is not None and hide and not was_hidden:
+        if refused(service, actor=actor, post=post) is not None and hide:
             assert self._told("board_post_hidden") == {post.author_id} - {None, actor.pk}, (
                 "hiding a post e-mailed someone other than its author"
             )
@@ -834,9 +861,10 @@ class ServiceModel(RuleBasedStateMachine):
         requests = ConsultationRequest.objects.select_related("group", "asker").order_by("pk")
         return pick(list(requests), r)
 
-    @rule(u=index, g=index)
-    def ask_consultation(self, u, g):
-        user, group = self._anyone(u), self._group(g)
+    @rule(u=index, g=index, who=WHO)
+    def ask_consultation(self, u, g, who):
+        group = self._group(g)
+        user = self._someone(who, group, u)
         self._act(user)
         member, question = self._is_member(user, group.pk), self._words("What pace would suit")
         request = refused(
@@ -854,7 +882,7 @@ class ServiceModel(RuleBasedStateMachine):
             return
         text = self._words("Have you tried")
         if not edit:
-            user = self._anyone(u)
+            user = self._someone("anyone" if own else "member", request.group, u)
             self._act(user)
             reply = refused(
                 consultation_services.reply_to_request, actor=user, request_id=request.pk, body=text
@@ -968,16 +996,23 @@ class ServiceModel(RuleBasedStateMachine):
 
     # --- case follow-ups ----------------------------------------------------------------------
 
-    @rule(p=index)
-    def ask_follow_up(self, p):
-        """The presenter asks, as if their meeting had started (every meeting here is ahead)."""
-        cases = Presentation.objects.filter(
-            segment__kind=SegmentKind.CASE,
-            status=PresentationStatus.CONFIRMED,
-            meeting__status=MeetingStatus.SCHEDULED,
-        ).select_related("presenter", "meeting")
-        presentation = pick(list(cases.order_by("pk")), p)
+    @rule(g=index, i=st.integers(0, 2), u=index)
+    def ask_follow_up(self, g, i, u):
+        """The presenter of a case asks, as if their meeting had started (every meeting here is
+        ahead); an organizer first gives an empty case slot to a member."""
+        meeting = self._meeting(g, i)
+        slot = meeting and meeting.segments.filter(kind=SegmentKind.CASE).order_by("pk").first()
+        if slot is None:
+            return
+        presentation = Presentation.objects.filter(segment=slot).first()
         if presentation is None:
+            actor = self._manager(meeting.group)
+            self._act(actor)
+            user_id = pick(sorted(self._members(meeting.group_id)), u)
+            refused(slot_services.assign_slot, actor=actor, segment_id=slot.pk, user_id=user_id)
+            self._check_step()  # the assignment is one action, the request another
+            presentation = Presentation.objects.filter(segment=slot).first()
+        if presentation is None or presentation.status != PresentationStatus.CONFIRMED:
             return
         self._act(presentation.presenter)
         refused(
