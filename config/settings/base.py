@@ -277,8 +277,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery -----------------------------------------------------------------
-CELERY_BROKER_URL = env(
-    "CELERY_BROKER_URL", default=redis_db_url(REDIS_URL, 1) if REDIS_URL else "filesystem://"
+# The default (REDIS_URL's next database) is only worked out when no broker URL is given, so
+# REDIS_URL may name database 15 as long as CELERY_BROKER_URL says where the broker is.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or (
+    redis_db_url(REDIS_URL, 1) if REDIS_URL else "filesystem://"
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": 3600}

@@ -38,6 +38,16 @@ def _values(module: str, **env) -> dict:
 # --- Redis: one URL, two databases -----------------------------------------------------------
 
 
+def test_redis_url_on_the_last_database_works_with_its_own_broker_url():
+    values = _values(
+        "local",
+        REDIS_URL="redis://redis.internal:6379/15",
+        CELERY_BROKER_URL="redis://broker.internal:6379/2",
+    )
+    assert values["cache"] == "redis://redis.internal:6379/15"
+    assert values["broker"] == "redis://broker.internal:6379/2"
+
+
 def test_one_redis_url_gives_the_cache_db_n_and_the_broker_db_n_plus_one():
     values = _values("local", REDIS_URL="redis://redis.internal:6379/3")
     assert values["cache"] == "redis://redis.internal:6379/3"
