@@ -800,7 +800,8 @@ class Command(BaseCommand):
                     for k, user_id in enumerate(members)
                 }
                 meeting_services.record_attendance(actor=organizer, meeting=meeting, marks=marks)
-            elif meeting.starts_at <= now + timedelta(weeks=3):
+            elif now < meeting.starts_at <= now + timedelta(weeks=3):
+                # (A meeting under way as the demo is seeded takes no answers any more.)
                 for member in group.memberships.exclude(user=skip).select_related("user"):
                     meeting_services.set_rsvp(
                         user=member.user, meeting=meeting, answer=RsvpAnswer.GOING
