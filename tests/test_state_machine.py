@@ -653,6 +653,12 @@ class ServiceModel(RuleBasedStateMachine):
             return
         self._act(user)  # the presenter is told, never the member who flagged
         if refused(flag_recognition, user=user, presentation_id=presentation.pk):
+            # A flag about an earlier presenter's client was checked gone after the step that
+            # handed the slot over; a new flag on the slot is about its present presenter.
+            # (Without this, a legitimate new flag read as the old one carried over.)
+            for key, presenter in list(self.flags.items()):
+                if key[0] == presentation.pk and presenter != presentation.presenter_id:
+                    del self.flags[key]
             self.flags[(presentation.pk, user.pk)] = presentation.presenter_id
 
     # --- leadership ---------------------------------------------------------------------------
