@@ -7,15 +7,12 @@ from django import forms
 from board.enums import OFF, DigestFrequency
 from board.models import BODY_MAX, REASON_MAX, TITLE_MAX
 from config.guard import DeidentifiedFormMixin, GuardedCharField
+from groups.forms import normalize_text
 
 BODY_HELP = (
     "Markdown works: **bold**, *italic*, lists and links. Never client details: no names, "
     "dates, places or numbers that could identify anyone."
 )
-
-
-def _clean_text(value: str) -> str:
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class GuardedForm(DeidentifiedFormMixin, forms.Form):
@@ -49,14 +46,14 @@ class TopicForm(GuardedForm):
     body = _body_field("Message")
 
     def clean_body(self):
-        return _clean_text(self.cleaned_data["body"])
+        return normalize_text(self.cleaned_data["body"])
 
 
 class ReplyForm(GuardedForm):
     body = _body_field("Your reply")
 
     def clean_body(self):
-        return _clean_text(self.cleaned_data["body"])
+        return normalize_text(self.cleaned_data["body"])
 
 
 class ReportForm(GuardedForm):
@@ -69,7 +66,7 @@ class ReportForm(GuardedForm):
     )
 
     def clean_reason(self):
-        return _clean_text(self.cleaned_data["reason"])
+        return normalize_text(self.cleaned_data["reason"])
 
 
 class DigestForm(forms.Form):

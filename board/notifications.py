@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from board.enums import DEFAULT_FREQUENCY, DigestFrequency, TopicKind
 from board.models import Reply, Report, Topic
+from board.selectors import board_url
 from groups.enums import MANAGING_ROLES
 from groups.models import Membership
 from members.enums import NotificationKind as Kind
@@ -188,10 +189,6 @@ def _digest_row(user: User, key: str, due: datetime) -> Delivery:
     )
 
 
-def _board_url(group) -> str:
-    return reverse("board:index", kwargs={"slug": group.slug})
-
-
 @builder("board_digest")
 def build_board_digest(delivery):
     """What is new for the recipient in the period before the digest fell due, by group:
@@ -205,7 +202,7 @@ def build_board_digest(delivery):
 
     def entry(group) -> dict:
         return groups.setdefault(
-            group.pk, {"group": group, "url": _board_url(group), "topics": [], "replies": {}}
+            group.pk, {"group": group, "url": board_url(group), "topics": [], "replies": {}}
         )
 
     for topic in topics.select_related("group").order_by("created_at", "pk"):
@@ -294,5 +291,5 @@ def build_board_report(delivery):
         "group": report.group,
         "is_reply": report.reply_id is not None,
         "title": _title(report.thread),
-        "url": _board_url(report.group) + "#reports",
+        "url": board_url(report.group) + "#reports",
     }

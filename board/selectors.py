@@ -5,6 +5,7 @@ Unread, in SQL: a topic is unread for a member when its last activity is after t
 marks the thread read for its author, so one's own activity never makes a topic unread.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -26,12 +27,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from board.enums import DEFAULT_FREQUENCY, OFF, TopicKind
 from board.models import DigestPreference, ReadMark, Reply, Report, Topic
 from groups.enums import MANAGING_ROLES
-from groups.models import Group, Membership
+from groups.models import Group
 from groups.selectors import for_viewer, group_for
+from meetings.enums import MeetingStatus
+from meetings.models import Meeting
 from members.enums import NotificationKind
 from members.models import NotificationPreference, User
 
@@ -44,6 +48,7 @@ __all__ = [
     "board_url",
     "digest_frequency",
     "latest_for_dashboard",
+    "meeting_to_nudge",
     "open_reports",
     "post_for",
     "read_until",
@@ -211,30 +216,32 @@ def read_until(topic: Topic, user) -> datetime:
 # --- for the group page and the dashboard (the lead wires them in) -----------------------------
 
 
-def _across_groups(user) -> QuerySet[Topic]:
-    """Topics of every group ``user`` belongs to that they can see, each with ``unread``."""
-    mine = Membership.objects.filter(user=user, group=OuterRef("group_id"))
-    return (
-        Topic.objects.filter(group__memberships__user=user)
-        .annotate(
-            read_until=Coalesce(_read_mark(user), Subquery(mine.values("joined_at")[:1])),
-            viewer_role=Subquery(mine.values("role")[:1]),
-            unread=UNREAD,
-        )
-        .filter(
-            Q(hidden_at__isnull=True) | Q(author=user) | Q(viewer_role__in=MANAGING_ROLES),
-            _still_there(),
-        )
+def _across_groups(user, groups: Iterable[Group | int] | None = None) -> QuerySet[Topic]:
+    """Topics of every group ``user`` belongs to (or only of ``groups``) that they can see,
+    each with ``unread``."""
+    topics = Topic.objects.filter(group__memberships__user=user)
+    if groups is not None:
+        topics = topics.filter(group__in=list(groups))
+    # The person's membership, joined by the filter above (annotations reuse that join; a
+    # second filter() would join every membership of the group): when they joined, their role.
+    return topics.annotate(
+        read_until=Coalesce(_read_mark(user), F("group__memberships__joined_at")),
+        viewer_role=F("group__memberships__role"),
+        unread=UNREAD,
+    ).filter(
+        Q(hidden_at__isnull=True) | Q(author=user) | Q(viewer_role__in=MANAGING_ROLES),
+        _still_there(),
     )
 
 
-def unread_counts(user) -> dict[int, int]:
-    """{group id: topics with something unread} for every group of ``user``, in one query.
-    Groups with nothing unread are left out."""
+def unread_counts(user, *, groups: Iterable[Group | int] | None = None) -> dict[int, int]:
+    """{group id: topics with something unread} for every group of ``user`` (or only for
+    ``groups``, e.g. ``[group]`` on the group page), in one query. Groups with nothing unread
+    are left out."""
     if not user.is_authenticated:
         return {}
     rows = (
-        _across_groups(user)
+        _across_groups(user, groups)
         .filter(unread=True)
         .order_by()
         .values("group_id")
@@ -310,3 +317,11 @@ def authored_by(user: User) -> dict[str, list[dict[str, Any]]]:
 
 def board_url(group: Group) -> str:
     return reverse("board:index", kwargs={"slug": group.slug})
+
+
+def meeting_to_nudge(group: Group, pk: int) -> Meeting | None:
+    """A meeting of ``group`` (already scoped to the organizer asking) that has not started and
+    is not cancelled: what "message the group" from a meeting may start from; None otherwise."""
+    return group.meetings.filter(
+        pk=pk, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+    ).first()

@@ -7,44 +7,18 @@ from django.utils import timezone
 
 from config.guard import DeidentifiedFormMixin, GuardedCharField
 from consultations.enums import Urgency
-from presentations.enums import HelpWanted
+from consultations.services import HUDDLE_WINDOW
+from meetings.forms import DATE, TIME
+from meetings.services import HUDDLE_MINUTES
+from presentations.forms import case_format_form
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-HUDDLE_DAYS = 7
 HUDDLE_DEFAULT_TIME = time(12, 0)  # when the group's usual time is at night or at dawn
 LINK_MESSAGE = "Enter the full video link, starting with https://."
 
 
-class RequestForm(DeidentifiedFormMixin, forms.Form):
-    """A consultation request in the group's standard case format."""
+class RequestForm(case_format_form()):
+    """A consultation request in the group's standard case format, and how soon."""
 
-    question = GuardedCharField(
-        label="Consultation question: what would you like from the group?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say what you would like from the group: it comes first."},
-    )
-    background = GuardedCharField(
-        label="De-identified background",
-        help_text="Use a pseudonym such as “Client A”. No names, dates, places or numbers that "
-        "could identify the client.",
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    tried = GuardedCharField(
-        label="What has been tried",
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    help_wanted = forms.MultipleChoiceField(
-        label="What help you want",
-        choices=HelpWanted.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     urgency = forms.ChoiceField(
         label="How soon do you need it?",
         choices=Urgency.choices,
@@ -93,7 +67,10 @@ class HuddleForm(forms.Form):
     date = forms.DateField(label="Date", widget=DATE)
     start_time = forms.TimeField(label="Start time", widget=TIME)
     duration_minutes = forms.IntegerField(
-        label="Length (minutes)", min_value=15, max_value=90, initial=30
+        label="Length (minutes)",
+        min_value=HUDDLE_MINUTES[0],
+        max_value=HUDDLE_MINUTES[1],
+        initial=30,
     )
     online_link = forms.CharField(
         label="Video link",
@@ -122,7 +99,7 @@ class HuddleForm(forms.Form):
         now = timezone.now()
         if starts_at <= now:
             self.add_error("date", "Choose a date and time in the future.")
-        elif starts_at > now + timedelta(days=HUDDLE_DAYS):
+        elif starts_at > now + HUDDLE_WINDOW:
             self.add_error("date", "Choose a time within the next seven days.")
         cleaned["starts_at"] = starts_at
         return cleaned

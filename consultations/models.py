@@ -94,6 +94,12 @@ class ConsultationRequest(models.Model):
         return self.is_open and self.has_text
 
     @property
+    def has_planned_huddle(self) -> bool:
+        """A huddle is called and not over (nor cancelled): another cannot be called yet."""
+        huddle = self.huddle
+        return huddle is not None and not huddle.is_cancelled and huddle.ends_at > timezone.now()
+
+    @property
     def help_wanted_labels(self) -> list[str]:
         labels = dict(HelpWanted.choices)
         return [labels[code] for code in self.help_wanted if code in labels]

@@ -104,18 +104,10 @@ def open_requests_for(user) -> QuerySet[ConsultationRequest]:
     )
 
 
-def open_count_by_group(user) -> dict[int, int]:
-    """How many requests are open in each of the user's groups (their own included), by group
-    id; groups with none are left out."""
-    if not user.is_authenticated:
-        return {}
-    rows = (
-        ConsultationRequest.objects.filter(_live(), group__in=_their_groups(user))
-        .values("group_id")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["group_id"]: row["count"] for row in rows}
+def open_count(group) -> int:
+    """How many requests are open in ``group`` (for its members' group page, which has already
+    checked who is asking)."""
+    return ConsultationRequest.objects.filter(_live(), group=group).count()
 
 
 # --- for the data export ------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from consultations import notifications
 from consultations.enums import RequestStatus, Urgency
 from consultations.models import ConsultationReply, ConsultationRequest, ConsultationThanks
 from groups.models import Group
-from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 from meetings.services import create_huddle
 from members.models import User
@@ -60,7 +59,7 @@ def _text(value: str, *, field: str, limit: int, required: bool = False) -> str:
 def _locked(request_id: int) -> ConsultationRequest:
     request = (
         ConsultationRequest.objects.select_for_update(of=("self",))
-        .select_related("group", "asker")
+        .select_related("group", "asker", "huddle")
         .filter(pk=request_id)
         .first()
     )
@@ -106,13 +105,9 @@ def ask_for_consultation(
     """Ask the group for a consultation in the case format. Every other member is told that
     the asker asked, and how urgently; never what."""
     check(actor, "consultations.ask", group)
+    given = {"question": question, "background": background, "tried": tried}
     data = {
-        field: _text(
-            {"question": question, "background": background, "tried": tried}[field],
-            field=field,
-            limit=limit,
-            required=field == "question",
-        )
+        field: _text(given[field], field=field, limit=limit, required=field == "question")
         for field, limit in REQUEST_FIELDS.items()
     }
     _guard(data, REQUEST_FIELDS, confirmed)
@@ -227,12 +222,6 @@ def close_request(
 # --- huddles ----------------------------------------------------------------------------------
 
 
-def _has_planned_huddle(request: ConsultationRequest, now: datetime) -> bool:
-    return Meeting.objects.filter(
-        pk=request.huddle_id, status=MeetingStatus.SCHEDULED, ends_at__gt=now
-    ).exists()
-
-
 @transaction.atomic
 def call_huddle(
     *,
@@ -248,10 +237,9 @@ def call_huddle(
     request = _locked(request_id)
     check(actor, "consultations.call_huddle", request)
     _ensure_open(request)
-    now = timezone.now()
-    if request.huddle_id and _has_planned_huddle(request, now):
+    if request.has_planned_huddle:
         raise ConsultationError("A huddle is already planned for this request.")
-    if starts_at > now + HUDDLE_WINDOW:
+    if starts_at > timezone.now() + HUDDLE_WINDOW:
         raise ConsultationError("Choose a time within the next seven days.")
     meeting = create_huddle(
         actor=actor,

@@ -1,6 +1,14 @@
 from django.db import models
 
 
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", "Meeting"
+    # A short one-off meeting a member calls about a consultation request; its members are
+    # e-mailed when it is called, and it is never "the group's next meeting" for browse or for
+    # a case follow-up.
+    HUDDLE = "huddle", "Huddle"
+
+
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     CANCELLED = "cancelled", "Cancelled"

@@ -15,6 +15,7 @@ from meetings.enums import (
     SegmentKind,
     VenueOverride,
 )
+from meetings.models import MeetingNotes
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 WEEKDAY_NAMES = [
@@ -257,6 +258,17 @@ class SegmentForm(DeidentifiedFormMixin, forms.Form):
     title = GuardedCharField(max_length=120, required=False, label="Title (optional)")
     minutes = forms.IntegerField(min_value=1, max_value=480, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A case follow-up comes from its presenter asking to report back: its row keeps its
+        # kind, but no row becomes one (and the standard agenda never offers it).
+        if self.initial.get("kind") != SegmentKind.FOLLOW_UP:
+            self.fields["kind"].choices = [
+                choice
+                for choice in self.fields["kind"].choices
+                if choice[0] != SegmentKind.FOLLOW_UP
+            ]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") and not cleaned.get("minutes"):
@@ -403,12 +415,12 @@ def segments_initial(segments, *, with_ids: bool = False):
 # --- notes and action items (meetings/notes.py) -----------------------------------------------
 
 NO_IDENTIFIERS = "No client names or details that could identify a client."
-NOTE_PARTS = ("discussed", "decisions", "case_notes")
 
 
 class NotesForm(DeidentifiedFormMixin, forms.Form):
     """A meeting's notes. Case notes are left out once they were purged after the group's
-    retention period (they are not written again)."""
+    retention period (they are not written again). ``version``: the notes' version the form
+    was opened on, so a save over someone else's newer one is refused (``NotesConflict``)."""
 
     discussed = GuardedCharField(
         label="What was discussed",
@@ -431,11 +443,14 @@ class NotesForm(DeidentifiedFormMixin, forms.Form):
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    # Compared, never stored: any text will do (a stale or forged one is refused as a conflict).
+    version = forms.Field(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, notes, group, **kwargs):
-        if notes is not None:
-            kwargs.setdefault("initial", {field: getattr(notes, field) for field in NOTE_PARTS})
+        initial = {field: getattr(notes, field) for field in MeetingNotes.PARTS} if notes else {}
+        kwargs.setdefault("initial", initial | {"version": notes.version if notes else ""})
         super().__init__(*args, **kwargs)
+        self.saved_meanwhile = None
         if notes is not None and notes.case_notes_purged_at:
             del self.fields["case_notes"]
             return
@@ -449,7 +464,15 @@ class NotesForm(DeidentifiedFormMixin, forms.Form):
         self.fields["case_notes"].help_text = f"{kept} {NO_IDENTIFIERS}"
 
     def service_data(self) -> dict:
-        return {field: self.cleaned_data.get(field, "") for field in NOTE_PARTS}
+        parts = {field: self.cleaned_data.get(field, "") for field in MeetingNotes.PARTS}
+        return parts | {"version": self.cleaned_data["version"] or ""}
+
+    def catch_up(self, saved) -> None:
+        """After ``NotesConflict``: keep what this writer typed, show them ``saved`` (the notes
+        as they now stand) and carry its version, so saving again goes over it knowingly."""
+        self.saved_meanwhile = saved
+        self.data = self.data.copy()
+        self.data["version"] = saved.version if saved else ""
 
 
 class ActionItemForm(DeidentifiedFormMixin, forms.Form):

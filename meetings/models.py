@@ -11,6 +11,7 @@ from django.utils import timezone
 from groups.enums import VenueKind
 from meetings.enums import (
     AttendanceStatus,
+    MeetingKind,
     MeetingStatus,
     RsvpAnswer,
     SegmentKind,
@@ -66,6 +67,7 @@ class Meeting(models.Model):
         default=False, help_text="Edited on its own; series changes leave it alone."
     )
     title = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
     status = models.CharField(
@@ -119,6 +121,12 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+    def announced_before(self, moment) -> bool:
+        """Whether members were told of this meeting after ``moment``: a huddle's notice (with
+        its calendar file) goes out when it is called, so a reminder or nudge whose moment came
+        before that is not sent as well."""
+        return self.kind == MeetingKind.HUDDLE and moment < self.created_at
 
     @property
     def duration_minutes(self) -> int:
@@ -339,6 +347,8 @@ class MeetingNotes(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
+    PARTS = ("discussed", "decisions", "case_notes")
+
     class Meta:
         verbose_name_plural = "meeting notes"
 
@@ -351,7 +361,13 @@ class MeetingNotes(models.Model):
 
     @property
     def is_empty(self) -> bool:
-        return not (self.discussed.strip() or self.decisions.strip() or self.case_notes.strip())
+        return not any(getattr(self, part).strip() for part in self.PARTS)
+
+    @property
+    def version(self) -> str:
+        """What the editor's form carries, so a save over someone else's newer one is refused:
+        when they were last saved ("" before the first save)."""
+        return "" if self._state.adding else self.updated_at.isoformat()
 
 
 class ActionItem(models.Model):

@@ -33,11 +33,14 @@ from meetings.selectors import meeting_for
 from members.models import User
 from members.services import record_audit
 
-NOTE_FIELDS = ("discussed", "decisions", "case_notes")
-
 
 class NotesError(DomainError):
     """The notes or an action item cannot be written as asked (a cancelled meeting, ...)."""
+
+
+class NotesConflict(NotesError):
+    """The notes were saved by someone else after the writer opened them: saving would have
+    replaced that text unseen."""
 
 
 # --- notes -------------------------------------------------------------------------------------
@@ -54,11 +57,21 @@ def _decision_lines(text: str) -> str:
 
 @transaction.atomic
 def save_notes(
-    *, actor: User, meeting: Meeting, discussed: str, decisions: str, case_notes: str
+    *,
+    actor: User,
+    meeting: Meeting,
+    discussed: str,
+    decisions: str,
+    case_notes: str,
+    version: str | None = None,
 ) -> MeetingNotes:
     """Write the meeting's notes, in place; only what changed is saved and audited (the names
     of the parts, never their text). Case notes purged after the group's retention period
-    are not written again."""
+    are not written again.
+
+    ``version``: the notes' ``version`` the writer's form was opened on. A save that would
+    change notes saved since by someone else raises ``NotesConflict`` and changes nothing.
+    None (a script, not a form) writes without that check."""
     check(actor, "meetings.write_notes", meeting)
     _check_held(meeting)
     # The meeting's row lock makes the first save the only one to create the notes; the notes'
@@ -77,9 +90,15 @@ def save_notes(
             "The case notes of this meeting were removed after the group's retention period, "
             "so they can't be written again."
         )
-    changed = [field for field in NOTE_FIELDS if getattr(notes, field) != new[field]]
+    changed = [field for field in MeetingNotes.PARTS if getattr(notes, field) != new[field]]
     if not changed:
         return notes
+    if version is not None and version != notes.version:
+        raise NotesConflict(
+            "Someone saved these notes after you opened this page. Nothing from this form is "
+            "saved yet, and nothing you wrote is lost: it is still in the form. Compare it with "
+            "what is saved now, then save again."
+        )
     for field in changed:
         setattr(notes, field, new[field])
     notes.updated_by = actor
@@ -179,7 +198,8 @@ def update_action_item(
     *, actor: User, item: ActionItem, text: str, owner: User, due_on: date
 ) -> ActionItem:
     """Change an item's text, owner or due date (an overdue date may stay as it is). A new
-    owner is told by e-mail; a new due date sets a new reminder."""
+    owner is told by e-mail, and so is the one it was taken from (never the one who acted); a
+    new due date sets a new reminder."""
     locked = _locked(item)
     check(actor, "meetings.change_action_item", locked)
     _check_owner(locked.meeting, owner)
@@ -189,6 +209,8 @@ def update_action_item(
     changed = [field for field, value in new.items() if getattr(locked, field) != value]
     if not changed:
         return locked
+    if "owner_id" in changed:  # told of the item as they had it (a rollback unrecords it)
+        notifications.action_item_taken(locked, owner=locked.owner, actor=actor, removed=False)
     for field, value in new.items():
         setattr(locked, field, value)
     locked.full_clean()
@@ -230,7 +252,8 @@ def set_action_item_done(*, actor: User, item: ActionItem, done: bool) -> Action
 
 @transaction.atomic
 def delete_action_item(*, actor: User, item: ActionItem) -> None:
-    """Remove an item (after the page asked to confirm); the group's log keeps that it was."""
+    """Remove an item (after the page asked to confirm); the group's log keeps that it was,
+    and its owner, unless they removed it, is told by e-mail."""
     locked = _locked(item)
     check(actor, "meetings.change_action_item", locked)
     record_audit(
@@ -241,6 +264,7 @@ def delete_action_item(*, actor: User, item: ActionItem) -> None:
         obj=locked,
         data={"meeting": locked.meeting_id, "due_on": locked.due_on.isoformat()},
     )
+    notifications.action_item_taken(locked, owner=locked.owner, actor=actor, removed=True)
     locked.delete()
 
 
@@ -328,17 +352,20 @@ class NotesSummary:
 
 
 def notes_summary_for(meeting: Meeting) -> NotesSummary:
-    """What the meeting page says of the notes, in two small queries."""
-    notes = (
-        MeetingNotes.objects.filter(meeting=meeting)
-        .only("discussed", "decisions", "case_notes")
-        .first()
+    """What the meeting page says of the notes, in one query."""
+    row = (
+        Meeting.objects.filter(pk=meeting.pk)
+        .values(*(f"notes__{part}" for part in MeetingNotes.PARTS))
+        .annotate(
+            items=Count("action_items"),
+            open_items=Count("action_items", filter=Q(action_items__done_at__isnull=True)),
+        )
+        .get()
     )
-    counts = ActionItem.objects.filter(meeting=meeting).aggregate(
-        items=Count("id"), open_items=Count("id", filter=Q(done_at__isnull=True))
-    )
+    notes = MeetingNotes(**{part: row[f"notes__{part}"] or "" for part in MeetingNotes.PARTS})
     return NotesSummary(
-        written=notes is not None and not notes.is_empty,
-        decisions=len(notes.decision_list) if notes is not None else 0,
-        **counts,
+        written=not notes.is_empty,
+        decisions=len(notes.decision_list),
+        items=row["items"],
+        open_items=row["open_items"],
     )

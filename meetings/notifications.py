@@ -1,6 +1,6 @@
 """What meetings send: changes at once, and reminders, nudges and warnings when they are due."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -307,7 +307,9 @@ def plan_meeting_reminders(now: datetime) -> int:
     windows = Q()
     for minutes, _label in LEAD_TIME_CHOICES:
         windows |= _window(now, timedelta(minutes=minutes))
-    meetings = list(_scheduled().filter(windows).only("pk", "group_id", "starts_at"))
+    meetings = list(
+        _scheduled().filter(windows).only("pk", "group_id", "starts_at", "kind", "created_at")
+    )
     if not meetings:
         return 0
     memberships = Membership.objects.filter(
@@ -342,6 +344,7 @@ def plan_meeting_reminders(now: datetime) -> int:
                 lead
                 for lead in leads
                 if now - CATCH_UP < meeting.starts_at - timedelta(minutes=lead) <= now
+                and not meeting.announced_before(meeting.starts_at - timedelta(minutes=lead))
             ]
             # Several reminders due at once (after a late change or RSVP): only the nearest to
             # the meeting is sent; the earlier ones are recorded as skipped, never sent later.
@@ -380,7 +383,9 @@ def plan_meeting_reminders(now: datetime) -> int:
 def plan_rsvp_nudges_and_roles(now: datetime) -> int:
     rows = []
     nudge = list(
-        _scheduled().filter(_window(now, NUDGE_BEFORE)).only("pk", "group_id", "starts_at")
+        _scheduled()
+        .filter(_window(now, NUDGE_BEFORE))
+        .only("pk", "group_id", "starts_at", "kind", "created_at")
     )
     if nudge:
         answered = set(Rsvp.objects.filter(meeting__in=nudge).values_list("meeting_id", "user_id"))
@@ -389,6 +394,8 @@ def plan_rsvp_nudges_and_roles(now: datetime) -> int:
         )
         prefs = preferences_for([m.user for m in members], Kind.RSVP_NUDGE)
         for meeting in nudge:
+            if meeting.announced_before(meeting.starts_at - NUDGE_BEFORE):
+                continue
             object_type, object_id = object_key(meeting)
             for membership in members:
                 if membership.group_id != meeting.group_id:
@@ -463,6 +470,24 @@ def action_item_given(item: ActionItem, *, actor) -> None:
     )
 
 
+def action_item_taken(item: ActionItem, *, owner, actor, removed: bool) -> None:
+    """Tell the member an item is no longer theirs: removed from the notes (``removed``) or
+    given to someone else; never the one who did it, nor anyone if it had no owner. The item
+    may be gone when this is sent, so the e-mail is about the meeting and says when the item
+    was due."""
+    if owner is None:
+        return
+    notify(
+        kind=Kind.ACTION_ITEM,
+        template="action_item_taken",
+        obj=item.meeting,
+        actor=actor,
+        recipients=[owner],
+        dedupe_key=f"item{item.pk}@{timezone.now().isoformat()}",
+        context={"item": item.pk, "due_on": item.due_on.isoformat(), "removed": removed},
+    )
+
+
 def _open_item_of(delivery) -> ActionItem | None:
     """The delivery's item, while it is open, still the recipient's, and they are a member."""
     item = ActionItem.objects.select_related("meeting__group").filter(pk=delivery.object_id).first()
@@ -490,6 +515,22 @@ def build_action_item_reminder(delivery):
     if item is None or item.due_on.isoformat() != delivery.context.get("due_on"):
         return None
     return _action_item_context(item)
+
+
+@builder("action_item_taken")
+def build_action_item_taken(delivery):
+    meeting = Meeting.objects.select_related("group").filter(pk=delivery.object_id).first()
+    if meeting is None or not _is_member(meeting, delivery.recipient):
+        return None
+    item = delivery.context.get("item")
+    if ActionItem.objects.filter(pk=item, owner=delivery.recipient).exists():
+        return None  # given back to them since
+    return {
+        "meeting": meeting,
+        "group": meeting.group,
+        "due_on": date.fromisoformat(delivery.context["due_on"]),
+        "removed": bool(delivery.context.get("removed")),
+    }
 
 
 def _reminder_at(item: ActionItem) -> datetime:

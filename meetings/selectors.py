@@ -18,7 +18,7 @@ from groups.selectors import (
     with_latest_rules,
 )
 from meetings import recurrence
-from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer
+from meetings.enums import AttendanceStatus, MeetingKind, MeetingStatus, RsvpAnswer
 from meetings.models import (
     AgendaSegment,
     Attendance,
@@ -281,7 +281,10 @@ def browsable_groups() -> QuerySet[Group]:
     """Every active group, as anybody may see it in the browse list, with its next meeting."""
     next_meeting = (
         Meeting.objects.filter(
-            group=OuterRef("pk"), status=MeetingStatus.SCHEDULED, starts_at__gt=Now()
+            group=OuterRef("pk"),
+            status=MeetingStatus.SCHEDULED,
+            kind=MeetingKind.REGULAR,  # a huddle is not the group's next meeting to newcomers
+            starts_at__gt=Now(),
         )
         .order_by("starts_at")
         .values("starts_at")[:1]

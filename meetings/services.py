@@ -19,6 +19,7 @@ from meetings import notifications, recurrence
 from meetings.enums import (
     AttendanceStatus,
     EditScope,
+    MeetingKind,
     MeetingStatus,
     RsvpAnswer,
     SegmentKind,
@@ -67,6 +68,8 @@ def set_agenda_template(*, actor: User, group: Group, segments: list[dict[str, A
     """The group's standard agenda, copied into each new meeting."""
     check(actor, "meetings.change_agenda_template", group)
     _validate_segments(segments, group.meeting_minutes)
+    if any(s["kind"] == SegmentKind.FOLLOW_UP for s in segments):
+        raise MeetingError("A case follow-up is asked for by its presenter, not planned ahead.")
     group.agenda_template.all().delete()
     AgendaTemplateSegment.objects.bulk_create(
         AgendaTemplateSegment(
@@ -807,6 +810,7 @@ def warn_low_rsvps(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = Meeting.objects.filter(
         status=MeetingStatus.SCHEDULED,
+        kind=MeetingKind.REGULAR,  # a huddle is called for whoever can come: no warning
         group__warn_low_rsvp=True,
         low_rsvp_warned_at__isnull=True,
         starts_at__gt=now,
@@ -860,13 +864,14 @@ def create_huddle(
         ends_at=starts_at + timedelta(minutes=duration_minutes),
         venue_kind=VenueOverride.ONLINE,
         online_link=online_link.strip(),
+        kind=MeetingKind.HUDDLE,
     )
     meeting.full_clean()
     meeting.save()
     AgendaSegment.objects.create(
         meeting=meeting, position=0, kind=SegmentKind.DISCUSSION, minutes=duration_minutes
     )
-    invalidate_browse()
+    # (No browse cache to refresh: browse shows a group's next regular meeting, never a huddle.)
     record_audit(
         actor=actor,
         verb="meeting.huddle_created",

@@ -10,37 +10,50 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CaseForm(DeidentifiedFormMixin, forms.Form):
+def case_format_form(prefix: str = "") -> type[forms.Form]:
+    """A guarded form with the standard case format's fields, each named ``<prefix><field>``:
+    the consultation question first, a de-identified background, what has been tried and the
+    help wanted. A case presented at a meeting (``case_``) and a consultation request between
+    meetings (no prefix) both ask for a case this way."""
+    fields = {
+        "question": GuardedCharField(
+            label="Consultation question: what would you like from the group?",
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={"required": "Say what you want from the group: it comes first."},
+        ),
+        "background": GuardedCharField(
+            label="De-identified background",
+            help_text="Use a pseudonym such as “Client A”. No names, dates, places or numbers "
+            "that could identify the client.",
+            max_length=4000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 6}),
+        ),
+        "tried": GuardedCharField(
+            label="What has been tried",
+            max_length=3000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        ),
+        "help_wanted": forms.MultipleChoiceField(
+            label="What help you want",
+            choices=HelpWanted.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        ),
+    }
+    return type(
+        "CaseFormatForm",
+        (DeidentifiedFormMixin, forms.Form),
+        {prefix + name: field for name, field in fields.items()},
+    )
+
+
+class CaseForm(case_format_form("case_")):
     # The same guard, reviewed on the case page's own richer panel: ``save_case`` runs the check
     # (config.guard.check_free_text) and the page lists every finding with its confirmation.
     guard_reviewed_by_service = True
-
-    case_question = GuardedCharField(
-        label="Consultation question: what do you want from the group?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say what you want from the group: it comes first."},
-    )
-    case_background = GuardedCharField(
-        label="De-identified background",
-        help_text="Use a pseudonym such as “Client A”. No names, dates, places or numbers that "
-        "could identify the client.",
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    case_tried = GuardedCharField(
-        label="What has been tried",
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    case_help_wanted = forms.MultipleChoiceField(
-        label="What help you want",
-        choices=HelpWanted.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
 
 class DiscardDraftForm(forms.Form):

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from groups.enums import MANAGING_ROLES, DepartureReason
 from groups.models import Group, Membership
+from groups.selectors import organizers_of
 from meetings.enums import PRESENTATION_KINDS, MeetingStatus
 from meetings.models import Meeting
 from members.enums import NotificationKind as Kind
@@ -467,15 +468,6 @@ def build_roles_opened(delivery):
 # Never the case: the presenter's name, the meeting and, on removal, a reason from a list.
 
 
-def _managers(group_id) -> list:
-    return [
-        m.user
-        for m in Membership.objects.filter(group=group_id, role__in=MANAGING_ROLES).select_related(
-            "user"
-        )
-    ]
-
-
 def follow_up_requested(follow_up: FollowUp) -> None:
     """The group's organizers (and co-organizers) learn that a presenter asked to report back
     at a meeting; one e-mail each per meeting the request is placed on, never to the presenter
@@ -485,7 +477,7 @@ def follow_up_requested(follow_up: FollowUp) -> None:
         template="follow_up_requested",
         obj=follow_up,
         actor=follow_up.presenter,
-        recipients=_managers(follow_up.group_id),
+        recipients=[m.user for m in organizers_of(follow_up.meeting.group)],
         dedupe_key=f"m{follow_up.meeting_id}",
         context={"meeting": follow_up.meeting_id},
     )
@@ -504,8 +496,9 @@ def follow_up_accepted(follow_up: FollowUp, *, actor) -> None:
 
 
 def follow_up_removed(follow_up: FollowUp, *, actor) -> None:
-    """Taken off the agenda by an organizer (``actor``), or deleted in the agenda editor
-    (``actor`` None: the service learns of it afterwards)."""
+    """Taken off the agenda by an organizer (``actor``), on the meeting page or in the agenda
+    editor; ``actor`` None when its segment went some other way and the services learn of it
+    afterwards."""
     notify(
         kind=Kind.FOLLOW_UP,
         template="follow_up_removed",

@@ -221,3 +221,26 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     user = factory.SubFactory(UserFactory)
     status = "present"
+
+
+def group_of(people: list[tuple[str, str]], **group_kwargs) -> Group:
+    """A group with named people in the given roles (``[("Olga Organizer", Role.ORGANIZER),
+    ...]``); ``joined_at=`` places every membership at that moment, ground rules accepted then.
+    Find each again with ``person(group, name)``."""
+    joined_at = group_kwargs.pop("joined_at", None)
+    group = GroupFactory(**group_kwargs)
+    placed = {}
+    if joined_at is not None:
+        version = group.rules_versions.first()
+        placed = {"joined_at": joined_at, "rules_accepted_at": joined_at, "rules_version": version}
+    for name, role in people:
+        MembershipFactory(
+            group=group, role=role, user=UserFactory(profile__display_name=name), **placed
+        )
+    return group
+
+
+def person(group: Group, name: str) -> User:
+    """The member of ``group`` with that display name (see ``group_of``)."""
+    membership = group.memberships.select_related("user__profile")
+    return membership.get(user__profile__display_name=name).user

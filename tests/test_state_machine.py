@@ -70,7 +70,7 @@ from groups.services.waitlist import (
 )
 from meetings import notes as note_services
 from meetings import services as meeting_services
-from meetings.enums import MeetingStatus, SegmentKind
+from meetings.enums import MeetingKind, MeetingStatus, SegmentKind
 from meetings.models import ActionItem, AgendaSegment, Certificate, Meeting
 from members.models import AuditEntry, Delivery, User
 from members.services import create_profile
@@ -503,7 +503,7 @@ class ServiceModel(RuleBasedStateMachine):
     @rule(
         g=index,
         i=index,
-        op=st.sampled_from(["add", "remove", "reorder", "retitle", "retype"]),
+        op=st.sampled_from(["add", "remove", "reorder", "retitle", "retype", "drop_follow_up"]),
         confirm=st.booleans(),
     )
     def edit_agenda(self, g, i, op, confirm):
@@ -524,6 +524,8 @@ class ServiceModel(RuleBasedStateMachine):
             rows = [row for row in rows if row["kind"] != "case"] or rows[:-1]
         elif op == "reorder":
             rows.reverse()
+        elif op == "drop_follow_up":
+            rows = [row for row in rows if row["kind"] != "follow_up"]
         elif op == "retype":
             rows = [
                 {**row, "kind": "topic" if row["kind"] == "case" else row["kind"]} for row in rows
@@ -531,13 +533,27 @@ class ServiceModel(RuleBasedStateMachine):
         elif rows:
             rows[0]["title"] = "Arrival and check-in"
         held = set(Presentation.objects.filter(meeting=meeting).values_list("pk", flat=True))
-        refused(
+        follow_ups = dict(
+            FollowUp.objects.filter(
+                meeting=meeting, status__in=["proposed", "accepted"]
+            ).values_list("pk", "presenter_id")
+        )
+        edited = refused(
             edit_agenda,
             actor=actor,
             meeting=meeting,
             segments=rows,
             confirmed=held if confirm else (),
+            confirmed_follow_ups=set(follow_ups) if confirm else (),
         )
+        ended = FollowUp.objects.filter(pk__in=follow_ups, ended_because="agenda_edited")
+        if edited is not None and ended.exists():
+            told = self._told("follow_up_removed") | self._told("slot_released")
+            for follow_up in ended:
+                assert follow_up.segment_id is None, "a removed follow-up kept its segment"
+                assert follow_up.presenter_id in told | {actor.pk}, (
+                    "a follow-up was taken off the agenda and its presenter not told"
+                )
 
     # --- presentation slots ---------------------------------------------------------------------
 
@@ -943,6 +959,9 @@ class ServiceModel(RuleBasedStateMachine):
         )
         if huddle is not None:
             assert (huddle.group_id, huddle.status) == (request.group_id, MeetingStatus.SCHEDULED)
+            assert (huddle.title, huddle.kind) == ("Consultation huddle", MeetingKind.HUDDLE), (
+                "a huddle carries more than its kind (its title is seen in calendars)"
+            )
             assert request.accepts_replies, "a huddle was called about a closed request"
             assert self._told("consultation_huddle") == self._members(request.group_id) - {actor.pk}
 
@@ -983,7 +1002,8 @@ class ServiceModel(RuleBasedStateMachine):
             )
             assert added is None or self._is_member(user, meeting.group_id)
         elif op == "change":
-            refused(
+            before = item.owner_id
+            changed = refused(
                 note_services.update_action_item,
                 actor=actor,
                 item=item,
@@ -991,6 +1011,11 @@ class ServiceModel(RuleBasedStateMachine):
                 owner=user,
                 due_on=due_on,
             )
+            if changed is not None and before != user.pk:
+                assert self._told("action_item_taken") == {before} - {None, actor.pk}, (
+                    "an item given to someone else and its former owner not told"
+                )
+                assert self._told("action_item_given") == {user.pk} - {actor.pk}
         elif op == "done":
             owner = item.owner or actor
             self._act(owner)
@@ -998,7 +1023,12 @@ class ServiceModel(RuleBasedStateMachine):
                 note_services.set_action_item_done, actor=owner, item=item, done=not item.is_done
             )
         else:
+            before = item.owner_id
             refused(note_services.delete_action_item, actor=actor, item=item)
+            if not ActionItem.objects.filter(pk=item.pk).exists():
+                assert self._told("action_item_taken") == {before} - {None, actor.pk}, (
+                    "an action item was removed and its owner not told"
+                )
 
     # --- case follow-ups ----------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,13 +18,7 @@ from config.access import allowed, check
 from config.errors import DomainError
 from groups.access import permission_required
 from groups.selectors import group_for
-from meetings.enums import MeetingStatus
 from members.services import record_confirmations
-
-
-def _board_url(group, kind: str = "") -> str:
-    url = reverse("board:index", args=[group.slug])
-    return f"{url}?kind={kind}" if kind else url
 
 
 @permission_required("board.view", group_for)
@@ -92,11 +85,7 @@ def _nudge(request, group) -> dict | None:
     meeting_id = request.GET.get("meeting", "")
     if not meeting_id.isdigit():
         return None
-    meeting = (
-        group.meetings.filter(pk=int(meeting_id), starts_at__gt=timezone.now())
-        .exclude(status=MeetingStatus.CANCELLED)
-        .first()
-    )
+    meeting = selectors.meeting_to_nudge(group, int(meeting_id))
     if meeting is None:
         return None
     # A weekday and a clock time, and a link inside the site: nothing the de-identification
@@ -166,4 +155,4 @@ def reply(request, topic, *, slug, pk):
 def mark_read(request, group, *, slug):
     services.mark_board_read(actor=request.user, group=group)
     messages.success(request, "Everything on the board is marked as read.")
-    return redirect(_board_url(group))
+    return redirect(selectors.board_url(group))

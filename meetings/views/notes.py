@@ -58,12 +58,18 @@ def notes(request, meeting, *, pk: int):
 
 
 def _save_notes(request, meeting, form):
-    saved = _attempt(
-        form,
-        lambda: notes_service.save_notes(
-            actor=request.user, meeting=meeting, **form.service_data()
-        ),
-    )
+    """Save; if someone saved meanwhile, the form keeps what was typed, beside what they saved."""
+
+    def save():
+        try:
+            return notes_service.save_notes(
+                actor=request.user, meeting=meeting, **form.service_data()
+            )
+        except notes_service.NotesConflict:
+            form.catch_up(notes_service.notes_of(meeting))
+            raise
+
+    saved = _attempt(form, save)
     if saved is None:
         return None
     record_confirmations(
@@ -111,6 +117,7 @@ def notes_edit(request, meeting, *, pk: int):
         "group": meeting.group,
         "notes": current,
         "form": form,
+        "saved_meanwhile": form.saved_meanwhile,  # after a conflict: what is saved now
         "item_form": item_form,
         "items": notes_service.action_items_of(meeting),
     }

@@ -51,10 +51,10 @@ def _members_area(request, group) -> dict:
         "past": meeting_selectors.group_past(group),
         "month": month_grid(group, request.GET.get("month"), timezone.get_current_timezone()),
         # Between meetings: what is new on the board, and requests waiting for an answer.
-        "board_unread": board_selectors.unread_counts(request.user).get(group.pk, 0),
-        "open_consultations": consultation_selectors.open_count_by_group(request.user).get(
+        "board_unread": board_selectors.unread_counts(request.user, groups=[group]).get(
             group.pk, 0
         ),
+        "open_consultations": consultation_selectors.open_count(group),
     }
 
 

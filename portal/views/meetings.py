@@ -66,9 +66,10 @@ def _organizer_context(meeting, page) -> dict:
     }
 
 
-def _confirmed_removals(request) -> set[int]:
-    """The presentations the organizer ticked to remove (garbled values count as unticked)."""
-    return {int(v) for v in request.POST.getlist("remove_presentation") if v.isdigit()}
+def _confirmed_removals(request, name: str) -> set[int]:
+    """The presentations (``remove_presentation``) or case follow-ups (``remove_follow_up``)
+    the organizer ticked to remove (garbled values count as unticked)."""
+    return {int(v) for v in request.POST.getlist(name) if v.isdigit()}
 
 
 def _removal_notice(removed, user) -> str:
@@ -114,16 +115,25 @@ def meeting_agenda(request, meeting, *, pk: int):
     )
     context = {"meeting": meeting, "group": meeting.group, "template": False, "held": []}
     if request.method == "POST" and formset.is_valid():
-        confirmed = _confirmed_removals(request)
+        confirmed = _confirmed_removals(request, "remove_presentation")
+        confirmed_follow_ups = _confirmed_removals(request, "remove_follow_up")
         try:
             removed = edit_agenda(
                 actor=request.user,
                 meeting=meeting,
                 segments=formset.segments(),
                 confirmed=confirmed,
+                confirmed_follow_ups=confirmed_follow_ups,
             )
         except HeldSlotsNeedConfirmation as exc:
-            context.update(held=exc.held, confirm_error=str(exc), confirmed=confirmed)
+            context.update(
+                held=exc.held,
+                held_follow_ups=exc.follow_ups,
+                confirm_count=len(exc.held) + len(exc.follow_ups),
+                confirm_error=str(exc),
+                confirmed=confirmed,
+                confirmed_follow_ups=confirmed_follow_ups,
+            )
         except DomainError as exc:
             messages.error(request, str(exc))  # shown above the agenda, kept as typed
         else:

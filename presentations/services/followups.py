@@ -10,14 +10,16 @@ the organizers took one off.
 
 Locks, always in this order: the case presentation (asking), the meeting the follow-up is on
 (its ``Meeting`` row), that meeting's agenda (``meetings.services.lock_agenda``), the follow-up.
-The agenda editor takes the meeting and the agenda first too, and deleting a follow-up's segment
-there writes the follow-up last (SET_NULL), so the two never wait on each other in a circle.
+The agenda editor (``presentations/services/agenda.py``) takes the meeting and the agenda first
+too, then the follow-ups on the segments it removes, so the two never wait on each other in a
+circle. It asks the organizer to confirm each such follow-up, as for a held slot, and on
+confirmation ends it at once (``end_in_agenda_editor``) and tells the presenter.
 
-What happened around a follow-up without this app being asked (its segment deleted in the agenda
-editor: it ends and the presenter is told; its meeting cancelled: it goes back to waiting and on
-to the next meeting; its case gone: it ends) is caught up with by ``_reconcile``, whenever a
-service touches the follow-up and hourly for all of them. Until then pages show
-``FollowUp.shown_status``.
+What happened around a follow-up without this app being asked (its meeting cancelled: it goes
+back to waiting and on to the next meeting; its case gone: it ends; its segment deleted by a
+writer other than the agenda editor: it ends and the presenter is told) is caught up with by
+``_reconcile``, whenever a service touches the follow-up and hourly for all of them. Until then
+pages show ``FollowUp.shown_status``.
 """
 
 import logging
@@ -30,7 +32,7 @@ from django.utils import timezone
 from groups.enums import DepartureReason
 from groups.selectors import attach_loaded
 from meetings import services as meeting_services
-from meetings.enums import MeetingStatus, SegmentKind
+from meetings.enums import MeetingKind, MeetingStatus, SegmentKind
 from meetings.models import AgendaSegment, Meeting
 from members.services import record_audit
 from presentations import notifications
@@ -91,8 +93,7 @@ def _locked(follow_up_id: int, **scope) -> FollowUp | None:
         .values_list("meeting_id", flat=True)
         .first()
     )
-    if planned is not None:
-        _lock_meeting(planned)
+    meeting = None if planned is None else _lock_meeting(planned)
     follow_up = (
         FollowUp.objects.select_for_update(of=("self",))
         .select_related("presenter__profile")
@@ -101,7 +102,8 @@ def _locked(follow_up_id: int, **scope) -> FollowUp | None:
     )
     if follow_up is not None and follow_up.meeting_id is not None:
         # Held already, unless the follow-up moved on meanwhile.
-        follow_up.meeting = _lock_meeting(follow_up.meeting_id)
+        held = meeting is not None and meeting.pk == follow_up.meeting_id
+        follow_up.meeting = meeting if held else _lock_meeting(follow_up.meeting_id)
     return follow_up
 
 
@@ -128,7 +130,12 @@ def _next_meeting(follow_up: FollowUp, now: datetime) -> Meeting | None:
     return (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("group")
-        .filter(group=follow_up.group_id, status=MeetingStatus.SCHEDULED, starts_at__gt=now)
+        .filter(
+            group=follow_up.group_id,
+            status=MeetingStatus.SCHEDULED,
+            kind=MeetingKind.REGULAR,  # never a consultation huddle
+            starts_at__gt=now,
+        )
         .exclude(pk__in=said_no)
         .order_by("starts_at", "pk")
         .first()
@@ -193,7 +200,7 @@ def _end(
 def _reconcile(follow_up: FollowUp, now: datetime) -> None:
     """Catch up with what happened around a live follow-up (locked) without this app: its case
     gone (it ends), its meeting cancelled or gone (back to waiting, and on to the next meeting
-    at once if there is one), its segment deleted in the agenda editor (it ends and the
+    at once if there is one), its segment deleted outside the agenda editor (it ends and the
     presenter is told)."""
     if not follow_up.is_live:
         return
@@ -391,6 +398,28 @@ def remove_follow_up(
     return follow_up
 
 
+# --- the agenda editor (presentations/services/agenda.py) ------------------------------------
+
+
+def locked_on_segments(segment_ids: list[int]) -> list[FollowUp]:
+    """The follow-ups on these segments, with their presenters, under their row locks (the
+    agenda editor, which holds the meeting and its agenda already), in agenda order."""
+    return list(
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("presenter__profile", "segment")
+        .filter(segment__in=segment_ids, status__in=ON_AGENDA)
+        .order_by("segment__position", "pk")
+    )
+
+
+def end_in_agenda_editor(*, actor, follow_up: FollowUp, now: datetime) -> None:
+    """The organizer confirmed deleting the follow-up's segment in the agenda editor (which
+    deletes it next): the follow-up ends at once. The editor tells the presenter."""
+    follow_up.segment = None
+    _end(follow_up, FollowUpEnd.AGENDA_EDITED, now, decided_by=actor)
+    _audit_ended(follow_up, actor=actor)
+
+
 # --- by time, and when someone leaves ---------------------------------------------------------
 
 
@@ -411,7 +440,10 @@ def attach_waiting_follow_ups(*, now: datetime | None = None) -> int:
     for pk in stale.order_by("pk").values_list("pk", flat=True):
         _in_own_transaction(pk, lambda follow_up: _reconcile(follow_up, now), LIVE_FOLLOW_UP)
     next_meeting = Meeting.objects.filter(
-        group=OuterRef("group"), status=MeetingStatus.SCHEDULED, starts_at__gt=now
+        group=OuterRef("group"),
+        status=MeetingStatus.SCHEDULED,
+        kind=MeetingKind.REGULAR,
+        starts_at__gt=now,
     )
     waiting = FollowUp.objects.filter(status=FollowUpStatus.WAITING).filter(Exists(next_meeting))
     placed = 0

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from groups.enums import MembershipPolicy, Role
-from tests.factories import GroupFactory, MembershipFactory, UserFactory
+from tests.factories import group_of, person
 
 JOINED = timedelta(days=30)
 
@@ -12,28 +12,17 @@ JOINED = timedelta(days=30)
 @pytest.fixture
 def group():
     """A closed group: an organizer, a co-organizer and two members, who joined a month ago."""
-    group = GroupFactory(name="Mile High Consult", membership_policy=MembershipPolicy.CLOSED)
-    joined = timezone.now() - JOINED
-    for name, role in (
-        ("Olga Organizer", Role.ORGANIZER),
-        ("Cal Co", Role.CO_ORGANIZER),
-        ("Mia Member", Role.MEMBER),
-        ("Max Member", Role.MEMBER),
-    ):
-        user = UserFactory(profile__display_name=name)
-        MembershipFactory(
-            group=group,
-            user=user,
-            role=role,
-            joined_at=joined,
-            rules_version=group.rules_versions.first(),
-            rules_accepted_at=joined,
-        )
-    return group
-
-
-def person(group, name: str):
-    return group.memberships.get(user__profile__display_name=name).user
+    return group_of(
+        [
+            ("Olga Organizer", Role.ORGANIZER),
+            ("Cal Co", Role.CO_ORGANIZER),
+            ("Mia Member", Role.MEMBER),
+            ("Max Member", Role.MEMBER),
+        ],
+        name="Mile High Consult",
+        membership_policy=MembershipPolicy.CLOSED,
+        joined_at=timezone.now() - JOINED,
+    )
 
 
 @pytest.fixture

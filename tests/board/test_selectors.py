@@ -8,8 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from board import selectors, services
+from meetings.enums import MeetingStatus
 from tests.board.factories import ReplyFactory, TopicFactory
-from tests.factories import GroupFactory, MembershipFactory
+from tests.factories import GroupFactory, MeetingFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,26 @@ def test_unread_counts_per_group_in_one_query(
 
     assert counts == {group.pk: 2, second.pk: 1}
     assert selectors.unread_counts(organizer)[group.pk] == 4  # organizers see the hidden one
+
+
+def test_unread_counts_for_the_groups_asked_only_in_one_query(
+    group, member, other_member, django_assert_num_queries
+):
+    second = GroupFactory()
+    MembershipFactory(group=second, user=member, joined_at=timezone.now() - timedelta(days=3))
+    MembershipFactory(group=second, user=other_member)
+    services.start_discussion(actor=other_member, group=group, title="A", body="x")
+    services.start_discussion(actor=other_member, group=second, title="B", body="x")
+    services.start_discussion(actor=other_member, group=second, title="C", body="x")
+    elsewhere = GroupFactory()  # not theirs: asking for it shows nothing
+    TopicFactory(group=elsewhere, title="Not my group")
+
+    with django_assert_num_queries(1):
+        counts = selectors.unread_counts(member, groups=[second])
+
+    assert counts == {second.pk: 2}
+    assert selectors.unread_counts(member, groups=[group.pk, elsewhere]) == {group.pk: 1}
+    assert selectors.unread_counts(member, groups=[]) == {}
 
 
 def test_unread_counts_leave_out_deleted_topics_without_replies(group, member, other_member):
@@ -87,3 +108,16 @@ def test_authored_by_lists_a_persons_topics_and_replies_with_text(group, member,
     ]
     assert data["topics"][0]["created_at"] == topic.created_at.isoformat()
     assert data["topics"][0]["deleted_at"] is None
+
+
+def test_meeting_to_nudge_is_a_scheduled_meeting_of_the_group_still_to_come(group):
+    coming = MeetingFactory(group=group)
+    cancelled = MeetingFactory(group=group, status=MeetingStatus.CANCELLED)
+    started = MeetingFactory(group=group, starts_at=timezone.now() - timedelta(minutes=5))
+    elsewhere = MeetingFactory()
+
+    found = [
+        selectors.meeting_to_nudge(group, m.pk) for m in (coming, cancelled, started, elsewhere)
+    ]
+
+    assert found == [coming, None, None, None]

@@ -357,6 +357,8 @@ def test_hide_own_post_tells_nobody(group, organizer):
 
     services.hide_post(actor=organizer, post=topic)
 
+    topic.refresh_from_db()
+    assert (topic.hidden_by, topic.hidden_at is not None) == (organizer, True)
     assert Delivery.objects.filter(template="board_post_hidden").count() == 0
 
 
@@ -367,6 +369,9 @@ def test_hide_a_post_of_a_former_member_tells_nobody(group, member, organizer):
 
     services.hide_post(actor=organizer, post=topic)
 
+    topic.refresh_from_db()
+    assert (topic.hidden_by, topic.hidden_at is not None) == (organizer, True)
+    assert AuditEntry.objects.get(verb="board.post_hidden").subject is None
     assert Delivery.objects.filter(template="board_post_hidden").count() == 0
 
 

@@ -34,7 +34,12 @@ def _send(template: str) -> list[str]:
 
 
 def _parts(message) -> list[str]:
-    return [message.subject, message.body, *(alt[0] for alt in message.alternatives)]
+    """Subject, text, HTML and any attachment (the huddle's calendar entry)."""
+    attached = [
+        content.decode() if isinstance(content, bytes) else content
+        for _name, content, _mimetype in message.attachments
+    ]
+    return [message.subject, message.body, *(alt[0] for alt in message.alternatives), *attached]
 
 
 def _assert_nothing_written_in(mailoutbox) -> None:

@@ -12,10 +12,11 @@ from consultations.enums import RequestStatus
 from consultations.models import ConsultationRequest
 from consultations.services import HUDDLE_TITLE, ConsultationError
 from groups.services.membership import leave_group
-from meetings.enums import MeetingStatus, SegmentKind
+from meetings.enums import MeetingKind, MeetingStatus, SegmentKind
 from meetings.models import Meeting
-from meetings.notifications import plan_meeting_reminders
-from meetings.services import MeetingError, cancel_meeting, create_huddle
+from meetings.notifications import plan_meeting_reminders, plan_rsvp_nudges_and_roles
+from meetings.selectors import browsable_groups
+from meetings.services import MeetingError, cancel_meeting, create_huddle, warn_low_rsvps
 from members.models import AuditEntry, Delivery
 from tests.consultations.factories import ConsultationRequestFactory
 from tests.factories import UserFactory
@@ -217,6 +218,27 @@ def test_call_huddle_refuses_a_second_while_one_is_planned(request_, asker):
     assert list(Meeting.objects.all()) == [first]
 
 
+def test_call_huddle_refuses_a_second_while_one_is_in_progress_and_allows_it_once_over(
+    request_, asker
+):
+    first = _call(asker, request_)
+    now = timezone.now()
+    Meeting.objects.filter(pk=first.pk).update(
+        starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(minutes=20)
+    )
+
+    with pytest.raises(ConsultationError) as refused:
+        _call(asker, request_)
+
+    assert str(refused.value) == "A huddle is already planned for this request."
+    Meeting.objects.filter(pk=first.pk).update(
+        starts_at=now - timedelta(minutes=40), ends_at=now - timedelta(minutes=10)
+    )
+    second = _call(asker, request_)
+    request_.refresh_from_db()
+    assert request_.huddle == second != first
+
+
 def test_call_huddle_again_once_the_first_was_cancelled(request_, asker, organizer):
     first = _call(asker, request_)
     cancel_meeting(actor=organizer, meeting=first)
@@ -238,3 +260,59 @@ def test_a_huddle_is_a_meeting_like_any_other_for_reminders(request_, asker, mia
 
     reminders = Delivery.objects.filter(template="meeting_reminder", object_id=meeting.pk)
     assert list(reminders.values_list("email", flat=True)) == [mia.email]
+
+
+# --- a huddle is told once, and is never "the group's next meeting" ---------------------------
+
+
+def _wants_every_reminder(user, leads):
+    user.profile.reminder_lead_minutes = leads
+    user.profile.remind_when_unanswered = True
+    user.profile.save(update_fields=["reminder_lead_minutes", "remind_when_unanswered"])
+
+
+def test_a_huddle_called_inside_a_reminder_lead_gets_no_catch_up_reminder(
+    group, request_, asker, mia
+):
+    """Called 20 hours ahead: the huddle notice (with its calendar file) told Mia; the 24-hour
+    reminder, due before the huddle existed, is not sent on top. An ordinary meeting scheduled
+    as late still gets the catch-up: nothing else told its members."""
+    _wants_every_reminder(mia, [1440])
+    huddle = _call(asker, request_, starts_at=_soon(20))
+    ordinary = Meeting.objects.create(
+        group=group, title="Extra meeting", starts_at=_soon(20), ends_at=_soon(21)
+    )
+
+    plan_meeting_reminders(timezone.now())
+
+    reminded = Delivery.objects.filter(template="meeting_reminder", email=mia.email)
+    assert (huddle.kind, ordinary.kind) == (MeetingKind.HUDDLE, MeetingKind.REGULAR)
+    assert list(reminded.values_list("object_id", flat=True)) == [ordinary.pk]
+
+
+def test_a_huddle_called_inside_the_nudge_window_sends_no_rsvp_nudge(request_, asker, mia):
+    huddle = _call(asker, request_, starts_at=_soon(45))
+
+    plan_rsvp_nudges_and_roles(timezone.now())
+
+    assert not Delivery.objects.filter(template="rsvp_nudge", object_id=huddle.pk).exists()
+
+
+def test_a_huddle_brings_no_low_rsvp_warning(group, request_, organizer):
+    group.warn_low_rsvp = True
+    group.save(update_fields=["warn_low_rsvp"])
+    huddle = _call(organizer, request_, starts_at=_soon(3))
+
+    assert warn_low_rsvps() == 0
+    assert not Delivery.objects.filter(template="low_rsvp_warning", object_id=huddle.pk).exists()
+
+
+def test_browse_shows_the_next_regular_meeting_not_a_huddle(group, request_, asker):
+    _call(asker, request_, starts_at=_soon(5))
+    regular = Meeting.objects.create(
+        group=group, title="Monthly", starts_at=_soon(100), ends_at=_soon(101)
+    )
+
+    listed = browsable_groups().get(pk=group.pk)
+
+    assert listed.next_meeting_at == regular.starts_at

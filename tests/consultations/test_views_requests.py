@@ -1,6 +1,7 @@
 """The consultation pages: the list, asking, one request with its replies, replying and editing
 one's reply. Members only: 404 to outsiders, former members and site admins."""
 
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -13,9 +14,10 @@ from consultations.enums import RequestStatus, Urgency
 from consultations.models import ConsultationReply, ConsultationRequest
 from groups.models import GroundRulesVersion
 from groups.services.membership import leave_group
+from meetings.enums import MeetingStatus
 from members.models import AuditEntry, Delivery
 from tests.consultations.factories import ConsultationReplyFactory, ConsultationRequestFactory
-from tests.factories import AdminFactory, ApplicationFactory, UserFactory
+from tests.factories import AdminFactory, ApplicationFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +166,8 @@ def test_list_shows_open_requests_first_urgent_first_then_answered(client, group
 def test_list_counts_replies_and_shows_a_huddle(client, group, request_, mia, max_):
     ConsultationReplyFactory(request=request_, author=mia)
     ConsultationReplyFactory(request=request_, author=max_)
+    huddle = MeetingFactory(group=group, title="Consultation huddle")
+    ConsultationRequest.objects.filter(pk=request_.pk).update(huddle=huddle)
     client.force_login(mia)
 
     response = client.get(_url("list", group))
@@ -171,6 +175,16 @@ def test_list_counts_replies_and_shows_a_huddle(client, group, request_, mia, ma
     (listed,) = response.context["page"].object_list
     assert listed.reply_count == 2
     assert "2 replies" in _text(response)
+    local = huddle.starts_at.astimezone(zoneinfo.ZoneInfo(mia.profile.time_zone))
+    assert f'· huddle on <time datetime="{local.isoformat()}">' in _text(response)
+
+
+def test_list_leaves_out_a_cancelled_huddle(client, group, request_, mia):
+    huddle = MeetingFactory(group=group, status=MeetingStatus.CANCELLED)
+    ConsultationRequest.objects.filter(pk=request_.pk).update(huddle=huddle)
+    client.force_login(mia)
+
+    assert "huddle on" not in _text(client.get(_url("list", group)))
 
 
 def test_list_when_empty_invites_a_first_request(client, group, mia):
@@ -253,7 +267,10 @@ def test_new_request_without_a_question_shows_the_error_and_saves_nothing(client
 
     assert response.status_code == 200
     assert sorted(response.context["form"].errors) == ["question", "urgency"]
-    assert "Say what you would like from the group" in _text(response)
+    assert response.context["form"].errors["question"] == [
+        "Say what you want from the group: it comes first."
+    ]
+    assert "Say what you want from the group: it comes first." in _text(response)
     assert not ConsultationRequest.objects.exists()
 
 
@@ -327,6 +344,20 @@ def test_detail_offers_the_asker_to_close_and_call_a_huddle(client, group, reque
     assert _url("close", group, request_.pk) in html
     assert _url("huddle", group, request_.pk) in html
     assert _url("edit_reply", group, request_.pk, reply.pk) not in html
+
+
+def test_detail_offers_no_huddle_while_one_is_in_progress(client, group, request_, asker):
+    now = timezone.now()
+    huddle = MeetingFactory(
+        group=group, starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(minutes=20)
+    )
+    ConsultationRequest.objects.filter(pk=request_.pk).update(huddle=huddle)
+    client.force_login(asker)
+
+    html = client.get(_url("detail", group, request_.pk)).content.decode()
+
+    assert huddle.get_absolute_url() in html
+    assert _url("huddle", group, request_.pk) not in html
 
 
 def test_detail_offers_an_organizer_a_huddle_but_not_closing(client, group, request_, organizer):

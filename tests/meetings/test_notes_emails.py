@@ -118,6 +118,76 @@ def test_the_given_email_is_skipped_once_it_no_longer_concerns_them(circle, mail
     assert circle.member.email not in [m.to[0] for m in mailoutbox]
 
 
+# --- taken away: removed, or given to someone else ---------------------------------------------
+
+
+@pytest.mark.parametrize("removed", [True, False])
+def test_the_owner_is_told_once_an_item_is_no_longer_theirs_but_not_what_it_said(
+    circle, mailoutbox, removed
+):
+    due = in_days(10)
+    item = _give(circle, due_on=due)
+    Delivery.objects.all().delete()
+    if removed:
+        notes.delete_action_item(actor=circle.organizer, item=item)
+    else:
+        notes.update_action_item(
+            actor=circle.organizer, item=item, text=item.text, owner=circle.other, due_on=due
+        )
+
+    assert _send("action_item_taken") == {circle.member.email: DeliveryStatus.SENT}
+    (message,) = mailoutbox
+    assert message.to == [circle.member.email]
+    what = "was removed" if removed else "was given to someone else"
+    assert message.subject == (
+        f"[PeerCircle] An action item you had from March circle {what} · Harbour Circle"
+    )
+    assert f"due on {due:%A} {due.day} {due:%B %Y}, " in message.body
+    assert ("removed from the meeting's notes" in message.body) is removed
+    assert ("given to another member" in message.body) is not removed
+    assert f"/meetings/{circle.meeting.pk}/notes/" in message.body
+    assert SECRET not in _everything_in(message)
+    assert "Client A" not in _everything_in(message)
+    assert "List-Unsubscribe" in message.extra_headers
+
+
+def test_giving_an_item_to_someone_else_sends_each_owner_one_email_and_the_actor_none(circle):
+    item = _give(circle)
+    Delivery.objects.all().delete()
+
+    notes.update_action_item(
+        actor=circle.organizer, item=item, text=item.text, owner=circle.other, due_on=item.due_on
+    )
+
+    assert sorted(Delivery.objects.values_list("email", "template")) == sorted(
+        [
+            (circle.member.email, "action_item_taken"),
+            (circle.other.email, "action_item_given"),
+        ]
+    )
+
+
+@pytest.mark.parametrize("change", ["left", "given_back"])
+def test_the_taken_email_is_skipped_once_it_no_longer_concerns_them(circle, mailoutbox, change):
+    item = _give(circle)
+    notes.update_action_item(
+        actor=circle.organizer, item=item, text=item.text, owner=circle.other, due_on=item.due_on
+    )
+    if change == "left":
+        leave_group(user=circle.member, group=circle.group)
+    else:
+        notes.update_action_item(
+            actor=circle.organizer,
+            item=item,
+            text=item.text,
+            owner=circle.member,
+            due_on=item.due_on,
+        )
+
+    assert _send("action_item_taken")[circle.member.email] == DeliveryStatus.SKIPPED
+    assert circle.member.email not in [m.to[0] for m in mailoutbox]
+
+
 # --- the reminder ------------------------------------------------------------------------------
 
 

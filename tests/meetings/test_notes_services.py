@@ -133,6 +133,40 @@ def test_a_cancelled_meeting_has_no_notes(circle):
     assert (MeetingNotes.objects.count(), ActionItem.objects.count()) == (0, 0)
 
 
+def test_a_save_over_notes_saved_since_it_was_opened_is_refused(circle):
+    opened = ""  # the facilitator opens the editor before anything is written
+    _save(circle.organizer, circle.meeting, discussed="The organizer's notes")
+
+    with pytest.raises(notes.NotesConflict, match="after you opened"):
+        _save(circle.facilitator, circle.meeting, discussed="Mine", version=opened)
+
+    saved = MeetingNotes.objects.get()
+    assert (saved.discussed, saved.updated_by) == ("The organizer's notes", circle.organizer)
+    assert AuditEntry.objects.filter(verb="meeting.notes_saved").count() == 1
+
+
+def test_a_save_from_the_version_it_was_opened_on_goes_through(circle):
+    first = _save(circle.organizer, circle.meeting, discussed="One")
+    opened = MeetingNotes.objects.get().version
+    assert opened == first.updated_at.isoformat()
+
+    _save(circle.facilitator, circle.meeting, discussed="One, and two", version=opened)
+
+    saved = MeetingNotes.objects.get()
+    assert (saved.discussed, saved.updated_by) == ("One, and two", circle.facilitator)
+    assert saved.version != opened
+    with pytest.raises(notes.NotesConflict):  # the old version is now behind
+        _save(circle.organizer, circle.meeting, discussed="One, two, three", version=opened)
+
+
+def test_a_stale_save_that_changes_nothing_is_no_conflict(circle):
+    _save(circle.organizer, circle.meeting, discussed="Same")
+
+    same = _save(circle.facilitator, circle.meeting, discussed="Same", version="")
+
+    assert (same.discussed, same.updated_by) == ("Same", circle.organizer)
+
+
 def test_notes_longer_than_allowed_are_refused_and_nothing_is_saved(circle):
     with pytest.raises(ValidationError) as refused:
         _save(circle.organizer, circle.meeting, decisions="x" * 4001)
@@ -367,7 +401,7 @@ def test_marking_an_item_removed_meanwhile_is_refused(circle):
         notes.set_action_item_done(actor=circle.member, item=item, done=True)
 
 
-def test_a_writer_changes_an_item_and_a_new_owner_is_told(circle):
+def test_a_writer_changes_an_item_and_the_new_and_old_owners_are_told(circle):
     item = circle.item(created_by=circle.organizer)
     new_due = in_days(20)
 
@@ -387,9 +421,16 @@ def test_a_writer_changes_an_item_and_a_new_owner_is_told(circle):
         circle.other,
         {"changed": ["text", "owner", "due_on"]},
     )
-    assert list(Delivery.objects.values_list("email", "template")) == [
-        (circle.other.email, "action_item_given")
-    ]
+    assert sorted(Delivery.objects.values_list("email", "template", "context")) == sorted(
+        [
+            (circle.other.email, "action_item_given", {}),
+            (
+                circle.member.email,
+                "action_item_taken",
+                {"item": item.pk, "due_on": in_days(7).isoformat(), "removed": False},
+            ),
+        ]
+    )
 
 
 def test_moving_the_due_date_only_tells_nobody(circle):
@@ -461,7 +502,7 @@ def test_an_item_cannot_be_given_to_someone_outside_the_group(circle):
     assert item.owner == circle.member
 
 
-def test_a_writer_removes_an_item_and_the_log_keeps_it(circle):
+def test_a_writer_removes_an_item_the_log_keeps_it_and_its_owner_is_told(circle):
     item = circle.item()
     pk = item.pk
 
@@ -475,14 +516,69 @@ def test_a_writer_removes_an_item_and_the_log_keeps_it(circle):
         str(pk),
         {"meeting": circle.meeting.pk, "due_on": item.due_on.isoformat()},
     )
+    told = Delivery.objects.get()
+    assert (told.email, told.template, told.object_id, told.context) == (
+        circle.member.email,
+        "action_item_taken",
+        circle.meeting.pk,
+        {"item": pk, "due_on": item.due_on.isoformat(), "removed": True},
+    )
 
 
-def test_removing_ones_own_item_names_no_subject(circle):
+def test_removing_ones_own_item_names_no_subject_and_tells_nobody(circle):
     item = circle.item(owner=circle.organizer)
 
     notes.delete_action_item(actor=circle.organizer, item=item)
 
     assert AuditEntry.objects.get(verb="action_item.removed").subject is None
+    assert Delivery.objects.count() == 0
+
+
+def test_removing_an_unowned_item_tells_nobody(circle):
+    notes.delete_action_item(actor=circle.organizer, item=circle.item(owner=None))
+
+    assert AuditEntry.objects.filter(verb="action_item.removed").count() == 1
+    assert Delivery.objects.count() == 0
+
+
+def test_giving_away_ones_own_item_tells_only_the_new_owner(circle):
+    item = circle.item(owner=circle.organizer)
+
+    notes.update_action_item(
+        actor=circle.organizer, item=item, text=item.text, owner=circle.other, due_on=item.due_on
+    )
+
+    assert list(Delivery.objects.values_list("email", "template")) == [
+        (circle.other.email, "action_item_given")
+    ]
+
+
+def test_giving_an_unowned_item_tells_only_the_new_owner(circle):
+    item = circle.item(owner=None)
+
+    notes.update_action_item(
+        actor=circle.organizer, item=item, text=item.text, owner=circle.other, due_on=item.due_on
+    )
+
+    assert list(Delivery.objects.values_list("email", "template")) == [
+        (circle.other.email, "action_item_given")
+    ]
+
+
+def test_an_item_taken_from_its_owner_and_given_to_the_actor_tells_only_the_old_owner(circle):
+    item = circle.item()
+
+    notes.update_action_item(
+        actor=circle.facilitator,
+        item=item,
+        text=item.text,
+        owner=circle.facilitator,
+        due_on=item.due_on,
+    )
+
+    assert list(Delivery.objects.values_list("email", "template")) == [
+        (circle.member.email, "action_item_taken")
+    ]
 
 
 def test_the_owner_cannot_remove_their_item(circle):
@@ -639,3 +735,24 @@ def test_a_save_waiting_on_the_purge_does_not_bring_case_notes_back():
 
     saved = MeetingNotes.objects.get()
     assert (saved.discussed, saved.case_notes) == ("What we discussed", "")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_saving_at_once_from_the_same_page_lose_nothing():
+    """Both opened the empty editor; the one whose save waits on the other's lock is refused,
+    so neither text replaces the other unseen."""
+    circle = make_circle()
+
+    def first():
+        return _save(circle.organizer, circle.meeting, discussed="First", version="")
+
+    def second():
+        return _save(circle.facilitator, circle.meeting, discussed="Second", version="")
+
+    with pytest.raises(notes.NotesConflict):
+        behind_another_transaction(first, second)
+
+    saved = MeetingNotes.objects.get()
+    assert (saved.discussed, saved.updated_by) == ("First", circle.organizer)
+    assert [e.data["changed"] for e in AuditEntry.objects.order_by("pk")] == [["discussed"]]

@@ -166,8 +166,16 @@ def test_a_member_cannot_open_the_editor(client, circle):
 # --- writing the notes -----------------------------------------------------------------------
 
 
+def _opened(circle) -> str:
+    """The version a writer opening the editor now gets (what the form carries back)."""
+    saved = MeetingNotes.objects.filter(meeting=circle.meeting).first()
+    return saved.version if saved else ""
+
+
 def _post_notes(client, circle, **data):
-    payload = {"part": "notes", "discussed": "", "decisions": "", "case_notes": ""} | data
+    """Post the notes form as if it had just been opened (``version`` as it is now)."""
+    payload = {"part": "notes", "discussed": "", "decisions": "", "case_notes": ""}
+    payload |= {"version": _opened(circle)} | data
     return client.post(_url("notes_edit", circle.meeting.pk), payload)
 
 
@@ -177,8 +185,10 @@ def test_the_facilitator_writes_the_notes(client, circle):
 
     page = client.get(_url("notes_edit", circle.meeting.pk))
     assert page.context["form"]["discussed"].value() == "Old"
+    opened = page.context["form"]["version"].value()
+    assert opened == MeetingNotes.objects.get().updated_at.isoformat()
     response = _post_notes(
-        client, circle, discussed="New", decisions="One\nTwo", case_notes="Cases"
+        client, circle, discussed="New", decisions="One\nTwo", case_notes="Cases", version=opened
     )
 
     assert response.status_code == 302
@@ -190,6 +200,47 @@ def test_the_facilitator_writes_the_notes(client, circle):
         "Cases",
         circle.facilitator,
     )
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_nothing_is_lost(client, circle):
+    _notes(circle, discussed="Old")
+    client.force_login(circle.facilitator)
+    opened = client.get(_url("notes_edit", circle.meeting.pk)).context["form"]["version"].value()
+    _notes(circle, discussed="Old, and the organizer's part", decisions="Meet monthly")
+
+    response = _post_notes(client, circle, discussed="Old, and mine", version=opened)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "Someone saved these notes after you opened this page" in form.non_field_errors()[0]
+    assert form["discussed"].value() == "Old, and mine"  # what they typed, still there
+    saved = MeetingNotes.objects.get()
+    assert (saved.discussed, saved.updated_by) == (
+        "Old, and the organizer's part",
+        circle.organizer,
+    )
+    body = _body(response)
+    assert f"Saved by {circle.organizer} on" in body
+    assert "Old, and the organizer's part" in body and "Meet monthly" in body
+    assert form["version"].value() == saved.version  # saving again goes over it, now seen
+
+    again = _post_notes(client, circle, discussed="Old, and mine", version=saved.version)
+
+    assert again.status_code == 302
+    assert MeetingNotes.objects.get().discussed == "Old, and mine"
+
+
+def test_an_editor_opened_before_the_first_save_is_refused_over_it(client, circle):
+    client.force_login(circle.facilitator)
+    opened = client.get(_url("notes_edit", circle.meeting.pk)).context["form"]["version"].value()
+    assert opened == ""
+    _notes(circle, discussed="The organizer's")
+
+    response = _post_notes(client, circle, discussed="Mine", version=opened)
+
+    assert response.status_code == 200
+    assert MeetingNotes.objects.get().discussed == "The organizer's"
+    assert response.context["form"].saved_meanwhile.discussed == "The organizer's"
 
 
 @pytest.mark.parametrize("field", ["discussed", "decisions", "case_notes"])
@@ -509,6 +560,7 @@ def test_removing_an_item_asks_first(client, circle):
 
     page = client.get(_url("action_item_delete", item.pk))
     assert "“Send the article”" in _body(page)
+    assert f"{circle.member} gets an e-mail saying it was removed" in _body(page)
     response = client.post(_url("action_item_delete", item.pk), {})
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -516,9 +568,14 @@ def test_removing_an_item_asks_first(client, circle):
     }
     assert ActionItem.objects.filter(pk=item.pk).exists()
 
+    assert Delivery.objects.count() == 0  # not removed, nobody told
+
     response = client.post(_url("action_item_delete", item.pk), {"confirm": "on"})
     assert response["Location"] == _url("notes", circle.meeting.pk)
     assert not ActionItem.objects.filter(pk=item.pk).exists()
+    assert list(Delivery.objects.values_list("email", "template")) == [
+        (circle.member.email, "action_item_taken")
+    ]
 
 
 # --- my action items -------------------------------------------------------------------------
@@ -587,6 +644,18 @@ def test_the_notes_page_query_count_is_constant(client, circle, count, django_as
 
 
 @pytest.mark.parametrize("count", [1, 20])
+def test_the_notes_editor_query_count_is_constant(client, circle, count, django_assert_num_queries):
+    _notes(circle, discussed="Talked", decisions="One")
+    _items(circle, count)
+    client.force_login(circle.facilitator)
+
+    with django_assert_num_queries(6):
+        response = client.get(_url("notes_edit", circle.meeting.pk))
+
+    assert len(response.context["items"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
 def test_my_action_items_query_count_is_constant(client, count, django_assert_num_queries):
     circles = [make_circle(), make_circle()]
     user = circles[0].member
@@ -613,7 +682,7 @@ def test_the_notes_summary_for_the_meeting_page(circle, django_assert_num_querie
     done = circle.item()
     notes.set_action_item_done(actor=circle.organizer, item=done, done=True)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         summary = notes.notes_summary_for(circle.meeting)
 
     assert summary == notes.NotesSummary(written=True, decisions=2, items=2, open_items=1)

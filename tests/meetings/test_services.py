@@ -9,6 +9,7 @@ from groups.enums import Role
 from groups.models import Group
 from meetings import services
 from meetings.enums import AttendanceStatus, MeetingStatus, RsvpAnswer, SegmentKind
+from meetings.forms import SegmentForm
 from meetings.models import (
     AgendaSegment,
     AgendaTemplateSegment,
@@ -439,3 +440,30 @@ def test_record_attendance_lets_the_facilitator_take_it(group, organizer):
     assert list(Attendance.objects.values_list("user", "status", "marked_by")) == [
         (facilitator.pk, "present", facilitator.pk)
     ]
+
+
+def test_the_standard_agenda_takes_no_case_follow_up(group, organizer):
+    """A follow-up comes from a presenter asking to report back; copied into every new meeting
+    it would be a segment with nobody's follow-up behind it."""
+    before = list(group.agenda_template.values_list("kind", flat=True))
+
+    with pytest.raises(services.MeetingError, match="asked for by its presenter"):
+        services.set_agenda_template(
+            actor=organizer,
+            group=group,
+            segments=[{"kind": SegmentKind.FOLLOW_UP, "minutes": 10}],
+        )
+
+    assert list(group.agenda_template.values_list("kind", flat=True)) == before
+
+
+def test_the_agenda_form_offers_case_follow_up_only_to_a_row_that_is_one():
+    new_row = SegmentForm(data={"kind": SegmentKind.FOLLOW_UP, "minutes": "10"})
+    kept_row = SegmentForm(
+        initial={"kind": SegmentKind.FOLLOW_UP},
+        data={"kind": SegmentKind.FOLLOW_UP, "minutes": "10", "title": ""},
+    )
+
+    assert SegmentKind.FOLLOW_UP not in dict(new_row.fields["kind"].choices)
+    assert new_row.is_valid() is False and "kind" in new_row.errors
+    assert kept_row.is_valid() is True

@@ -211,7 +211,7 @@ def test_detail_query_count_does_not_grow_with_agenda_or_rsvps(
     meeting = _meeting_with(group, organizer, segments=segments, rsvps=rsvps)
     client.force_login(organizer)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(_detail(meeting))
 
     assert len(response.context["agenda"]) == segments

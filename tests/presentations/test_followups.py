@@ -12,9 +12,9 @@ from django.utils import timezone
 from config.errors import NotAllowed
 from groups.enums import DepartureReason, Role
 from groups.services.membership import leave_group, remove_member
-from meetings.enums import MeetingStatus, SegmentKind
+from meetings.enums import MeetingKind, MeetingStatus, SegmentKind
 from meetings.models import AgendaSegment, Meeting
-from meetings.services import cancel_meeting
+from meetings.services import cancel_meeting, set_agenda
 from members.models import AuditEntry, Delivery
 from portal.privacy import delete_account
 from presentations import services
@@ -26,7 +26,7 @@ from presentations.models import (
     FollowUpStatus,
     Presentation,
 )
-from presentations.services import PresentationError, edit_agenda
+from presentations.services import HeldSlotsNeedConfirmation, PresentationError, edit_agenda
 from presentations.services import followups as followup_services
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory
 
@@ -167,12 +167,14 @@ def test_the_next_meeting_is_the_earliest_scheduled_one_of_the_group_not_yet_sta
     upcoming(GroupFactory(), days=1)  # another group's
     later = upcoming(group, days=9)
     next_one = upcoming(group, days=4)
+    huddle = upcoming(group, days=1)  # a consultation huddle is never "the next meeting"
+    Meeting.objects.filter(pk=huddle.pk).update(kind=MeetingKind.HUDDLE)
 
     follow_up = services.ask_follow_up(user=presenter, presentation_id=case.pk)
 
     assert follow_up.meeting_id == next_one.pk
     assert not AgendaSegment.objects.filter(
-        meeting__in=[started, cancelled, later], kind=SegmentKind.FOLLOW_UP
+        meeting__in=[started, cancelled, later, huddle], kind=SegmentKind.FOLLOW_UP
     ).exists()
 
 
@@ -523,19 +525,172 @@ def test_only_the_presenter_withdraws(members, proposed):
 # --- what happens around a follow-up ------------------------------------------------------------
 
 
-def _edit_out_follow_up(organizer, meeting):
-    """The organizer saves the agenda without the follow-up's row (the agenda editor)."""
-    rows = [
+def _rows_without_follow_ups(meeting) -> list[dict]:
+    """The agenda as the editor posts it, without the follow-ups' rows."""
+    return [
         {"id": s.pk, "kind": s.kind, "title": s.title, "minutes": s.minutes}
         for s in meeting.segments.exclude(kind=SegmentKind.FOLLOW_UP).order_by("position")
     ]
-    edit_agenda(actor=organizer, meeting=meeting, segments=rows)
 
 
+def _edit_out_follow_up(organizer, meeting, follow_up):
+    """The organizer saves the agenda without the follow-up's row, confirming it (the agenda
+    editor)."""
+    return edit_agenda(
+        actor=organizer,
+        meeting=meeting,
+        segments=_rows_without_follow_ups(meeting),
+        confirmed_follow_ups={follow_up.pk},
+    )
+
+
+def test_deleting_the_segment_in_the_agenda_editor_asks_to_confirm_naming_the_presenter(
+    organizer, presenter, meeting, proposed
+):
+    before = snapshot()
+
+    with pytest.raises(HeldSlotsNeedConfirmation) as refused:
+        edit_agenda(actor=organizer, meeting=meeting, segments=_rows_without_follow_ups(meeting))
+
+    assert refused.value.held == []
+    assert [f.pk for f in refused.value.follow_ups] == [proposed.pk]
+    assert refused.value.follow_ups[0].removal_label == (
+        f"Remove {presenter}'s case follow-up — they are told by e-mail and may ask again for "
+        "a later meeting"
+    )
+    assert "removes 1 slot that a member holds" in str(refused.value)
+    assert snapshot() == before
+
+
+def test_confirming_another_id_does_not_count(organizer, meeting, proposed):
+    before = snapshot()
+
+    with pytest.raises(HeldSlotsNeedConfirmation):
+        edit_agenda(
+            actor=organizer,
+            meeting=meeting,
+            segments=_rows_without_follow_ups(meeting),
+            confirmed={proposed.pk},  # a presentation id: not this follow-up
+            confirmed_follow_ups={proposed.pk + 1},
+        )
+
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("accepted", [False, True])
 def test_deleting_the_segment_in_the_agenda_editor_ends_the_follow_up_and_tells_the_presenter(
+    organizer, meeting, proposed, accepted
+):
+    if accepted:
+        services.accept_follow_up(actor=organizer, meeting=meeting, follow_up_id=proposed.pk)
+    segment_id = proposed.segment_id
+
+    removed = _edit_out_follow_up(organizer, meeting, proposed)
+
+    assert removed == [proposed]
+    assert removed[0].kept_draft is False
+    assert not AgendaSegment.objects.filter(pk=segment_id).exists()
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.ended_because, proposed.segment_id) == (
+        FollowUpStatus.REMOVED,
+        FollowUpEnd.AGENDA_EDITED,
+        None,
+    )
+    assert (proposed.meeting_id, proposed.decided_by_id) == (meeting.pk, organizer.pk)
+    entry = AuditEntry.objects.filter(verb="follow_up.ended").get()
+    assert (entry.actor, entry.subject, entry.data) == (
+        organizer,
+        proposed.presenter,
+        {"because": FollowUpEnd.AGENDA_EDITED},
+    )
+    removed_mail = Delivery.objects.get(template="follow_up_removed")
+    assert (removed_mail.recipient_id, removed_mail.context["actor"]) == (
+        proposed.presenter_id,
+        organizer.pk,
+    )
+    assert services.attach_waiting_follow_ups() == 0
+    assert Delivery.objects.filter(template="follow_up_removed").count() == 1
+
+
+def test_a_presenter_editing_out_their_own_follow_up_gets_no_email(group, presenter, case, meeting):
+    group.memberships.filter(user=presenter).update(role=Role.ORGANIZER)
+    follow_up = services.ask_follow_up(user=presenter, presentation_id=case.pk)
+
+    _edit_out_follow_up(presenter, meeting, follow_up)
+
+    follow_up.refresh_from_db()
+    assert follow_up.ended_because == FollowUpEnd.AGENDA_EDITED
+    assert not Delivery.objects.filter(recipient=presenter).exists()
+
+
+def test_removing_ones_slot_and_follow_up_in_one_edit_sends_one_email(
+    organizer, presenter, meeting, proposed
+):
+    held = services.assign_slot(
+        actor=organizer,
+        segment_id=meeting.segments.filter(kind="case").first().pk,
+        user_id=presenter.pk,
+    )
+    rows = [row for row in _rows_without_follow_ups(meeting) if row["id"] != held.segment_id]
+
+    removed = edit_agenda(
+        actor=organizer,
+        meeting=meeting,
+        segments=rows,
+        confirmed={held.pk},
+        confirmed_follow_ups={proposed.pk},
+    )
+
+    assert [type(item).__name__ for item in removed] == ["Presentation", "FollowUp"]
+    told = Delivery.objects.filter(recipient=presenter).exclude(template="slot_assigned")
+    assert list(told.values_list("template", flat=True)) == ["slot_released"]
+    assert told.get().context["slots"] == ["Case presentation", "Case follow-up"]
+    proposed.refresh_from_db()
+    assert proposed.ended_because == FollowUpEnd.AGENDA_EDITED
+
+
+def test_once_the_meeting_has_started_the_editor_keeps_its_follow_ups(organizer, meeting, proposed):
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    before = snapshot()
+
+    with pytest.raises(PresentationError, match="has started"):
+        _edit_out_follow_up(organizer, meeting, proposed)
+
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("new_row", [True, False])
+def test_no_row_becomes_a_follow_up_in_the_agenda_editor(organizer, meeting, new_row):
+    rows = _rows_without_follow_ups(meeting)
+    if new_row:
+        rows.append({"id": None, "kind": SegmentKind.FOLLOW_UP, "title": "", "minutes": 5})
+    else:
+        rows[0]["kind"] = SegmentKind.FOLLOW_UP
+    before = snapshot()
+
+    with pytest.raises(PresentationError, match="added when a presenter asks"):
+        edit_agenda(actor=organizer, meeting=meeting, segments=rows)
+
+    assert snapshot() == before
+
+
+def test_keeping_a_follow_up_row_needs_no_confirmation(organizer, meeting, proposed):
+    rows = [
+        {"id": s.pk, "kind": s.kind, "title": s.title, "minutes": s.minutes}
+        for s in meeting.segments.order_by("-position")
+    ]
+
+    assert edit_agenda(actor=organizer, meeting=meeting, segments=rows) == []
+
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.segment.position) == (FollowUpStatus.PROPOSED, 1)
+
+
+def test_a_segment_deleted_outside_the_editor_ends_the_follow_up_at_the_sweep(
     organizer, meeting, proposed
 ):
-    _edit_out_follow_up(organizer, meeting)
+    """The catch-up for a writer other than the agenda editor (``set_agenda`` alone)."""
+    set_agenda(actor=organizer, meeting=meeting, segments=_rows_without_follow_ups(meeting))
     proposed.refresh_from_db()
     assert (proposed.status, proposed.segment_id) == (FollowUpStatus.PROPOSED, None)
     assert proposed.shown_status == FollowUpStatus.REMOVED
@@ -553,10 +708,10 @@ def test_deleting_the_segment_in_the_agenda_editor_ends_the_follow_up_and_tells_
     assert Delivery.objects.filter(template="follow_up_removed").count() == 1
 
 
-def test_asking_again_after_the_agenda_editor_removed_it_catches_up_first(
+def test_asking_again_after_the_agenda_editor_removed_it_skips_that_meeting(
     group, organizer, presenter, case, meeting, proposed
 ):
-    _edit_out_follow_up(organizer, meeting)
+    _edit_out_follow_up(organizer, meeting, proposed)
     later = upcoming(group, days=15)
 
     again = services.ask_follow_up(user=presenter, presentation_id=case.pk)
@@ -566,8 +721,21 @@ def test_asking_again_after_the_agenda_editor_removed_it_catches_up_first(
     assert again.meeting_id == later.pk  # not the meeting whose organizers took it off
 
 
+def test_asking_again_after_its_segment_went_catches_up_first(
+    group, organizer, presenter, case, meeting, proposed
+):
+    set_agenda(actor=organizer, meeting=meeting, segments=_rows_without_follow_ups(meeting))
+    later = upcoming(group, days=15)
+
+    again = services.ask_follow_up(user=presenter, presentation_id=case.pk)
+
+    proposed.refresh_from_db()
+    assert proposed.ended_because == FollowUpEnd.AGENDA_EDITED
+    assert again.meeting_id == later.pk
+
+
 def test_deciding_after_the_agenda_editor_removed_it_is_refused(organizer, meeting, proposed):
-    _edit_out_follow_up(organizer, meeting)
+    _edit_out_follow_up(organizer, meeting, proposed)
 
     with pytest.raises(PresentationError, match="no longer on this meeting's agenda"):
         services.accept_follow_up(actor=organizer, meeting=meeting, follow_up_id=proposed.pk)

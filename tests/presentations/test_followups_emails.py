@@ -11,7 +11,7 @@ from django.core import mail
 from groups.enums import Role
 from groups.services.membership import change_role
 from meetings.models import Meeting
-from meetings.services import cancel_meeting
+from meetings.services import cancel_meeting, set_agenda
 from members.enums import DeliveryStatus, NotificationKind
 from members.models import Delivery, NotificationPreference
 from members.notifications import send_delivery
@@ -187,14 +187,39 @@ def test_the_presenter_is_told_it_was_removed_with_the_reason(
     _assert_no_case_text()
 
 
-def test_a_removal_in_the_agenda_editor_is_told_as_an_organizers(
+def test_a_removal_in_the_agenda_editor_is_told_at_once_naming_the_organizer(
     organizer, presenter, meeting, follow_up
 ):
     rows = [
         {"id": s.pk, "kind": s.kind, "title": s.title, "minutes": s.minutes}
         for s in meeting.segments.exclude(pk=follow_up.segment_id).order_by("position")
     ]
-    services.edit_agenda(actor=organizer, meeting=meeting, segments=rows)
+    services.edit_agenda(
+        actor=organizer, meeting=meeting, segments=rows, confirmed_follow_ups={follow_up.pk}
+    )
+
+    assert _send("follow_up_removed") == [DeliveryStatus.SENT]
+    assert task_attach_waiting_follow_ups() == 0
+    assert Delivery.objects.filter(template="follow_up_removed").count() == 1
+
+    (message,) = mail.outbox
+    assert message.to == [presenter.email]
+    assert (
+        f"{organizer} took your case follow-up off the agenda of {meeting.title} "
+        f"({meeting.group.name}) on {_when(meeting)}"
+    ) in message.body
+    assert "The reason given" not in message.body
+    _assert_no_case_text()
+
+
+def test_a_segment_gone_outside_the_editor_is_told_as_an_organizers(
+    organizer, presenter, meeting, follow_up
+):
+    rows = [
+        {"id": s.pk, "kind": s.kind, "title": s.title, "minutes": s.minutes}
+        for s in meeting.segments.exclude(pk=follow_up.segment_id).order_by("position")
+    ]
+    set_agenda(actor=organizer, meeting=meeting, segments=rows)
 
     assert task_attach_waiting_follow_ups() == 0
     assert _send("follow_up_removed") == [DeliveryStatus.SENT]

@@ -5,8 +5,9 @@ import pytest
 
 from meetings.enums import SegmentKind
 from meetings.models import AgendaSegment
+from members.models import Delivery
 from presentations import services
-from presentations.models import FollowUp
+from presentations.models import FollowUp, FollowUpEnd, FollowUpStatus
 from presentations.services import PresentationError
 from tests.presentations.test_followups import presented
 from tests.race import race
@@ -42,3 +43,31 @@ def test_concurrent_asks_for_two_cases_both_land_on_the_agenda(group, organizer,
     assert all(isinstance(r, FollowUp) for r in results), results
     kinds = list(meeting.segments.order_by("position").values_list("kind", flat=True))
     assert kinds == ["check_in", "case", "case", "topic", "follow_up", "follow_up", "wrap_up"]
+
+
+def test_the_agenda_editor_and_a_withdrawal_at_once_end_it_once(group, organizer, members, meeting):
+    """Both lock the meeting, then its agenda, then the follow-up: no deadlock, one ending."""
+    presenter = members[0]
+    case = presented(group, presenter)
+    follow_up = services.ask_follow_up(user=presenter, presentation_id=case.pk)
+    rows = [
+        {"id": s.pk, "kind": s.kind, "title": s.title, "minutes": s.minutes}
+        for s in meeting.segments.exclude(pk=follow_up.segment_id).order_by("position")
+    ]
+    actions = [
+        lambda: services.edit_agenda(
+            actor=organizer, meeting=meeting, segments=rows, confirmed_follow_ups={follow_up.pk}
+        ),
+        lambda: services.withdraw_follow_up(user=presenter, presentation_id=case.pk),
+    ]
+
+    results = race(lambda i: actions[i](), 2)
+
+    failed = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, PresentationError) for r in failed), results
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.REMOVED
+    assert follow_up.ended_because in (FollowUpEnd.AGENDA_EDITED, FollowUpEnd.WITHDRAWN)
+    assert not AgendaSegment.objects.filter(meeting=meeting, kind=SegmentKind.FOLLOW_UP).exists()
+    told = Delivery.objects.filter(template="follow_up_removed").count()
+    assert told == (1 if follow_up.ended_because == FollowUpEnd.AGENDA_EDITED else 0)

@@ -447,3 +447,74 @@ def test_the_agenda_editor_names_the_follow_ups_presenter(presenter, meeting, pr
     content = render_to_string("presentations/includes/_followup_agenda_note.html", {"form": Row()})
 
     assert f"Case follow-up for {presenter}." in _text(content)
+
+
+# --- the agenda editor: removing a follow-up's row asks first (needs the portal page change) ----
+
+
+def _agenda_post(meeting, *, drop, **confirm) -> dict:
+    """The agenda editor's form as posted, with the row of segment ``drop`` set to "—"."""
+    segments = list(meeting.segments.order_by("position"))
+    data = {
+        "seg-TOTAL_FORMS": str(len(segments)),
+        "seg-INITIAL_FORMS": str(len(segments)),
+        "seg-MIN_NUM_FORMS": "0",
+        "seg-MAX_NUM_FORMS": "20",
+        **confirm,
+    }
+    for i, s in enumerate(segments):
+        data[f"seg-{i}-id"] = str(s.pk)
+        data[f"seg-{i}-kind"] = "" if s.pk == drop else s.kind
+        data[f"seg-{i}-title"] = s.title
+        data[f"seg-{i}-minutes"] = str(s.minutes)
+    return data
+
+
+def test_the_agenda_editor_asks_before_removing_a_follow_up(
+    organizer, presenter, meeting, proposed
+):
+    before = _state()
+
+    response = _client(organizer).post(
+        reverse("meetings:agenda", args=[meeting.pk]),
+        _agenda_post(meeting, drop=proposed.segment_id),
+    )
+
+    assert response.status_code == 200
+    text = _text(response)
+    assert "Confirm removing 1 held slot" in text
+    assert (
+        f"Remove {presenter}'s case follow-up — they are told by e-mail and may ask again for a "
+        "later meeting"
+    ) in text
+    assert [f.pk for f in response.context["held_follow_ups"]] == [proposed.pk]
+    assert _state() == before
+
+
+def test_the_agenda_editor_removes_a_confirmed_follow_up_and_says_who_is_told(
+    organizer, presenter, meeting, proposed
+):
+    response = _client(organizer).post(
+        reverse("meetings:agenda", args=[meeting.pk]),
+        _agenda_post(meeting, drop=proposed.segment_id, remove_follow_up=str(proposed.pk)),
+    )
+
+    assert response.url == meeting.get_absolute_url()
+    assert _messages(response) == [f"The agenda is saved. {presenter} is told by e-mail."]
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.ended_because) == (
+        FollowUpStatus.REMOVED,
+        FollowUpEnd.AGENDA_EDITED,
+    )
+
+
+def test_a_follow_up_id_posted_as_a_presentation_does_not_confirm_it(organizer, meeting, proposed):
+    before = _state()
+
+    response = _client(organizer).post(
+        reverse("meetings:agenda", args=[meeting.pk]),
+        _agenda_post(meeting, drop=proposed.segment_id, remove_presentation=str(proposed.pk)),
+    )
+
+    assert response.status_code == 200
+    assert _state() == before

@@ -177,11 +177,22 @@ def test_second_swap_offer_while_one_waits_is_refused(meeting, members):
     ]
 
 
-def test_accepting_a_swap_of_a_slot_that_changed_hands_is_refused(meeting, organizer, members):
-    held = services.claim_slot(user=members[0], segment_id=slots(meeting)[0].pk)
+@pytest.mark.parametrize(
+    ("situation", "message"),
+    [
+        ("changed_hands", "The slot has changed hands meanwhile."),
+        ("already_presenting", "You already have a presentation slot in this meeting."),
+    ],
+)
+def test_accepting_a_presenter_swap_refusals(meeting, organizer, members, situation, message):
+    case1, case2 = slots(meeting, "case")
+    held = services.claim_slot(user=members[0], segment_id=case1.pk)
     as_read = Presentation.objects.get(pk=held.pk)  # the page read the slot here
-    services.assign_slot(actor=organizer, segment_id=held.segment_id, user_id=members[2].pk)
-    # The offer is made from what the page read: members[0] no longer holds the slot.
+    if situation == "changed_hands":
+        # The offer is made from what the page read: members[0] no longer holds the slot.
+        services.assign_slot(actor=organizer, segment_id=case1.pk, user_id=members[2].pk)
+    if situation == "already_presenting":
+        services.claim_slot(user=members[1], segment_id=case2.pk)
     offer = services.offer_swap(
         user=members[0],
         meeting=meeting,
@@ -194,29 +205,10 @@ def test_accepting_a_swap_of_a_slot_that_changed_hands_is_refused(meeting, organ
     with pytest.raises(PresentationError) as refused:
         services.answer_swap(user=members[1], offer_id=offer.pk, accept=True)
 
-    assert str(refused.value) == "The slot has changed hands meanwhile."
+    assert str(refused.value) == message
     assert _state(meeting.group) == before
-    assert Presentation.objects.get(pk=held.pk).presenter == members[2]
-
-
-def test_accepting_a_swap_when_already_presenting_is_refused(meeting, members):
-    case1, case2 = slots(meeting, "case")
-    offered = services.claim_slot(user=members[0], segment_id=case1.pk)
-    services.claim_slot(user=members[1], segment_id=case2.pk)
-    offer = services.offer_swap(
-        user=members[0],
-        meeting=meeting,
-        role="presenter",
-        to_user_id=members[1].pk,
-        presentation=offered,
-    )
-    before = _state(meeting.group)
-
-    with pytest.raises(PresentationError) as refused:
-        services.answer_swap(user=members[1], offer_id=offer.pk, accept=True)
-
-    assert str(refused.value) == "You already have a presentation slot in this meeting."
-    assert _state(meeting.group) == before
+    holder = members[2] if situation == "changed_hands" else members[0]
+    assert Presentation.objects.get(pk=held.pk).presenter == holder
 
 
 def test_accepting_a_facilitation_the_organizer_gave_to_someone_else_is_refused(

@@ -189,7 +189,7 @@ def test_meeting_page_query_count_does_not_grow_with_claimed_slots(
         _hold(segment, presenter)
     client.force_login(organizer)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(_detail(meeting))
 
     holders = [row["presentation"] for row in response.context["agenda"] if row["presentation"]]
