@@ -10,6 +10,7 @@ from consultations.enums import Urgency
 from consultations.services import HUDDLE_WINDOW
 from meetings.forms import DATE, TIME
 from meetings.services import HUDDLE_MINUTES
+from members.timezones import zone_label
 from presentations.forms import case_format_form
 
 HUDDLE_DEFAULT_TIME = time(12, 0)  # when the group's usual time is at night or at dawn
@@ -87,7 +88,9 @@ class HuddleForm(forms.Form):
         day, clock = _default_start(group, timezone.now())
         self.fields["date"].initial = day
         self.fields["start_time"].initial = clock
-        self.fields["start_time"].help_text = f"In the group's time zone, {group.time_zone}."
+        self.fields[
+            "start_time"
+        ].help_text = f"In the group's time zone ({zone_label(group.time_zone)})."
         self.fields["online_link"].initial = group.online_link
 
     def clean(self):

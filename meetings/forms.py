@@ -16,6 +16,7 @@ from meetings.enums import (
     VenueOverride,
 )
 from meetings.models import MeetingNotes
+from members.timezones import zone_label
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 WEEKDAY_NAMES = [
@@ -93,7 +94,9 @@ class MeetingCreateForm(DeidentifiedFormMixin, forms.Form):
         self.fields["start_time"].initial = group.usual_time
         self.fields["duration_minutes"].initial = group.meeting_minutes
         self.fields["weekdays"].initial = group.weekday_list
-        self.fields["start_time"].help_text = f"In the group's time zone, {group.time_zone}."
+        self.fields[
+            "start_time"
+        ].help_text = f"In the group's time zone ({zone_label(group.time_zone)})."
 
     def clean(self):
         cleaned = super().clean()
@@ -189,7 +192,7 @@ class MeetingEditForm(DeidentifiedFormMixin, forms.Form):
         ]
         self.fields[
             "start_time"
-        ].help_text = f"In the group's time zone, {meeting.group.time_zone}."
+        ].help_text = f"In the group's time zone ({zone_label(meeting.group.time_zone)})."
         if not meeting.series_id:
             del self.fields["scope"]
 

@@ -13,6 +13,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from members.timezones import viewer_zone
+
 
 def recipient_timezone(user) -> zoneinfo.ZoneInfo:
     profile = getattr(user, "profile", None)
@@ -70,7 +72,7 @@ def send_templated_mail(
 ) -> int:
     context = {**context, "SITE_URL": settings.SITE_URL.rstrip("/"), "recipient": user}
     tz = recipient_timezone(user) if user is not None else zoneinfo.ZoneInfo("UTC")
-    with timezone.override(tz):
+    with timezone.override(tz), viewer_zone(known=True):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)

@@ -3,6 +3,7 @@ import zoneinfo
 from django.utils import timezone
 
 from members.models import TherapistProfile
+from members.timezones import viewer_zone
 
 
 class UserTimezoneMiddleware:
@@ -17,14 +18,17 @@ class UserTimezoneMiddleware:
         if user is not None and user.is_authenticated:
             profile = getattr(user, "profile", None) if _has_profile(user) else None
             tzname = profile.time_zone if profile is not None else None
+        known = False
         if tzname:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(tzname))
+                known = True
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        with viewer_zone(known=known):
+            return self.get_response(request)
 
 
 def _has_profile(user) -> bool:

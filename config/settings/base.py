@@ -97,6 +97,8 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "config.context_processors.two_step",
             ],
+            # The one date format (members/templatetags/when.py), on every page and e-mail.
+            "builtins": ["members.templatetags.when"],
         },
     },
 ]
