@@ -111,3 +111,25 @@ def iso(value, fallback=None) -> str:
 def zone_name(value) -> str:
     """'America/Denver' → 'Denver time'."""
     return zone_label(value) if value else ""
+
+
+def _span(start, end, day_format: str) -> str:
+    if start in (None, ""):
+        return ""
+    local, zone = _local(start)
+    text = date_format(local, f"{day_format}, H:i")
+    if end not in (None, "") and isinstance(end, datetime.datetime):
+        text = f"{text}–{date_format(_local(end)[0], 'H:i')}"
+    return f"{text} {zone_label(zone)}" if zone is not None else text
+
+
+@register.filter(expects_localtime=False)
+def when_span(start, end) -> str:
+    """Tuesday 15 December 2026, 19:30–21:00 Denver time."""
+    return _span(start, end, LONG_DAY)
+
+
+@register.filter(expects_localtime=False)
+def when_short_span(start, end) -> str:
+    """Tue 15 Dec 2026, 19:30–21:00 Denver time."""
+    return _span(start, end, SHORT_DAY)

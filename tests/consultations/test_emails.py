@@ -219,7 +219,7 @@ def test_huddle_email_says_who_and_when_in_each_members_zone(
     by_person = {m.to[0]: m for m in mailoutbox}
     assert set(by_person) == {organizer.email, mia.email, max_.email}
     in_london = meeting.starts_at.astimezone(LONDON)
-    expected = f"Dana Asker called a huddle on {in_london:%A} {in_london.day} {in_london:%B, %H:%M}"
+    expected = f"Dana Asker called a huddle on {in_london:%A} {in_london.day} {in_london:%B %Y, %H:%M} London time"
     assert expected in by_person[mia.email].subject
     message = by_person[mia.email]
     assert f"{settings.SITE_URL}{meeting.get_absolute_url()}" in message.body

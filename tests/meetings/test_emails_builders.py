@@ -44,7 +44,7 @@ def _starting_in(group, delta: timedelta, **kwargs):
     )
 
 
-def _day(moment, fmt: str = "%A %-d %B") -> str:
+def _day(moment, fmt: str = "%A %-d %B %Y") -> str:
     return moment.astimezone(NY).strftime(fmt)
 
 
@@ -209,7 +209,7 @@ def test_a_meeting_reminder_is_skipped_for_someone_no_longer_coming(
     }
     subject = (
         f"[PeerCircle] Reminder: Group meeting on "
-        f"{_day(tomorrow.starts_at, '%A %-d %B, %H:%M %Z')} · Harbour Circle"
+        f"{_day(tomorrow.starts_at, '%A %-d %B %Y, %H:%M New York time')} · Harbour Circle"
     )
     assert _sent(mailoutbox) == [(members[1].email, subject), (members[2].email, subject)]
     assert "You said: Going." in mailoutbox[0].body

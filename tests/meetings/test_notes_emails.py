@@ -70,7 +70,7 @@ def test_the_owner_is_told_with_the_meeting_the_date_and_a_link_but_not_the_text
     assert message.to == [circle.member.email]
     assert message.subject == (
         f"[PeerCircle] You have an action item from March circle, due "
-        f"{due:%A} {due.day} {due:%B} · Harbour Circle"
+        f"{due:%A} {due.day} {due:%B %Y} · Harbour Circle"
     )
     assert f"{settings.SITE_URL.rstrip('/')}/meetings/{circle.meeting.pk}/notes/" in message.body
     assert f"It is due on {due:%A} {due.day} {due:%B %Y}." in message.body
@@ -206,7 +206,7 @@ def test_the_reminder_goes_once_the_day_before_at_nine_in_the_owners_zone(circle
     assert reminder.to == [circle.member.email]
     assert reminder.subject == (
         f"[PeerCircle] Reminder: your action item from March circle is due tomorrow, "
-        f"{due:%A} {due.day} {due:%B} · Harbour Circle"
+        f"{due:%A} {due.day} {due:%B %Y} · Harbour Circle"
     )
     assert f"/meetings/{circle.meeting.pk}/notes/" in reminder.body
     assert SECRET not in _everything_in(reminder)

@@ -130,7 +130,7 @@ def test_detail_member_sees_agenda_times_in_own_time_zone(client, group):
     assert "19:00 Check-in 10 min" in body
     assert "19:10 Case presentation 20 min" in body
     assert "19:30 Discussion 30 min" in body
-    assert "Wednesday 15 January 2031, 19:00\u201320:30 CET" in body
+    assert "Wednesday 15 January 2031, 19:00\u201320:30 Berlin time" in body
     assert "13:10" not in body
     assert [row["starts_at"] for row in response.context["agenda"]] == [
         start,

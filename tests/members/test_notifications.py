@@ -97,7 +97,7 @@ def test_reminder_email_has_ics_unsubscribe_headers_and_local_time(setup, mailou
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
     delivery = Delivery.objects.get(email=setup["going"].email)
     assert message.extra_headers["Message-ID"] == f"<delivery-{delivery.pk}@peercircle.local>"
-    assert "00:00 CET" in message.body  # 7 pm in New York is midnight in Berlin
+    assert "00:00 Berlin time" in message.body  # 7 pm in New York is midnight in Berlin
 
 
 def test_reminder_for_a_meeting_cancelled_meanwhile_is_skipped(setup, mailoutbox):

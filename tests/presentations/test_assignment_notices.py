@@ -136,7 +136,7 @@ def _ready_by(meeting):
 
 
 def _day(meeting):
-    return meeting.starts_at.astimezone(ZoneInfo("America/New_York")).strftime("%-d %B")
+    return meeting.starts_at.astimezone(ZoneInfo("America/New_York")).strftime("%-d %B %Y")
 
 
 def test_slot_page_tells_a_new_case_presenter_to_write_it_and_by_when(client, meeting, members):
@@ -149,7 +149,7 @@ def test_slot_page_tells_a_new_case_presenter_to_write_it_and_by_when(client, me
 
     ready = _ready_by(meeting).astimezone(TOKYO)
     text = _text(response)
-    assert f"Please have it ready by {ready:%A %-d %B, %H:%M} JST" in text
+    assert f"Please have it ready by {ready:%A %-d %B %Y, %H:%M} Tokyo time" in text
     assert "Write your case" in text
     assert response.context["ready_by"] == _ready_by(meeting)
 
@@ -163,7 +163,7 @@ def test_meeting_page_shows_write_your_case_beside_the_presenters_slot(client, m
     content = response.content.decode()
     assert f'href="{presentation.get_absolute_url()}#case-form">Write your case</a>' in content
     ready = _ready_by(meeting).astimezone(ZoneInfo("America/New_York"))
-    assert f"ready by {ready:%a %-d %b, %H:%M}" in _text(response)
+    assert f"ready by {ready:%a %-d %b %Y, %H:%M}" in _text(response)
 
 
 def test_meeting_page_shows_no_write_prompt_to_others_or_once_written(client, meeting, members):

@@ -44,7 +44,7 @@ def _meeting(group, starts_in: timedelta) -> Meeting:
     return meeting
 
 
-def _day(moment, fmt: str = "%A %-d %B") -> str:
+def _day(moment, fmt: str = "%A %-d %B %Y") -> str:
     return moment.astimezone(NY).strftime(fmt)
 
 
@@ -384,7 +384,7 @@ def test_rotation_invitation_is_skipped_for_a_turn_already_accepted(
         (
             waiting.presenter.email,
             f"[PeerCircle] Your turn to present at {meeting.group.name} on "
-            f"{_day(meeting.starts_at, '%-d %B')}",
+            f"{_day(meeting.starts_at, '%-d %B %Y')}",
         )
     ]
 

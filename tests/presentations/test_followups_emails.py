@@ -71,7 +71,7 @@ def test_each_organizer_is_told_once_who_asked_at_which_meeting(
     message = mail.outbox[0]
     assert message.subject.endswith(
         f"{presenter} asks to report back at {meeting.group.name} on "
-        f"{meeting.starts_at.astimezone(NY):%-d %B}"
+        f"{meeting.starts_at.astimezone(NY):%-d %B %Y}"
     )
     assert (
         f"{presenter} asked to report back on their case at {meeting.title} "
@@ -144,7 +144,7 @@ def test_the_presenter_is_told_it_was_accepted_and_the_organizer_is_not(
     assert message.to == [presenter.email]
     assert message.subject.endswith(
         f"Your case follow-up at {meeting.group.name} on "
-        f"{meeting.starts_at.astimezone(NY):%-d %B} is on the agenda"
+        f"{meeting.starts_at.astimezone(NY):%-d %B %Y} is on the agenda"
     )
     assert "you have 10 minutes at" in message.body
     assert f"/presentations/{follow_up.source_id}/follow-up/" in message.body
