@@ -35,10 +35,15 @@ $(VENV)/.installed-dev: $(DEV_LOCK)
 var-dirs:
 	@mkdir -p var/cache var/broker/queue var/broker/processed var/broker/control
 
+# Every step reads the same HOST and PORT: unless SITE_URL is set (environment or .env), the
+# settings (config/settings/local.py) make it http://HOST:PORT, so the site record written by
+# migrate, the web server, the worker and beat all put that address into links.
+RUN_ENV := HOST=$(HOST) PORT=$(PORT)
+
 run: $(VENV)/.installed-base var-dirs
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@HOST=$(HOST) PORT=$(PORT) bash scripts/run-dev.sh
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	@$(RUN_ENV) bash scripts/run-dev.sh
 
 # var-dirs: the migrations check opens the default SQLite database (pytest makes its own).
 test: $(VENV)/.installed-dev var-dirs

@@ -41,13 +41,15 @@ def _digest(query_string: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
-def page_key(version: str, query_string: str) -> str:
-    return f"browse:page:{version}:{_digest(query_string)}"
+def page_key(version: str, query_string: str, *, zones: str) -> str:
+    """A whole visitor page; ``zones`` (members.timezones.shown_zones_key) is part of the key
+    because the times on it are in the visitor's zone when their browser told us."""
+    return f"browse:page:{version}:{zones}:{_digest(query_string)}"
 
 
-def body_key(version: str, query_string: str, *, signed_in: bool, time_zone: str) -> str:
+def body_key(version: str, query_string: str, *, signed_in: bool, zones: str) -> str:
     audience = "member" if signed_in else "visitor"
-    return f"browse:body:{version}:{audience}:{time_zone}:{_digest(query_string)}"
+    return f"browse:body:{version}:{audience}:{zones}:{_digest(query_string)}"
 
 
 def filters_key(version: str, values: list[tuple[str, str]]) -> str:

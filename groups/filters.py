@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import F, Q
 
 from groups.enums import Cadence, Language, MembershipPolicy, Purpose, VenueKind, Weekday
-from groups.models import SEATS_LEFT, Group
+from groups.models import SEATS_LEFT, Group, city_key
 from members.models import Specialty
 
 PURPOSE_FIELDS = {
@@ -16,6 +16,14 @@ SORTS = {
     "newest": ("-created_at", "-id"),
     "seats": ("-seats_left", "name", "id"),
     "name": ("name", "id"),
+}
+
+
+# "In person" finds the groups one can attend in person: hybrid ones too; likewise online.
+VENUES = {
+    VenueKind.IN_PERSON: ("In person (hybrid included)", [VenueKind.IN_PERSON, VenueKind.HYBRID]),
+    VenueKind.ONLINE: ("Online (hybrid included)", [VenueKind.ONLINE, VenueKind.HYBRID]),
+    VenueKind.HYBRID: ("Hybrid only", [VenueKind.HYBRID]),
 }
 
 
@@ -33,9 +41,12 @@ class GroupFilter(django_filters.FilterSet):
         empty_label="Open or closed",
     )
     venue_kind = django_filters.ChoiceFilter(
-        choices=VenueKind.choices, label="Where", empty_label="In person or online"
+        choices=[(kind, label) for kind, (label, _) in VENUES.items()],
+        method="filter_venue",
+        label="Where",
+        empty_label="In person or online",
     )
-    city = django_filters.CharFilter(field_name="city", lookup_expr="iexact", label="City")
+    city = django_filters.CharFilter(method="filter_city", label="City")
     specialty = django_filters.ModelChoiceFilter(
         field_name="focus_specialties",
         queryset=Specialty.objects.all(),
@@ -83,6 +94,14 @@ class GroupFilter(django_filters.FilterSet):
 
     def filter_purpose(self, queryset, name, value):
         return queryset.filter(**{PURPOSE_FIELDS[value]: True})
+
+    def filter_venue(self, queryset, name, value):
+        return queryset.filter(venue_kind__in=VENUES[value][1])
+
+    def filter_city(self, queryset, name, value):
+        """ "Denver, CO", "denver" and "DENVER" find Denver; "Sao Paulo" finds São Paulo."""
+        key = city_key(value)
+        return queryset.filter(city_key=key) if key else queryset
 
     def filter_weekday(self, queryset, name, value):
         return queryset.alias(day_bit=F("weekdays").bitand(1 << int(value))).filter(day_bit__gt=0)

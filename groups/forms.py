@@ -6,9 +6,17 @@ from django.core.validators import URLValidator
 from config.fields import SafeModelMultipleChoiceField
 from config.guard import DeidentifiedFormMixin, GuardedCharField
 from groups.enums import Purpose, ResourceCategory, Role, VenueKind, Weekday
-from groups.models import CAPACITY_MAX, CAPACITY_MIN, Group, weekday_mask, weekdays_from_mask
+from groups.models import (
+    CAPACITY_DEFAULT,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    Group,
+    weekday_mask,
+    weekdays_from_mask,
+)
 from members.forms import TimeZoneField
 from members.models import Specialty
+from members.timezones import canonical_zone
 
 
 def normalize_text(value: str) -> str:
@@ -26,6 +34,16 @@ ZONE_CHANGE_CHOICES = [
     ),
     (KEEP_MOMENT, "stay at the same moment (their clock time in the new zone changes)"),
 ]
+
+# What groups.templatetags.groups_tags.markdown_safe does with a description, in plain words:
+# Python-Markdown (no autolinking of bare addresses; a list needs an empty line before it),
+# cleaned to paragraphs, emphasis, lists, links, quotes and small headings.
+DESCRIPTION_HELP = (
+    "You can format it: *stars* around words make italics, **double stars** bold. "
+    "Lines that start with “- ” (or “1. ”) make a list; leave an empty line before it. "
+    "[words](https://example.org) makes a link; a bare web address stays plain text. "
+    "Leave an empty line between paragraphs."
+)
 
 RULES_LABEL = "I have read the ground rules and agree to keep them, confidentiality above all."
 
@@ -57,7 +75,7 @@ class GroupForm(forms.ModelForm):
     capacity = forms.IntegerField(
         min_value=CAPACITY_MIN,
         max_value=CAPACITY_MAX,
-        initial=8,
+        initial=CAPACITY_DEFAULT,
         help_text="Most peer groups work best with 3 to 6 members: three gives each member more room, "
         "five or six gives breadth.",
         error_messages={
@@ -104,6 +122,7 @@ class GroupForm(forms.ModelForm):
             "usual_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
         labels = {"membership_policy": "Who may join"}
+        help_texts = {"description": DESCRIPTION_HELP}
 
     def __init__(self, *args, schedule_from=None, upcoming_meetings: int = 0, **kwargs):
         """``schedule_from``: what the group's running meeting series say (their plain-language
@@ -111,6 +130,7 @@ class GroupForm(forms.ModelForm):
         ``upcoming_meetings``: how many would be affected by a change of time zone."""
         super().__init__(*args, **kwargs)
         self.upcoming_meetings = upcoming_meetings
+        self.fields["time_zone"].lead_with(self.initial.get("time_zone") or self.instance.time_zone)
         if self.instance.pk:
             self.initial.setdefault("purposes", [p.value for p in self.instance.purposes])
             self.initial.setdefault("weekday_choices", weekdays_from_mask(self.instance.weekdays))
@@ -186,6 +206,13 @@ class GroupForm(forms.ModelForm):
 
     def clean_ground_rules(self):
         return normalize_text(self.cleaned_data["ground_rules"])
+
+    def clean_time_zone(self):
+        """The stored zone under an old name (an alias, shown as the zone it names) is not a
+        change: keep it, so saving the form moves no meeting."""
+        zone = self.cleaned_data["time_zone"]
+        stored = self.instance.time_zone if self.instance.pk else None
+        return stored if stored and canonical_zone(stored) == zone else zone
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

@@ -1,11 +1,11 @@
 import secrets
+import unicodedata
 from datetime import time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,6 +41,8 @@ background, what has been tried, and what help is wanted. The group answers the 
 6. Leaving the group. Confidentiality continues after a member leaves."""
 
 CAPACITY_MIN = 2
+# Within the advice under the field (3 to 6): six gives breadth and room for newcomers.
+CAPACITY_DEFAULT = 6
 CAPACITY_MAX = 30
 
 
@@ -49,6 +51,39 @@ CAPACITY_MAX = 30
 # while anybody waits, a seat is theirs before it is a newcomer's. Negative when more people wait
 # than seats are coming; ``Group.seats_left`` shows it as 0. Indexed (``group_seats_left``).
 SEATS_LEFT = models.F("capacity") - models.F("member_count") - models.F("waitlist_count")
+
+
+# Words a city's name is written either way ("St. Louis", "Saint Louis"): the short form.
+CITY_WORDS = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "ft"}
+
+
+def city_key(city: str) -> str:
+    """The city as browse compares it: the part before a comma ("Denver, CO" is Denver),
+    without accents ("São Paulo" is "sao paulo"), case or punctuation, "Saint" as "st".
+    Stored on the group (``Group.city_key``, indexed) and worked out from what a visitor
+    types."""
+    name = city.split(",", 1)[0]
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in plain if not unicodedata.combining(char)).casefold()
+    words = "".join(char if char.isalnum() else " " for char in plain).split()
+    return " ".join(CITY_WORDS.get(word, word) for word in words)[:100]
+
+
+class CityKeyField(models.CharField):
+    """``city_key`` of the row's ``city``, worked out whenever the row is written (``save``,
+    ``bulk_create``): a derived column, never typed. A service that saves ``update_fields``
+    with ``city`` in them adds ``city_key`` (``groups.services.groups.update_group``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = city_key(model_instance.city or "")
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 def weekday_mask(days) -> int:
@@ -95,7 +130,7 @@ class Group(models.Model):
         help_text="Who may join, for example “licensed clinicians practising in Denver”.",
     )
     capacity = models.PositiveSmallIntegerField(
-        default=8,
+        default=CAPACITY_DEFAULT,
         validators=[MinValueValidator(CAPACITY_MIN), MaxValueValidator(CAPACITY_MAX)],
         help_text="Most peer groups work best with 3 to 6 members.",
     )
@@ -111,6 +146,8 @@ class Group(models.Model):
     venue_name = models.CharField(max_length=150, blank=True)
     street_address = models.CharField(max_length=250, blank=True)
     city = models.CharField(max_length=100, blank=True)
+    # What the browse filter compares: city_key(city), kept by the field itself.
+    city_key = CityKeyField(default="")
     region = models.CharField("state or region", max_length=100, blank=True)
     address_public = models.BooleanField(
         "show the street address to everyone",
@@ -180,7 +217,9 @@ class Group(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at", "-id"], name="group_status_created"),
             models.Index(fields=["status", "name"], name="group_status_name"),
-            models.Index(Upper("city"), "status", name="group_city_ci"),
+            models.Index(
+                fields=["city_key", "status", "-created_at", "-id"], name="group_city_key"
+            ),
             models.Index(fields=["status", "membership_policy"], name="group_status_policy"),
             models.Index(fields=["status", "venue_kind"], name="group_status_venue"),
             models.Index(fields=["status", "cadence"], name="group_status_cadence"),

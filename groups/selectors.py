@@ -1,7 +1,10 @@
 """Reads about groups, scoped to who is asking. An object the user may not see is a 404."""
 
+from datetime import timedelta
+
 from django.db.models import (
     Case,
+    Count,
     Exists,
     OuterRef,
     Q,
@@ -11,8 +14,9 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Now
+from django.db.models.functions import Coalesce, Now
 from django.http import Http404
+from django.utils import timezone
 
 from groups.enums import (
     MANAGING_ROLES,
@@ -266,7 +270,11 @@ def audit_for_group(group: Group) -> QuerySet[AuditEntry]:
 
 
 def get_usable_invitation(token: str) -> Invitation | None:
-    invitation = Invitation.objects.select_related("group").filter(token=token).first()
+    invitation = (
+        Invitation.objects.select_related("group", "invited_by__profile")
+        .filter(token=token)
+        .first()
+    )
     if invitation is None or not invitation.is_usable:
         return None
     return invitation
@@ -285,14 +293,70 @@ def get_invitation_in_group(group: Group, pk: int) -> Invitation:
     return invitation
 
 
-def open_offers_for(user) -> list[WaitlistEntry]:
+def waitlists_for(user) -> list[WaitlistEntry]:
+    """The user's places on waiting lists, offers first (soonest deadline first), then by when
+    they joined; each with ``position`` (1 for the first in line, an open offer counting as 1,
+    as :func:`waitlist_position`) and its group's ``waitlist_count`` (how many wait, offers
+    included). One query, however many."""
     if not user.is_authenticated:
         return []
-    return list(
-        WaitlistEntry.objects.filter(user=user, status=WaitlistStatus.OFFERED)
-        .select_related("group")
-        .order_by("offer_expires_at")
+    active = [WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+    ahead = (
+        WaitlistEntry.objects.filter(group=OuterRef("group"), status__in=active)
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
+        )
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    entries = list(
+        WaitlistEntry.objects.filter(user=user, status__in=active)
+        .select_related("group")
+        .annotate(ahead=Coalesce(Subquery(ahead), 0))
+        .order_by(
+            Case(When(status=WaitlistStatus.OFFERED, then=Value(0)), default=Value(1)),
+            "offer_expires_at",
+            "created_at",
+        )
+    )
+    for entry in entries:
+        entry.position = 1 if entry.status == WaitlistStatus.OFFERED else entry.ahead + 1
+    return entries
+
+
+# Decided applications stay on the applicant's dashboard this long, so the answer is seen there.
+RECENT_DECISIONS_DAYS = 30
+
+
+def applications_for(user) -> QuerySet[Application]:
+    """The user's own applications: pending ones, and those decided in the last
+    ``RECENT_DECISIONS_DAYS`` days (withdrawn ones are gone); newest first."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    since = timezone.now() - timedelta(days=RECENT_DECISIONS_DAYS)
+    return (
+        Application.objects.filter(applicant=user)
+        .filter(
+            Q(status=ApplicationStatus.PENDING)
+            | Q(
+                status__in=[ApplicationStatus.APPROVED, ApplicationStatus.DECLINED],
+                decided_at__gte=since,
+            )
+        )
+        .select_related("group")
+        .order_by("-created_at")
+    )
+
+
+def open_offers_for(user, waitlists: list[WaitlistEntry] | None = None) -> list[WaitlistEntry]:
+    """The user's open seat offers, soonest deadline first: picked from ``waitlists`` (what
+    :func:`waitlists_for` gave) when the caller has it, so it costs no second query."""
+    if waitlists is None:
+        waitlists = waitlists_for(user)
+    return [entry for entry in waitlists if entry.status == WaitlistStatus.OFFERED]
 
 
 def latest_rules(group: Group) -> GroundRulesVersion | None:

@@ -18,6 +18,8 @@ from icalendar import Alarm, Calendar, Event, Timezone
 
 from meetings.enums import MeetingStatus
 from meetings.models import Meeting
+from members import dates
+from members.timezones import zone_label
 
 PRODID = "-//PeerCircle//Peer groups for therapists//EN"
 CACHE_SECONDS = 6 * 3600
@@ -49,10 +51,11 @@ def _description(meeting: Meeting, *, member: bool, url: str) -> str:
         lines += ["", meeting.status_message]
     segments = list(meeting.segments.all())
     if segments:
-        lines += ["", "Agenda:"]
-        clock = meeting.starts_at.astimezone(tz)
+        lines += ["", "Agenda:", f"(times are {zone_label(tz)})"]
+        clock = meeting.starts_at
         for segment in segments:
-            lines.append(f"{clock:%H:%M} {segment.label} ({segment.minutes} min)")
+            at = dates.clock(clock, zone=tz)
+            lines.append(f"{at} {segment.label} ({segment.minutes} min)")
             clock += timedelta(minutes=segment.minutes)
     if member and meeting.effective_online_link and meeting.meets_online:
         lines += ["", f"Join online: {meeting.effective_online_link}"]

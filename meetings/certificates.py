@@ -22,6 +22,7 @@ from groups.models import Group
 from meetings.enums import AttendanceStatus, MeetingStatus
 from meetings.ledger import minutes_between
 from meetings.models import Attendance, Certificate
+from members import dates
 from members.enums import CredentialType
 from members.models import User
 from members.services import record_audit
@@ -220,8 +221,7 @@ def verification_url(certificate: Certificate) -> str:
 
 
 def _day(value: date | str) -> str:
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {day:%B %Y}"
+    return dates.date_only(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _hours(minutes: int) -> str:

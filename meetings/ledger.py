@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from groups.models import Group
 from meetings.enums import AttendanceStatus, MeetingStatus
 from meetings.models import Attendance, Certificate
+from members import dates
 
 CHART_MONTHS = 12
 # The chart's drawing box, in SVG user units; the template scales it to the page width.
@@ -24,6 +25,12 @@ CHART_HEIGHT = 240
 CHART_TOP = 24  # room for the value over the tallest bar
 CHART_BOTTOM = 28  # room for the month labels
 CHART_GAP = 12
+# The phone's drawing of the same months: a row per month, bars growing sideways, so the labels
+# keep their size in a 340-unit box that a 390 px screen shows at about its own scale.
+ROW_CHART_WIDTH = 340
+ROW_HEIGHT = 26
+ROW_LABEL_WIDTH = 72  # "Jan 2026" at 14 units
+ROW_VALUE_WIDTH = 44  # room for the figure after the longest bar
 
 CODE_MAX = 32
 CODE_RE = re.compile(r"^[A-Z0-9]{6,16}$")
@@ -68,10 +75,29 @@ class Bar:
     y: int
     width: int
     height: int
+    row: int = 0  # its place in the phone's drawing, top to bottom
+    length: int = 0  # its bar's length there
 
     @property
     def hours(self) -> float:
         return hours(self.minutes)
+
+    @property
+    def row_y(self) -> int:
+        return self.row * ROW_HEIGHT
+
+    @property
+    def row_bar_y(self) -> int:
+        return self.row_y + 5
+
+    @property
+    def row_text_y(self) -> int:
+        """The baseline of the row's label and figure."""
+        return self.row_y + 18
+
+    @property
+    def row_value_x(self) -> int:
+        return ROW_LABEL_WIDTH + self.length + 6
 
     @property
     def center(self) -> int:
@@ -149,7 +175,7 @@ def ledger_for_user(user, *, tz: tzinfo | None = None, today: date | None = None
         ledger.meetings += 1
         ledger.minutes += minutes
         groups.setdefault(group_id, Tally(group_id, group_name)).add(minutes)
-        months.setdefault(month, Tally(month, f"{month:%B %Y}")).add(minutes)
+        months.setdefault(month, Tally(month, dates.month(month))).add(minutes)
         years.setdefault(local.year, Tally(local.year, str(local.year))).add(minutes)
     ledger.by_group = sorted(groups.values(), key=lambda t: (-t.minutes, t.label.casefold()))
     ledger.by_month = [months[key] for key in sorted(months, reverse=True)]
@@ -174,9 +200,7 @@ def chart_bars(months: dict[date, Tally], *, today: date) -> list[Bar]:
     for i, month in enumerate(window):
         tally = months.get(month)
         minutes = tally.minutes if tally else 0
-        height = round(plot_height * minutes / tallest) if tallest else 0
-        if minutes and height < 2:
-            height = 2  # a month with any hours stays visible
+        height = _scaled(minutes, tallest, plot_height)
         bars.append(
             Bar(
                 month=month,
@@ -187,9 +211,20 @@ def chart_bars(months: dict[date, Tally], *, today: date) -> list[Bar]:
                 y=CHART_TOP + plot_height - height,
                 width=slot - CHART_GAP,
                 height=height,
+                row=i,
+                length=_scaled(
+                    minutes, tallest, ROW_CHART_WIDTH - ROW_LABEL_WIDTH - ROW_VALUE_WIDTH
+                ),
             )
         )
     return bars
+
+
+def _scaled(minutes: int, tallest: int, room: int) -> int:
+    """A bar's size in ``room`` units, the tallest filling it; a month with any hours stays
+    visible (at least 2 units)."""
+    size = round(room * minutes / tallest) if tallest else 0
+    return max(size, 2) if minutes else 0
 
 
 def chart_geometry() -> dict[str, int]:
@@ -198,6 +233,9 @@ def chart_geometry() -> dict[str, int]:
         "height": CHART_HEIGHT,
         "baseline": CHART_HEIGHT - CHART_BOTTOM,
         "label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
+        "row_width": ROW_CHART_WIDTH,
+        "row_height": CHART_MONTHS * ROW_HEIGHT,
+        "row_axis_x": ROW_LABEL_WIDTH,
     }
 
 
@@ -220,11 +258,16 @@ def get_certificate_for_owner(user, code: str) -> Certificate:
 
 def find_certificate(code: str) -> Certificate | None:
     """Any certificate by its code, for the public verification page (which shows only the
-    certificate's own snapshot, never the user or group rows)."""
+    certificate's own snapshot, never the user or group rows; only the group's time zone, as
+    ``group_time_zone``, to show the issue date in)."""
     code = normalize_code(code)
     if not CODE_RE.match(code):
         return None
-    return Certificate.objects.filter(code=code).first()
+    return (
+        Certificate.objects.filter(code=code)
+        .annotate(group_time_zone=F("group__time_zone"))
+        .first()
+    )
 
 
 def normalize_code(code: str) -> str:

@@ -10,28 +10,58 @@ from members.models import (
     Population,
     Specialty,
     TherapistProfile,
-    available_timezones,
 )
-
-
-def timezone_choices() -> list[tuple[str, str]]:
-    zones = sorted(
-        zone
-        for zone in available_timezones()
-        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
-    )
-    return [("UTC", "UTC"), *((zone, zone.replace("_", " ")) for zone in zones)]
+from members.timezones import canonical_zone, known_zones, likely_zone, zone_choices
 
 
 class TimeZoneField(forms.ChoiceField):
-    def __init__(self, **kwargs):
+    """A time zone, picked from a native ``<select>``.
+
+    Why a select and not ``<input list>`` with a ``<datalist>``: a select works the same in every
+    browser, with or without JavaScript, and screen readers announce it and its options reliably;
+    a datalist's suggestions are announced unevenly and barely usable on some phones. A select's
+    type-ahead matches the first letters of an option's label, so every label begins with the
+    place as people say it ("Denver time (UTC-07:00) — United States, Mountain (most areas)"):
+    typing "den" finds Denver. The person's likely zone comes first (their own when signed in,
+    else their browser's, else a guess from their languages, else New York), the rest grouped
+    by area and sorted by place.
+
+    Only current zones are offered (members.timezones.picker_zones). A stored alias
+    ("Asia/Calcutta") is shown as the zone it names ("Asia/Kolkata"), and a submitted alias is
+    accepted and cleaned to that zone. Label, help and errors are rendered by crispy, linked to
+    the select with ``aria-describedby``.
+    """
+
+    def __init__(self, *, first: str | None = None, **kwargs):
         kwargs.setdefault("label", "Time zone")
-        kwargs.setdefault("help_text", "Every time on PeerCircle is shown to you in this zone.")
-        super().__init__(choices=timezone_choices, **kwargs)
+        kwargs.setdefault(
+            "help_text",
+            "Every time on PeerCircle is shown to you in this zone. Type the first letters of "
+            "your city, or of the nearest large city in your time zone.",
+        )
+        super().__init__(choices=self._choices, **kwargs)
+        self.first = first
         self.error_messages["invalid_choice"] = (
             "“%(value)s” is not a time zone we know. Pick one from the list."
         )
-        self.widget.attrs["data-detect-timezone"] = "true"
+
+    def _choices(self) -> list:
+        return zone_choices(first=self.first or likely_zone())
+
+    def lead_with(self, zone: str | None) -> None:
+        """Put ``zone`` (the value the form shows) first in the list."""
+        self.first = canonical_zone(zone) or zone
+        self.choices = self._choices
+
+    def prepare_value(self, value):
+        return canonical_zone(value) or value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return canonical_zone(value) or value
+
+    def valid_value(self, value) -> bool:
+        return value in known_zones()
 
 
 class SignupExtraForm(forms.Form):
@@ -43,7 +73,13 @@ class SignupExtraForm(forms.Form):
         help_text="For example “Dana Whitfield, LMFT”.",
         error_messages={"required": "Please enter the name colleagues will see."},
     )
-    time_zone = TimeZoneField(initial="America/New_York")
+    # The browser's zone (cookie) or a guess; static/js/timezone.js picks the browser's zone
+    # on a first visit, before the cookie has come back.
+    time_zone = TimeZoneField(initial=likely_zone)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget.attrs["data-detect-timezone"] = "true"
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()
@@ -91,8 +127,9 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "licence_number": "Only you and site admins see the number. "
-            "Changing it asks an admin to verify it again.",
+            "licence_number": "You, the site admins who verify it, and the organizers of a closed "
+            "group you apply to (you agree to that when you apply) see the number; colleagues in "
+            "your groups do not. Changing it asks an admin to verify it again.",
             "accepting_referrals": "Colleagues in your groups can see that you take referrals.",
         }
         error_messages = {
@@ -104,6 +141,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].lead_with(self.instance.time_zone)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset("About you", "display_name", "pronouns", "bio"),

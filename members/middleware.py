@@ -1,39 +1,36 @@
-import zoneinfo
+from urllib.parse import unquote
 
 from django.utils import timezone
 
 from members.models import TherapistProfile
-from members.timezones import viewer_zone
+from members.timezones import COOKIE_NAME, as_zone, canonical_zone, viewer_zone
 
 
 class UserTimezoneMiddleware:
-    """Show every time in the signed-in person's own time zone."""
+    """Show every time in the viewer's own time zone: a signed-in person's profile zone, else
+    the browser's zone a visitor's page sent back (the ``pc_tz`` cookie that
+    static/js/timezone.js sets; a value that is not a time zone is ignored). When neither is
+    known, times are shown in a group's zone or UTC, labelled (members.timezones)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        tzname = None
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            profile = getattr(user, "profile", None) if _has_profile(user) else None
-            tzname = profile.time_zone if profile is not None else None
-        known = False
-        if tzname:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(tzname))
-                known = True
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
-        with viewer_zone(known=known):
+        browser = canonical_zone(unquote(request.COOKIES.get(COOKIE_NAME, "")[:100]))
+        zone = as_zone(_profile_zone(getattr(request, "user", None))) or as_zone(browser)
+        languages = request.headers.get("accept-language", "")[:200]
+        # For this request only: the zone, and whether it is the viewer's, end with it.
+        with (
+            timezone.override(zone),
+            viewer_zone(known=zone is not None, browser=browser, languages=languages),
+        ):
             return self.get_response(request)
 
 
-def _has_profile(user) -> bool:
+def _profile_zone(user) -> str | None:
+    if user is None or not user.is_authenticated:
+        return None
     try:
-        user.profile  # noqa: B018
+        return user.profile.time_zone
     except TherapistProfile.DoesNotExist:
-        return False
-    return True
+        return None

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from config.access import check
 from config.errors import DomainError
 from groups.models import Group, Membership
+from members import dates
 from members.enums import NotificationKind
 from members.models import Delivery, TherapistProfile, User
 from members.notifications import notify
@@ -107,7 +107,7 @@ class ColleagueMessageLimitReached(DomainError):
 
     def __init__(self, *, retry_at):
         self.retry_at = retry_at
-        at = date_format(timezone.localtime(retry_at), "TIME_FORMAT")
+        at = dates.clock_zone(retry_at)
         super().__init__(
             f"You have sent {COLLEAGUE_MESSAGE_LIMIT} messages in the last hour, which is as "
             "many as PeerCircle sends for one person, so that inboxes stay calm. Your message "

@@ -6,6 +6,9 @@ set -uo pipefail
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 VENV="${VENV:-.venv}"
+# The web server, the worker and beat read HOST and PORT: the settings make SITE_URL (the start
+# of every link in e-mails, calendar files and certificates) http://HOST:PORT unless it is set.
+export HOST PORT
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 if [[ ! -d var/broker/queue ]]; then
   echo "var/ is missing: start PeerCircle with 'make run'." >&2
@@ -31,10 +34,16 @@ pids+=($!)
 "$VENV/bin/python" manage.py runserver "$HOST:$PORT" &
 pids+=($!)
 
+# The address links point to, as the settings work it out (SITE_URL from the environment or
+# .env, else this server's address).
+SITE_URL="$("$VENV/bin/python" -c 'from django.conf import settings; print(settings.SITE_URL)' 2>/dev/null)"
+URL="http://$HOST:$PORT/"
+[[ "$HOST" == *:* ]] && URL="http://[$HOST]:$PORT/"
 sleep 2
 cat <<MSG
 
-  PeerCircle is running at http://$HOST:$PORT/
+  PeerCircle is running at $URL
+  Links in e-mails, calendar files and certificates start with ${SITE_URL:-(settings not readable)}
 
   Demo logins (password: peercircle-demo)
     organizer@example.com   organizes a closed consultation group and an open support group

@@ -17,6 +17,7 @@ from config import access
 from config.cache import DegradingRedisCache, ReusingRedisCacheClient
 from config.context_processors import two_step
 from config.guard import GuardedCharField
+from config.mail import ReadableConsoleEmailBackend
 from config.mfa import AddSecurityKeyForm, EditSecurityKeyForm
 from config.sentry import init_sentry
 from consultations.models import ConsultationRequest
@@ -25,6 +26,7 @@ from groups.filters import GroupFilter
 from groups.forms import DecisionForm, GroupForm
 from groups.models import (
     Application,
+    CityKeyField,
     GroundRulesVersion,
     Group,
     Invitation,
@@ -47,7 +49,7 @@ from meetings.notes import NotesSummary
 from members.adapters import AccountAdapter, MFAAdapter
 from members.enums import CredentialType, PracticeSetting
 from members.filters import ColleagueFilter
-from members.forms import SignupExtraForm
+from members.forms import SignupExtraForm, TimeZoneField
 from members.models import Delivery, TherapistProfile, User
 from portal.views.data import DeleteAccountForm
 from presentations.enums import HelpWanted
@@ -226,3 +228,12 @@ FollowUp.ended_at  # idem; the check constraint followup_ended_when_removed requ
 FollowUp.reason_choices  # presentations/includes/_followup_decisions.html
 AgendaSegment.case_follow_up  # presentations.services.follow_ups_on -> _followup_label.html
 Membership.board_unread  # portal.views.home.dashboard -> members/dashboard.html
+
+# --- Plain to use (issue 16) -------------------------------------------------------------------
+ReadableConsoleEmailBackend  # config.settings.local EMAIL_BACKEND (make run)
+ReadableConsoleEmailBackend.write_message  # Django's console backend calls it per message
+GroupFilter.filter_venue  # django-filter: the "where" filter's method= on groups/filters.py
+GroupFilter.filter_city  # idem, the city filter
+CityKeyField.pre_save  # Django model field protocol: fills Group.city_key on save
+TimeZoneField.prepare_value  # Django form field protocol (members/forms.py)
+TimeZoneField.valid_value  # idem

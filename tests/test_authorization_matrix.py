@@ -133,7 +133,7 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "groups:create": (GET, signed_in()),
     "groups:vetting_queue": (GET, signed_in()),
     "groups:vetting_detail": (GET, organizers_only(admin=200)),
-    "groups:invitation": (GET, signed_in()),
+    "groups:invitation": (GET, public()),  # the invitee's landing page before sign-up
     "groups:detail": (GET, public()),
     "groups:edit": (GET, organizers_only(admin=200)),
     "groups:join": (GET, signed_in(302)),  # closed group: to the application form

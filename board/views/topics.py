@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board import selectors, services
@@ -18,6 +17,7 @@ from config.access import allowed, check
 from config.errors import DomainError
 from groups.access import permission_required
 from groups.selectors import group_for
+from members import dates
 from members.services import record_confirmations
 
 
@@ -90,13 +90,15 @@ def _nudge(request, group) -> dict | None:
         return None
     # A weekday and a clock time, and a link inside the site: nothing the de-identification
     # guard would stop (a calendar date or a full address would make the organizer confirm it).
+    # Every member reads the message, so the time is the group's own, labelled.
     with timezone.override(group.time_zone):
-        starts = timezone.localtime(meeting.starts_at)
-        soon = starts.date() - timezone.localdate() < timedelta(days=6)
-        when = date_format(starts, "l \\a\\t H:i T") if soon else "coming up"
+        soon = timezone.localtime(meeting.starts_at).date() - timezone.localdate() < timedelta(6)
+    weekday = dates.weekday(meeting.starts_at, zone=group.time_zone)
+    at = dates.clock_zone(meeting.starts_at, zone=group.time_zone)
+    when = f"on {weekday} at {at}" if soon else "coming up"
     return {
-        "title": f"Are you coming on {when.split(' at ')[0]}?" if soon else "Are you coming?",
-        "body": f"Our next meeting, {meeting.title}, is {'on ' if soon else ''}{when}. Please "
+        "title": f"Are you coming on {weekday}?" if soon else "Are you coming?",
+        "body": f"Our next meeting, {meeting.title}, is {when}. Please "
         f"tell us on [the meeting page]({meeting.get_absolute_url()}) whether you can come, "
         "even if the answer is no.",
     }

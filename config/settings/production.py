@@ -19,6 +19,7 @@ NON_DELIVERING_EMAIL_BACKENDS = {
     "django.core.mail.backends.dummy.EmailBackend",
     "django.core.mail.backends.locmem.EmailBackend",
     "django.core.mail.backends.filebased.EmailBackend",
+    "config.mail.ReadableConsoleEmailBackend",  # make run's printer (config/mail.py)
 }
 if EMAIL_BACKEND in NON_DELIVERING_EMAIL_BACKENDS and not ALLOW_CONSOLE_EMAIL:
     raise ImproperlyConfigured(

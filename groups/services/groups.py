@@ -117,6 +117,8 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
     changed = [name for name in data if _differs(name, old[name], data[name])]
     if purposes is not None and list(locked.purposes) != old_purposes:
         changed += ["purpose_support", "purpose_consultation", "purpose_collaboration"]
+    if "city" in changed:
+        changed.append("city_key")  # the browse filter's key, worked out by its field
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
     for key, values in m2m.items():

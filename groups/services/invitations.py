@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from config.access import check
 from groups import notifications
@@ -13,6 +12,7 @@ from groups.enums import GroupStatus
 from groups.models import Group, Invitation, Membership
 from groups.services.base import GroupActionError, lock_group
 from groups.services.membership import JoinResult, admit
+from members import dates
 from members.models import User
 from members.services import record_audit
 
@@ -26,8 +26,8 @@ REPEAT_AFTER = timedelta(days=7)
 
 
 def _when(moment: datetime) -> str:
-    """A moment as the reader sees it: their own time zone (activated per request)."""
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """A moment as the reader sees it: their own time zone (activated per request), labelled."""
+    return dates.when(moment)
 
 
 def _repeat_refusal(last: Invitation) -> str:

@@ -1,14 +1,19 @@
 """Joining, leaving, the waitlist, applications and invitations: the visitor's next steps.
 
 Except leaving, these pages are for people who are not members yet, so no rule of the group
-applies: they need only to be signed in (``login_required``), and the services decide (an open
-group, a free seat, a usable invitation). After a join, an application or an answer to a seat
+applies: they need only to be signed in (``login_required``; an invitation link also greets
+someone not signed in yet), and the services decide (an open group, a free seat, a usable
+invitation). After a join, an application or an answer to a seat
 offer, the person lands on the group's page, which shows where they now stand.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import DomainError
@@ -17,6 +22,7 @@ from groups.access import permission_required
 from groups.enums import Role
 from groups.forms import AcceptRulesForm, ApplicationForm
 from members.services import record_confirmations
+from members.timezones import use_page_zone
 
 
 def _report(request, result, group):
@@ -143,15 +149,22 @@ def withdraw(request, slug: str):
     return redirect(group)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def invitation(request, token: str):
+    """The invitation link. Someone not signed in (often without an account yet) sees whose
+    invitation it is and what accepting means, with a way to sign up (their address filled in)
+    or sign in that comes back here; signed in, they accept it."""
     invite = selectors.get_usable_invitation(token)
     if invite is None:
         withdrawn = selectors.invitation_was_revoked(token)
         return render(
             request, "groups/invitation_invalid.html", {"withdrawn": withdrawn}, status=404
         )
+    use_page_zone(invite.group.time_zone)  # a visitor whose zone is unknown reads the group's
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(request, "groups/invitation_welcome.html", _welcome(request, invite))
     group = invite.group
     form = AcceptRulesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -165,3 +178,15 @@ def invitation(request, token: str):
     return render(
         request, "groups/invitation.html", {"group": group, "form": form, "invitation": invite}
     )
+
+
+def _welcome(request, invite) -> dict:
+    """The links of the page an invitee sees before signing in: both come back to the
+    invitation (allauth keeps ``next`` through sign-up and the e-mail confirmation)."""
+    back = urlencode({"next": request.path})
+    return {
+        "group": invite.group,
+        "invitation": invite,
+        "signup_url": f"{reverse('account_signup')}?{urlencode({'email': invite.email})}&{back}",
+        "login_url": f"{reverse('account_login')}?{back}",
+    }

@@ -67,7 +67,8 @@ def library(request, group, *, slug):
 
 
 def _library_context(request, group, form) -> dict:
-    filters = ResourceFilterForm(request.GET)
+    # Its own ids (filter_q, filter_category): the "Add a link" form beside it has a category too.
+    filters = ResourceFilterForm(request.GET, auto_id="filter_%s")
     chosen = filters.cleaned_data if filters.is_valid() else {}
     resources = selectors.resources_for(
         group, q=chosen.get("q", ""), category=chosen.get("category", "")

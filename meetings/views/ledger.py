@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meetings import certificates, ledger
 from meetings.forms import CertificateForm
+from members.timezones import use_page_zone
 
 PDF = "application/pdf"
 
@@ -118,4 +119,5 @@ def verify(request, code: str):
                 status=404,
             )
         )
+    use_page_zone(certificate.group_time_zone)  # None once the group is gone: UTC, labelled
     return _public(render(request, "meetings/verify.html", {"certificate": certificate}))

@@ -4,11 +4,11 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from groups.cache import TTL_SECONDS, body_key, browse_version, cached_html, filters_key, page_key
 from groups.filters import GroupFilter
 from meetings.selectors import browsable_groups
+from members.timezones import shown_zones_key
 
 PAGE_SIZE = 20
 
@@ -19,7 +19,7 @@ def browse(request):
     query_string = request.META.get("QUERY_STRING", "")
     cacheable_page = not request.user.is_authenticated and len(messages.get_messages(request)) == 0
     if cacheable_page:
-        key = page_key(version, query_string)
+        key = page_key(version, query_string, zones=shown_zones_key())
         html = cache.get(key)
         if html is not None:
             return HttpResponse(html)
@@ -28,7 +28,7 @@ def browse(request):
             version,
             query_string,
             signed_in=request.user.is_authenticated,
-            time_zone=timezone.get_current_timezone_name(),
+            zones=shown_zones_key(),
         ),
         lambda: render_to_string(
             "groups/includes/_browse_body.html", _context(request, version), request

@@ -16,6 +16,7 @@ from groups.forms import GroupForm
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.layout import month_grid
+from members.timezones import use_page_zone
 from portal.selectors import group_for_page
 
 
@@ -23,6 +24,7 @@ def group_detail(request, slug: str):
     """Public: anyone sees what a group is and how to join; its members (who accepted the
     current ground rules) also see each other and the meetings."""
     group = group_for_page(request.user, slug)
+    use_page_zone(group.time_zone)  # a visitor whose zone is unknown reads the group's, labelled
     membership = group.viewer_membership
     rules_pending = selectors.needs_rules_acceptance(membership)
     context = {
@@ -35,9 +37,20 @@ def group_detail(request, slug: str):
         context.update(_members_area(request, group))
     else:
         context["organizers"] = list(selectors.organizers_of(group))
+        context["next_meeting_at"] = _next_meeting_at(group)
     if not membership:
         context.update(_joining(request.user, group))
     return render(request, "groups/detail.html", context)
+
+
+def _next_meeting_at(group):
+    """The start of the group's next regular meeting, as the browse list shows it to anyone."""
+    return (
+        meeting_selectors.browsable_groups()
+        .filter(pk=group.pk)
+        .values_list("next_meeting_at", flat=True)
+        .first()
+    )
 
 
 def _members_area(request, group) -> dict:

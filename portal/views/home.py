@@ -40,6 +40,7 @@ def dashboard(request):
     user = request.user
     memberships = list(group_selectors.memberships_for_user(user))
     groups = {membership.group_id: membership.group for membership in memberships}
+    waitlists = group_selectors.waitlists_for(user)
     unread = board_selectors.unread_counts(user)
     for membership in memberships:
         membership.board_unread = unread.get(membership.group_id, 0)
@@ -53,7 +54,9 @@ def dashboard(request):
             "upcoming": presentation_selectors.upcoming_for_user(user, groups, limit=10),
             "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups),
             "vetting": vetting_preview(user, memberships),
-            "offers": group_selectors.open_offers_for(user),
+            "offers": group_selectors.open_offers_for(user, waitlists),
+            "waitlists": waitlists,
+            "applications": list(group_selectors.applications_for(user)),
             # Between meetings: action items, colleagues' consultation requests, the boards.
             "action_items": list(open_action_items_for(user)[:DASHBOARD_ITEMS]),
             "consultations": list(consultation_selectors.open_requests_for(user)[:DASHBOARD_ITEMS]),

@@ -181,7 +181,7 @@ def test_local_settings_default_to_debug_and_development_hosts():
     assert values["secret_key"].startswith("insecure-local-key")
     assert values["allowed_hosts"] == ["localhost", "127.0.0.1", "[::1]"]
     assert values["eager"] is False
-    assert values["email_backend"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["email_backend"] == "config.mail.ReadableConsoleEmailBackend"
 
 
 def test_local_settings_read_debug_key_and_hosts_from_the_environment():

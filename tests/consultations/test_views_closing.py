@@ -171,7 +171,7 @@ def test_huddle_form_defaults_to_tomorrow_at_the_groups_usual_time(denver):
     assert form.fields["start_time"].initial == time(18, 30)
     assert form.fields["duration_minutes"].initial == 30
     assert form.fields["online_link"].initial == "https://video.example.org/mile-high"
-    assert form.fields["start_time"].help_text == "In the group's time zone, America/Denver."
+    assert form.fields["start_time"].help_text == "In the group's time zone (Denver time)."
 
 
 def test_huddle_form_defaults_to_noon_when_the_usual_time_is_at_night(denver):

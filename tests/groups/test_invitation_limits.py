@@ -8,12 +8,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from groups import services
 from groups.enums import MembershipPolicy, Role
 from groups.models import Invitation, Membership
 from groups.services import GroupActionError
+from members import dates
 from members.models import AuditEntry
 from tests.factories import (
     AdminFactory,
@@ -52,7 +52,8 @@ def _text(response) -> str:
 
 
 def _when(moment) -> str:
-    return date_format(timezone.localtime(moment, NEW_YORK), "DATETIME_FORMAT")
+    """As the organizer reads it: in their zone (New York), in the site's one date format."""
+    return dates.when(moment, zone=NEW_YORK)
 
 
 def _invite_url(group):
@@ -152,7 +153,8 @@ def test_same_address_after_revoking_is_still_refused_within_the_week(group):
         services.invite_by_email(actor=organizer, group=group, email="x@example.com")
 
     assert str(refused.value).startswith(
-        f"An invitation went to x@example.com on {_when(invitation.created_at)} and was "
+        # Called without a request: the active zone (UTC), labelled; pages use the organizer's.
+        f"An invitation went to x@example.com on {dates.when(invitation.created_at)} and was "
         "withdrawn. We send an address at most one invitation a week"
     )
     assert Invitation.objects.filter(group=group).count() == 1

@@ -7,14 +7,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from groups import selectors, services
 from groups.enums import ApplicationStatus, GroupStatus, MembershipPolicy, Role, WaitlistStatus
 from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
 from groups.services import GroupActionError
 from groups.services.invitations import REPEAT_AFTER
+from members import dates
 from members.models import AuditEntry
 from tests.factories import (
     ApplicationFactory,
@@ -328,7 +327,7 @@ def test_inviting_an_address_again_after_its_link_was_used_is_refused_for_a_week
         services.invite_by_email(actor=organizer, group=group, email="sam@example.com")
 
     def when(moment):
-        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        return dates.when(moment)  # no viewer: the active zone, UTC, labelled
 
     assert str(refused.value) == (
         f"An invitation went to sam@example.com on {when(first.created_at)} and was used. We "

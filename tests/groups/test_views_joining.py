@@ -533,15 +533,6 @@ def test_apply_to_open_group_redirects_to_join(client, open_group):
 # --- invitations --------------------------------------------------------------------------
 
 
-def test_invitation_anonymous_redirects_to_login(client, closed_group):
-    invitation = InvitationFactory(group=closed_group)
-
-    response = client.get(invitation.get_absolute_url())
-
-    assert response.status_code == 302
-    assert response.url == f"{reverse('account_login')}?next={invitation.get_absolute_url()}"
-
-
 def test_invitation_page_shows_group_and_rules(client, closed_group):
     invitation = InvitationFactory(group=closed_group)
     client.force_login(UserFactory())

@@ -183,6 +183,10 @@ def test_ledger_chart_has_a_bar_for_each_of_the_last_twelve_months(member, group
     assert bars[-1].y == ledger.CHART_TOP
     assert bars[0].y + bars[0].height == bars[-1].y + bars[-1].height  # one baseline
     assert [bars[0].label, bars[9].label] == ["Apr", "Jan 2026"]
+    # The phone's drawing: a row per month, in order, the longest bar filling the room.
+    room = ledger.ROW_CHART_WIDTH - ledger.ROW_LABEL_WIDTH - ledger.ROW_VALUE_WIDTH
+    assert [bar.row for bar in bars] == list(range(12))
+    assert [bars[0].length, bars[1].length, bars[-1].length] == [room // 4, 0, room]
 
 
 def test_ledger_page_draws_an_accessible_chart_without_inline_styles_or_scripts(
@@ -202,7 +206,9 @@ def test_ledger_page_draws_an_accessible_chart_without_inline_styles_or_scripts(
     assert 'aria-labelledby="hours-chart-title hours-chart-desc"' in svg
     assert svg.count("<rect ") == 1
     assert ">2.5</text>" in svg
-    table = re.search(r'<table class="visually-hidden">.*?</table>', page, re.S).group(0)
+    rows = re.search(r'<svg role="img"[^>]*class="chart-rows">.*?</svg>', page, re.S).group(0)
+    assert (rows.count("<rect "), ">2.5</text>" in rows) == (1, True)  # the phone's drawing
+    table = re.search(r'<div class="visually-hidden">\s*<table>.*?</table>', page, re.S).group(0)
     this_month = f"{timezone.localdate(_days_ago(3), timezone=UTC):%B %Y}"
     assert f"{this_month}</th>" in table
     assert table.count("<tr>") == 13  # a header and twelve months

@@ -135,7 +135,7 @@ def test_create_organizer_sees_form_with_group_defaults(client, group, organizer
     form = response.context["form"]
     assert form.fields["start_time"].initial == time(19)
     assert form.fields["duration_minutes"].initial == 90
-    assert "In the group's time zone, Europe/Berlin." in _text(response)
+    assert "In the group's time zone (Berlin time)." in _text(response)
 
 
 def test_create_once_schedules_in_the_group_time_zone(client, group, organizer):

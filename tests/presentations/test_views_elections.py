@@ -617,7 +617,7 @@ def _waiting(client) -> str:
     response = client.get(reverse("members:dashboard"))
     body = response.content.decode()
     start = body.index('id="awaiting-heading"')
-    return html.unescape(strip_tags(body[start:]))
+    return html.unescape(strip_tags(body[start : body.index("</aside>", start)]))
 
 
 def test_dashboard_lists_an_open_election_until_the_member_nominates(client, election, members):
