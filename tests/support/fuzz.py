@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 PROJECT_APPS = ("groups", "meetings", "members", "presentations")
 # A form error, or the de-identification guard asking to revise or confirm its findings.
 ERROR_MARKER = re.compile(
-    r"invalid-feedback|alert-danger|errorlist|is-invalid|text-danger|findings-alert"
+    r"invalid-feedback|alert-danger|errorlist|is-invalid|text-danger|findings-alert|error-summary"
 )
 
 NASTY = [
