@@ -8,7 +8,8 @@ from tests.factories import PASSWORD
 
 VENDOR = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-BLOCKING_IMPACTS = {"serious", "critical"}
+# Every impact counts: a minor violation is still a page someone cannot use as well.
+BLOCKING_IMPACTS = {"minor", "moderate", "serious", "critical"}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -19,7 +20,7 @@ def _axe_source() -> str:
 
 
 def axe_violations(page) -> list[dict]:
-    """Serious and critical axe violations on the current page.
+    """Every axe violation on the current page (all of BLOCKING_IMPACTS).
 
     The site's CSP blocks inline <script> elements, so axe is not injected as a script tag:
     page.evaluate runs its source through the DevTools protocol, which CSP does not govern.
@@ -61,16 +62,21 @@ class A11yAudit:
 
     def assert_clean(self) -> None:
         message = "\n\n".join(f"{where}:\n{describe(v)}" for where, v in self.findings.items())
-        assert not self.findings, f"axe found serious/critical violations:\n{message}"
+        assert not self.findings, f"axe found violations:\n{message}"
+
+
+def screenshot(page, name: str, label: str) -> None:
+    """One full-page screenshot at the current size: test-artifacts/screenshots/{name}-{label}.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
 
 
 def screenshots(page, name: str) -> None:
     """Desktop and phone screenshots of the current page into test-artifacts/screenshots/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+        screenshot(page, name, label)
     if original:
         page.set_viewport_size(original)
 
