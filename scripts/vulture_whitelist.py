@@ -186,6 +186,9 @@ Group.purpose_labels  # groups/detail.html, groups/includes/_group_card.html
 Group.weekday_labels  # groups/detail.html, groups/includes/_group_card.html
 Bar.center  # meetings/ledger.html (the chart)
 Bar.value_y  # meetings/ledger.html (the chart)
+Bar.row_bar_y  # meetings/ledger.html (the chart's rows on a phone)
+Bar.row_text_y  # idem
+Bar.row_value_x  # idem
 Ledger.chart_hours  # meetings/ledger.html
 Ledger.by_month  # meetings/ledger.html
 Ledger.by_year  # meetings/ledger.html

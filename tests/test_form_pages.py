@@ -29,6 +29,8 @@ NOT_A_FORM_PAGE = {
     "allauth/elements/field.html",
     # Includes the summary's own markup.
     "includes/_form_errors.html",
+    # The inputs of one radio or checkbox field; the form that includes it has the summary.
+    "includes/_choice_inputs.html",
     # A field-by-field crispy form: {% crispy form %} renders bootstrap5/errors.html.
     "members/profile_edit.html",
     # A GET search form whose only error text says the search was ignored; nothing to correct.

@@ -539,7 +539,7 @@ def test_verify_shows_the_certificates_own_facts_and_nothing_else(client, member
     for private in ("12345", "mia.private", "Fay Facilitator", "2026-01-08", "8 January"):
         assert private not in page
     assert group.get_absolute_url() not in page
-    assert reverse("members:profile", args=[member.pk]) not in page
+    assert reverse("members:profile", args=[member.profile.pk]) not in page
     assert "/therapists/" not in page
 
 

@@ -46,7 +46,7 @@ def test_the_edit_page_names_everyone_who_sees_the_number(client, dana):
 def test_own_profile_shows_the_number_and_who_else_sees_it(client, dana):
     client.force_login(dana.user)
 
-    text = _text(client.get(reverse("members:profile", args=[dana.user.pk])))
+    text = _text(client.get(reverse("members:profile", args=[dana.pk])))
 
     assert "LMFT-4242" in text
     assert "the organizers of a closed group you apply to see it with your application" in text
@@ -58,7 +58,7 @@ def test_a_colleague_sees_no_number_and_is_told_who_does(client, dana):
     colleague = MembershipFactory(group=group, user=UserFactory()).user
     client.force_login(colleague)
 
-    text = _text(client.get(reverse("members:profile", args=[dana.user.pk])))
+    text = _text(client.get(reverse("members:profile", args=[dana.pk])))
 
     assert "LMFT-4242" not in text
     assert (

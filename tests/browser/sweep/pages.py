@@ -499,12 +499,12 @@ MEMBER_SETTINGS = [
     Visit(
         "contact",
         ("members/contact.html",),
-        lambda w: f"/network/{w.users['organizer'].pk}/contact/",
+        lambda w: f"/network/{w.users['organizer'].profile.pk}/contact/",
     ),
     Visit(
         "profile",
         ("members/profile_detail.html",),
-        lambda w: f"/therapists/{w.users['organizer'].pk}/",
+        lambda w: f"/therapists/{w.users['organizer'].profile.pk}/",
     ),
     Visit("profile-edit", ("members/profile_edit.html",), "/me/profile/"),
     Visit("notifications", ("members/notifications.html",), "/me/notifications/"),
