@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
 from django.utils import timezone
@@ -398,6 +398,32 @@ class CertificateForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
+            self.add_error("end", "The last day cannot be before the first day.")
+        return cleaned
+
+
+class ExportPeriodForm(forms.Form):
+    """The days an organizer's export covers (a GET form): both optional, both included."""
+
+    EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+    start = forms.DateField(label="From", required=False, widget=DATE)
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=DATE,
+        help_text="Both days are included, as dates in the group's time zone. Leave both empty "
+        "for every meeting.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("start", "end"):
+            day = cleaned.get(name)
+            if day and not self.EARLIEST <= day <= self.LATEST:
+                self.add_error(name, "Enter a date between the years 2000 and 2100.")
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start and not self.errors:
             self.add_error("end", "The last day cannot be before the first day.")
         return cleaned
 

@@ -53,6 +53,11 @@ declare(
     refusal="Only the group's organizers can see its attendance record.",
 )
 declare(
+    "meetings.export_group_records",  # roster, register, hours: copies that leave the site
+    is_group_manager,
+    refusal="Only the group's organizers can download its records.",
+)
+declare(
     "meetings.revoke_certificate",
     is_site_admin,
     refusal="Only site admins revoke certificates.",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.views import calendar, meeting, notes
+from meetings.views import calendar, exports, meeting, notes
 from meetings.views import ledger as ledger_views
 
 app_name = "meetings"
@@ -19,11 +19,18 @@ urlpatterns = [
     path("groups/<slug:slug>/meetings/new/", meeting.meeting_create, name="create"),
     path("groups/<slug:slug>/agenda/", meeting.agenda_template, name="agenda_template"),
     path("groups/<slug:slug>/attendance/", calendar.group_attendance, name="group_attendance"),
+    path("groups/<slug:slug>/export/roster.csv", exports.roster_csv, name="export_roster"),
+    path("groups/<slug:slug>/export/attendance.csv", exports.register_csv, name="export_register"),
+    path("groups/<slug:slug>/export/hours.csv", exports.hours_csv, name="export_hours"),
+    path("meetings/<int:pk>/sign-in-sheet.pdf", exports.sign_in_sheet, name="sign_in_sheet"),
     path("me/calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("me/calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),
     path("me/attendance/", calendar.my_attendance, name="my_attendance"),
     path("me/action-items/", notes.my_action_items, name="my_action_items"),
     path("me/hours/", ledger_views.hours, name="hours"),
+    path("me/hours/hours.csv", exports.my_hours_csv, name="my_hours_csv"),
+    path("me/hours/hours.pdf", exports.my_hours_pdf, name="my_hours_pdf"),
+    path("me/hours/certificates.csv", exports.my_certificates_csv, name="my_certificates_csv"),
     path("me/hours/certificates/new/", ledger_views.certificate_new, name="certificate_new"),
     path(
         "me/hours/certificates/<str:code>.pdf", ledger_views.certificate_pdf, name="certificate_pdf"

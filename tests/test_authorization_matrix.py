@@ -168,10 +168,17 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "meetings:create": (GET, organizers_only()),  # admins look, only organizers schedule
     "meetings:agenda_template": (GET, organizers_only()),
     "meetings:group_attendance": (GET, organizers_only(admin=200)),
+    "meetings:export_roster": (GET, organizers_only()),  # admins look, copies are the organizers'
+    "meetings:export_register": (GET, organizers_only()),
+    "meetings:export_hours": (GET, organizers_only()),
+    "meetings:sign_in_sheet": (GET, organizers_only()),
     "meetings:calendar_settings": (GET, signed_in()),
     "meetings:calendar_regenerate": (POST, signed_in(302)),
     "meetings:my_attendance": (GET, signed_in()),
     "meetings:hours": (GET, signed_in()),
+    "meetings:my_hours_csv": (GET, signed_in()),
+    "meetings:my_hours_pdf": (GET, signed_in()),
+    "meetings:my_certificates_csv": (GET, signed_in()),
     "meetings:certificate_new": (POST, signed_in()),  # empty form: the page again
     "meetings:certificate_pdf": (GET, _everyone(404, anonymous=LOGIN, member=200)),
     "meetings:verify_lookup": (GET, public()),

@@ -19,6 +19,7 @@ from groups.access import permission_required
 from meetings import selectors, services
 from meetings.calendar import alarm_minutes_for, build_calendar
 from meetings.enums import AttendanceStatus
+from meetings.forms import ExportPeriodForm
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -113,9 +114,20 @@ def my_attendance(request):
 
 @permission_required("meetings.view_group_attendance", group_selectors.group_for)
 def group_attendance(request, group, *, slug: str):
-    """The group's attendance record: its organizers, and site admins, who may look."""
+    """The group's attendance record: its organizers, and site admins, who may look; the
+    organizers also find its downloads here."""
+    return group_attendance_page(request, group, ExportPeriodForm())
+
+
+def group_attendance_page(request, group, period_form: ExportPeriodForm):
+    """The attendance record with the downloads' period form (bound, with its errors, when a
+    download was asked for dates that do not make sense: meetings/views/exports.py)."""
     return render(
         request,
         "meetings/group_attendance.html",
-        {"group": group, "rows": selectors.attendance_rates(group)},
+        {
+            "group": group,
+            "rows": selectors.attendance_rates(group),
+            "period_form": period_form,
+        },
     )

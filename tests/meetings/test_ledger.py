@@ -164,7 +164,7 @@ def test_ledger_page_uses_the_time_zone_of_the_viewers_profile(client, member, g
     response = client.get(reverse("meetings:hours"))
 
     assert _rows(response.context["ledger"].by_month) == [("February 2026", 1, 90)]
-    assert "Months and years follow your time zone, Europe/Berlin." in _text(response)
+    assert "Months and years follow your time zone, Berlin time." in _text(response)
 
 
 def test_ledger_chart_has_a_bar_for_each_of_the_last_twelve_months(member, group):

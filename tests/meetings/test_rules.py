@@ -67,6 +67,7 @@ MANAGERS = {"co_organizer", "organizer"}
         ("meetings.change_meeting", "meeting", MANAGERS),
         ("meetings.take_attendance", "meeting", MANAGERS | {"facilitator"}),
         ("meetings.view_group_attendance", "group", MANAGERS | {"admin"}),
+        ("meetings.export_group_records", "group", MANAGERS),
         ("meetings.revoke_certificate", "none", {"admin"}),
     ],
 )
@@ -85,6 +86,7 @@ def test_every_meetings_rule_is_checked_by_this_file():
         "meetings.change_meeting",
         "meetings.take_attendance",
         "meetings.view_group_attendance",
+        "meetings.export_group_records",
         "meetings.revoke_certificate",
         # tested in tests/meetings/test_notes_rules.py
         "meetings.view_notes",

@@ -1,0 +1,442 @@
+"""Exports: what organizers hand to agency sponsors and continuing-education providers, and what
+members keep of their own hours.
+
+The CSV exports are generators of rows (``csv_lines`` turns them into text a line at a time, so
+a view can stream a register of any size). The sign-in sheet and the hours statement are PDFs.
+None of them carries case content: names, credentials, dates, times, attendance marks and the
+agenda's item labels only, never a presentation's topic or case fields.
+"""
+
+import csv
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.urls import reverse
+
+from groups.enums import VenueKind
+from groups.models import Group
+from groups.selectors import members_of
+from meetings.certificates import credential_abbreviation, licence_line
+from meetings.enums import AttendanceStatus, MeetingStatus
+from meetings.layout import agenda_with_times
+from meetings.ledger import (
+    certificates_for_user,
+    hours,
+    ledger_for_user,
+    minutes_between,
+    present_attendance,
+)
+from meetings.models import Attendance, Meeting
+from meetings.pdf import PdfDocument
+from meetings.selectors import members_at, segments_of
+from members import dates
+from members.models import User
+from members.timezones import zone_label
+
+# What a spreadsheet would run as a formula if a cell started with it (OWASP "CSV injection"):
+# such a value gets a leading apostrophe, which spreadsheets show as plain text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Rows fetched from the database at a time while a register streams.
+CHUNK = 2000
+
+
+class ExportPeriod:
+    """The days an export covers, in the group's zone; both ends included, either may be open."""
+
+    def __init__(self, start: date | None = None, end: date | None = None):
+        self.start, self.end = start, end
+
+    def bounds(self, tz: zoneinfo.ZoneInfo) -> Q:
+        """The meetings that started within the period, as a filter on attendance rows."""
+        query = Q()
+        if self.start:
+            query &= Q(meeting__starts_at__gte=datetime.combine(self.start, time.min, tzinfo=tz))
+        if self.end:
+            after = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz)
+            query &= Q(meeting__starts_at__lt=after)
+        return query
+
+    def slug(self) -> str:
+        """For the file name: "2026-01-01-to-2026-03-31", "from-2026-01-01", or "all"."""
+        if self.start and self.end:
+            return f"{self.start:%Y-%m-%d}-to-{self.end:%Y-%m-%d}"
+        if self.start:
+            return f"from-{self.start:%Y-%m-%d}"
+        if self.end:
+            return f"until-{self.end:%Y-%m-%d}"
+        return "all"
+
+
+def cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class _Echo:
+    """A file that hands back what is written to it: csv.writer then returns each line."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
+    """Each row as a CSV line, after a byte-order mark so spreadsheets read UTF-8 names."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow([cell(value) for value in row])
+
+
+def _credential(user) -> str:
+    profile = getattr(user, "profile", None)
+    return credential_abbreviation(profile.credential_type) if profile else ""
+
+
+def _hours_text(minutes: int) -> str:
+    return f"{hours(minutes):.2f}"
+
+
+def _present_at_held_meetings() -> Q:
+    return Q(status=AttendanceStatus.PRESENT) & ~Q(meeting__status=MeetingStatus.CANCELLED)
+
+
+LENGTH = ExpressionWrapper(
+    F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+)
+
+
+def _minutes(duration: timedelta | None) -> int:
+    return int(duration.total_seconds() // 60) if duration else 0
+
+
+# --- organizers -------------------------------------------------------------------------------
+
+
+ROSTER_HEADER = [
+    "Name",
+    "Credential",
+    "Licence region",
+    "Role",
+    "Joined",
+    "Ground rules accepted",
+    "Meetings attended",
+    "Contact hours",
+]
+
+
+def roster_rows(group: Group) -> Iterator[list]:
+    """The group's members today, organizers first: who they are professionally and since
+    when, and how many of the group's meetings they attended (no e-mail addresses, no licence
+    numbers: the roster shows what the members page shows)."""
+    tz = zoneinfo.ZoneInfo(group.time_zone)
+    attended = {
+        row["user_id"]: row
+        for row in Attendance.objects.filter(_present_at_held_meetings(), meeting__group=group)
+        .values("user_id")
+        .annotate(meetings=Count("id"), length=Sum(LENGTH))
+    }
+    yield ROSTER_HEADER
+    for membership in members_of(group):
+        profile = getattr(membership.user, "profile", None)
+        row = attended.get(membership.user_id, {"meetings": 0, "length": None})
+        yield [
+            str(membership.user),
+            _credential(membership.user),
+            profile.licence_region if profile else "",
+            membership.get_role_display(),
+            f"{membership.joined_at.astimezone(tz):%Y-%m-%d}",
+            f"{membership.rules_accepted_at.astimezone(tz):%Y-%m-%d}"
+            if membership.rules_accepted_at
+            else "",
+            row["meetings"],
+            _hours_text(_minutes(row["length"])),
+        ]
+
+
+def register_header(group: Group) -> list[str]:
+    zone = zone_label(group.time_zone)
+    return [
+        "Date",
+        f"Start ({zone})",
+        f"End ({zone})",
+        "Meeting",
+        "Facilitator",
+        "Member",
+        "Credential",
+        "Attendance",
+        "Contact minutes",
+    ]
+
+
+def register_rows(group: Group, period: ExportPeriod) -> Iterator[list]:
+    """Every recorded attendance mark at the group's meetings in the period, meeting by meeting
+    (oldest first), each member by name: the attendance register a sponsor asks for. Contact
+    minutes count only for present marks at meetings that took place."""
+    tz = zoneinfo.ZoneInfo(group.time_zone)
+    marks = (
+        Attendance.objects.filter(period.bounds(tz), meeting__group=group)
+        .select_related("meeting__facilitator__profile", "user__profile")
+        .order_by("meeting__starts_at", "meeting_id", "user__profile__display_name", "user_id")
+    )
+    yield register_header(group)
+    for mark in marks.iterator(chunk_size=CHUNK):
+        meeting = mark.meeting
+        counted = (
+            mark.status == AttendanceStatus.PRESENT and meeting.status != MeetingStatus.CANCELLED
+        )
+        starts, ends = meeting.starts_at.astimezone(tz), meeting.ends_at.astimezone(tz)
+        yield [
+            f"{starts:%Y-%m-%d}",
+            f"{starts:%H:%M}",
+            f"{ends:%H:%M}",
+            meeting.title + (" (cancelled)" if meeting.status == MeetingStatus.CANCELLED else ""),
+            str(meeting.facilitator) if meeting.facilitator_id else "",
+            str(mark.user),
+            _credential(mark.user),
+            mark.get_status_display(),
+            minutes_between(meeting.starts_at, meeting.ends_at) if counted else 0,
+        ]
+
+
+HOURS_HEADER = ["Name", "Credential", "Meetings attended", "Contact hours", "First", "Last"]
+
+
+def hours_rows(group: Group, period: ExportPeriod) -> Iterator[list]:
+    """Contact hours per person at the group's meetings in the period: everyone who was
+    present, former members too (their hours were spent in the group), by name."""
+    tz = zoneinfo.ZoneInfo(group.time_zone)
+    totals = (
+        Attendance.objects.filter(_present_at_held_meetings(), period.bounds(tz))
+        .filter(meeting__group=group)
+        .values("user_id")
+        .annotate(
+            meetings=Count("id"),
+            length=Sum(LENGTH),
+            first=Min("meeting__starts_at"),
+            last=Max("meeting__starts_at"),
+        )
+    )
+    totals = list(totals)
+    people = User.objects.select_related("profile").in_bulk([row["user_id"] for row in totals])
+    yield HOURS_HEADER
+    for row in sorted(totals, key=lambda r: str(people[r["user_id"]]).casefold()):
+        user = people[row["user_id"]]
+        yield [
+            str(user),
+            _credential(user),
+            row["meetings"],
+            _hours_text(_minutes(row["length"])),
+            f"{row['first'].astimezone(tz):%Y-%m-%d}",
+            f"{row['last'].astimezone(tz):%Y-%m-%d}",
+        ]
+
+
+# --- the sign-in sheet ------------------------------------------------------------------------
+
+# Lines left empty at the foot of the sheet for guests and members who joined since.
+EXTRA_LINES = 4
+
+
+def _name_or(user, fallback: str = "Not assigned") -> str:
+    return str(user) if user is not None else fallback
+
+
+def _place(meeting: Meeting) -> str:
+    """ "In person, Wellness Center, 12 Main St, Denver" (no online link: the sheet is paper)."""
+    kind = VenueKind(meeting.effective_venue_kind).label
+    address = meeting.effective_address
+    city = meeting.group.city if address else ""
+    return ", ".join(part for part in (kind, meeting.effective_venue_name, address, city) if part)
+
+
+def sign_in_sheet_pdf(meeting: Meeting) -> bytes:
+    """A printable sheet for one meeting, the kind CE sponsors ask for: the group, when and
+    where, who facilitates, the agenda with its times, and a line per expected member (and a
+    few empty ones) with room to write a licence number and sign. Times in the group's zone."""
+    group = meeting.group
+    tz = zoneinfo.ZoneInfo(group.time_zone)
+    when = dates.when_span(meeting.starts_at, meeting.ends_at, zone=tz)
+    pdf = PdfDocument(
+        title=f"Sign-in sheet: {group.name}, {dates.date_only(meeting.starts_at, zone=tz)}",
+        subject=f"Attendance at {meeting.title}",
+        landscape=True,
+    )
+    pdf.text(f"Sign-in sheet: {meeting.title}", "Title")
+    pdf.table(
+        [
+            ["", ""],
+            ["Group", group.name],
+            ["When", when],
+            ["Where", _place(meeting)],
+            ["Facilitator", _name_or(meeting.facilitator)],
+            ["Backup facilitator", _name_or(meeting.backup_facilitator)],
+            ["Timekeeper", _name_or(meeting.timekeeper)],
+        ],
+        [45, None],
+    )
+    agenda = agenda_with_times(meeting, segments_of(meeting))
+    if agenda:
+        pdf.space(4)
+        pdf.text("Agenda", "Heading2")
+        pdf.table(
+            [["Time", "Item", "Minutes"]]
+            + [
+                [
+                    dates.clock(row["starts_at"], zone=tz),
+                    row["segment"].label,
+                    row["segment"].minutes,
+                ]
+                for row in agenda
+            ],
+            [25, None, 25],
+        )
+    pdf.space(4)
+    pdf.text("Attendance", "Heading2")
+    people = [membership.user for membership in members_at(meeting)]
+    lines = [
+        [str(number), str(user), _credential(user), "", ""]
+        for number, user in enumerate(people, start=1)
+    ]
+    lines += [[str(len(people) + n), "", "", "", ""] for n in range(1, EXTRA_LINES + 1)]
+    pdf.table(
+        [["#", "Name", "Credential", "Licence number", "Signature"], *lines],
+        [10, 80, 30, 55, None],
+        grid=True,
+        height=11,
+    )
+    pdf.space(4)
+    pdf.text(
+        "Sign only for yourself, and only if you attended. Do not write anything about "
+        "clients or cases on this sheet.",
+        "Italic",
+    )
+    return pdf.render()
+
+
+# --- a member's own records ------------------------------------------------------------------
+
+
+def my_hours_header() -> list[str]:
+    return [
+        "Date",
+        "Start",
+        "End",
+        "Time zone",
+        "Group",
+        "Meeting",
+        "Facilitator",
+        "Contact minutes",
+        "Source",
+    ]
+
+
+def my_hours_rows(user, tz: zoneinfo.ZoneInfo) -> Iterator[list]:
+    """Each meeting the person was marked present at (cancelled ones never count), oldest
+    first, in their own zone. "Source" says who recorded it: today always the group's
+    attendance ("Recorded by PeerCircle")."""
+    marks = present_attendance(user).select_related(
+        "meeting__group", "meeting__facilitator__profile"
+    )
+    yield my_hours_header()
+    for mark in marks.iterator(chunk_size=CHUNK):
+        meeting = mark.meeting
+        starts, ends = meeting.starts_at.astimezone(tz), meeting.ends_at.astimezone(tz)
+        yield [
+            f"{starts:%Y-%m-%d}",
+            f"{starts:%H:%M}",
+            f"{ends:%H:%M}",
+            zone_label(tz.key),
+            meeting.group.name,
+            meeting.title,
+            str(meeting.facilitator) if meeting.facilitator_id else "",
+            minutes_between(meeting.starts_at, meeting.ends_at),
+            "Recorded by PeerCircle",
+        ]
+
+
+CERTIFICATES_HEADER = [
+    "Code",
+    "Group",
+    "From",
+    "To",
+    "Meetings",
+    "Contact hours",
+    "Issued",
+    "Status",
+    "Check at",
+]
+
+
+def my_certificates_rows(user) -> Iterator[list]:
+    """The person's certificates, newest first, each with the address anyone can check it at."""
+    site = settings.SITE_URL.rstrip("/")
+    yield CERTIFICATES_HEADER
+    for certificate in certificates_for_user(user):
+        status = f"Revoked {certificate.revoked_at:%Y-%m-%d}" if certificate.revoked_at else "Valid"
+        yield [
+            certificate.code,
+            certificate.group_name,
+            f"{certificate.period_start:%Y-%m-%d}",
+            f"{certificate.period_end:%Y-%m-%d}",
+            len(certificate.meetings),
+            _hours_text(certificate.total_minutes),
+            f"{certificate.issued_at:%Y-%m-%d}",
+            status,
+            site + reverse("meetings:verify", kwargs={"code": certificate.code}),
+        ]
+
+
+def hours_statement_pdf(user, tz: zoneinfo.ZoneInfo, *, today: date) -> bytes:
+    """The person's statement of contact hours: who they are (name, credential, licence), the
+    totals by group and by year, and every meeting, in their own zone."""
+    ledger = ledger_for_user(user, tz=tz, today=today)
+    profile = getattr(user, "profile", None)
+    pdf = PdfDocument(title=f"Peer consultation hours: {user}", subject="Contact hours")
+    pdf.text("Statement of peer consultation hours", "Title")
+    pdf.table(
+        [
+            ["", ""],
+            ["Name", str(user)],
+            ["Credential", profile.get_credential_type_display() if profile else "Not given"],
+            ["Licence", (licence_line(profile) if profile else "") or "Not given"],
+            ["Meetings attended", str(ledger.meetings)],
+            ["Total contact hours", _hours_text(ledger.minutes)],
+            ["As of", dates.date_only(today)],
+        ],
+        [50, None],
+    )
+    if ledger.meetings:
+        pdf.space(4)
+        pdf.text("By group", "Heading2")
+        pdf.table(
+            [["Group", "Meetings", "Contact hours"]]
+            + [[t.label, t.meetings, _hours_text(t.minutes)] for t in ledger.by_group],
+            [None, 30, 35],
+        )
+        pdf.space(4)
+        pdf.text("By year", "Heading2")
+        pdf.table(
+            [["Year", "Meetings", "Contact hours"]]
+            + [[t.label, t.meetings, _hours_text(t.minutes)] for t in ledger.by_year],
+            [None, 30, 35],
+        )
+        pdf.space(4)
+        pdf.text("Each meeting", "Heading2")
+        _, *rows = my_hours_rows(user, tz)
+        pdf.table(
+            [["Date", "Time", "Group", "Facilitator", "Minutes"]]
+            + [[r[0], f"{r[1]}\u2013{r[2]}", r[4], r[6] or "Not recorded", r[7]] for r in rows],
+            [25, 28, None, 45, 20],
+        )
+    pdf.space(6)
+    pdf.text(
+        f"Recorded by PeerCircle: the scheduled length of each meeting the holder was marked "
+        f"present at by the group's organizers. Times are in {zone_label(tz.key)}. This "
+        f"statement is not a certificate; certificates can be checked at "
+        f"{settings.SITE_URL.rstrip('/')}{reverse('meetings:verify_lookup')}.",
+        "Italic",
+    )
+    return pdf.render()
