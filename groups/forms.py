@@ -366,8 +366,14 @@ class BaseQuestionFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("text")]
 
 
+# absolute_max: see meetings.forms.AgendaFormSet.
 QuestionFormSet = forms.formset_factory(
-    QuestionForm, formset=BaseQuestionFormSet, extra=2, max_num=12, validate_max=True
+    QuestionForm,
+    formset=BaseQuestionFormSet,
+    extra=2,
+    max_num=12,
+    validate_max=True,
+    absolute_max=15,
 )
 
 

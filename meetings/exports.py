@@ -10,7 +10,7 @@ agenda's item labels only, never a presentation's topic or case fields.
 import csv
 import zoneinfo
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
@@ -62,11 +62,11 @@ class ExportPeriod:
     def slug(self) -> str:
         """For the file name: "2026-01-01-to-2026-03-31", "from-2026-01-01", or "all"."""
         if self.start and self.end:
-            return f"{self.start:%Y-%m-%d}-to-{self.end:%Y-%m-%d}"
+            return f"{self.start.isoformat()}-to-{self.end.isoformat()}"
         if self.start:
-            return f"from-{self.start:%Y-%m-%d}"
+            return f"from-{self.start.isoformat()}"
         if self.end:
-            return f"until-{self.end:%Y-%m-%d}"
+            return f"until-{self.end.isoformat()}"
         return "all"
 
 
@@ -147,8 +147,8 @@ def roster_rows(group: Group) -> Iterator[list]:
             _credential(membership.user),
             profile.licence_region if profile else "",
             membership.get_role_display(),
-            f"{membership.joined_at.astimezone(tz):%Y-%m-%d}",
-            f"{membership.rules_accepted_at.astimezone(tz):%Y-%m-%d}"
+            dates.iso_date(membership.joined_at, zone=tz),
+            dates.iso_date(membership.rules_accepted_at, zone=tz)
             if membership.rules_accepted_at
             else "",
             row["meetings"],
@@ -187,11 +187,10 @@ def register_rows(group: Group, period: ExportPeriod) -> Iterator[list]:
         counted = (
             mark.status == AttendanceStatus.PRESENT and meeting.status != MeetingStatus.CANCELLED
         )
-        starts, ends = meeting.starts_at.astimezone(tz), meeting.ends_at.astimezone(tz)
         yield [
-            f"{starts:%Y-%m-%d}",
-            f"{starts:%H:%M}",
-            f"{ends:%H:%M}",
+            dates.iso_date(meeting.starts_at, zone=tz),
+            dates.clock(meeting.starts_at, zone=tz),
+            dates.clock(meeting.ends_at, zone=tz),
             meeting.title + (" (cancelled)" if meeting.status == MeetingStatus.CANCELLED else ""),
             str(meeting.facilitator) if meeting.facilitator_id else "",
             str(mark.user),
@@ -229,8 +228,8 @@ def hours_rows(group: Group, period: ExportPeriod) -> Iterator[list]:
             _credential(user),
             row["meetings"],
             _hours_text(_minutes(row["length"])),
-            f"{row['first'].astimezone(tz):%Y-%m-%d}",
-            f"{row['last'].astimezone(tz):%Y-%m-%d}",
+            dates.iso_date(row["first"], zone=tz),
+            dates.iso_date(row["last"], zone=tz),
         ]
 
 
@@ -343,11 +342,10 @@ def my_hours_rows(user, tz: zoneinfo.ZoneInfo) -> Iterator[list]:
     yield my_hours_header()
     for mark in marks.iterator(chunk_size=CHUNK):
         meeting = mark.meeting
-        starts, ends = meeting.starts_at.astimezone(tz), meeting.ends_at.astimezone(tz)
         yield [
-            f"{starts:%Y-%m-%d}",
-            f"{starts:%H:%M}",
-            f"{ends:%H:%M}",
+            dates.iso_date(meeting.starts_at, zone=tz),
+            dates.clock(meeting.starts_at, zone=tz),
+            dates.clock(meeting.ends_at, zone=tz),
             zone_label(tz.key),
             meeting.group.name,
             meeting.title,
@@ -375,15 +373,19 @@ def my_certificates_rows(user) -> Iterator[list]:
     site = settings.SITE_URL.rstrip("/")
     yield CERTIFICATES_HEADER
     for certificate in certificates_for_user(user):
-        status = f"Revoked {certificate.revoked_at:%Y-%m-%d}" if certificate.revoked_at else "Valid"
+        status = (
+            f"Revoked {dates.iso_date(certificate.revoked_at, zone=UTC)}"
+            if certificate.revoked_at
+            else "Valid"
+        )
         yield [
             certificate.code,
             certificate.group_name,
-            f"{certificate.period_start:%Y-%m-%d}",
-            f"{certificate.period_end:%Y-%m-%d}",
+            dates.iso_date(certificate.period_start),
+            dates.iso_date(certificate.period_end),
             len(certificate.meetings),
             _hours_text(certificate.total_minutes),
-            f"{certificate.issued_at:%Y-%m-%d}",
+            dates.iso_date(certificate.issued_at, zone=UTC),
             status,
             site + reverse("meetings:verify", kwargs={"code": certificate.code}),
         ]

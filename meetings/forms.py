@@ -326,8 +326,15 @@ class BaseAgendaFormSet(forms.BaseFormSet):
         ]
 
 
+# absolute_max: a form claiming more rows (TOTAL_FORMS) is refused with a message instead of
+# Django building up to max_num + 1,000 forms for it (what made a hostile post slow).
 AgendaFormSet = forms.formset_factory(
-    SegmentForm, formset=BaseAgendaFormSet, extra=2, max_num=20, validate_max=True
+    SegmentForm,
+    formset=BaseAgendaFormSet,
+    extra=2,
+    max_num=20,
+    validate_max=True,
+    absolute_max=25,
 )
 
 

@@ -3,6 +3,7 @@ tables with a bold header. reportlab is imported on first use: it is heavy and o
 """
 
 import io
+from html import escape
 
 MM = 72 / 25.4  # reportlab's unit is the point
 
@@ -34,8 +35,6 @@ class PdfDocument:
 
     def para(self, text: str, style: str = "BodyText"):
         """A paragraph of plain text (reportlab reads markup: every value is escaped)."""
-        from html import escape
-
         from reportlab.platypus import Paragraph  # lazy: see the module's docstring
 
         return Paragraph(escape(str(text), quote=False), self.styles[style])

@@ -14,6 +14,7 @@ a date for a person calls them too, so a date reads the same everywhere:
 - ``clock``       19:30  (beside a date that already names the zone)
 - ``clock_zone``  19:30 Denver time
 - ``iso``         2026-12-15T19:30:00-07:00, for ``<time datetime>`` (whole seconds)
+- ``iso_date``    2026-12-15, for a spreadsheet's date cell (the exports)
 
 A datetime is shown in the viewer's zone when it is known (the signed-in person's, a visitor's
 browser's, an e-mail's recipient's); otherwise in ``fallback`` (a group's zone), else in the
@@ -122,6 +123,12 @@ def clock_zone(value, fallback=None, *, zone=None) -> str:
     local, shown = localize(value, fallback, zone=zone)
     text = _format(local, CLOCK)
     return f"{text} {zone_label(shown)}" if shown is not None else text
+
+
+def iso_date(value, fallback=None, *, zone=None) -> str:
+    """The day as YYYY-MM-DD (a datetime's day in the zone it is shown in): what a spreadsheet
+    reads as a date, in any language."""
+    return _plain(value, fallback, zone, "Y-m-d")
 
 
 def iso(value, fallback=None, *, zone=None) -> str:

@@ -3,8 +3,6 @@
 own hours (CSV, PDF) and certificates (CSV). No case content is in any of them
 (``meetings/exports.py``)."""
 
-import zoneinfo
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from groups.access import permission_required
 from meetings import exports, selectors
 from meetings.forms import ExportPeriodForm
 from meetings.views.calendar import group_attendance_page
+from members import dates
 
 CSV = "text/csv; charset=utf-8"
 PDF = "application/pdf"
@@ -69,7 +68,7 @@ def hours_csv(request, group, *, slug: str):
 @require_GET
 def sign_in_sheet(request, meeting, *, pk: int):
     """The meeting's sign-in sheet: for whoever takes its attendance."""
-    day = f"{meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.group.time_zone)):%Y-%m-%d}"
+    day = dates.iso_date(meeting.starts_at, zone=meeting.group.time_zone)
     return _download(
         exports.sign_in_sheet_pdf(meeting),
         filename=f"{meeting.group.slug}-sign-in-{day}.pdf",

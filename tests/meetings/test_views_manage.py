@@ -595,6 +595,20 @@ def test_agenda_template_longer_than_usual_meeting_is_refused(client, group, org
     assert AgendaTemplateSegment.objects.count() == 0
 
 
+def test_agenda_template_claiming_a_thousand_rows_is_refused_without_building_them(
+    client, group, organizer
+):
+    client.force_login(organizer)
+    data = {**_formset(AGENDA), "seg-TOTAL_FORMS": "1000"}
+
+    response = client.post(reverse("meetings:agenda_template", args=[group.slug]), data)
+
+    formset = response.context["formset"]
+    assert (response.status_code, len(formset.forms)) == (200, 25)
+    assert "Please submit at most 20 forms." in formset.non_form_errors()
+    assert AgendaTemplateSegment.objects.count() == 0
+
+
 def test_agenda_template_member_is_404(client, group, member):
     client.force_login(member)
 
