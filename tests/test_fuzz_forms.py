@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from groups.enums import LeadershipModel, MembershipPolicy, Role
@@ -44,6 +44,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.fuzz import (
+    FUZZ,
     client_for,
     field,
     nasty,
@@ -54,13 +55,6 @@ from tests.support.fuzz import (
 )
 
 pytestmark = pytest.mark.django_db
-
-FUZZ = settings(
-    max_examples=25,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: keeps the run short
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from groups.enums import Role
@@ -20,7 +20,7 @@ from presentations import services
 from presentations.models import CaseDraft, Presentation
 from presentations.services.agenda import HeldSlotsNeedConfirmation, edit_agenda
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory, UserFactory
-from tests.support.fuzz import client_for, nasty
+from tests.support.fuzz import client_for, fuzz_settings, nasty
 
 pytestmark = pytest.mark.django_db
 
@@ -416,12 +416,7 @@ def test_agenda_page_garbled_segment_id_is_a_clear_error(client, meeting, organi
 
 # --- hostile input -------------------------------------------------------------------------------
 
-FUZZ = settings(
-    max_examples=20,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(20)
 
 
 @FUZZ

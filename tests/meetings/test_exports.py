@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pypdf
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, Phase, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given
 
 from groups.enums import Role
 from meetings import exports
@@ -26,16 +25,10 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
-from tests.support.fuzz import field, form_data
+from tests.support.fuzz import FUZZ, field, form_data
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = hypothesis_settings(
-    max_examples=25,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 CASE_TEXT = "Client Zebulon Quartermain, age 34, works at the Ridgeway bakery"
 TOPIC = "Quartermain's panic at work"

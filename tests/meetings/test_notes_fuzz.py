@@ -2,7 +2,7 @@
 never a 500; a re-rendered form shows its errors and saved nothing."""
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from groups.selectors import members_of
@@ -10,16 +10,9 @@ from meetings.forms import ActionItemForm, NotesForm
 from meetings.models import ActionItem, MeetingNotes
 from members.models import Delivery
 from tests.meetings.notes_support import make_circle
-from tests.support.fuzz import client_for, field, post_and_check, strategy_for
+from tests.support.fuzz import FUZZ, client_for, field, post_and_check, strategy_for
 
 pytestmark = pytest.mark.django_db
-
-FUZZ = settings(
-    max_examples=25,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db.models import RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from members.models import AuditEntry
@@ -21,7 +21,14 @@ from presentations.models import CaseDraft, Presentation, RecognitionFlag, Rotat
 from presentations.services.cases import purge_expired_drafts, release_presentation_content
 from tests.factories import AdminFactory, MembershipFactory, UserFactory
 from tests.presentations.conftest import slots
-from tests.support.fuzz import client_for, nasty, post_and_check, restore, strategy_for
+from tests.support.fuzz import (
+    client_for,
+    fuzz_settings,
+    nasty,
+    post_and_check,
+    restore,
+    strategy_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -427,12 +434,7 @@ def test_invited_presentation_is_still_invited_after_unrelated_release(meeting, 
 
 # --- hostile input -----------------------------------------------------------------------------
 
-FUZZ = settings(
-    max_examples=20,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(20)
 
 
 @FUZZ

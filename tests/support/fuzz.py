@@ -4,6 +4,7 @@ import re
 
 from django.apps import apps
 from django.test import Client
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 PROJECT_APPS = ("groups", "meetings", "members", "presentations")
@@ -54,6 +55,20 @@ NASTY = [
     "x" * 5000,
     "é" * 2001,
 ]
+
+
+def fuzz_settings(examples: int = 25):
+    """The fuzz tests' hypothesis settings: ``examples`` inputs, no deadline, no shrinking
+    (keeps the run short), function-scoped fixtures allowed (each example reuses them)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
+FUZZ = fuzz_settings()
 
 nasty = st.one_of(
     st.sampled_from(NASTY),
