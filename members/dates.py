@@ -9,6 +9,7 @@ a date for a person calls them too, so a date reads the same everywhere:
 - ``when_short_span``  Tue 15 Dec 2026, 19:30-21:00 Denver time
 - ``day``         Tuesday 15 December 2026
 - ``date_only``   15 December 2026
+- ``date_short``  15 Dec 2026 (a chart's row label)
 - ``month``       December 2026
 - ``weekday``     Tuesday
 - ``clock``       19:30  (beside a date that already names the zone)
@@ -103,6 +104,10 @@ def day(value, fallback=None, *, zone=None) -> str:
 
 def date_only(value, fallback=None, *, zone=None) -> str:
     return _plain(value, fallback, zone, DATE_ONLY)
+
+
+def date_short(value, fallback=None, *, zone=None) -> str:
+    return _plain(value, fallback, zone, "j M Y")
 
 
 def month(value, fallback=None, *, zone=None) -> str:

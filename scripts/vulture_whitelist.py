@@ -51,6 +51,9 @@ from members.enums import CredentialType, PracticeSetting
 from members.filters import ColleagueFilter
 from members.forms import SignupExtraForm, TimeZoneField
 from members.models import Delivery, TherapistProfile, User
+from portal.health import Bar as HealthBar
+from portal.health import Chart, Health
+from portal.health import Row as HealthRow
 from portal.views.data import DeleteAccountForm
 from presentations.enums import HelpWanted
 from presentations.forms import DiscardDraftForm, FacilitatorForm
@@ -240,3 +243,13 @@ GroupFilter.filter_city  # idem, the city filter
 CityKeyField.pre_save  # Django model field protocol: fills Group.city_key on save
 TimeZoneField.prepare_value  # Django form field protocol (members/forms.py)
 TimeZoneField.valid_value  # idem
+
+# --- Group health (issue 17): read by templates/groups/health.html and includes/_bars.html ------
+HealthBar.text_x
+HealthBar.text_y
+HealthRow.label_y
+Chart.axis_x
+Health.no_show_rate
+Health.charts
+Health.drifting
+Health.drift_window

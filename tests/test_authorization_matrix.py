@@ -136,6 +136,7 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "groups:invitation": (GET, public()),  # the invitee's landing page before sign-up
     "groups:detail": (GET, public()),
     "groups:edit": (GET, organizers_only(admin=200)),
+    "groups:health": (GET, organizers_only(admin=200)),
     "groups:join": (GET, signed_in(302)),  # closed group: to the application form
     "groups:leave": (GET, members_only()),
     "groups:waitlist_accept": (POST, signed_in(302)),

@@ -18,6 +18,7 @@ PAGES = {
     "questions": ("groups:questions", "Application questions"),
     "agenda": ("meetings:agenda_template", "Standard agenda"),
     "attendance": ("meetings:group_attendance", "Attendance"),
+    "health": ("groups:health", "Group health"),
     "audit": ("groups:audit", "Audit log"),
     "edit": ("groups:edit", "Edit group"),
 }

@@ -337,6 +337,7 @@ ORGANIZER = [
     Visit("agenda-template", ("meetings/agenda.html",), g(FRONT_RANGE, "agenda/")),
     Visit("meeting-new", ("meetings/create.html",), g(FRONT_RANGE, "meetings/new/")),
     Visit("group-attendance", ("meetings/group_attendance.html",), g(FRONT_RANGE, "attendance/")),
+    Visit("group-health", ("groups/health.html",), g(FRONT_RANGE, "health/")),
     Visit(
         "meeting-organizer",
         ("meetings/detail.html",),
