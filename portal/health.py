@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone
 
 from groups.enums import DepartureReason
@@ -284,3 +285,21 @@ def drifting_members(group: Group, memberships, *, drift_meetings: int, now) -> 
         return [], len(taken)
     earliest = taken[-1][1]
     return [m for m in memberships if m.joined_at <= earliest and m.user_id not in came], len(taken)
+
+
+def member_of(group: Group, membership_id: int):
+    """A member of ``group`` for the "we miss you" page; 404 for anyone else."""
+    membership = group.memberships.select_related("user__profile").filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def next_meeting_at(group: Group, now=None):
+    """When the group's next scheduled meeting starts, if one is planned."""
+    return (
+        group.meetings.filter(starts_at__gt=now or timezone.now(), status=MeetingStatus.SCHEDULED)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )

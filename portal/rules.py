@@ -8,6 +8,7 @@ import rules
 
 from config.access import declare
 from groups.models import Membership
+from groups.rules import is_group_manager
 from members.rules import is_profile_owner, is_site_admin
 
 
@@ -49,4 +50,11 @@ declare(
     "portal.message_colleague",
     shares_a_group & has_active_account,
     refusal="You can only write to colleagues who share a group with you.",
+)
+
+
+declare(
+    "portal.send_we_miss_you",  # the object is the group
+    is_group_manager,
+    refusal="Only the group's organizers can send a note from the group.",
 )

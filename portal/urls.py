@@ -21,6 +21,11 @@ group_pages = [
     path("<slug:slug>/", groups.group_detail, name="detail"),
     path("<slug:slug>/edit/", groups.group_edit, name="edit"),
     path("<slug:slug>/health/", health.group_health_page, name="health"),
+    path(
+        "<slug:slug>/health/miss-you/<int:membership_id>/",
+        health.we_miss_you,
+        name="we_miss_you",
+    ),
 ]
 
 meeting_pages = [

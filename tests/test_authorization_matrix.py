@@ -137,6 +137,7 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "groups:detail": (GET, public()),
     "groups:edit": (GET, organizers_only(admin=200)),
     "groups:health": (GET, organizers_only(admin=200)),
+    "groups:we_miss_you": (GET, organizers_only()),  # a note from the group: its organizers
     "groups:join": (GET, signed_in(302)),  # closed group: to the application form
     "groups:leave": (GET, members_only()),
     "groups:waitlist_accept": (POST, signed_in(302)),

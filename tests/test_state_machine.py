@@ -79,6 +79,7 @@ from meetings.enums import MeetingKind, MeetingStatus, SegmentKind
 from meetings.models import ActionItem, AgendaSegment, Certificate, Meeting
 from members.models import AuditEntry, Delivery, User
 from members.services import create_profile
+from portal import nudges
 from portal.privacy import delete_account, export_user_data
 from presentations.enums import PresentationStatus, SwapRole, SwapStatus
 from presentations.models import (
@@ -895,6 +896,31 @@ class ServiceModel(RuleBasedStateMachine):
             assert self._told("board_announcement") == self._members(group.pk) - {user.pk}, (
                 "an announcement did not go to exactly every other member"
             )
+
+    @rule(u=index, g=index, m=index, who=WHO)
+    def we_miss_you(self, u, g, m, who):
+        """Someone writes a "we miss you" note to a member (organizers only; once a month)."""
+        group = self._group(g)
+        user = self._someone(who, group, u)
+        self._act(user)
+        target = pick(list(group.memberships.order_by("pk")), m)
+        if target is None:
+            return
+        delivery = refused(
+            nudges.send_we_miss_you,
+            actor=user,
+            group=group,
+            membership_id=target.pk,
+            message=self._words("We miss you:"),
+        )
+        if delivery is None:
+            return
+        assert self._members(group.pk, roles=MANAGING_ROLES) >= {user.pk}, (
+            "someone who does not organize the group sent a note from it"
+        )
+        assert self._told("we_miss_you") == {target.user_id} - {user.pk}, (
+            "a we-miss-you note did not go to exactly its one member"
+        )
 
     @rule(u=index, t=index, who=WHO)
     def board_reply(self, u, t, who):

@@ -10,7 +10,7 @@ from groups.enums import Role
 from members.models import TherapistProfile
 from portal import colleagues
 from portal.rules import has_active_account, record_colleague, shares_a_group
-from tests.factories import AdminFactory, GroupFactory, MembershipFactory
+from tests.factories import AdminFactory, GroupFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,4 +96,22 @@ def test_nobody_may_write_to_a_deactivated_account(world):
 
 def test_every_portal_rule_is_checked_by_this_file():
     declared = {name for name in access.declared() if name.startswith("portal.")}
-    assert declared == {"portal.view_profile", "portal.message_colleague"}
+    assert declared == {
+        "portal.view_profile",
+        "portal.message_colleague",
+        "portal.send_we_miss_you",  # below
+    }
+
+
+def test_only_a_groups_organizers_send_a_note_from_it():
+    group = GroupFactory()
+    people = {role: MembershipFactory(group=group, role=role).user for role in Role}
+    people |= {"outsider": UserFactory(), "admin": AdminFactory()}
+
+    allowed = {
+        who
+        for who, user in people.items()
+        if access.allowed(user, "portal.send_we_miss_you", group)
+    }
+
+    assert allowed == {Role.ORGANIZER, Role.CO_ORGANIZER}

@@ -339,6 +339,11 @@ ORGANIZER = [
     Visit("group-attendance", ("meetings/group_attendance.html",), g(FRONT_RANGE, "attendance/")),
     Visit("group-health", ("groups/health.html",), g(FRONT_RANGE, "health/")),
     Visit(
+        "we-miss-you",
+        ("groups/we_miss_you.html",),
+        lambda w: g(FRONT_RANGE, f"health/miss-you/{w.ids['member_membership']}/"),
+    ),
+    Visit(
         "meeting-organizer",
         ("meetings/detail.html",),
         lambda w: f"/meetings/{w.ids['next_meeting']}/",
