@@ -268,23 +268,28 @@ def group_health(group: Group, *, drift_meetings: int = DRIFT_DEFAULT, now=None)
 
 def drifting_members(group: Group, memberships, *, drift_meetings: int, now) -> tuple[list, int]:
     """Members who joined before the last ``drift_meetings`` meetings where attendance was
-    taken and were present at none of them (two queries). Nobody drifts before the group has
-    that many such meetings."""
-    taken = list(
+    taken and were present at none of them. Nobody drifts before the group has that many such
+    meetings. One query: every mark at those meetings (a meeting with marks is one where
+    attendance was taken), with the meeting's start."""
+    taken = (
         _held(group, now)
         .filter(Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))
         .order_by("-starts_at", "-pk")
-        .values_list("pk", "starts_at")[:drift_meetings]
+        .values("pk")[:drift_meetings]
     )
-    came = set(
-        Attendance.objects.filter(
-            meeting_id__in=[pk for pk, _ in taken], status=AttendanceStatus.PRESENT
-        ).values_list("user_id", flat=True)
-    )  # asked even while too few meetings count: the page's queries stay the same
-    if len(taken) < drift_meetings:
-        return [], len(taken)
-    earliest = taken[-1][1]
-    return [m for m in memberships if m.joined_at <= earliest and m.user_id not in came], len(taken)
+    marks = list(
+        Attendance.objects.filter(meeting_id__in=taken).values_list(
+            "meeting_id", "meeting__starts_at", "user_id", "status"
+        )
+    )
+    starts = {meeting_id: starts_at for meeting_id, starts_at, _, _ in marks}
+    if len(starts) < drift_meetings:
+        return [], len(starts)
+    earliest = min(starts.values())
+    came = {user_id for _, _, user_id, status in marks if status == AttendanceStatus.PRESENT}
+    return [m for m in memberships if m.joined_at <= earliest and m.user_id not in came], len(
+        starts
+    )
 
 
 def member_of(group: Group, membership_id: int):

@@ -538,6 +538,9 @@ def test_meeting_page_links_the_sign_in_sheet_for_who_takes_attendance(client, g
 def test_members_download_their_own_records_only(
     client, group, people, history, name, content_type, filename
 ):
+    issue_certificate(
+        user=people["mia"], group=group, start=date(2026, 3, 1), end=date(2026, 3, 31)
+    )
     client.force_login(people["ned"])
 
     response = client.get(reverse(name))
@@ -546,8 +549,8 @@ def test_members_download_their_own_records_only(
 
     assert (response.status_code, response["Content-Type"]) == (200, content_type)
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
-    assert "Mia Member" not in text.replace("Facilitator Mia Member", "")
-    assert client.get(reverse(name)).status_code == 200
+    # Ned's own records: his one meeting (Olga facilitated), never Mia's hours or certificate.
+    assert ("Mia Member" in text, "LCSW-555" in text) == (False, False)
     client.logout()
     assert client.get(reverse(name)).status_code == 302  # to sign in
 

@@ -254,5 +254,5 @@ def test_page_query_count_does_not_grow_with_meetings(
             RsvpFactory(meeting=meeting, user=user, answer=RsvpAnswer.GOING)
     client.force_login(people["olga"])
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(_url(group))
