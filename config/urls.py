@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("presentations.urls")),
     path("groups/", include("board.urls")),
     path("groups/", include("consultations.urls")),
+    path("groups/", include("polls.urls")),
 ]
 
 handler404 = "config.views.handler404"

@@ -136,6 +136,12 @@ class GroupForm(forms.ModelForm):
             self.initial.setdefault("weekday_choices", weekdays_from_mask(self.instance.weekdays))
         else:
             self.fields.pop("status")
+            self.fields["find_time"] = forms.BooleanField(
+                required=False,
+                label="Find the first meeting's time with a poll among the founding members",
+                help_text="Next you propose a few times; the colleagues you invite answer once "
+                "they join, and the best time becomes the first meeting.",
+            )
         if self.instance.pk and upcoming_meetings:
             self.fields["zone_change"] = forms.ChoiceField(
                 label="If you change the time zone, the upcoming meetings…",
@@ -190,6 +196,7 @@ class GroupForm(forms.ModelForm):
                     css_class="row",
                 ),
                 *(["zone_change"] if "zone_change" in self.fields else []),
+                *(["find_time"] if "find_time" in self.fields else []),
             ),
             Fieldset(
                 "Ground rules",
@@ -264,7 +271,7 @@ class GroupForm(forms.ModelForm):
         data = {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in ("weekday_choices", "zone_change")
+            if name not in ("weekday_choices", "zone_change", "find_time")
         }
         data["weekdays"] = weekday_mask(self.cleaned_data.get("weekday_choices") or [])
         return data

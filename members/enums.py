@@ -45,6 +45,7 @@ class NotificationKind(models.TextChoices):
     ACTION_ITEM = "action_item", "Action items given to me, and reminders before they are due"
     BOARD_MODERATION = "board_moderation", "Posts reported to me, and my posts hidden or restored"
     FOLLOW_UP = "follow_up", "Report-back requests and the organizers' answers"
+    POLL = "poll", "Polls to find a time: new polls, a reminder to answer, the time chosen"
 
 
 # Kinds a person can turn off. Decisions on one's own applications, invitations, recognition
@@ -66,6 +67,7 @@ OPTIONAL_KINDS = [
     NotificationKind.CONSULTATION,
     NotificationKind.ACTION_ITEM,
     NotificationKind.FOLLOW_UP,
+    NotificationKind.POLL,
 ]
 DIGEST_KINDS = [NotificationKind.APPLICATION_RECEIVED]
 

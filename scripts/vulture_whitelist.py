@@ -51,6 +51,8 @@ from members.enums import CredentialType, PracticeSetting
 from members.filters import ColleagueFilter
 from members.forms import SignupExtraForm, TimeZoneField
 from members.models import Delivery, TherapistProfile, User
+from polls.forms import PollForm
+from polls.selectors import OptionResult
 from portal.health import Bar as HealthBar
 from portal.health import Chart, Health
 from portal.health import Row as HealthRow
@@ -253,3 +255,10 @@ Health.no_show_rate
 Health.charts
 Health.drifting
 Health.drift_window
+
+# --- Scheduling polls (issue 17): read by templates/polls/*.html --------------------------------
+PollForm.closes_on  # a form field (vulture reads class attributes as variables)
+PollForm.closes_time  # idem
+PollForm.option_rows  # templates/polls/new.html
+OptionResult.columns  # templates/polls/detail.html
+OptionResult.group_time  # set by polls.views._detail, shown by templates/polls/detail.html

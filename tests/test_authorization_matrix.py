@@ -221,6 +221,7 @@ EXTENSIONS = (
     "tests.board.authorization",
     "tests.consultations.authorization",
     "tests.meetings.authorization",
+    "tests.polls.authorization",
     "tests.presentations.authorization",
 )
 for _module in EXTENSIONS:

@@ -15,6 +15,7 @@ APPS = (
     "presentations",
     "board",
     "consultations",
+    "polls",
     "portal",
 )
 MAX_VIEW_LINES = 40

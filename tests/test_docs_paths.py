@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP = (
-    "config|members|groups|meetings|presentations|board|consultations|portal|templates|static|"
+    "config|members|groups|meetings|presentations|board|consultations|polls|portal|templates|static|"
     "tests|docs|bench|"
     "scripts|requirements|\\.ci"
 )

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "presentations",
     "board",
     "consultations",
+    "polls",
     "portal",
 ]
 
@@ -351,6 +352,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "attach-waiting-follow-ups": {
         "task": "presentations.tasks.task_attach_waiting_follow_ups",
         "schedule": 3600.0,
+    },
+    "close-due-polls": {
+        "task": "polls.tasks.task_close_due_polls",
+        "schedule": 300.0,
     },
 }
 

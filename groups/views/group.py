@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from groups import services
@@ -21,6 +22,9 @@ def group_create(request):
     )
     if request.method == "POST" and form.is_valid():
         group = services.create_group(actor=request.user, data=form.service_data())
+        if form.cleaned_data.get("find_time"):
+            messages.success(request, f"{group.name} is ready. Now propose a few times.")
+            return redirect(f"{reverse('polls:new', args=[group.slug])}?first=1")
         messages.success(
             request,
             f"{group.name} is ready. Invite colleagues or schedule the first meeting.",

@@ -10,6 +10,7 @@ from groups.access import permission_required
 from meetings import selectors as meeting_selectors
 from meetings.notes import open_action_items_for
 from members import services
+from polls import selectors as poll_selectors
 from portal import colleagues
 from portal.selectors import vetting_preview
 from presentations import selectors as presentation_selectors
@@ -53,6 +54,7 @@ def dashboard(request):
             "memberships": memberships,
             "upcoming": presentation_selectors.upcoming_for_user(user, groups, limit=10),
             "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups),
+            "polls": poll_selectors.polls_waiting_for(user, groups),
             "vetting": vetting_preview(user, memberships),
             "offers": group_selectors.open_offers_for(user, waitlists),
             "waitlists": waitlists,
