@@ -2,7 +2,7 @@
 them in their own."""
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -20,6 +20,15 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 def _aware(day, clock, zone: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def exists(day, clock, zone: str) -> bool:
+    """Whether the wall-clock time happens in ``zone`` that day (not skipped when the clocks
+    go forward)."""
+    there = _aware(day, clock, zone)
+    return there.astimezone(UTC).astimezone(there.tzinfo).replace(tzinfo=None) == datetime.combine(
+        day, clock
+    )
 
 
 class PollForm(DeidentifiedFormMixin, forms.Form):
@@ -76,7 +85,14 @@ class PollForm(DeidentifiedFormMixin, forms.Form):
             if clock is None:
                 self.add_error(f"time_{n}", "Choose the start for this date, or clear the date.")
                 continue
-            starts_at = _aware(day, clock, zone)
+            starts_at = _aware(day, clock, zone).astimezone(UTC)
+            if not exists(day, clock, zone):
+                self.add_error(
+                    f"time_{n}",
+                    "This time does not exist in the group's time zone: the clocks go forward "
+                    "that night. Choose another.",
+                )
+                continue
             if starts_at <= now:
                 self.add_error(f"day_{n}", "This time has passed: choose one in the future.")
                 continue

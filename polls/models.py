@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from members import dates
 from polls.enums import Availability
 
 
@@ -74,7 +75,7 @@ class PollOption(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.starts_at:%Y-%m-%d %H:%M} UTC"
+        return dates.when_short(self.starts_at, zone="UTC")
 
 
 class PollAnswer(models.Model):

@@ -147,6 +147,10 @@ def build_poll_closed(delivery):
     poll = _poll(delivery)
     if poll is None or poll.closed_at is None or poll.scheduled_at is not None:
         return None
+    if not Membership.objects.filter(
+        group=poll.group_id, user=delivery.recipient_id, role__in=MANAGING_ROLES
+    ).exists():
+        return None  # no longer an organizer: choosing is not theirs
     closed_by = delivery.context.get("closed_by")
     return {**_context(poll), "closed_by": _name(closed_by, "") if closed_by else ""}
 
@@ -154,6 +158,6 @@ def build_poll_closed(delivery):
 @builder("poll_scheduled")
 def build_poll_scheduled(delivery):
     poll = _poll(delivery)
-    if poll is None or poll.meeting is None:
+    if poll is None or poll.meeting is None or poll.meeting.is_cancelled:
         return None
     return {"poll": poll, "group": poll.group, "meeting": poll.meeting, "series": poll.series}

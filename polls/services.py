@@ -6,7 +6,7 @@ concerns told once (``polls/notifications.py``), never the person who acted."""
 import logging
 import zoneinfo
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,10 +63,11 @@ def _locked(poll: Poll) -> Poll:
 def check_times(
     *, options: list[datetime], closes_at: datetime, now: datetime | None = None
 ) -> list[datetime]:
-    """The proposed times, sorted and without repeats; refused with a sentence when there are
+    """The proposed times to the minute, sorted and without repeats; refused with a sentence when there are
     too few or too many, one has passed, or the deadline is not before the first of them."""
     now = now or timezone.now()
-    times = sorted(set(options))
+    # Compared as instants (UTC): two readings of one moment across a clock change are one.
+    times = sorted({t.astimezone(UTC).replace(second=0, microsecond=0) for t in options})
     if len(times) < MIN_OPTIONS:
         raise PollError(f"Propose at least {MIN_OPTIONS} different times.")
     if len(times) > MAX_OPTIONS:

@@ -27,6 +27,7 @@ from meetings.models import ActionItem, Attendance, CalendarFeedToken, Certifica
 from members.enums import NotificationKind
 from members.models import AuditEntry, Delivery, NotificationPreference, User
 from members.services import record_audit
+from polls.models import PollAnswer
 from presentations.models import (
     Ballot,
     CaseDraft,
@@ -158,6 +159,18 @@ def export_user_data(user: User) -> dict[str, Any]:
     # they own and their report-back requests.
     data["board"] = board_selectors.authored_by(user)
     data["consultations"] = consultation_selectors.authored_by(user)
+    data["poll_answers"] = [
+        {
+            "group": a.poll.group.name,
+            "poll": a.poll.title,
+            "time": _iso(a.option.starts_at),
+            "answer": a.answer,
+            "answered_at": _iso(a.answered_at),
+        }
+        for a in PollAnswer.objects.filter(user=user)
+        .select_related("poll__group", "option")
+        .order_by("poll", "option__starts_at")
+    ]
     data["action_items"] = [
         {
             "group": item.meeting.group.name,
@@ -291,6 +304,7 @@ def delete_account(*, user: User) -> None:
     _purge_personal_data(user=user, addresses=addresses, now=now)
     CalendarFeedToken.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
+    PollAnswer.objects.filter(user=user).delete()  # when they could come: no one's concern now
     EmailAddress.objects.filter(user=user).delete()
     if hasattr(user, "profile"):
         user.profile.delete()

@@ -28,6 +28,7 @@ FORM_MODULES = (
     "presentations.forms",
     "board.forms",
     "consultations.forms",
+    "polls.forms",
 )
 EXTRA_FORMS = ("portal.views.data.DeleteAccountForm",)
 

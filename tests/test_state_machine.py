@@ -2,7 +2,7 @@
 
 Hypothesis drives random sequences of the real services (joining, vetting, waitlists, series,
 agendas, slots, swaps, rotation, cases, elections, the board, consultations and huddles, meeting
-notes and action items, case follow-ups, account deletion…) against real PostgreSQL and checks,
+notes and action items, case follow-ups, scheduling polls, account deletion…) against real PostgreSQL and checks,
 after every step, the promises users rely on:
 
 * case text belongs to its author: it is shown to, held by and exported for its author only, and
@@ -18,6 +18,7 @@ after every step, the promises users rely on:
   organizer;
 * a deleted account holds no role, term or slot and its name is gone from kept history;
 * every future meeting of a series keeps the series' local time in its zone;
+* a poll's answers are to its own times, its meeting is in its group, a scheduled poll is closed;
 * one action, one message: nobody gets two e-mails from one step, nor one about their own action
   (an announcement reaches every other member, a hidden post's e-mail only its author).
 
@@ -79,6 +80,9 @@ from meetings.enums import MeetingKind, MeetingStatus, SegmentKind
 from meetings.models import ActionItem, AgendaSegment, Certificate, Meeting
 from members.models import AuditEntry, Delivery, User
 from members.services import create_profile
+from polls import services as poll_services
+from polls.enums import Availability, Repeat
+from polls.models import Poll, PollAnswer
 from portal import nudges
 from portal.privacy import delete_account, export_user_data
 from presentations.enums import PresentationStatus, SwapRole, SwapStatus
@@ -311,6 +315,15 @@ class ServiceModel(RuleBasedStateMachine):
             actor=author, group=self.closed_group, question=question
         )
         self.consulted[("request", request.pk)] = (author.pk, question)
+        # The open group is finding a time for a meeting.
+        now = timezone.now()
+        poll_services.create_poll(
+            actor=self.organizer,
+            group=self.open_group,
+            title="Our spring meeting",
+            options=[now + timedelta(days=7), now + timedelta(days=8)],
+            closes_at=now + timedelta(days=4),
+        )
         self._mark()
 
     @property
@@ -1084,6 +1097,94 @@ class ServiceModel(RuleBasedStateMachine):
         self._act(None)
         consultation_services.purge_expired_consultations(now=timezone.now() + timedelta(days=31))
 
+    # --- scheduling polls ---------------------------------------------------------------------
+
+    def _poll(self, p) -> Poll | None:
+        return pick(list(Poll.objects.select_related("group").order_by("pk")), p)
+
+    @rule(
+        u=index,
+        g=index,
+        who=st.sampled_from(["organizer", "organizer", "member"]),
+        first=st.sampled_from([-2, 5, 9]),
+    )
+    def open_poll(self, u, g, who, first):
+        """Someone proposes two times (the first may have passed) for a group."""
+        group = self._group(g)
+        user = self._someone(who, group, u)
+        self._act(user)
+        now = timezone.now()
+        poll = refused(
+            poll_services.create_poll,
+            actor=user,
+            group=group,
+            title=self._words("Find a time:"),
+            options=[now + timedelta(days=first), now + timedelta(days=10)],
+            closes_at=now + timedelta(days=4),
+        )
+        if poll is None:
+            return
+        assert user.pk in self._members(group.pk, roles=MANAGING_ROLES), "a member opened a poll"
+        assert self._told("poll_opened") == self._members(group.pk) - {user.pk}, (
+            "a new poll did not ask exactly the other members"
+        )
+
+    @rule(u=index, p=index, who=WHO, value=st.sampled_from(Availability.values))
+    def answer_poll(self, u, p, who, value):
+        poll = self._poll(p)
+        if poll is None:
+            return
+        user = self._someone(who, poll.group, u)
+        self._act(user)
+        ids = list(poll.options.values_list("pk", flat=True))
+        saved = refused(
+            poll_services.answer_poll, user=user, poll=poll, answers=dict.fromkeys(ids, value)
+        )
+        if saved is not None:
+            assert self._is_member(user, poll.group_id), "an outsider answered a poll"
+            assert poll.closed_at is None, "a closed poll took an answer"
+
+    @rule(u=index, p=index, who=WHO, by_schedule=st.booleans())
+    def close_poll(self, u, p, who, by_schedule):
+        """An organizer closes a poll early, or its deadline passes."""
+        poll = self._poll(p)
+        if poll is None:
+            return
+        user = None if by_schedule else self._someone(who, poll.group, u)
+        self._act(user)
+        later = poll.closes_at + timedelta(seconds=1) if by_schedule else None
+        closed = refused(poll_services.close_poll, poll=poll, actor=user, now=later)
+        if closed is not None and closed.closed_at and poll.closed_at is None:
+            managers = self._members(poll.group_id, roles=MANAGING_ROLES)
+            assert self._told("poll_closed") == managers - {getattr(user, "pk", None)}, (
+                "a closed poll did not tell exactly the other organizers"
+            )
+
+    @rule(u=index, p=index, who=WHO, repeat=st.sampled_from(Repeat.values))
+    def schedule_poll(self, u, p, who, repeat):
+        """An organizer turns a poll's last time into a meeting or a series."""
+        poll = self._poll(p)
+        if poll is None:
+            return
+        user = self._someone(who, poll.group, u)
+        self._act(user)
+        before = Meeting.objects.filter(group=poll.group_id).count()
+        done = refused(
+            poll_services.schedule_from_poll,
+            actor=user,
+            poll=poll,
+            option_id=poll.options.order_by("starts_at").last().pk,
+            repeat=repeat,
+        )
+        if done is None:
+            assert Meeting.objects.filter(group=poll.group_id).count() == before
+            return
+        assert poll.scheduled_at is None, "a poll was scheduled twice"
+        assert done.meeting is not None and done.meeting.group_id == poll.group_id
+        assert self._told("poll_scheduled") == self._members(poll.group_id) - {user.pk}, (
+            "a scheduled poll did not tell exactly the other members"
+        )
+
     # --- meeting notes and action items -------------------------------------------------------
 
     @rule(g=index, i=index, u=index, op=st.sampled_from(["notes", "add", "change", "done", "drop"]))
@@ -1504,6 +1605,19 @@ class ServiceModel(RuleBasedStateMachine):
         history += list(Certificate.objects.values_list("holder_name", flat=True))
         for name in names:
             assert not any(name in item for item in history), "a deleted person's name is kept"
+
+    @invariant()
+    @when_changed()
+    def polls_hold_together(self):
+        """A poll's answers are to its own times, its meeting is in its group, and a poll whose
+        time was scheduled is closed."""
+        assert not PollAnswer.objects.exclude(option__poll=F("poll")).exists()
+        assert (
+            not Poll.objects.filter(meeting__isnull=False)
+            .exclude(meeting__group=F("group"))
+            .exists()
+        )
+        assert not Poll.objects.filter(scheduled_at__isnull=False, closed_at__isnull=True).exists()
 
     @invariant()
     @when_changed()

@@ -2,7 +2,7 @@
 at the deadline), reminding those who have not answered, and turning the chosen time into a
 meeting or a series. Each action tells the people it concerns once, never the one who acted."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,8 +16,10 @@ from members.models import AuditEntry, Delivery, NotificationPreference
 from members.notifications import dispatch_due
 from polls import selectors, services
 from polls.enums import Availability, Repeat
+from polls.forms import exists
 from polls.models import Poll, PollAnswer
 from polls.services import PollError
+from portal.privacy import delete_account, export_user_data
 from tests.factories import AdminFactory, MembershipFactory, UserFactory
 from tests.polls.helpers import DENVER, answer, denver, open_poll
 
@@ -356,3 +358,35 @@ def test_polls_waiting_for_lists_open_unanswered_polls_in_my_groups(group, organ
     services.close_poll(poll=open_poll(organizer, group), actor=organizer)
     assert selectors.polls_waiting_for(dana, {group.pk: group}) == [second]
     assert selectors.polls_waiting_for(UserFactory(), {}) == []
+
+
+def test_two_readings_of_one_moment_are_one_time(group, organizer):
+    """02:30 on the night Denver's clocks go forward is the moment of 03:30."""
+    day = timezone.localdate()
+    while exists(day, time(2, 30), "America/Denver"):
+        day += timedelta(days=1)
+    skipped = datetime.combine(day, time(2, 30), tzinfo=DENVER)
+    real = datetime.combine(day, time(3, 30), tzinfo=DENVER)
+    poll = open_poll(organizer, group, times=[skipped, real, real + timedelta(days=1)])
+    assert [o.starts_at for o in poll.options.all()] == [real, real + timedelta(days=1)]
+
+
+def test_my_data_export_holds_my_poll_answers_only(group, organizer, dana, mia):
+    poll = open_poll(organizer, group, title="Spring")
+    answer(dana, poll, YES, MAYBE, NO)
+    answer(mia, poll, NO, NO, NO)
+    mine = export_user_data(dana)["poll_answers"]
+    assert [(row["poll"], row["answer"]) for row in mine] == [
+        ("Spring", YES),
+        ("Spring", MAYBE),
+        ("Spring", NO),
+    ]
+    assert mine[0]["time"] == poll.options.first().starts_at.isoformat()
+
+
+def test_deleting_an_account_takes_its_answers_and_keeps_the_poll(group, organizer, dana):
+    poll = open_poll(organizer, group)
+    answer(dana, poll, YES, YES, YES)
+    MembershipFactory(group=group, role=Role.CO_ORGANIZER)  # someone to hand the group on to
+    delete_account(user=dana)
+    assert PollAnswer.objects.count() == 0 and Poll.objects.filter(pk=poll.pk).exists()

@@ -2,7 +2,7 @@
 scheduling the chosen time. Members only; the organizers' actions by rule. Bad input is said
 beside its field and changes nothing."""
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -14,6 +14,7 @@ from groups.models import Group
 from meetings.models import Meeting
 from members.models import AuditEntry, Delivery
 from polls.enums import Availability, Repeat
+from polls.forms import exists
 from polls.models import Poll, PollAnswer
 from tests.factories import MembershipFactory, UserFactory
 from tests.polls.helpers import answer, denver, open_poll
@@ -362,3 +363,22 @@ def test_starting_a_group_with_a_poll_goes_to_proposing_times(client):
     response = client.post(reverse("groups:create"), data)
     group = Group.objects.get(name="Founders Circle")
     assert response["Location"] == _url("new", group) + "?first=1"
+
+
+def _spring_forward() -> date:
+    """The next day Denver's clocks skip 02:00-03:00."""
+    day = timezone.localdate()
+    while exists(day, time(2, 30), "America/Denver"):
+        day += timedelta(days=1)
+    return day
+
+
+def test_new_poll_refuses_a_time_the_clocks_skip(client, group, organizer):
+    day = _spring_forward().isoformat()
+    client.force_login(organizer)
+    response = client.post(
+        _url("new", group),
+        _new_post(day_2=day, time_2="02:30", day_3=day, time_3="03:30"),
+    )
+    assert "the clocks go forward" in response.context["form"].errors["time_2"][0]
+    assert Poll.objects.count() == 0

@@ -12,6 +12,8 @@ from groups.selectors import needs_rules_acceptance
 from meetings.models import Attendance, Meeting, MeetingNotes
 from meetings.notes import open_action_items_for
 from members.models import AuditEntry, Specialty, User
+from polls.models import Poll, PollAnswer
+from polls.selectors import polls_waiting_for
 from presentations.enums import ElectionPhase
 from presentations.models import Election, Presentation
 
@@ -164,3 +166,16 @@ def test_seed_demo_shows_the_group_between_meetings():
     ]
     assert MeetingNotes.objects.filter(meeting=items[0].meeting).count() == 1
     assert consult.pk in {t.group_id for t in topics}
+
+
+def test_seed_demo_has_a_poll_waiting_for_member():
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: one poll
+    member = User.objects.get(email="member@example.com")
+    consult = Group.objects.order_by("pk").first()
+    poll = Poll.objects.get()
+    assert poll.group == consult and poll.is_open()
+    assert polls_waiting_for(member, {consult.pk: consult}) == [poll]
+    assert set(PollAnswer.objects.filter(poll=poll).values_list("user__email", flat=True)) == {
+        "organizer@example.com"
+    }

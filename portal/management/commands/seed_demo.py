@@ -12,8 +12,9 @@ written by ``DirectWrites`` alone, which says why for each.
 import functools
 import random
 import time
+import zoneinfo
+from datetime import datetime, timedelta
 from datetime import time as clock
-from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -49,6 +50,9 @@ from meetings.models import AgendaSegment, Meeting
 from members import services as member_services
 from members.enums import CredentialType, PracticeSetting
 from members.models import Modality, Population, Specialty, TherapistProfile, User
+from polls import services as poll_services
+from polls.enums import Availability
+from polls.models import Poll
 from presentations import services as presentation_services
 from presentations.models import Election, Presentation
 
@@ -637,6 +641,7 @@ class Command(BaseCommand):
             self.seed_election(users)
             self.seed_resources(users)
             self.seed_between_meetings(users)
+            self.seed_poll(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if scale:
             started = time.monotonic()
@@ -893,6 +898,35 @@ class Command(BaseCommand):
             owner=member,
             text="Share the informed-consent template we discussed",
             due_on=timezone.localdate() + timedelta(days=5),
+        )
+
+    def seed_poll(self, users: dict[str, User]) -> None:
+        """The consultation group is finding a time for an extra case-review evening: the
+        organizer proposed three evenings and answered; member@ has not yet."""
+        consult = _group_of(0)
+        if Poll.objects.filter(group=consult).exists():
+            return
+        organizer = users["organizer@example.com"]
+        zone = zoneinfo.ZoneInfo(consult.time_zone)
+        today = timezone.localdate(timezone=zone)
+        evenings = [
+            datetime.combine(today + timedelta(days=days), clock(19, 0), tzinfo=zone)
+            for days in (10, 11, 13)
+        ]
+        poll = poll_services.create_poll(
+            actor=organizer,
+            group=consult,
+            title="An extra case-review evening",
+            note="For the two cases we could not reach last time.",
+            options=evenings,
+            closes_at=datetime.combine(today + timedelta(days=6), clock(18, 0), tzinfo=zone),
+        )
+        options = list(poll.options.order_by("starts_at"))
+        values = [Availability.YES, Availability.IF_NEED_BE, Availability.NO]
+        poll_services.answer_poll(
+            user=organizer,
+            poll=poll,
+            answers={o.pk: v for o, v in zip(options, values, strict=True)},
         )
 
     # --- scale ----------------------------------------------------------------------------

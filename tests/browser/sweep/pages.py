@@ -30,6 +30,7 @@ from meetings.enums import SegmentKind
 from meetings.models import ActionItem
 from members.models import User
 from members.notifications import unsubscribe_token
+from polls.models import Poll
 from portal.management.commands.seed_demo import DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD
 from presentations import services as presentation_services
 from presentations.models import CaseDraft, Election, Presentation
@@ -146,6 +147,9 @@ def build_world() -> World:
     ids["announcement"] = announcement.pk
     ids["discussion"] = discussion.pk
     board_services.report_post(actor=member, post=announcement, reason="Out of date.")
+
+    # Find a time: the demo's open poll in the consultation group.
+    ids["poll"] = Poll.objects.get(group=front).pk
 
     # Ledger: a certificate of the member's year.
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(front.time_zone))
@@ -338,6 +342,18 @@ ORGANIZER = [
     Visit("meeting-new", ("meetings/create.html",), g(FRONT_RANGE, "meetings/new/")),
     Visit("group-attendance", ("meetings/group_attendance.html",), g(FRONT_RANGE, "attendance/")),
     Visit("group-health", ("groups/health.html",), g(FRONT_RANGE, "health/")),
+    Visit("poll-new", ("polls/new.html",), g(FRONT_RANGE, "polls/new/")),
+    Visit(
+        "poll-new-errors",
+        ("polls/new.html",),
+        g(FRONT_RANGE, "polls/new/"),
+        act=_submit_blank("Open the poll"),
+    ),
+    Visit(
+        "poll-schedule",
+        ("polls/schedule.html",),
+        lambda w: g(FRONT_RANGE, f"polls/{w.ids['poll']}/schedule/"),
+    ),
     Visit(
         "we-miss-you",
         ("groups/we_miss_you.html",),
@@ -483,6 +499,8 @@ MEMBER = [
     ),
     Visit("board-settings", ("board/settings.html",), "/groups/board/email/"),
     Visit("consultations", ("consultations/list.html",), g(FRONT_RANGE, "consultations/")),
+    Visit("polls", ("polls/list.html",), g(FRONT_RANGE, "polls/")),
+    Visit("poll", ("polls/detail.html",), lambda w: g(FRONT_RANGE, f"polls/{w.ids['poll']}/")),
     Visit(
         "consultation",
         ("consultations/detail.html",),
