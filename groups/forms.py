@@ -14,6 +14,7 @@ from groups.models import (
     weekday_mask,
     weekdays_from_mask,
 )
+from groups.services.groups import LICENCE_FIRST, has_verified_licence
 from members.forms import TimeZoneField
 from members.models import Specialty
 from members.timezones import canonical_zone
@@ -97,6 +98,7 @@ class GroupForm(forms.ModelForm):
             "leadership_model",
             "membership_policy",
             "eligibility_criteria",
+            "requires_verified_licence",
             "capacity",
             "venue_kind",
             "venue_name",
@@ -113,23 +115,28 @@ class GroupForm(forms.ModelForm):
             "language",
             "ground_rules",
             "warn_low_rsvp",
+            "welcome_message",
+            "newcomer_meetings",
             "status",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "eligibility_criteria": forms.Textarea(attrs={"rows": 2}),
             "ground_rules": forms.Textarea(attrs={"rows": 10}),
+            "welcome_message": forms.Textarea(attrs={"rows": 5}),
             "usual_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
         labels = {"membership_policy": "Who may join"}
         help_texts = {"description": DESCRIPTION_HELP}
 
-    def __init__(self, *args, schedule_from=None, upcoming_meetings: int = 0, **kwargs):
+    def __init__(self, *args, schedule_from=None, upcoming_meetings: int = 0, actor=None, **kwargs):
         """``schedule_from``: what the group's running meeting series say (their plain-language
         rules); the shown schedule then follows them and is not typed here.
         ``upcoming_meetings``: how many would be affected by a change of time zone."""
         super().__init__(*args, **kwargs)
         self.upcoming_meetings = upcoming_meetings
+        self.actor = actor
+        self.fields["newcomer_meetings"].required = False
         self.fields["time_zone"].lead_with(self.initial.get("time_zone") or self.instance.time_zone)
         if self.instance.pk:
             self.initial.setdefault("purposes", [p.value for p in self.instance.purposes])
@@ -171,7 +178,13 @@ class GroupForm(forms.ModelForm):
                 "orientation_note",
             ),
             Fieldset("How it runs", "format", "leadership_model", "language"),
-            Fieldset("Who may join", "membership_policy", "eligibility_criteria", "capacity"),
+            Fieldset(
+                "Who may join",
+                "membership_policy",
+                "eligibility_criteria",
+                "requires_verified_licence",
+                "capacity",
+            ),
             Fieldset(
                 "Where",
                 "venue_kind",
@@ -206,10 +219,28 @@ class GroupForm(forms.ModelForm):
                 ),
                 "ground_rules",
             ),
+            Fieldset("Welcoming newcomers", "welcome_message", "newcomer_meetings"),
             Fieldset("Reminders", "warn_low_rsvp"),
             *([Fieldset("Status", "status")] if "status" in self.fields else []),
             Submit("save", "Save group" if self.instance.pk else "Create group"),
         )
+
+    def clean_requires_verified_licence(self):
+        """Said beside the box: turning it on needs the organizer's own licence checked."""
+        wanted = self.cleaned_data.get("requires_verified_licence", False)
+        turning_on = wanted and not self.instance.requires_verified_licence
+        actor = self.actor
+        exempt = actor is None or actor.is_staff
+        if turning_on and not exempt and not has_verified_licence(actor):
+            raise forms.ValidationError(LICENCE_FIRST)
+        return wanted
+
+    def clean_newcomer_meetings(self):
+        """Left out (an older form, a script): the group keeps what it had (2 when new)."""
+        value = self.cleaned_data.get("newcomer_meetings")
+        if value is None:
+            return self.instance.newcomer_meetings
+        return value
 
     def clean_ground_rules(self):
         return normalize_text(self.cleaned_data["ground_rules"])
@@ -275,6 +306,10 @@ class GroupForm(forms.ModelForm):
         }
         data["weekdays"] = weekday_mask(self.cleaned_data.get("weekday_choices") or [])
         return data
+
+
+class BuddyForm(forms.Form):
+    willing = forms.BooleanField(required=False, label="Willing to be a newcomer's buddy")
 
 
 class AcceptRulesForm(forms.Form):

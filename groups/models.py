@@ -1,6 +1,6 @@
 import secrets
 import unicodedata
-from datetime import time
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -44,6 +44,8 @@ CAPACITY_MIN = 2
 # Within the advice under the field (3 to 6): six gives breadth and room for newcomers.
 CAPACITY_DEFAULT = 6
 CAPACITY_MAX = 30
+NEW_MEMBER_WEEKS = 6  # how long a member is "new": the welcome, the buddy, the badge
+FOUNDING_PERIOD = timedelta(days=7)  # who joins a new group in its first week founds it
 
 
 # The one meaning of "free seat", for pages, filters, sorting and the services alike: capacity
@@ -196,6 +198,26 @@ class Group(models.Model):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(6)],
     )
+    requires_verified_licence = models.BooleanField(
+        "ask for a licence PeerCircle has checked",
+        default=False,
+        help_text="Closed groups: applicants need a licence our site admins have checked against "
+        "the licensing board's record, and so do the organizers who vet them.",
+    )
+    welcome_message = models.TextField(
+        "welcome to newcomers",
+        blank=True,
+        max_length=3000,
+        help_text="Newcomers read it on their welcome page, with the ground rules, the next "
+        "meeting and what to expect. Leave it empty for a short welcome of our own.",
+    )
+    newcomer_meetings = models.PositiveSmallIntegerField(
+        "newcomers settle in for (meetings)",
+        default=2,
+        validators=[MaxValueValidator(6)],
+        help_text="For their first meetings, the rotation does not ask newcomers to present or "
+        "facilitate (they may still sign up). 0 asks them at once.",
+    )
     case_retention_days = models.PositiveSmallIntegerField(
         "keep case details for (days after the meeting)",
         default=30,
@@ -317,6 +339,16 @@ class Membership(models.Model):
         default=True,
         help_text="Included in the facilitator rotation of groups that rotate.",
     )
+    buddy_volunteer = models.BooleanField(
+        "willing to be a newcomer's buddy",
+        default=False,
+        help_text="Paired with a newcomer for their first weeks: someone to ask.",
+    )
+    # The newcomer's buddy (another membership of the same group). When the buddy leaves,
+    # their membership row goes and the newcomer is simply without one.
+    buddy = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="buddied"
+    )
 
     class Meta:
         ordering = ["group", "joined_at"]
@@ -329,6 +361,14 @@ class Membership(models.Model):
     @property
     def manages(self) -> bool:
         return self.role in (Role.ORGANIZER, Role.CO_ORGANIZER)
+
+    @property
+    def is_new(self) -> bool:
+        """Joined within the last ``NEW_MEMBER_WEEKS`` weeks, and not among those who founded
+        the group in its first week: marked "new" on the members list, shown their welcome
+        and their buddy."""
+        founding = self.group.created_at + FOUNDING_PERIOD
+        return self.joined_at > max(timezone.now() - timedelta(weeks=NEW_MEMBER_WEEKS), founding)
 
 
 class WaitlistEntry(models.Model):

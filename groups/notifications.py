@@ -117,6 +117,19 @@ def invitation_sent(invitation: Invitation) -> None:
     )
 
 
+def buddy_paired(*, buddy: Membership, newcomer_ids: list[int], actor) -> None:
+    """One e-mail to a buddy volunteer, naming the newcomers they were just given."""
+    notify(
+        kind=Kind.BUDDY,
+        template="buddy_paired",
+        obj=buddy,
+        actor=actor,
+        recipients=[buddy.user],
+        dedupe_key="newcomers:" + ",".join(str(pk) for pk in newcomer_ids),
+        context={"newcomers": newcomer_ids},
+    )
+
+
 # --- building (called by the send task, with the delivery row locked) -------------------------
 
 
@@ -184,14 +197,19 @@ def build_application_decided(delivery):
         ApplicationStatus.DECLINED,
     ):
         return None
+    is_member = Membership.objects.filter(
+        group=application.group_id, user=application.applicant_id
+    ).exists()
+    group = application.group
     return {
         "application": application,
-        "group": application.group,
+        "group": group,
         "approved": application.status == ApplicationStatus.APPROVED,
-        "is_member": Membership.objects.filter(
-            group=application.group_id, user=application.applicant_id
-        ).exists(),
-        "url": application.group.get_absolute_url(),
+        "is_member": is_member,
+        # A new member's link is their welcome: the next meeting, what to expect, their buddy.
+        "url": reverse("groups:welcome", args=[group.slug])
+        if is_member
+        else group.get_absolute_url(),
     }
 
 
@@ -209,3 +227,19 @@ def build_invitation(delivery):
         "group": invitation.group,
         "url": invitation.get_absolute_url(),
     }
+
+
+@builder("buddy_paired")
+def build_buddy_paired(delivery):
+    """The newcomers still paired with this buddy (none left: nothing to tell)."""
+    buddy = Membership.objects.select_related("group").filter(pk=delivery.object_id).first()
+    if buddy is None:
+        return None
+    newcomers = list(
+        buddy.buddied.filter(pk__in=delivery.context.get("newcomers", []))
+        .select_related("user__profile")
+        .order_by("joined_at")
+    )
+    if not newcomers:
+        return None
+    return {"group": buddy.group, "newcomers": [m.user for m in newcomers]}

@@ -106,6 +106,12 @@ declare(
     refusal="Only the group's organizers can change its application questions.",
 )
 
+declare(
+    "groups.volunteer_as_buddy",  # offer (or stop offering) to be a newcomer's buddy
+    is_group_member,
+    refusal="Only members of the group can be a newcomer's buddy.",
+)
+
 # --- members, roles and invitations ----------------------------------------------------------
 
 declare(

@@ -27,6 +27,7 @@ from groups.enums import (
     WaitlistStatus,
 )
 from groups.models import (
+    NEW_MEMBER_WEEKS,
     Application,
     GroundRulesVersion,
     Group,
@@ -41,7 +42,11 @@ from members.models import AuditEntry
 def memberships_for_user(user) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("group").order_by("group__name")
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("group", "buddy__user__profile")
+        .order_by("group__name")
+    )
 
 
 def _visible_groups(user) -> QuerySet[Group]:
@@ -431,3 +436,39 @@ def invitations_of(group: Group, *, limit: int = 100) -> list:
         .annotate(waiting_first=Case(When(waiting, then=Value(0)), default=Value(1)))
         .order_by("waiting_first", "-created_at", "-id")[:limit]
     )
+
+
+def membership_with_buddy(membership: Membership) -> Membership:
+    """``membership`` with its buddy (and the buddy's profile) loaded, in one query."""
+    if membership.buddy_id is None:
+        return membership
+    membership.buddy = (
+        Membership.objects.select_related("user__profile").filter(pk=membership.buddy_id).first()
+    )
+    return membership
+
+
+def newcomers_of(membership: Membership) -> list[Membership]:
+    """The newcomers a buddy looks after now (still new), oldest first."""
+    if membership is None or not membership.buddy_volunteer:
+        return []
+    since = timezone.now() - timedelta(weeks=NEW_MEMBER_WEEKS)
+    return list(
+        membership.buddied.filter(joined_at__gt=since)
+        .select_related("user__profile")
+        .order_by("joined_at", "pk")
+    )
+
+
+def buddies_for(user) -> dict[int, list[Membership]]:
+    """For the dashboard: group id -> the newcomers ``user`` looks after there now."""
+    since = timezone.now() - timedelta(weeks=NEW_MEMBER_WEEKS)
+    found: dict[int, list[Membership]] = {}
+    rows = (
+        Membership.objects.filter(buddy__user=user, joined_at__gt=since)
+        .select_related("user__profile")
+        .order_by("joined_at", "pk")
+    )
+    for row in rows:
+        found.setdefault(row.group_id, []).append(row)
+    return found

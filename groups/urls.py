@@ -1,7 +1,7 @@
 from django.urls import path
 
 from groups.views import ground_rules as rules_views
-from groups.views import group, joining, manage, resources, vetting
+from groups.views import group, joining, manage, newcomers, resources, vetting
 
 app_name = "groups"
 
@@ -45,6 +45,7 @@ urlpatterns = [
     path("<slug:slug>/audit/", manage.audit_log, name="audit"),
     path("<slug:slug>/ground-rules/", rules_views.accept_rules, name="accept_rules"),
     path("<slug:slug>/ground-rules/changes/", rules_views.rules_diff, name="rules_diff"),
+    path("<slug:slug>/buddy/", newcomers.buddy, name="buddy"),
     path("<slug:slug>/resources/", resources.library, name="resources"),
     path("<slug:slug>/resources/<int:pk>/pin/", resources.pin, name="resource_pin"),
     path("<slug:slug>/resources/<int:pk>/remove/", resources.remove, name="resource_remove"),

@@ -1,3 +1,4 @@
+import importlib
 from urllib.parse import urlsplit
 
 from django.apps import AppConfig
@@ -45,8 +46,10 @@ class MembersConfig(AppConfig):
     verbose_name = "Members and profiles"
 
     def ready(self):
-        # Here, not at the top: the module reads models, which exist only once apps are ready.
-        from members import network_notifications  # noqa: F401 - registers what the finder sends
+        # Here, not at the top: the modules read models, which exist only once apps are ready.
+        # Each registers what it sends: licence outcomes, the finder's colleague messages.
+        for module in ("members.licence_notifications", "members.network_notifications"):
+            importlib.import_module(module)
 
         post_migrate.connect(
             _sync_site_after_migrate, sender=self, dispatch_uid="members.sync_site"

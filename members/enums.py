@@ -13,6 +13,13 @@ class CredentialType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class LicenceCheckStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a check"
+    VERIFIED = "verified", "Verified"
+    NOT_VERIFIED = "not_verified", "Could not be verified"
+    WITHDRAWN = "withdrawn", "Replaced by a newer licence"
+
+
 class PracticeSetting(models.TextChoices):
     PRIVATE = "private", "Private practice"
     GROUP = "group", "Group practice"
@@ -46,6 +53,8 @@ class NotificationKind(models.TextChoices):
     BOARD_MODERATION = "board_moderation", "Posts reported to me, and my posts hidden or restored"
     FOLLOW_UP = "follow_up", "Report-back requests and the organizers' answers"
     POLL = "poll", "Polls to find a time: new polls, a reminder to answer, the time chosen"
+    BUDDY = "buddy", "Newcomers I am paired with as their buddy"
+    LICENCE = "licence", "The outcome of a check of my licence"
 
 
 # Kinds a person can turn off. Decisions on one's own applications, invitations, recognition
@@ -68,6 +77,7 @@ OPTIONAL_KINDS = [
     NotificationKind.ACTION_ITEM,
     NotificationKind.FOLLOW_UP,
     NotificationKind.POLL,
+    NotificationKind.BUDDY,
 ]
 DIGEST_KINDS = [NotificationKind.APPLICATION_RECEIVED]
 

@@ -106,6 +106,15 @@ class ProfileForm(forms.ModelForm):
         label="Populations served",
     )
 
+    licence_evidence = forms.CharField(
+        label="How can we check your licence? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example the address of your entry on the licensing board's website. "
+        "Only the site admins who check licences read it.",
+    )
+
     class Meta:
         model = TherapistProfile
         fields = [
@@ -150,6 +159,7 @@ class ProfileForm(forms.ModelForm):
                 "credential_type",
                 "licence_number",
                 "licence_region",
+                "licence_evidence",
             ),
             Fieldset(
                 "Practice",
@@ -224,6 +234,33 @@ class NotificationPreferencesForm(forms.Form):
             "lead_minutes": self.cleaned_data["lead_minutes"],
             "remind_when_unanswered": self.cleaned_data["remind_when_unanswered"],
         }
+
+
+class LicenceDecisionForm(DeidentifiedFormMixin, forms.Form):
+    """What the licensing board's public record showed."""
+
+    decision = forms.ChoiceField(
+        label="The board's record",
+        choices=[
+            ("verified", "Matches: verify the licence"),
+            ("not_verified", "Does not match, or cannot be found"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the record matches."},
+    )
+    note = GuardedCharField(
+        label="What did not match (told to the therapist)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when it does not match: say what to correct.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "not_verified" and not cleaned.get("note", "").strip():
+            self.add_error("note", "Say what did not match, so the therapist can put it right.")
+        return cleaned
 
 
 class ColleagueMessageForm(DeidentifiedFormMixin, forms.Form):

@@ -4,9 +4,16 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
-from members.enums import CredentialType, DeliveryStatus, NotificationKind, PracticeSetting
+from members.enums import (
+    CredentialType,
+    DeliveryStatus,
+    LicenceCheckStatus,
+    NotificationKind,
+    PracticeSetting,
+)
 
 
 class PeerCircleUserManager(UserManager):
@@ -326,3 +333,52 @@ class Delivery(models.Model):
     def message_id(self) -> str:
         """Stable per delivery, so a re-transmission is recognizable as the same message."""
         return f"<delivery-{self.pk}@peercircle.local>"
+
+
+class LicenceCheck(models.Model):
+    """A therapist's licence waiting for (or given) a check by a site admin against the licensing
+    board's public record. The licence is copied as it was when the check was asked for: a
+    decision is about that licence, and a changed number asks for a new check."""
+
+    profile = models.ForeignKey(
+        TherapistProfile, on_delete=models.CASCADE, related_name="licence_checks"
+    )
+    credential_type = models.CharField(max_length=20, choices=CredentialType.choices, blank=True)
+    licence_number = models.CharField(max_length=60)
+    licence_region = models.CharField(max_length=80, blank=True)
+    evidence = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="What the therapist gave to help the check (a link to the board's record).",
+    )
+    status = models.CharField(
+        max_length=15, choices=LicenceCheckStatus.choices, default=LicenceCheckStatus.PENDING
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=1000, help_text="Told to the therapist.")
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=models.Q(status=LicenceCheckStatus.PENDING),
+                name="licence_check_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=LicenceCheckStatus.PENDING)
+                | models.Q(decided_at__isnull=False),
+                name="licence_check_decided_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="licence_check_queue")]
+
+    def __str__(self):
+        return f"Licence check {self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("members:licence_check", kwargs={"pk": self.pk})

@@ -7,8 +7,15 @@ from django.utils import timezone
 
 from config.access import check
 from config.errors import DomainError
-from members.enums import LEAD_TIME_CHOICES, OPTIONAL_KINDS
-from members.models import AuditEntry, NotificationPreference, TherapistProfile, User
+from members import licence_notifications
+from members.enums import LEAD_TIME_CHOICES, OPTIONAL_KINDS, LicenceCheckStatus
+from members.models import (
+    AuditEntry,
+    LicenceCheck,
+    NotificationPreference,
+    TherapistProfile,
+    User,
+)
 
 
 class ProfileError(DomainError):
@@ -64,6 +71,8 @@ def create_profile(*, user: User, display_name: str = "", **fields) -> Therapist
     )
     profile.full_clean()
     profile.save()
+    if profile.licence_number:
+        request_licence_check(profile=profile)
     return profile
 
 
@@ -82,10 +91,13 @@ LICENCE_FIELDS = ("licence_number", "licence_region", "credential_type")
 def update_profile(
     *, actor: User, profile: TherapistProfile, data: dict[str, Any]
 ) -> TherapistProfile:
-    """Apply cleaned form data. Changing the licence clears an earlier verification."""
+    """Apply cleaned form data. Changing the licence clears an earlier verification and asks
+    for a check of the new one (``licence_evidence``: what helps the check); evidence given for
+    a licence not verified and not waiting asks for a check too."""
     m2m = {
         key: data.pop(key) for key in ("specialties", "modalities", "populations") if key in data
     }
+    evidence = (data.pop("licence_evidence", "") or "").strip()
     # Compare with the stored row: a ModelForm has already copied its data onto ``profile``.
     profile = TherapistProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
     changed = [name for name, value in data.items() if getattr(profile, name) != value]
@@ -99,6 +111,12 @@ def update_profile(
     profile.save(update_fields=[*changed, "updated_at"])
     for key, values in m2m.items():
         getattr(profile, key).set(values)
+    licence_changed = any(name in LICENCE_FIELDS for name in changed)
+    waiting = LicenceCheck.objects.filter(profile=profile, status=LicenceCheckStatus.PENDING)
+    if licence_changed or (evidence and not profile.licence_verified and not waiting.exists()):
+        request_licence_check(profile=profile, evidence=evidence)
+    elif evidence and waiting.exists():
+        waiting.update(evidence=evidence)
     record_audit(
         actor=actor,
         verb="profile.updated",
@@ -109,21 +127,98 @@ def update_profile(
     return profile
 
 
-@transaction.atomic
-def verify_licence(*, actor: User, profile: TherapistProfile) -> TherapistProfile:
-    check(actor, "members.verify_licence", profile)
+def request_licence_check(*, profile: TherapistProfile, evidence: str = "") -> LicenceCheck | None:
+    """Ask the site admins to check the licence as it is now (with ``profile`` saved): a request
+    still waiting for an earlier licence is withdrawn. No number: nothing to check."""
+    now = timezone.now()
+    LicenceCheck.objects.filter(profile=profile, status=LicenceCheckStatus.PENDING).update(
+        status=LicenceCheckStatus.WITHDRAWN, decided_at=now
+    )
     if not profile.licence_number:
-        raise ProfileError(f"{profile} has no licence number to verify.")
-    profile.licence_verified_at = timezone.now()
-    profile.licence_verified_by = actor
+        return None
+    request = LicenceCheck.objects.create(
+        profile=profile,
+        credential_type=profile.credential_type,
+        licence_number=profile.licence_number,
+        licence_region=profile.licence_region,
+        evidence=evidence[:1000],
+        submitted_at=now,
+    )
+    record_audit(
+        actor=profile.user,
+        verb="licence.check_requested",
+        subject=profile.user,
+        obj=request,
+        data={"licence_region": profile.licence_region},
+    )
+    return request
+
+
+def _same_licence(request: LicenceCheck, profile: TherapistProfile) -> bool:
+    return (request.licence_number, request.licence_region, request.credential_type) == (
+        profile.licence_number,
+        profile.licence_region,
+        profile.credential_type,
+    )
+
+
+@transaction.atomic
+def decide_licence_check(
+    *, actor: User, check_id: int, verified: bool, note: str = ""
+) -> LicenceCheck:
+    """A site admin records what the board's public record showed. Verified: the profile
+    carries the mark (and the date); not verified: the reason goes to the therapist, who can
+    correct the licence. Once per request, under its row lock; audited; the therapist told."""
+    request = (
+        LicenceCheck.objects.select_for_update(of=("self",))
+        .select_related("profile__user")
+        .filter(pk=check_id)
+        .first()
+    )
+    if request is None:
+        raise ProfileError("There is no such licence check.")
+    profile = TherapistProfile.objects.select_for_update(of=("self",)).get(pk=request.profile_id)
+    check(actor, "members.verify_licence", profile)
+    if request.status != LicenceCheckStatus.PENDING:
+        raise ProfileError(f"This check is already closed: {request.get_status_display().lower()}.")
+    if not _same_licence(request, profile):
+        raise ProfileError("The therapist changed their licence since: check the new request.")
+    note = (note or "").strip()
+    if not verified and not note:
+        raise ProfileError("Say what did not match, so the therapist can put it right.")
+    now = timezone.now()
+    request.status = LicenceCheckStatus.VERIFIED if verified else LicenceCheckStatus.NOT_VERIFIED
+    request.decided_at, request.decided_by, request.note = now, actor, note[:1000]
+    request.save(update_fields=["status", "decided_at", "decided_by", "note"])
+    profile.licence_verified_at = now if verified else None
+    profile.licence_verified_by = actor if verified else None
     profile.save(update_fields=["licence_verified_at", "licence_verified_by", "updated_at"])
     record_audit(
         actor=actor,
-        verb="licence.verified",
+        verb="licence.verified" if verified else "licence.not_verified",
         subject=profile.user,
-        obj=profile,
-        data={"licence_region": profile.licence_region},
+        obj=request,
+        data={"licence_region": request.licence_region},
     )
+    licence_notifications.licence_decided(request, actor=actor)
+    return request
+
+
+@transaction.atomic
+def verify_licence(*, actor: User, profile: TherapistProfile) -> TherapistProfile:
+    """Verify the profile's licence as it is now (the admin's action): the check waiting for it
+    is decided, or one is recorded and decided at once."""
+    check(actor, "members.verify_licence", profile)
+    profile = TherapistProfile.objects.get(pk=profile.pk)  # as stored now
+    if not profile.licence_number:
+        raise ProfileError(f"{profile} has no licence number to verify.")
+    request = LicenceCheck.objects.filter(
+        profile=profile, status=LicenceCheckStatus.PENDING
+    ).first()
+    if request is None or not _same_licence(request, profile):
+        request = request_licence_check(profile=profile)
+    decide_licence_check(actor=actor, check_id=request.pk, verified=True)
+    profile.refresh_from_db()
     return profile
 
 

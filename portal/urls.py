@@ -4,7 +4,7 @@ the dashboard to ``members:dashboard``. Each list below joins its app's own ``ur
 
 from django.urls import path
 
-from portal.views import browse, data, groups, health, home, meetings, network
+from portal.views import browse, data, groups, health, home, meetings, network, welcome
 
 member_pages = [
     path("me/", home.dashboard, name="dashboard"),
@@ -20,6 +20,7 @@ group_pages = [
     path("", browse.browse, name="browse"),
     path("<slug:slug>/", groups.group_detail, name="detail"),
     path("<slug:slug>/edit/", groups.group_edit, name="edit"),
+    path("<slug:slug>/welcome/", welcome.welcome, name="welcome"),
     path("<slug:slug>/health/", health.group_health_page, name="health"),
     path(
         "<slug:slug>/health/miss-you/<int:membership_id>/",

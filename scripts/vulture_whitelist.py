@@ -49,8 +49,8 @@ from meetings.notes import NotesSummary
 from members.adapters import AccountAdapter, MFAAdapter
 from members.enums import CredentialType, PracticeSetting
 from members.filters import ColleagueFilter
-from members.forms import SignupExtraForm, TimeZoneField
-from members.models import Delivery, TherapistProfile, User
+from members.forms import ProfileForm, SignupExtraForm, TimeZoneField
+from members.models import Delivery, LicenceCheck, TherapistProfile, User
 from polls.forms import PollForm
 from polls.selectors import OptionResult
 from portal.health import Bar as HealthBar
@@ -262,3 +262,12 @@ PollForm.closes_time  # idem
 PollForm.option_rows  # templates/polls/new.html
 OptionResult.columns  # templates/polls/detail.html
 OptionResult.group_time  # set by polls.views._detail, shown by templates/polls/detail.html
+
+# --- Welcoming newcomers (issue 17): read by templates/groups/welcome.html -----------------------
+Group.welcome_message
+
+# --- Licence checks (issue 17): form fields and attributes the templates read -----------------
+ProfileForm.licence_evidence  # a form field, handed to members.services.update_profile
+LicenceCheck.submitted_at  # the queue's order and its pages
+LicenceCheck.lookup_url  # set by members.views.licences.licence_queue for the template
+LicenceCheck.lookup_label  # idem

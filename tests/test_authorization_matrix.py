@@ -23,6 +23,7 @@ from groups.enums import LeadershipModel, MembershipPolicy, Role
 from groups.models import Resource
 from meetings.models import CalendarFeedToken, Certificate
 from members.enums import NotificationKind
+from members.models import LicenceCheck
 from members.notifications import unsubscribe_token
 from presentations.models import CaseDraft, Election, Presentation, SwapOffer
 from tests.factories import (
@@ -120,6 +121,9 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "members:dashboard": (GET, signed_in()),
     "members:profile_edit": (GET, signed_in()),
     "members:profile": (GET, members_only(admin=200)),  # the member's profile
+    # The licence queue and one licence check: site admins only.
+    "members:licence_queue": (GET, _everyone(404, anonymous=LOGIN, admin=200)),
+    "members:licence_check": (GET, _everyone(404, anonymous=LOGIN, admin=200)),
     "members:notifications": (GET, signed_in()),
     "members:my_data": (GET, signed_in()),
     "members:export": (GET, signed_in()),
@@ -157,6 +161,8 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "groups:accept_rules": (GET, members_only()),
     "groups:rules_diff": (GET, members_only()),
     "groups:resources": (GET, members_only()),
+    "groups:welcome": (GET, members_only()),
+    "groups:buddy": (POST, members_only(302)),
     "groups:resource_pin": (POST, organizers_only(302)),
     "groups:resource_remove": (POST, members_only(302)),
     # meetings
@@ -251,6 +257,9 @@ def build_world() -> dict:
     membership = MembershipFactory(group=closed, user=users["member"], role=Role.MEMBER)
     application = ApplicationFactory(group=closed, applicant=users["applicant"])
     invitation = InvitationFactory(group=closed)
+    licence_check = LicenceCheck.objects.create(
+        profile=users["member"].profile, licence_number="LCSW-MATRIX", licence_region="Colorado"
+    )
     WaitlistEntryFactory(group=closed, offered=True)  # someone else, waiting for a seat
 
     meeting = MeetingFactory(group=closed)
@@ -329,6 +338,7 @@ def build_world() -> dict:
         "pk": {
             "members": users["member"].profile.pk,
             "members:contact": users["organizer"].profile.pk,
+            "members:licence_check": licence_check.pk,
             "groups:vetting_detail": application.pk,
             "groups:invitation_revoke": invitation.pk,
             "groups:resource": resource.pk,

@@ -39,6 +39,8 @@ EXEMPT = {
     "members.forms.ProfileForm.pronouns": "the therapist's own pronouns",
     "members.forms.ProfileForm.licence_number": "the therapist's own licence, seen by admins only",
     "members.forms.ProfileForm.licence_region": "the therapist's own licence state",
+    "members.forms.ProfileForm.licence_evidence": "where to find the therapist's own licence "
+    "record, read only by the site admins who check it",
     "members.forms.ProfileForm.city": "where the therapist practises, by design",
     "members.forms.ProfileForm.region": "where the therapist practises, by design",
     "members.forms.ProfileForm.bio": "the therapist's own introduction: names them and their "
@@ -53,6 +55,8 @@ EXEMPT = {
     "groups.forms.GroupForm.city": PUBLIC_GROUP_TEXT,
     "groups.forms.GroupForm.region": PUBLIC_GROUP_TEXT,
     "groups.forms.GroupForm.ground_rules": "the group's rules of conduct, written for all members",
+    "groups.forms.GroupForm.welcome_message": "the organizers' welcome to every newcomer, about "
+    "the group and how it runs, written for all members like the ground rules",
     "groups.forms.QuestionForm.text": "a question the organizers ask every applicant",
     "groups.forms.ResourceFilterForm.q": "a search box: never stored or shown to others",
     "meetings.forms.MeetingEditForm.venue_name": "the meeting's venue: a place named by design",

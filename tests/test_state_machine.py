@@ -18,6 +18,8 @@ after every step, the promises users rely on:
   organizer;
 * a deleted account holds no role, term or slot and its name is gone from kept history;
 * every future meeting of a series keeps the series' local time in its zone;
+* a newcomer's buddy is another member of the same group;
+* a licence shows as verified only as the licence a site admin verified;
 * a poll's answers are to its own times, its meeting is in its group, a scheduled poll is closed;
 * one action, one message: nobody gets two e-mails from one step, nor one about their own action
   (an announcement reaches every other member, a hidden post's e-mail only its author).
@@ -61,6 +63,7 @@ from config.errors import DomainError
 from consultations import services as consultation_services
 from consultations.enums import RequestStatus
 from consultations.models import ConsultationReply, ConsultationRequest
+from groups import services as group_services
 from groups.enums import MANAGING_ROLES, ApplicationStatus, GroupStatus, Role, WaitlistStatus
 from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
 from groups.selectors import group_for
@@ -78,8 +81,9 @@ from meetings import notes as note_services
 from meetings import services as meeting_services
 from meetings.enums import MeetingKind, MeetingStatus, SegmentKind
 from meetings.models import ActionItem, AgendaSegment, Certificate, Meeting
-from members.models import AuditEntry, Delivery, User
-from members.services import create_profile
+from members.enums import LicenceCheckStatus
+from members.models import AuditEntry, Delivery, LicenceCheck, TherapistProfile, User
+from members.services import create_profile, decide_licence_check, update_profile
 from polls import services as poll_services
 from polls.enums import Availability, Repeat
 from polls.models import Poll, PollAnswer
@@ -116,6 +120,7 @@ SERIES_DAYS = 36  # five weeks of meetings per series: enough to reach every sta
 # What a service raises when PeerCircle's rules refuse an action: the project's own errors
 # (config.errors.DomainError: every app's error, NotAllowed) and a form-level ValidationError.
 REFUSALS = (DomainError, ValidationError)
+ADMIN_EMAIL = "model-admin@example.com"
 WORDS = ["amber", "birch", "cedar", "dune", "ember", "fjord", "grove", "heath", "inlet", "juniper"]
 ZONES = ["America/Denver", "America/New_York", "Europe/Berlin", "Asia/Kolkata"]
 AGENDA = [
@@ -315,6 +320,8 @@ class ServiceModel(RuleBasedStateMachine):
             actor=author, group=self.closed_group, question=question
         )
         self.consulted[("request", request.pk)] = (author.pk, question)
+        # A site admin who checks licences (not among the people who act at random).
+        User.objects.create_user(email=ADMIN_EMAIL, password="x", is_staff=True)
         # The open group is finding a time for a meeting.
         now = timezone.now()
         poll_services.create_poll(
@@ -1097,6 +1104,49 @@ class ServiceModel(RuleBasedStateMachine):
         self._act(None)
         consultation_services.purge_expired_consultations(now=timezone.now() + timedelta(days=31))
 
+    @rule(u=index, g=index, who=WHO, willing=st.booleans())
+    def volunteer_buddy(self, u, g, who, willing):
+        """Someone offers (or stops offering) to be a newcomer's buddy."""
+        group = self._group(g)
+        user = self._someone(who, group, u)
+        self._act(user)
+        done = refused(group_services.set_buddy_volunteer, user=user, group=group, willing=willing)
+        if done is not None:
+            assert self._is_member(user, group.pk), "an outsider offered to be a buddy"
+
+    @rule(u=index, number=st.sampled_from(["", "LCSW-1", "LCSW-2"]))
+    def change_licence(self, u, number):
+        """Someone changes their licence number (or removes it)."""
+        user = self._user(u)
+        if user is None:
+            return
+        self._act(user)
+        refused(
+            update_profile,
+            actor=user,
+            profile=user.profile,
+            data={"licence_number": number, "licence_region": "Colorado"},
+        )
+
+    @rule(c=index, verified=st.booleans())
+    def check_licence(self, c, verified):
+        """The site admin records what the board's record showed for a waiting licence."""
+        waiting = list(
+            LicenceCheck.objects.filter(status=LicenceCheckStatus.PENDING).order_by("pk")
+        )
+        request = pick(waiting, c)
+        if request is None:
+            return
+        admin = User.objects.get(email=ADMIN_EMAIL)
+        self._act(admin)
+        refused(
+            decide_licence_check,
+            actor=admin,
+            check_id=request.pk,
+            verified=verified,
+            note="" if verified else "The number is not on the board's list.",
+        )
+
     # --- scheduling polls ---------------------------------------------------------------------
 
     def _poll(self, p) -> Poll | None:
@@ -1605,6 +1655,29 @@ class ServiceModel(RuleBasedStateMachine):
         history += list(Certificate.objects.values_list("holder_name", flat=True))
         for name in names:
             assert not any(name in item for item in history), "a deleted person's name is kept"
+
+    @invariant()
+    @when_changed()
+    def a_verified_licence_is_the_one_checked(self):
+        """A profile shows a verified licence only for the licence a site admin verified; at
+        most one check of a profile waits."""
+        verified = TherapistProfile.objects.filter(licence_verified_at__isnull=False)
+        for profile in verified:
+            assert LicenceCheck.objects.filter(
+                profile=profile,
+                status=LicenceCheckStatus.VERIFIED,
+                licence_number=profile.licence_number,
+                licence_region=profile.licence_region,
+                credential_type=profile.credential_type,
+            ).exists(), "a licence shows as verified that nobody checked"
+
+    @invariant()
+    @when_changed()
+    def buddies_are_colleagues(self):
+        """A newcomer's buddy is another member of the same group who offered."""
+        paired = Membership.objects.filter(buddy__isnull=False)
+        assert not paired.exclude(buddy__group=F("group")).exists(), "a buddy from elsewhere"
+        assert not paired.filter(buddy=F("pk")).exists(), "a newcomer is their own buddy"
 
     @invariant()
     @when_changed()

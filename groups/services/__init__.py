@@ -27,6 +27,7 @@ from groups.services.membership import (
     leave_group,
     remove_member,
 )
+from groups.services.newcomers import set_buddy_volunteer
 from groups.services.resources import add_resource, remove_resource, set_pinned
 from groups.services.waitlist import (
     accept_offer,
@@ -63,6 +64,7 @@ __all__ = [
     "remove_resource",
     "replace_questions",
     "revoke_invitation",
+    "set_buddy_volunteer",
     "set_pinned",
     "update_group",
     "withdraw_application",

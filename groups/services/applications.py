@@ -8,9 +8,20 @@ from groups import notifications
 from groups.enums import ApplicationStatus, GroupStatus, MembershipPolicy
 from groups.models import Application, Group, Membership
 from groups.services.base import GroupActionError, lock_group
+from groups.services.groups import has_verified_licence
 from groups.services.membership import JoinResult, admit
 from members.models import User
 from members.services import record_audit
+
+LICENCE_NEEDED = (
+    "This group asks for a licence PeerCircle has checked. Add your licence number and the "
+    "state that issued it on your profile: a site admin checks it against the licensing "
+    "board's record, usually within a few days, and you can apply then."
+)
+
+
+def is_member_of(user: User, group: Group) -> bool:
+    return Membership.objects.filter(group=group, user=user).exists()
 
 
 @transaction.atomic
@@ -37,6 +48,8 @@ def apply_to_group(
         )
     if not accepted_rules:
         raise GroupActionError("Please read and accept the ground rules to apply.")
+    if group.requires_verified_licence and not has_verified_licence(user):
+        raise GroupActionError(LICENCE_NEEDED)
     if Membership.objects.filter(group=group, user=user).exists():
         raise GroupActionError("You are already a member of this group.")
     if Application.objects.filter(
@@ -101,6 +114,17 @@ def decide_application(
             f"This application was already {application.get_status_display().lower()}."
         )
     result = None
+    if approve and group.requires_verified_licence:
+        if not has_verified_licence(application.applicant):
+            raise GroupActionError(
+                "This group asks for a checked licence, and the applicant's is not verified "
+                "(yet): wait for the check, or decline with a note."
+            )
+        if is_member_of(actor, group) and not has_verified_licence(actor):
+            raise GroupActionError(
+                "This group asks its organizers for a checked licence too, and yours is not "
+                "verified yet: add it on your profile, or ask another organizer to decide."
+            )
     if approve:
         if Membership.objects.filter(group=group, user=application.applicant_id).exists():
             raise GroupActionError("The applicant is already a member.")

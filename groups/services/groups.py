@@ -13,7 +13,7 @@ from groups.models import ApplicationQuestion, GroundRulesVersion, Group, Member
 from groups.selectors import latest_rules
 from groups.services.base import GroupActionError, lock_group, sync_member_count
 from groups.services.waitlist import offer_free_seats
-from members.models import User
+from members.models import TherapistProfile, User
 from members.services import record_audit
 
 GROUP_M2M = ("focus_specialties",)
@@ -34,6 +34,24 @@ def _apply_purposes(group: Group, purposes) -> None:
     group.purpose_collaboration = Purpose.COLLABORATION in purposes
 
 
+def check_licence_requirement(*, actor: User, group: Group, data: dict[str, Any]) -> None:
+    """Asking applicants for a checked licence is for organizers whose own licence is checked
+    (a site admin may set it for them): otherwise they could not vet anyone."""
+    turning_on = data.get("requires_verified_licence") and not group.requires_verified_licence
+    if turning_on and not actor.is_staff and not has_verified_licence(actor):
+        raise GroupActionError(LICENCE_FIRST)
+
+
+def has_verified_licence(user: User) -> bool:
+    return TherapistProfile.objects.filter(user=user, licence_verified_at__isnull=False).exists()
+
+
+LICENCE_FIRST = (
+    "Your own licence needs to be checked first: add it on your profile and a site admin "
+    "checks it against the licensing board's record."
+)
+
+
 def creator_time_zone(user: User) -> str:
     """A new group is scheduled in its creator's zone unless they choose another."""
     profile = getattr(user, "profile", None)
@@ -50,6 +68,7 @@ def create_group(*, actor: User, data: dict[str, Any]) -> Group:
         data["slug"] = unique_slug(data["name"])
     if not data.get("time_zone"):
         data["time_zone"] = creator_time_zone(actor)
+    check_licence_requirement(actor=actor, group=Group(), data=data)
     group = Group(**data, created_by=actor)
     _apply_purposes(group, purposes)
     group.full_clean()
@@ -107,6 +126,7 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
         raise GroupActionError(
             f"The group has {locked.member_count} members, so capacity cannot be lower than that."
         )
+    check_licence_requirement(actor=actor, group=locked, data=data)
     old = {name: getattr(locked, name) for name in data}
     old_purposes = list(locked.purposes)
     for name, value in data.items():

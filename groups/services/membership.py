@@ -26,6 +26,7 @@ from groups.services.base import (
     sync_member_count,
     sync_waitlist_count,
 )
+from groups.services.newcomers import pair_again, pair_newcomer
 from groups.services.waitlist import leave_all_waitlists, offer_free_seats
 from members.models import User
 from members.services import record_audit
@@ -89,6 +90,7 @@ def admit(
         )
         sync_member_count(group)
         record_audit(actor=actor, verb=verb, subject=user, group=group, obj=membership, data=data)
+        pair_newcomer(group=group, membership=membership, actor=actor)
         return JoinResult(membership=membership)
     entry = WaitlistEntry.objects.create(group=group, user=user, rules_version=version)
     sync_waitlist_count(group)
@@ -136,11 +138,14 @@ def _end_membership(
     (slots, meeting roles, a leadership term) ends through ``membership_ended``; their seat
     goes to the waitlist."""
     user = membership.user
+    newcomers = list(membership.buddied.values_list("pk", flat=True))
     membership.delete()
     signals.membership_ended.send(
         sender=Membership, group=group, user=user, actor=actor, reason=reason
     )
     sync_member_count(group)
+    if newcomers:
+        pair_again(group=group, newcomer_ids=newcomers, actor=actor)
     offer_free_seats(group=group)
 
 

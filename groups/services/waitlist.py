@@ -17,6 +17,7 @@ from groups.services.base import (
     sync_member_count,
     sync_waitlist_count,
 )
+from groups.services.newcomers import pair_newcomer
 from members.models import User
 from members.services import record_audit
 
@@ -92,6 +93,7 @@ def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
     sync_member_count(group)
     sync_waitlist_count(group)
     record_audit(actor=user, verb="waitlist.accepted", subject=user, group=group, obj=membership)
+    pair_newcomer(group=group, membership=membership, actor=user)
     return membership
 
 

@@ -19,6 +19,7 @@ def group_create(request):
     form = GroupForm(
         request.POST if request.method == "POST" else None,
         initial={"time_zone": creator_time_zone(request.user)},
+        actor=request.user,
     )
     if request.method == "POST" and form.is_valid():
         group = services.create_group(actor=request.user, data=form.service_data())

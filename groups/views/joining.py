@@ -4,7 +4,8 @@ Except leaving, these pages are for people who are not members yet, so no rule o
 applies: they need only to be signed in (``login_required``; an invitation link also greets
 someone not signed in yet), and the services decide (an open group, a free seat, a usable
 invitation). After a join, an application or an answer to a seat
-offer, the person lands on the group's page, which shows where they now stand.
+offer, the person lands on the group's page, which shows where they now stand; a new member
+lands on their welcome page (``portal/views/welcome.py``).
 """
 
 from urllib.parse import urlencode
@@ -54,6 +55,8 @@ def join(request, slug: str):
             messages.error(request, str(exc))
         else:
             _report(request, result, group)
+            if result.joined:
+                return redirect("groups:welcome", slug=group.slug)
         return redirect(group)
     return render(request, "groups/join.html", {"group": group, "form": form})
 
@@ -94,6 +97,8 @@ def waitlist_action(request, slug: str, action: str):
     handler, success = WAITLIST_ACTIONS[action]
     handler(user=request.user, entry_id=entry.pk)
     messages.success(request, success.format(group=group.name))
+    if action == "accept":
+        return redirect("groups:welcome", slug=group.slug)
     return redirect(group)
 
 
@@ -174,6 +179,8 @@ def invitation(request, token: str):
             messages.error(request, str(exc))
         else:
             _report(request, result, group)
+            if result.joined:
+                return redirect("groups:welcome", slug=group.slug)
         return redirect(group)
     return render(
         request, "groups/invitation.html", {"group": group, "form": form, "invitation": invite}

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from groups import selectors, services
 from groups.access import permission_required
 from groups.forms import DecisionForm
+from members import selectors as member_selectors
 from members.services import record_confirmations
 
 
@@ -52,6 +53,9 @@ def detail(request, application, *, pk):
             "application": application,
             "profile": getattr(application.applicant, "profile", None),
             "earlier": list(selectors.earlier_applications(application)),
+            "licence_check": member_selectors.latest_licence_check(
+                getattr(application.applicant, "profile", None)
+            ),
             "form": form,
         },
     )

@@ -1,5 +1,6 @@
 """Views of the members app, one module per area; re-exported for members/urls.py."""
 
+from members.views.licences import licence_check, licence_queue
 from members.views.profile import (
     RateLimitedLoginView,
     notification_preferences,
@@ -9,6 +10,8 @@ from members.views.profile import (
 
 __all__ = [
     "RateLimitedLoginView",
+    "licence_check",
+    "licence_queue",
     "notification_preferences",
     "profile_edit",
     "unsubscribe",

@@ -35,6 +35,7 @@ def profile_edit(request):
             "form": form,
             "profile": profile,
             "completeness": profile.completeness(),
+            "licence_check": selectors.latest_licence_check(profile),
             "two_step_on": is_mfa_enabled(
                 request.user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             ),

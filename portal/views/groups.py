@@ -92,6 +92,7 @@ def group_edit(request, group, *, slug: str):
         instance=group,
         schedule_from=meeting_selectors.running_schedule(group),
         upcoming_meetings=meeting_selectors.upcoming_count(group),
+        actor=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:

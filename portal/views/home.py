@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from board import selectors as board_selectors
+from config import access
 from consultations import selectors as consultation_selectors
 from groups import selectors as group_selectors
 from groups.access import permission_required
 from meetings import selectors as meeting_selectors
 from meetings.notes import open_action_items_for
+from members import selectors as member_selectors
 from members import services
 from polls import selectors as poll_selectors
 from portal import colleagues
@@ -34,6 +36,13 @@ def profile_detail(request, profile, *, pk: int):
 DASHBOARD_ITEMS = 5
 
 
+def licences_waiting(user) -> int:
+    """For site admins: how many licences wait for a check (nobody else asks)."""
+    if not access.allowed(user, "members.verify_licence"):
+        return 0
+    return member_selectors.licence_queue().count()
+
+
 @login_required
 def dashboard(request):
     """My own start page (no group object: ``login_required``)."""
@@ -43,8 +52,10 @@ def dashboard(request):
     groups = {membership.group_id: membership.group for membership in memberships}
     waitlists = group_selectors.waitlists_for(user)
     unread = board_selectors.unread_counts(user)
+    looking_after = group_selectors.buddies_for(user)
     for membership in memberships:
         membership.board_unread = unread.get(membership.group_id, 0)
+        membership.newcomers = looking_after.get(membership.group_id, [])
     return render(
         request,
         "members/dashboard.html",
@@ -55,6 +66,7 @@ def dashboard(request):
             "upcoming": presentation_selectors.upcoming_for_user(user, groups, limit=10),
             "awaiting_rsvp": meeting_selectors.rsvps_awaiting(user, groups),
             "polls": poll_selectors.polls_waiting_for(user, groups),
+            "licences_waiting": licences_waiting(user),
             "vetting": vetting_preview(user, memberships),
             "offers": group_selectors.open_offers_for(user, waitlists),
             "waitlists": waitlists,

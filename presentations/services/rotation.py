@@ -1,6 +1,7 @@
 """The fair rotation: inviting presenters from the queue, and rotating facilitators."""
 
 import zoneinfo
+from bisect import bisect_left
 from datetime import timedelta
 
 from django.db import transaction
@@ -56,14 +57,39 @@ def _skipped(meeting: Meeting, role: str) -> set[int]:
     return cant | declined
 
 
+def settling_in(group: Group, memberships, at) -> set[int]:
+    """The user ids among ``memberships`` still settling in at ``at``: they joined after the
+    group's first meeting (founders start the group together) and fewer of its meetings
+    (cancelled ones aside) have begun since than the group's ``newcomer_meetings``. The
+    rotation does not ask them to present or facilitate; they may still sign up."""
+    grace = group.newcomer_meetings
+    memberships = list(memberships)
+    if not grace or not memberships:
+        return set()
+    starts = sorted(
+        Meeting.objects.filter(group=group, starts_at__lt=at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("starts_at", flat=True)
+    )
+    if not starts:
+        return set()
+    return {
+        m.user_id
+        for m in memberships
+        if m.joined_at > starts[0] and len(starts) - bisect_left(starts, m.joined_at) < grace
+    }
+
+
 def presenter_queue(meeting: Meeting) -> list[Membership]:
     """Members in presenting order for this meeting: never presented first, then least recently,
-    ties by join date; without those who can't go, declined, or already present this time."""
+    ties by join date; without those who can't go, declined, already present this time, or are
+    still settling in (``settling_in``)."""
     pairs = _candidates(meeting.group_id, last_by_user=last_presenting_turns(meeting.group_id))
     by_id = {c.user_id: m for c, m in pairs}
     skip = _skipped(meeting, SwapRole.PRESENTER) | set(
         Presentation.objects.filter(meeting=meeting).values_list("presenter_id", flat=True)
     )
+    skip |= settling_in(meeting.group, by_id.values(), meeting.starts_at)
     return [by_id[c.user_id] for c in order_queue(c for c, _ in pairs) if c.user_id not in skip]
 
 
@@ -249,15 +275,16 @@ def assign_facilitators(*, group: Group, today=None) -> list[Meeting]:
         .annotate(last=Max("starts_at"))
         .values_list("facilitator_id", "last")
     }
-    willing = Membership.objects.filter(group=group, facilitates=True)
+    willing = list(Membership.objects.filter(group=group, facilitates=True))
     candidates = {
         m.user_id: Candidate(m.user_id, m.joined_at, last.get(m.user_id)) for m in willing
     }
     assigned = []
     for meeting in meetings:
-        chosen = next_in_line(
-            candidates.values(), skip=_skipped(meeting, SwapRole.FACILITATOR), count=2
+        skip = _skipped(meeting, SwapRole.FACILITATOR) | settling_in(
+            group, willing, meeting.starts_at
         )
+        chosen = next_in_line(candidates.values(), skip=skip, count=2)
         if not chosen:
             continue
         meeting.facilitator_id = chosen[0].user_id

@@ -237,6 +237,7 @@ def test_every_members_only_page_of_groups_declares_its_rule():
         "accept_rules": "groups.view_members_area",
         "rules_diff": "groups.view_members_area",
         "resources": "groups.view_members_area",
+        "buddy": "groups.volunteer_as_buddy",
         "resource_pin": "groups.pin_resource",
         "resource_remove": "groups.view_members_area",
         "vetting_detail": "groups.vet_applications",

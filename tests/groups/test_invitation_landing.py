@@ -99,7 +99,7 @@ def test_new_account_comes_back_to_the_invitation_after_confirming_the_address(
     page = client.get(response.url)
     assert next(t.name for t in page.templates) == "groups/invitation.html"
     joined = client.post(invitation.get_absolute_url(), {"accept_rules": "on"})
-    assert joined.url == invitation.group.get_absolute_url()
+    assert joined.url == reverse("groups:welcome", args=[invitation.group.slug])
     assert Membership.objects.get(group=invitation.group, user__email=message.to[0]).role == (
         Role.MEMBER
     )

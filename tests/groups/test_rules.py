@@ -61,6 +61,7 @@ ON_THE_GROUP = {
     "groups.view_members_area": (T, T, T, F, F, F),
     "groups.change_group": (F, T, T, F, F, T),
     "groups.change_questions": (F, T, T, F, F, F),
+    "groups.volunteer_as_buddy": (T, T, T, F, F, F),
     "groups.view_management": (F, T, T, F, F, T),
     "groups.manage_members": (F, T, T, F, F, F),
     "groups.give_organizer_role": (F, F, T, F, F, F),

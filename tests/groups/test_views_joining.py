@@ -116,7 +116,7 @@ def test_join_with_accepted_rules_makes_a_member(client, open_group):
     response = client.post(_url("join", open_group), {"accept_rules": "on"})
 
     assert response.status_code == 302
-    assert response.url == open_group.get_absolute_url()
+    assert response.url == reverse("groups:welcome", args=[open_group.slug])
     membership = Membership.objects.get(user=user, group=open_group)
     assert membership.role == Role.MEMBER
     assert membership.rules_version == open_group.rules_versions.get(number=1)
@@ -554,7 +554,7 @@ def test_invitation_accept_makes_member_of_closed_group(client, closed_group):
     response = client.post(invitation.get_absolute_url(), {"accept_rules": "on"})
 
     assert response.status_code == 302
-    assert response.url == closed_group.get_absolute_url()
+    assert response.url == reverse("groups:welcome", args=[closed_group.slug])
     assert Membership.objects.get(group=closed_group, user=user).role == Role.MEMBER
     invitation.refresh_from_db()
     assert invitation.used_at is not None

@@ -4,6 +4,7 @@ out: each refusal leaves everything as it was; each edge gives the result the pr
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from groups.enums import Role
@@ -536,6 +537,8 @@ def test_queue_ranks_a_member_who_presented_twice_by_their_latest_turn(meeting, 
         segment = AgendaSegment.objects.create(meeting=past, kind="case", minutes=20)
         Presentation.objects.create(segment=segment, meeting=past, presenter=user)
 
+    # Everyone joined long before the meetings below (newcomers are not in the queue).
+    meeting.group.memberships.update(joined_at=F("joined_at") - timedelta(days=365))
     presented(members[0], weeks_ago=1)
     presented(members[0], weeks_ago=10)
     presented(members[1], weeks_ago=5)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from meetings.models import AgendaSegment, Meeting, Rsvp
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_queue_puts_never_presented_first_and_skips_cant_go(meeting, organizer, members):
+    # Everyone joined long before the meetings below (newcomers are not in the queue).
+    meeting.group.memberships.update(joined_at=F("joined_at") - timedelta(days=365))
     Rsvp.objects.create(meeting=meeting, user=members[0], answer="cant")
     past = MeetingFactory(group=meeting.group, starts_at=timezone.now() - timedelta(days=14))
     seg = AgendaSegment.objects.create(meeting=past, kind="case", minutes=20)

@@ -228,6 +228,11 @@ DEMO_GROUPS = [
         "leadership_model": LeadershipModel.ROTATING,
         "membership_policy": MembershipPolicy.CLOSED,
         "eligibility_criteria": "Licensed clinicians who currently treat eating disorders.",
+        "welcome_message": (
+            "Welcome, and thank you for joining us. Come to your first meetings to listen: the "
+            "rotation will not ask you to present until you have settled in. Bring a question "
+            "rather than a polished case when you are ready; stuck is exactly what we are for."
+        ),
         "capacity": 6,
         "venue_kind": VenueKind.HYBRID,
         "venue_name": "Cherry Creek Counseling, conference room B",

@@ -28,7 +28,7 @@ from groups.models import Application, Group
 from meetings import certificates
 from meetings.enums import SegmentKind
 from meetings.models import ActionItem
-from members.models import User
+from members.models import LicenceCheck, User
 from members.notifications import unsubscribe_token
 from polls.models import Poll
 from portal.management.commands.seed_demo import DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD
@@ -147,6 +147,9 @@ def build_world() -> World:
     ids["announcement"] = announcement.pk
     ids["discussion"] = discussion.pk
     board_services.report_post(actor=member, post=announcement, reason="Out of date.")
+
+    # Licences: the demo's one licence waiting for a check.
+    ids["licence_check"] = LicenceCheck.objects.get(status="pending").pk
 
     # Find a time: the demo's open poll in the consultation group.
     ids["poll"] = Poll.objects.get(group=front).pk
@@ -500,6 +503,7 @@ MEMBER = [
     Visit("board-settings", ("board/settings.html",), "/groups/board/email/"),
     Visit("consultations", ("consultations/list.html",), g(FRONT_RANGE, "consultations/")),
     Visit("polls", ("polls/list.html",), g(FRONT_RANGE, "polls/")),
+    Visit("welcome", ("groups/welcome.html",), g(FRONT_RANGE, "welcome/")),
     Visit("poll", ("polls/detail.html",), lambda w: g(FRONT_RANGE, f"polls/{w.ids['poll']}/")),
     Visit(
         "consultation",
@@ -577,6 +581,12 @@ APPLICANT = [
 ADMIN = [
     Visit("two-step-code", ("mfa/authenticate.html",), "/accounts/login/", act=_admin_password),
     Visit("vetting-queue", ("groups/vetting_queue.html",), "/groups/vetting/"),
+    Visit("licence-queue", ("members/licence_queue.html",), "/staff/licences/"),
+    Visit(
+        "licence-check",
+        ("members/licence_check.html",),
+        lambda w: f"/staff/licences/{w.ids['licence_check']}/",
+    ),
     Visit(
         "vetting-detail",
         ("groups/vetting_detail.html",),
