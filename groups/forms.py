@@ -14,7 +14,7 @@ from groups.models import (
     weekday_mask,
     weekdays_from_mask,
 )
-from groups.services.groups import LICENCE_FIRST, has_verified_licence
+from groups.services.base import LICENCE_FIRST, has_verified_licence
 from members.forms import TimeZoneField
 from members.models import Specialty
 from members.timezones import canonical_zone

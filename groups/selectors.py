@@ -449,8 +449,9 @@ def membership_with_buddy(membership: Membership) -> Membership:
 
 
 def newcomers_of(membership: Membership) -> list[Membership]:
-    """The newcomers a buddy looks after now (still new), oldest first."""
-    if membership is None or not membership.buddy_volunteer:
+    """The newcomers a buddy looks after now (still new), oldest first (also after they
+    stopped offering: those they have stay theirs)."""
+    if membership is None:
         return []
     since = timezone.now() - timedelta(weeks=NEW_MEMBER_WEEKS)
     return list(

@@ -64,3 +64,13 @@ class MeetingRole(models.TextChoices):
 
     FACILITATOR = "facilitator", "Facilitator"
     TIMEKEEPER = "timekeeper", "Timekeeper"
+
+
+class HoursCategory(models.TextChoices):
+    """What hours logged by a member themselves were for (licence renewal counts them apart)."""
+
+    CONSULTATION = "consultation", "Consultation (outside PeerCircle)"
+    SUPERVISION = "supervision", "Supervision"
+    CE = "ce", "Continuing education"
+    ETHICS = "ethics", "Continuing education: ethics"
+    OTHER = "other", "Other professional development"

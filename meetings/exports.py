@@ -29,7 +29,7 @@ from meetings.ledger import (
     minutes_between,
     present_attendance,
 )
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Meeting, OutsideHours
 from meetings.pdf import PdfDocument
 from meetings.selectors import members_at, segments_of
 from members import dates
@@ -324,18 +324,41 @@ def my_hours_header() -> list[str]:
         "Start",
         "End",
         "Time zone",
-        "Group",
-        "Meeting",
+        "Group or provider",
+        "Meeting, course or topic",
         "Facilitator",
         "Contact minutes",
+        "Kind",
         "Source",
     ]
 
 
+SELF_REPORTED = "Self-reported"
+RECORDED = "Recorded by PeerCircle"
+
+
+def my_outside_rows(user) -> Iterator[list]:
+    """The hours the person logged themselves, oldest first, marked self-reported."""
+    entries = OutsideHours.objects.filter(user=user).order_by("day", "pk")
+    for entry in entries.iterator(chunk_size=CHUNK):
+        yield [
+            dates.iso_date(entry.day),
+            "",
+            "",
+            "",
+            entry.provider,
+            entry.title,
+            "",
+            entry.minutes,
+            entry.get_category_display(),
+            SELF_REPORTED,
+        ]
+
+
 def my_hours_rows(user, tz: zoneinfo.ZoneInfo) -> Iterator[list]:
     """Each meeting the person was marked present at (cancelled ones never count), oldest
-    first, in their own zone. "Source" says who recorded it: today always the group's
-    attendance ("Recorded by PeerCircle")."""
+    first, in their own zone ("Recorded by PeerCircle"); then the hours they logged themselves
+    ("Self-reported")."""
     marks = present_attendance(user).select_related(
         "meeting__group", "meeting__facilitator__profile"
     )
@@ -351,8 +374,10 @@ def my_hours_rows(user, tz: zoneinfo.ZoneInfo) -> Iterator[list]:
             meeting.title,
             str(meeting.facilitator) if meeting.facilitator_id else "",
             minutes_between(meeting.starts_at, meeting.ends_at),
-            "Recorded by PeerCircle",
+            "Peer consultation",
+            RECORDED,
         ]
+    yield from my_outside_rows(user)
 
 
 CERTIFICATES_HEADER = [
@@ -430,8 +455,24 @@ def hours_statement_pdf(user, tz: zoneinfo.ZoneInfo, *, today: date) -> bytes:
         _, *rows = my_hours_rows(user, tz)
         pdf.table(
             [["Date", "Time", "Group", "Facilitator", "Minutes"]]
-            + [[r[0], f"{r[1]}\u2013{r[2]}", r[4], r[6] or "Not recorded", r[7]] for r in rows],
+            + [
+                [r[0], f"{r[1]}\u2013{r[2]}", r[4], r[6] or "Not recorded", r[7]]
+                for r in rows
+                if r[9] == RECORDED
+            ],
             [25, 28, None, 45, 20],
+        )
+    outside = list(my_outside_rows(user))
+    if outside:
+        pdf.space(4)
+        pdf.text("Hours from elsewhere (self-reported, not checked by PeerCircle)", "Heading2")
+        pdf.table(
+            [["Date", "Kind", "Provider", "Hours"]]
+            + [
+                [r[0], r[8], f"{r[4]}: {r[5]}" if r[5] else r[4], _hours_text(r[7])]
+                for r in outside
+            ],
+            [25, 45, None, 20],
         )
     pdf.space(6)
     pdf.text(

@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import date, datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +11,7 @@ from meetings import recurrence
 from meetings.enums import (
     AttendanceStatus,
     EditScope,
+    HoursCategory,
     RecurrenceKind,
     RsvpAnswer,
     SegmentKind,
@@ -558,3 +560,59 @@ class ConfirmRemovalForm(forms.Form):
         label="Yes, remove this action item.",
         error_messages={"required": "Tick the box to confirm you want to remove it."},
     )
+
+
+class OutsideHoursForm(forms.Form):
+    """Hours logged by the member themselves (their own record: seen by them, in their exports)."""
+
+    day = forms.DateField(label="Date", widget=DATE)
+    category = forms.ChoiceField(label="Kind of hours", choices=HoursCategory.choices)
+    provider = forms.CharField(
+        label="Provider",
+        max_length=200,
+        help_text="Who gave it: the CE provider, the consultant or the group.",
+    )
+    title = forms.CharField(label="Course or topic (optional)", max_length=200, required=False)
+    hours = forms.DecimalField(
+        label="Hours",
+        min_value=Decimal("0.25"),
+        max_value=Decimal("200"),
+        decimal_places=2,
+        help_text="For example 1.5 for an hour and a half.",
+    )
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Log hours once they have happened: today or earlier.")
+        if day.year < 1950:
+            raise forms.ValidationError("Choose a date from 1950 on.")
+        return day
+
+
+class RenewalPlanForm(forms.Form):
+    """The licence renewal period and the hours it asks for (0 where it asks for none)."""
+
+    starts_on = forms.DateField(label="The renewal period starts", widget=DATE)
+    ends_on = forms.DateField(label="and ends", widget=DATE)
+    required_total = forms.IntegerField(label="Hours required in all", min_value=0, max_value=500)
+    required_consultation = forms.IntegerField(
+        label="Of them, consultation", min_value=0, max_value=500, initial=0
+    )
+    required_ce = forms.IntegerField(
+        label="Of them, continuing education", min_value=0, max_value=500, initial=0
+    )
+    required_ethics = forms.IntegerField(
+        label="Of the continuing education, ethics", min_value=0, max_value=500, initial=0
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", "The period must end after it starts.")
+        if starts and starts.year < 1950:
+            self.add_error("starts_on", "Choose a date from 1950 on.")
+        if ends and ends.year > 2200:
+            self.add_error("ends_on", "Choose a date before 2200.")
+        return cleaned

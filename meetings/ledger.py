@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from groups.models import Group
 from meetings.enums import AttendanceStatus, MeetingStatus
-from meetings.models import Attendance, Certificate
+from meetings.models import Attendance, Certificate, OutsideHours
 from members import dates
 
 CHART_MONTHS = 12
@@ -53,10 +53,15 @@ class Tally:
     label: str
     meetings: int = 0
     minutes: int = 0
+    reported_minutes: int = 0  # hours the member logged themselves (self-reported)
 
     @property
     def hours(self) -> float:
         return hours(self.minutes)
+
+    @property
+    def reported_hours(self) -> float:
+        return hours(self.reported_minutes)
 
     def add(self, minutes: int) -> None:
         self.meetings += 1
@@ -77,6 +82,26 @@ class Bar:
     height: int
     row: int = 0  # its place in the phone's drawing, top to bottom
     length: int = 0  # its bar's length there
+    reported_minutes: int = 0  # self-reported, drawn on top of the recorded part
+    reported_height: int = 0
+    reported_length: int = 0
+
+    @property
+    def reported_hours(self) -> float:
+        return hours(self.reported_minutes)
+
+    @property
+    def reported_y(self) -> int:
+        return self.y - self.reported_height
+
+    @property
+    def reported_x(self) -> int:
+        """Where the self-reported part starts in the phone's drawing (after the recorded)."""
+        return ROW_LABEL_WIDTH + self.length
+
+    @property
+    def total_hours(self) -> float:
+        return hours(self.minutes + self.reported_minutes)
 
     @property
     def hours(self) -> float:
@@ -97,7 +122,7 @@ class Bar:
 
     @property
     def row_value_x(self) -> int:
-        return ROW_LABEL_WIDTH + self.length + 6
+        return ROW_LABEL_WIDTH + self.length + self.reported_length + 6
 
     @property
     def center(self) -> int:
@@ -105,8 +130,8 @@ class Bar:
 
     @property
     def value_y(self) -> int:
-        """Where the figure over the bar sits."""
-        return self.y - 6
+        """Where the figure over the bar (recorded and self-reported) sits."""
+        return self.y - self.reported_height - 6
 
 
 @dataclass
@@ -122,9 +147,19 @@ class Ledger:
     def hours(self) -> float:
         return hours(self.minutes)
 
+    reported_minutes: int = 0
+
+    @property
+    def reported_hours(self) -> float:
+        return hours(self.reported_minutes)
+
     @property
     def chart_minutes(self) -> int:
         return sum(bar.minutes for bar in self.chart)
+
+    @property
+    def chart_reported_hours(self) -> float:
+        return hours(sum(bar.reported_minutes for bar in self.chart))
 
     @property
     def chart_hours(self) -> float:
@@ -177,6 +212,12 @@ def ledger_for_user(user, *, tz: tzinfo | None = None, today: date | None = None
         groups.setdefault(group_id, Tally(group_id, group_name)).add(minutes)
         months.setdefault(month, Tally(month, dates.month(month))).add(minutes)
         years.setdefault(local.year, Tally(local.year, str(local.year))).add(minutes)
+    for day, amount in OutsideHours.objects.filter(user=user).values_list("day", "hours"):
+        minutes = int(amount * 60)
+        month = date(day.year, day.month, 1)
+        ledger.reported_minutes += minutes
+        months.setdefault(month, Tally(month, dates.month(month))).reported_minutes += minutes
+        years.setdefault(day.year, Tally(day.year, str(day.year))).reported_minutes += minutes
     ledger.by_group = sorted(groups.values(), key=lambda t: (-t.minutes, t.label.casefold()))
     ledger.by_month = [months[key] for key in sorted(months, reverse=True)]
     ledger.by_year = [years[key] for key in sorted(years, reverse=True)]
@@ -193,14 +234,20 @@ def last_months(today: date, count: int = CHART_MONTHS) -> list[date]:
 def chart_bars(months: dict[date, Tally], *, today: date) -> list[Bar]:
     """A bar per month for the last twelve months, scaled so the tallest fills the chart."""
     window = last_months(today)
-    tallest = max((months[m].minutes for m in window if m in months), default=0)
+    tallest = max(
+        (months[m].minutes + months[m].reported_minutes for m in window if m in months),
+        default=0,
+    )
     plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    row_room = ROW_CHART_WIDTH - ROW_LABEL_WIDTH - ROW_VALUE_WIDTH
     slot = CHART_WIDTH // len(window)
     bars = []
     for i, month in enumerate(window):
         tally = months.get(month)
         minutes = tally.minutes if tally else 0
+        reported = tally.reported_minutes if tally else 0
         height = _scaled(minutes, tallest, plot_height)
+        length = _scaled(minutes, tallest, row_room)
         bars.append(
             Bar(
                 month=month,
@@ -212,9 +259,14 @@ def chart_bars(months: dict[date, Tally], *, today: date) -> list[Bar]:
                 width=slot - CHART_GAP,
                 height=height,
                 row=i,
-                length=_scaled(
-                    minutes, tallest, ROW_CHART_WIDTH - ROW_LABEL_WIDTH - ROW_VALUE_WIDTH
-                ),
+                length=length,
+                reported_minutes=reported,
+                reported_height=_scaled(minutes + reported, tallest, plot_height) - height
+                if reported
+                else 0,
+                reported_length=_scaled(minutes + reported, tallest, row_room) - length
+                if reported
+                else 0,
             )
         )
     return bars

@@ -1,5 +1,6 @@
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -11,6 +12,7 @@ from django.utils import timezone
 from groups.enums import VenueKind
 from meetings.enums import (
     AttendanceStatus,
+    HoursCategory,
     MeetingKind,
     MeetingStatus,
     RsvpAnswer,
@@ -420,3 +422,65 @@ class ActionItem(models.Model):
     def is_overdue(self) -> bool:
         """Open past its due date, as the date is in the active (the viewer's) time zone."""
         return not self.is_done and self.due_on < timezone.localdate()
+
+
+class OutsideHours(models.Model):
+    """Hours a member logs themselves: consultation elsewhere, supervision, continuing education.
+    Shown beside the hours PeerCircle records, always marked "self-reported"."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outside_hours"
+    )
+    day = models.DateField("date")
+    category = models.CharField(max_length=15, choices=HoursCategory.choices)
+    provider = models.CharField(
+        "provider", max_length=200, help_text="Who gave it: the CE provider, consultant or group."
+    )
+    title = models.CharField("course or topic", max_length=200, blank=True)
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("200"))],
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name_plural = "outside hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=200), name="outside_hours_range"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "day"], name="outside_hours_user_day")]
+
+    def __str__(self):
+        return f"{self.hours} h {self.get_category_display()}"
+
+    @property
+    def minutes(self) -> int:
+        return int(self.hours * 60)
+
+
+class RenewalPlan(models.Model):
+    """A member's licence renewal period and the hours it asks for, by category (0: none)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="renewal_plan"
+    )
+    starts_on = models.DateField("period starts")
+    ends_on = models.DateField("period ends")
+    required_total = models.PositiveSmallIntegerField("hours in all", default=0)
+    required_consultation = models.PositiveSmallIntegerField("of them consultation", default=0)
+    required_ce = models.PositiveSmallIntegerField("of them continuing education", default=0)
+    required_ethics = models.PositiveSmallIntegerField("of them ethics", default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="renewal_plan_ends_after"
+            )
+        ]
+
+    def __str__(self):
+        return f"Renewal {self.starts_on} to {self.ends_on}"

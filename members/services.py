@@ -169,16 +169,21 @@ def decide_licence_check(
     """A site admin records what the board's public record showed. Verified: the profile
     carries the mark (and the date); not verified: the reason goes to the therapist, who can
     correct the licence. Once per request, under its row lock; audited; the therapist told."""
+    # The profile's lock first, then the check's: the order update_profile takes them in.
+    profile_id = LicenceCheck.objects.filter(pk=check_id).values_list("profile_id", flat=True)
+    profile = (
+        TherapistProfile.objects.select_for_update(of=("self",)).filter(pk__in=profile_id).first()
+    )
+    if profile is None:
+        raise ProfileError("There is no such licence check.")
+    check(actor, "members.verify_licence", profile)
+    if profile.user_id == actor.pk:
+        raise ProfileError("Another site admin checks your own licence.")
     request = (
         LicenceCheck.objects.select_for_update(of=("self",))
         .select_related("profile__user")
-        .filter(pk=check_id)
-        .first()
+        .get(pk=check_id)
     )
-    if request is None:
-        raise ProfileError("There is no such licence check.")
-    profile = TherapistProfile.objects.select_for_update(of=("self",)).get(pk=request.profile_id)
-    check(actor, "members.verify_licence", profile)
     if request.status != LicenceCheckStatus.PENDING:
         raise ProfileError(f"This check is already closed: {request.get_status_display().lower()}.")
     if not _same_licence(request, profile):
@@ -209,9 +214,11 @@ def verify_licence(*, actor: User, profile: TherapistProfile) -> TherapistProfil
     """Verify the profile's licence as it is now (the admin's action): the check waiting for it
     is decided, or one is recorded and decided at once."""
     check(actor, "members.verify_licence", profile)
-    profile = TherapistProfile.objects.get(pk=profile.pk)  # as stored now
+    profile = TherapistProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
     if not profile.licence_number:
         raise ProfileError(f"{profile} has no licence number to verify.")
+    if profile.licence_verified:
+        return profile  # already verified as it is: nothing to record or tell
     request = LicenceCheck.objects.filter(
         profile=profile, status=LicenceCheckStatus.PENDING
     ).first()

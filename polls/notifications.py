@@ -5,7 +5,7 @@ but the organizer who chose it). Times are written in each recipient's own zone.
 
 from datetime import datetime, timedelta
 
-from groups.enums import MANAGING_ROLES
+from groups.enums import MANAGING_ROLES, GroupStatus
 from groups.models import Membership
 from members.enums import NotificationKind as Kind
 from members.models import Delivery, User
@@ -72,7 +72,10 @@ def plan_poll_reminders(now: datetime) -> int:
     since it opened too), once each."""
     rows = []
     polls = Poll.objects.filter(
-        closed_at__isnull=True, closes_at__gt=now, closes_at__lte=now + REMIND_BEFORE
+        closed_at__isnull=True,
+        closes_at__gt=now,
+        closes_at__lte=now + REMIND_BEFORE,
+        group__status=GroupStatus.ACTIVE,
     ).order_by("pk")
     for poll in polls:
         if poll.closes_at - poll.created_at < REMIND_ONLY_AFTER:
@@ -107,10 +110,9 @@ def _poll(delivery) -> Poll | None:
         .filter(pk=delivery.object_id)
         .first()
     )
-    if (
-        poll is None
-        or not Membership.objects.filter(group=poll.group_id, user=delivery.recipient_id).exists()
-    ):
+    if poll is None or poll.group.status != GroupStatus.ACTIVE:
+        return None  # gone, or its group paused or archived meanwhile
+    if not Membership.objects.filter(group=poll.group_id, user=delivery.recipient_id).exists():
         return None
     return poll
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from config.access import check
 from config.errors import DomainError
 from config.guard import IdentifiersFound, check_free_text
+from groups.enums import GroupStatus
 from groups.models import Group
 from meetings import recurrence
 from meetings import services as meeting_services
@@ -95,6 +96,8 @@ def create_poll(
 ) -> Poll:
     """An organizer proposes times; every other member is asked to answer."""
     check(actor, "polls.add_poll", group)
+    if group.status != GroupStatus.ACTIVE:
+        raise PollError("The group is paused or archived: it is not finding times now.")
     title, note = (title or "").strip(), (note or "").strip()
     if not title:
         raise PollError("Give the poll a title.")
@@ -220,6 +223,8 @@ def schedule_from_poll(
     check(actor, "meetings.add_meeting", poll.group)
     if poll.scheduled_at is not None:
         raise PollError("This poll's time is already scheduled.")
+    if poll.group.status != GroupStatus.ACTIVE:
+        raise PollError("The group is paused or archived: reactivate it to schedule meetings.")
     option = poll.options.filter(pk=option_id).first()
     if option is None:
         raise PollError("Choose one of the proposed times.")

@@ -113,7 +113,10 @@ def poll_schedule(request, poll, *, slug, pk):
     results = selectors.results_of(poll, request.user)
     data = request.POST if request.method == "POST" else None
     form = ScheduleForm(data, poll=poll, results=results)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and poll.scheduled_at is not None:
+        form.is_valid()
+        form.add_error(None, "This poll's time is already scheduled.")
+    elif request.method == "POST" and form.is_valid():
         try:
             poll = services.schedule_from_poll(
                 actor=request.user,

@@ -23,9 +23,18 @@ from groups.enums import ApplicationStatus, DepartureReason, Role
 from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
 from groups.services import leave_all_groups, withdraw_application
 from meetings.certificates import forget_certificate_holder
-from meetings.models import ActionItem, Attendance, CalendarFeedToken, Certificate, Meeting, Rsvp
+from meetings.models import (
+    ActionItem,
+    Attendance,
+    CalendarFeedToken,
+    Certificate,
+    Meeting,
+    OutsideHours,
+    RenewalPlan,
+    Rsvp,
+)
 from members.enums import NotificationKind
-from members.models import AuditEntry, Delivery, NotificationPreference, User
+from members.models import AuditEntry, Delivery, LicenceCheck, NotificationPreference, User
 from members.services import record_audit
 from polls.models import PollAnswer
 from presentations.models import (
@@ -159,6 +168,29 @@ def export_user_data(user: User) -> dict[str, Any]:
     # they own and their report-back requests.
     data["board"] = board_selectors.authored_by(user)
     data["consultations"] = consultation_selectors.authored_by(user)
+    data["licence_checks"] = [
+        {
+            "credential_type": c.credential_type,
+            "licence_number": c.licence_number,
+            "licence_region": c.licence_region,
+            "what_you_gave": c.evidence,
+            "status": c.status,
+            "asked_at": _iso(c.submitted_at),
+            "decided_at": _iso(c.decided_at),
+            "note": c.note,
+        }
+        for c in LicenceCheck.objects.filter(profile__user=user).order_by("submitted_at", "pk")
+    ]
+    data["outside_hours"] = [
+        {
+            "date": e.day.isoformat(),
+            "category": e.category,
+            "provider": e.provider,
+            "title": e.title,
+            "hours": str(e.hours),
+        }
+        for e in OutsideHours.objects.filter(user=user).order_by("day", "pk")
+    ]
     data["poll_answers"] = [
         {
             "group": a.poll.group.name,
@@ -305,6 +337,8 @@ def delete_account(*, user: User) -> None:
     CalendarFeedToken.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     PollAnswer.objects.filter(user=user).delete()  # when they could come: no one's concern now
+    OutsideHours.objects.filter(user=user).delete()  # their own record of hours, theirs alone
+    RenewalPlan.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     if hasattr(user, "profile"):
         user.profile.delete()

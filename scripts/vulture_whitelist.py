@@ -34,8 +34,8 @@ from groups.models import (
     WaitlistEntry,
 )
 from groups.views.ground_rules import accept_rules
-from meetings.enums import SegmentKind
-from meetings.ledger import Bar, Ledger
+from meetings.enums import HoursCategory, SegmentKind
+from meetings.ledger import Bar, Ledger, Tally
 from meetings.models import (
     ActionItem,
     AgendaSegment,
@@ -46,6 +46,7 @@ from meetings.models import (
     MeetingSeries,
 )
 from meetings.notes import NotesSummary
+from meetings.outside_hours import Progress
 from members.adapters import AccountAdapter, MFAAdapter
 from members.enums import CredentialType, PracticeSetting
 from members.filters import ColleagueFilter
@@ -271,3 +272,13 @@ ProfileForm.licence_evidence  # a form field, handed to members.services.update_
 LicenceCheck.submitted_at  # the queue's order and its pages
 LicenceCheck.lookup_url  # set by members.views.licences.licence_queue for the template
 LicenceCheck.lookup_label  # idem
+
+# --- Hours from elsewhere and the renewal (issue 17): read by templates/meetings/ledger.html ---
+HoursCategory.SUPERVISION  # a choice members pick
+Tally.reported_hours
+Bar.reported_hours
+Bar.reported_y
+Bar.reported_x
+Ledger.reported_hours
+Ledger.chart_reported_hours
+Progress.percent

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from groups.enums import LeadershipModel, MembershipPolicy, Role
 from groups.models import Resource
-from meetings.models import CalendarFeedToken, Certificate
+from meetings.models import CalendarFeedToken, Certificate, OutsideHours
 from members.enums import NotificationKind
 from members.models import LicenceCheck
 from members.notifications import unsubscribe_token
@@ -184,6 +184,10 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "meetings:calendar_regenerate": (POST, signed_in(302)),
     "meetings:my_attendance": (GET, signed_in()),
     "meetings:hours": (GET, signed_in()),
+    "meetings:hours_log": (POST, signed_in()),  # an empty form: the page again, with errors
+    "meetings:renewal": (GET, signed_in()),
+    # a logged entry is its owner's alone (the member's here): 404 to everyone else
+    "meetings:hours_remove": (GET, _everyone(404, anonymous=LOGIN, member=200)),
     "meetings:my_hours_csv": (GET, signed_in()),
     "meetings:my_hours_pdf": (GET, signed_in()),
     "meetings:my_certificates_csv": (GET, signed_in()),
@@ -257,6 +261,9 @@ def build_world() -> dict:
     membership = MembershipFactory(group=closed, user=users["member"], role=Role.MEMBER)
     application = ApplicationFactory(group=closed, applicant=users["applicant"])
     invitation = InvitationFactory(group=closed)
+    outside_entry = OutsideHours.objects.create(
+        user=users["member"], day=now.date(), category="ce", provider="CE Co", hours=2
+    )
     licence_check = LicenceCheck.objects.create(
         profile=users["member"].profile, licence_number="LCSW-MATRIX", licence_region="Colorado"
     )
@@ -339,6 +346,7 @@ def build_world() -> dict:
             "members": users["member"].profile.pk,
             "members:contact": users["organizer"].profile.pk,
             "members:licence_check": licence_check.pk,
+            "meetings:hours_remove": outside_entry.pk,
             "groups:vetting_detail": application.pk,
             "groups:invitation_revoke": invitation.pk,
             "groups:resource": resource.pk,

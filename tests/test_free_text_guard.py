@@ -59,6 +59,9 @@ EXEMPT = {
     "the group and how it runs, written for all members like the ground rules",
     "groups.forms.QuestionForm.text": "a question the organizers ask every applicant",
     "groups.forms.ResourceFilterForm.q": "a search box: never stored or shown to others",
+    "meetings.forms.OutsideHoursForm.provider": "the member's own record of hours, seen by "
+    "them alone (and in their own downloads)",
+    "meetings.forms.OutsideHoursForm.title": "the member's own record of hours, seen by them alone",
     "meetings.forms.MeetingEditForm.venue_name": "the meeting's venue: a place named by design",
     "meetings.forms.MeetingEditForm.street_address": "the meeting's venue address, by design",
     "presentations.forms.TopicForm.topic_links": "web addresses of published resources, each "

@@ -7,17 +7,10 @@ from config.access import check
 from groups import notifications
 from groups.enums import ApplicationStatus, GroupStatus, MembershipPolicy
 from groups.models import Application, Group, Membership
-from groups.services.base import GroupActionError, lock_group
-from groups.services.groups import has_verified_licence
+from groups.services.base import LICENCE_NEEDED, GroupActionError, has_verified_licence, lock_group
 from groups.services.membership import JoinResult, admit
 from members.models import User
 from members.services import record_audit
-
-LICENCE_NEEDED = (
-    "This group asks for a licence PeerCircle has checked. Add your licence number and the "
-    "state that issued it on your profile: a site admin checks it against the licensing "
-    "board's record, usually within a few days, and you can apply then."
-)
 
 
 def is_member_of(user: User, group: Group) -> bool:
@@ -115,7 +108,7 @@ def decide_application(
         )
     result = None
     if approve and group.requires_verified_licence:
-        if not has_verified_licence(application.applicant):
+        if not has_verified_licence(application.applicant, lock=True):
             raise GroupActionError(
                 "This group asks for a checked licence, and the applicant's is not verified "
                 "(yet): wait for the check, or decline with a note."

@@ -4,6 +4,7 @@ from config.errors import DomainError
 from groups.cache import invalidate_browse
 from groups.enums import ACTIVE_WAITLIST_STATUSES, WaitlistStatus
 from groups.models import Group
+from members.models import TherapistProfile, User
 
 
 class GroupActionError(DomainError):
@@ -59,3 +60,24 @@ def sync_waitlist_count(group: Group) -> None:
     )
     if changed:
         invalidate_browse()
+
+
+LICENCE_NEEDED = (
+    "This group asks for a licence PeerCircle has checked. Add your licence number and the "
+    "state that issued it on your profile: a site admin checks it against the licensing "
+    "board's record, usually within a few days, and you can join or apply then."
+)
+LICENCE_FIRST = (
+    "Your own licence needs to be checked first: add it on your profile and a site admin "
+    "checks it against the licensing board's record."
+)
+
+
+def has_verified_licence(user: User, *, lock: bool = False) -> bool:
+    """Whether ``user``'s licence is verified now; ``lock``: with their profile's row locked
+    (so a licence changed at the same moment waits for the caller's decision)."""
+    profiles = TherapistProfile.objects.filter(user=user)
+    if lock:
+        profiles = profiles.select_for_update(of=("self",))
+    profile = profiles.only("licence_verified_at").first()
+    return profile is not None and profile.licence_verified

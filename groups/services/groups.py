@@ -11,9 +11,15 @@ from groups.cache import invalidate_browse
 from groups.enums import Purpose, Role
 from groups.models import ApplicationQuestion, GroundRulesVersion, Group, Membership
 from groups.selectors import latest_rules
-from groups.services.base import GroupActionError, lock_group, sync_member_count
+from groups.services.base import (
+    LICENCE_FIRST,
+    GroupActionError,
+    has_verified_licence,
+    lock_group,
+    sync_member_count,
+)
 from groups.services.waitlist import offer_free_seats
-from members.models import TherapistProfile, User
+from members.models import User
 from members.services import record_audit
 
 GROUP_M2M = ("focus_specialties",)
@@ -40,16 +46,6 @@ def check_licence_requirement(*, actor: User, group: Group, data: dict[str, Any]
     turning_on = data.get("requires_verified_licence") and not group.requires_verified_licence
     if turning_on and not actor.is_staff and not has_verified_licence(actor):
         raise GroupActionError(LICENCE_FIRST)
-
-
-def has_verified_licence(user: User) -> bool:
-    return TherapistProfile.objects.filter(user=user, licence_verified_at__isnull=False).exists()
-
-
-LICENCE_FIRST = (
-    "Your own licence needs to be checked first: add it on your profile and a site admin "
-    "checks it against the licensing board's record."
-)
 
 
 def creator_time_zone(user: User) -> str:

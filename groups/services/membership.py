@@ -20,7 +20,9 @@ from groups.enums import (
 from groups.models import Group, Membership, WaitlistEntry
 from groups.selectors import latest_rules, waitlist_position
 from groups.services.base import (
+    LICENCE_NEEDED,
     GroupActionError,
+    has_verified_licence,
     lock_group,
     seats_free,
     sync_member_count,
@@ -75,6 +77,8 @@ def admit(
     is owed it), else the waitlist. Those already waiting are offered free seats first."""
     if Membership.objects.filter(group=group, user=user).exists():
         raise GroupActionError("You are already a member of this group.")
+    if group.requires_verified_licence and not has_verified_licence(user, lock=True):
+        raise GroupActionError(LICENCE_NEEDED)
     version = latest_rules(group)
     if group.waitlist.filter(user=user, status__in=ACTIVE_WAITLIST_STATUSES).exists():
         raise GroupActionError("You are already on this group's waitlist.")

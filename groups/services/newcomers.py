@@ -3,8 +3,9 @@
 A newcomer is paired when they join (``pair_newcomer``, called by every path that admits a
 member, with the group locked), with the volunteer who has the fewest newcomers at the moment,
 then the longest-standing. Someone who volunteers takes newcomers still waiting for a buddy.
-When a buddy leaves, their newcomers are paired again. The buddy is told by e-mail; the
-newcomer sees their buddy on the dashboard and the welcome page."""
+When a buddy leaves, their newcomers are paired again (shown, not e-mailed). The buddy is told
+by e-mail when paired at a join; the newcomer sees their buddy on the dashboard and the welcome
+page."""
 
 from datetime import timedelta
 
@@ -45,10 +46,12 @@ def pair_newcomers(
     newcomers: list[Membership],
     actor: User | None,
     exclude: set[int] = frozenset(),
+    tell: bool = True,
 ) -> dict[int, Membership]:
     """With ``group`` locked: give each newcomer a buddy while volunteers have room; each buddy
-    is told once, of all the newcomers they were given. Returns newcomer membership id ->
-    buddy membership."""
+    is told once (``tell``), of all the newcomers they were given, never the person who acted
+    (an organizer who admits a newcomer and is the volunteer sees them on the dashboard).
+    Returns newcomer membership id -> buddy membership."""
     paired: dict[int, Membership] = {}
     for newcomer in newcomers:
         buddy = _volunteers(group, exclude={newcomer.pk, *exclude}).first()
@@ -65,7 +68,7 @@ def pair_newcomers(
             obj=newcomer,
             data={"buddy": buddy.user_id},
         )
-    for buddy in {b.pk: b for b in paired.values()}.values():
+    for buddy in {b.pk: b for b in paired.values()}.values() if tell else ():
         given = sorted(pk for pk, b in paired.items() if b.pk == buddy.pk)
         notifications.buddy_paired(buddy=buddy, newcomer_ids=given, actor=actor)
     return paired
@@ -122,6 +125,11 @@ def pair_again(*, group: Group, newcomer_ids: list[int], actor: User | None) -> 
     orphans = Membership.objects.filter(
         group=group, pk__in=newcomer_ids, buddy__isnull=True
     ).select_related("user", "group")
+    # Not e-mailed: a departure (an account deleted) already tells the organizers what opened,
+    # and the new buddy sees their newcomers on the dashboard and the welcome page.
     pair_newcomers(
-        group=group, newcomers=[m for m in orphans.order_by("joined_at") if m.is_new], actor=actor
+        group=group,
+        newcomers=[m for m in orphans.order_by("joined_at") if m.is_new],
+        actor=actor,
+        tell=False,
     )

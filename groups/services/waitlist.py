@@ -11,7 +11,9 @@ from groups import notifications
 from groups.enums import ACTIVE_WAITLIST_STATUSES, GroupStatus, Role, WaitlistStatus
 from groups.models import Group, Membership, WaitlistEntry
 from groups.services.base import (
+    LICENCE_NEEDED,
     GroupActionError,
+    has_verified_licence,
     lock_group,
     seats_to_offer,
     sync_member_count,
@@ -80,6 +82,8 @@ def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
             "The organizers made the group smaller meanwhile, so it is full. "
             "Please ask them about a seat."
         )
+    if group.requires_verified_licence and not has_verified_licence(user, lock=True):
+        raise GroupActionError(LICENCE_NEEDED)
     entry.status = WaitlistStatus.ACCEPTED
     entry.resolved_at = now
     entry.save(update_fields=["status", "resolved_at"])

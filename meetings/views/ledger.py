@@ -5,31 +5,37 @@ ask a rule about: ``login_required``, and every read is of their own records. Ve
 public on purpose: anyone a certificate is shown to checks its code.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import certificates, ledger
-from meetings.forms import CertificateForm
+from meetings import certificates, ledger, outside_hours
+from meetings.forms import CertificateForm, OutsideHoursForm, RenewalPlanForm
+from meetings.models import RenewalPlan
 from members.timezones import use_page_zone
 
 PDF = "application/pdf"
+ENTRIES_SHOWN = 100
 
 
-def _ledger_page(request, form: CertificateForm):
-    return render(
-        request,
-        "meetings/ledger.html",
-        {
-            "ledger": ledger.ledger_for_user(request.user),
-            "chart": ledger.chart_geometry(),
-            "form": form,
-            "certificates": list(ledger.certificates_for_user(request.user)[:50]),
-        },
-    )
+def _ledger_page(request, form: CertificateForm, log_form: OutsideHoursForm | None = None):
+    plan = RenewalPlan.objects.filter(user=request.user).first()
+    context = {
+        "ledger": ledger.ledger_for_user(request.user),
+        "chart": ledger.chart_geometry(),
+        "form": form,
+        "log_form": log_form or OutsideHoursForm(),
+        "entries": list(outside_hours.entries_of(request.user)[:ENTRIES_SHOWN]),
+        "plan": plan,
+        "progress": outside_hours.renewal_progress(request.user, plan=plan) if plan else [],
+        "certificates": list(ledger.certificates_for_user(request.user)[:50]),
+    }
+    return render(request, "meetings/ledger.html", context)
 
 
 def _add_errors(form: CertificateForm, exc: ValidationError) -> None:
@@ -121,3 +127,43 @@ def verify(request, code: str):
         )
     use_page_zone(certificate.group_time_zone)  # None once the group is gone: UTC, labelled
     return _public(render(request, "meetings/verify.html", {"certificate": certificate}))
+
+
+@login_required
+@require_POST
+def hours_log(request):
+    """Log hours from elsewhere (one's own record); a refused form is shown on the ledger page
+    with the errors beside the fields."""
+    log_form = OutsideHoursForm(request.POST)
+    if log_form.is_valid():
+        outside_hours.log_outside_hours(user=request.user, data=log_form.cleaned_data)
+        messages.success(request, "Your hours are logged, marked as self-reported.")
+        return redirect(f"{reverse('meetings:hours')}#elsewhere")
+    form = CertificateForm(groups=ledger.groups_with_attendance(request.user))
+    return _ledger_page(request, form, log_form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hours_remove(request, pk: int):
+    """Confirm (GET), then remove (POST) one of one's own logged entries; anyone else's: 404."""
+    entry = outside_hours.own_entry(request.user, pk)
+    if request.method == "POST":
+        outside_hours.remove_outside_hours(user=request.user, entry_id=entry.pk)
+        messages.success(request, "The entry is removed.")
+        return redirect(f"{reverse('meetings:hours')}#elsewhere")
+    return render(request, "meetings/hours_remove.html", {"entry": entry})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def renewal(request):
+    """The member's licence renewal period and the hours it asks for."""
+    plan = RenewalPlan.objects.filter(user=request.user).first()
+    initial = {name: getattr(plan, name) for name in outside_hours.PLAN_FIELDS} if plan else None
+    form = RenewalPlanForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        outside_hours.set_renewal_plan(user=request.user, data=form.cleaned_data)
+        messages.success(request, "Your renewal period is saved: the hours page shows progress.")
+        return redirect(f"{reverse('meetings:hours')}#renewal")
+    return render(request, "meetings/renewal.html", {"form": form, "plan": plan})

@@ -15,7 +15,7 @@ from members.timezones import use_page_zone
 def welcome(request, group, *, slug):
     use_page_zone(group.time_zone)
     membership = group_selectors.membership_with_buddy(group.viewer_membership)
-    upcoming = meeting_selectors.group_upcoming(group, limit=1)
+    upcoming = [m for m in meeting_selectors.group_upcoming(group) if not m.is_cancelled]
     context = {
         "group": group,
         "membership": membership,

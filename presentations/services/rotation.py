@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from groups.enums import LeadershipModel
-from groups.models import Group, Membership
+from groups.models import FOUNDING_PERIOD, Group, Membership
 from meetings.enums import PRESENTATION_KINDS, MeetingStatus, RsvpAnswer
 from meetings.models import Meeting, Rsvp
 from members.services import record_audit
@@ -57,27 +57,28 @@ def _skipped(meeting: Meeting, role: str) -> set[int]:
     return cant | declined
 
 
-def settling_in(group: Group, memberships, at) -> set[int]:
-    """The user ids among ``memberships`` still settling in at ``at``: they joined after the
-    group's first meeting (founders start the group together) and fewer of its meetings
-    (cancelled ones aside) have begun since than the group's ``newcomer_meetings``. The
-    rotation does not ask them to present or facilitate; they may still sign up."""
-    grace = group.newcomer_meetings
-    memberships = list(memberships)
-    if not grace or not memberships:
-        return set()
-    starts = sorted(
-        Meeting.objects.filter(group=group, starts_at__lt=at)
+def meeting_starts(group: Group, before) -> list:
+    """The starts of the group's meetings (cancelled ones aside) before ``before``, sorted."""
+    return sorted(
+        Meeting.objects.filter(group=group, starts_at__lt=before)
         .exclude(status=MeetingStatus.CANCELLED)
         .values_list("starts_at", flat=True)
     )
-    if not starts:
+
+
+def settling_in(group: Group, memberships, at, *, starts: list | None = None) -> set[int]:
+    """The user ids among ``memberships`` still settling in at ``at``: newcomers
+    (``Membership.is_new``'s rule: not among those who founded the group in its first week)
+    with fewer of the group's meetings (cancelled ones aside) begun since they joined than its
+    ``newcomer_meetings``. The rotation does not ask them to present or facilitate; they may
+    still sign up. ``starts``: the group's meeting starts, when the caller has them."""
+    grace = group.newcomer_meetings
+    founded = group.created_at + FOUNDING_PERIOD
+    newcomers = [m for m in memberships if m.joined_at > founded]
+    if not grace or not newcomers:
         return set()
-    return {
-        m.user_id
-        for m in memberships
-        if m.joined_at > starts[0] and len(starts) - bisect_left(starts, m.joined_at) < grace
-    }
+    starts = [t for t in (starts if starts is not None else meeting_starts(group, at)) if t < at]
+    return {m.user_id for m in newcomers if len(starts) - bisect_left(starts, m.joined_at) < grace}
 
 
 def presenter_queue(meeting: Meeting) -> list[Membership]:
@@ -280,9 +281,10 @@ def assign_facilitators(*, group: Group, today=None) -> list[Meeting]:
         m.user_id: Candidate(m.user_id, m.joined_at, last.get(m.user_id)) for m in willing
     }
     assigned = []
+    starts = meeting_starts(group, now + FACILITATION_HORIZON) if meetings else []
     for meeting in meetings:
         skip = _skipped(meeting, SwapRole.FACILITATOR) | settling_in(
-            group, willing, meeting.starts_at
+            group, willing, meeting.starts_at, starts=starts
         )
         chosen = next_in_line(candidates.values(), skip=skip, count=2)
         if not chosen:

@@ -20,7 +20,7 @@ from meetings.certificates import (
     revoke_certificate,
 )
 from meetings.enums import AttendanceStatus, MeetingStatus
-from meetings.models import Certificate
+from meetings.models import Certificate, OutsideHours, RenewalPlan
 from members.models import AuditEntry, TherapistProfile
 from tests.factories import (
     AdminFactory,
@@ -237,16 +237,25 @@ def test_ledger_page_without_attendance_says_so(client, member):
 def test_ledger_page_query_count_does_not_grow(
     client, member, group, other_group, count, django_assert_num_queries
 ):
+    today = timezone.localdate()
+    RenewalPlan.objects.create(
+        user=member, starts_on=today - timedelta(days=700), ends_on=today, required_total=40
+    )
     for i in range(count):
         _attend(member, group if i % 2 else other_group, _days_ago(3 + 20 * i))
         _certificate(member, group)
+        OutsideHours.objects.create(
+            user=member, day=today - timedelta(days=i), category="ce", provider="CE Co", hours=2
+        )
     client.force_login(member)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(9):
         response = client.get(reverse("meetings:hours"))
 
     assert response.context["ledger"].meetings == count
     assert len(response.context["certificates"]) == count
+    assert len(response.context["entries"]) == count
+    assert response.context["progress"][-1].reported == 2 * count
 
 
 def test_ledger_totals_show_on_the_page(client, member, group, other_group):

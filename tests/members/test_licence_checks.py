@@ -13,7 +13,7 @@ from hypothesis import given
 from config.errors import NotAllowed
 from groups.enums import MembershipPolicy, Role
 from groups.models import Application, Group
-from groups.services import apply_to_group, decide_application, update_group
+from groups.services import apply_to_group, decide_application, join_group, update_group
 from groups.services.base import GroupActionError
 from members import services
 from members.enums import LicenceCheckStatus as Status
@@ -21,6 +21,7 @@ from members.forms import LicenceDecisionForm
 from members.licence_boards import lookup_for
 from members.models import AuditEntry, Delivery, LicenceCheck
 from members.services import ProfileError
+from portal.privacy import export_user_data
 from tests.factories import AdminFactory, GroupFactory, MembershipFactory, UserFactory
 from tests.support.fuzz import client_for, fuzz_settings, post_and_check, strategy_for
 
@@ -335,3 +336,30 @@ def test_fuzz_the_decision(post):
     user = UserFactory()
     _change_licence(user)
     post_and_check(client_for(AdminFactory()), _pending(user).get_absolute_url(), post)
+
+
+def test_every_way_in_asks_for_the_checked_licence():
+    group = GroupFactory(membership_policy=MembershipPolicy.OPEN, requires_verified_licence=True)
+    MembershipFactory(group=group, role=Role.ORGANIZER)
+    newcomer = UserFactory()
+    with pytest.raises(GroupActionError, match="asks for a licence PeerCircle has checked"):
+        join_group(user=newcomer, group=group, accepted_rules=True)
+    _verify(newcomer)
+    join_group(user=newcomer, group=group, accepted_rules=True)
+    assert group.memberships.filter(user=newcomer).exists()
+
+
+def test_an_admin_does_not_decide_their_own_licence():
+    admin = AdminFactory()
+    _change_licence(admin)
+    with pytest.raises(ProfileError, match="Another site admin checks your own licence"):
+        services.decide_licence_check(actor=admin, check_id=_pending(admin).pk, verified=True)
+
+
+def test_my_data_holds_my_licence_checks():
+    user = UserFactory()
+    _change_licence(user, number="LCSW-42", evidence="Look me up")
+    rows = export_user_data(user)["licence_checks"]
+    assert [(r["licence_number"], r["what_you_gave"], r["status"]) for r in rows] == [
+        ("LCSW-42", "Look me up", "pending")
+    ]

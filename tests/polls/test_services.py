@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from config.errors import NotAllowed
 from groups.enums import Role
+from groups.models import Group
 from groups.services.membership import leave_group
 from meetings.models import Meeting
 from members.enums import NotificationKind
@@ -390,3 +391,17 @@ def test_deleting_an_account_takes_its_answers_and_keeps_the_poll(group, organiz
     MembershipFactory(group=group, role=Role.CO_ORGANIZER)  # someone to hand the group on to
     delete_account(user=dana)
     assert PollAnswer.objects.count() == 0 and Poll.objects.filter(pk=poll.pk).exists()
+
+
+def test_a_paused_group_does_not_poll_nor_remind(group, organizer, dana):
+    poll = open_poll(organizer, group)
+    Group.objects.filter(pk=group.pk).update(status="paused")
+    group.refresh_from_db()
+    with pytest.raises(PollError, match="paused or archived"):
+        open_poll(organizer, group)
+    with pytest.raises(PollError, match="paused or archived"):
+        services.schedule_from_poll(
+            actor=organizer, poll=Poll.objects.get(pk=poll.pk), option_id=poll.options.first().pk
+        )
+    dispatch_due(now=poll.closes_at - timedelta(hours=23))
+    assert not Delivery.objects.filter(template="poll_closing").exists()

@@ -145,5 +145,26 @@ def test_welcome_query_count_does_not_grow(client, group, count, django_assert_n
         MeetingFactory(group=group, starts_at=timezone.now() + timedelta(days=n + 1))
     newcomer = _member(group)
     client.force_login(newcomer.user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(_url(group))
+
+
+def test_the_next_meeting_is_never_a_cancelled_one(client, group):
+    cancelled = MeetingFactory(group=group, title="Called off", status="cancelled")
+    MeetingFactory(
+        group=group, title="The real one", starts_at=cancelled.starts_at + timedelta(days=7)
+    )
+    newcomer = _member(group)
+    client.force_login(newcomer.user)
+    text = _text(client.get(_url(group)))
+    assert "The real one" in text and "Called off" not in text
+
+
+def test_a_buddy_who_stepped_back_still_sees_their_newcomers(client, group):
+    volunteer = _member(group, joined_at=timezone.now() - timedelta(days=50))
+    newcomer = _member(group, user=UserFactory(profile__display_name="Nia New"))
+    client.force_login(volunteer.user)
+    client.post(_url(group, "buddy"), {"willing": "on"})
+    client.post(_url(group, "buddy"), {"willing": ""})
+    assert Membership.objects.get(pk=newcomer.pk).buddy == volunteer
+    assert "You look after Nia New." in _text(client.get(_url(group)))

@@ -1,6 +1,6 @@
 """Newcomers settle in: for their first ``newcomer_meetings`` meetings, the rotation does not
 ask them to present or facilitate (presentations/services/rotation.py ``settling_in``). The
-founders of a group, who joined before its first meeting, are never "new"."""
+founders of a group, who joined in its first week, are never "new"."""
 
 from datetime import timedelta
 
@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from groups.enums import LeadershipModel, Role
+from groups.models import Group
 from meetings.enums import MeetingStatus
 from presentations import services
 from tests.factories import GroupFactory, MeetingFactory, MembershipFactory
@@ -22,6 +23,8 @@ def group():
     """A rotating group that has met weekly for six weeks; its founders joined before."""
     now = timezone.now()
     group = GroupFactory(leadership_model=LeadershipModel.ROTATING, newcomer_meetings=2)
+    Group.objects.filter(pk=group.pk).update(created_at=now - timedelta(weeks=10))
+    group.refresh_from_db()
     for weeks in range(6, 0, -1):
         MeetingFactory(group=group, starts_at=now - timedelta(weeks=weeks))
     for role in (Role.ORGANIZER, Role.MEMBER):

@@ -12,6 +12,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -25,7 +26,7 @@ from consultations import services as consultation_services
 from consultations.models import ConsultationRequest
 from groups import services as group_services
 from groups.models import Application, Group
-from meetings import certificates
+from meetings import certificates, outside_hours
 from meetings.enums import SegmentKind
 from meetings.models import ActionItem
 from members.models import LicenceCheck, User
@@ -148,8 +149,10 @@ def build_world() -> World:
     ids["discussion"] = discussion.pk
     board_services.report_post(actor=member, post=announcement, reason="Out of date.")
 
-    # Licences: the demo's one licence waiting for a check.
-    ids["licence_check"] = LicenceCheck.objects.get(status="pending").pk
+    # Licences: a licence waiting for the admin's check (not their own).
+    ids["licence_check"] = (
+        LicenceCheck.objects.filter(status="pending").exclude(profile__user=admin).first().pk
+    )
 
     # Find a time: the demo's open poll in the consultation group.
     ids["poll"] = Poll.objects.get(group=front).pk
@@ -161,6 +164,28 @@ def build_world() -> World:
     )
     ids["certificate"] = certificate.code
     ids["unsubscribe"] = unsubscribe_token(member.pk, "meeting_reminder")
+    # Hours from elsewhere and a renewal period, so the hours page shows both.
+    ids["outside_entry"] = outside_hours.log_outside_hours(
+        user=member,
+        data={
+            "day": today - timedelta(days=20),
+            "category": "ce",
+            "provider": "Front Range CE Institute",
+            "title": "Ethics in eating-disorder care",
+            "hours": Decimal("6"),
+        },
+    ).pk
+    outside_hours.set_renewal_plan(
+        user=member,
+        data={
+            "starts_on": today - timedelta(days=300),
+            "ends_on": today + timedelta(days=430),
+            "required_total": 40,
+            "required_consultation": 10,
+            "required_ce": 20,
+            "required_ethics": 3,
+        },
+    )
 
     # Two-step sign-in for the member (TOTP and recovery codes), to see those pages as a
     # therapist would; the admin's is the demo's.
@@ -462,6 +487,12 @@ MEMBER = [
     Visit("my-attendance", ("meetings/my_attendance.html",), "/me/attendance/"),
     Visit("calendar-settings", ("meetings/calendar_settings.html",), "/me/calendar/"),
     Visit("hours", ("meetings/ledger.html",), "/me/hours/"),
+    Visit("renewal", ("meetings/renewal.html",), "/me/hours/renewal/"),
+    Visit(
+        "hours-remove",
+        ("meetings/hours_remove.html",),
+        lambda w: f"/me/hours/log/{w.ids['outside_entry']}/remove/",
+    ),
     Visit(
         "presentation",
         ("presentations/detail.html",),
