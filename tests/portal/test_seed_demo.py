@@ -9,8 +9,9 @@ from consultations.selectors import open_requests_for
 from groups.enums import ApplicationStatus, MembershipPolicy, Role
 from groups.models import Application, Group, Membership
 from groups.selectors import needs_rules_acceptance
-from meetings.models import Attendance, Meeting, MeetingNotes
+from meetings.models import Attendance, Meeting, MeetingNotes, OutsideHours
 from meetings.notes import open_action_items_for
+from meetings.outside_hours import renewal_progress
 from members.models import AuditEntry, Specialty, User
 from polls.models import Poll, PollAnswer
 from polls.selectors import polls_waiting_for
@@ -179,3 +180,12 @@ def test_seed_demo_has_a_poll_waiting_for_member():
     assert set(PollAnswer.objects.filter(poll=poll).values_list("user__email", flat=True)) == {
         "organizer@example.com"
     }
+
+
+def test_seed_demo_gives_member_hours_from_elsewhere_and_a_renewal():
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    member = User.objects.get(email="member@example.com")
+    assert OutsideHours.objects.filter(user=member).count() == 1
+    lines = renewal_progress(member)
+    assert [line.label for line in lines][-1] == "In all" and lines[-1].reported == 3.0

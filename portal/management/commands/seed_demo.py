@@ -43,10 +43,16 @@ from groups.enums import (
 )
 from groups.models import GroundRulesVersion, Group, Membership, weekday_mask
 from meetings import notes as meeting_notes
-from meetings import recurrence
+from meetings import outside_hours, recurrence
 from meetings import services as meeting_services
-from meetings.enums import AttendanceStatus, RecurrenceKind, RsvpAnswer, SegmentKind
-from meetings.models import AgendaSegment, Meeting
+from meetings.enums import (
+    AttendanceStatus,
+    HoursCategory,
+    RecurrenceKind,
+    RsvpAnswer,
+    SegmentKind,
+)
+from meetings.models import AgendaSegment, Meeting, OutsideHours
 from members import services as member_services
 from members.enums import CredentialType, PracticeSetting
 from members.models import Modality, Population, Specialty, TherapistProfile, User
@@ -647,6 +653,7 @@ class Command(BaseCommand):
             self.seed_resources(users)
             self.seed_between_meetings(users)
             self.seed_poll(users)
+            self.seed_outside_hours(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if scale:
             started = time.monotonic()
@@ -933,6 +940,34 @@ class Command(BaseCommand):
             user=organizer,
             poll=poll,
             answers={o.pk: v for o, v in zip(options, values, strict=True)},
+        )
+
+    def seed_outside_hours(self, users: dict[str, User]) -> None:
+        """member@ logged a CE course from elsewhere and set the licence renewal he works to."""
+        member = users["member@example.com"]
+        if OutsideHours.objects.filter(user=member).exists():
+            return
+        today = timezone.localdate()
+        outside_hours.log_outside_hours(
+            user=member,
+            data={
+                "day": today - timedelta(days=40),
+                "category": HoursCategory.ETHICS,
+                "provider": "Colorado Society for Clinical Social Work",
+                "title": "Ethics of dual relationships in small communities",
+                "hours": 3,
+            },
+        )
+        outside_hours.set_renewal_plan(
+            user=member,
+            data={
+                "starts_on": today - timedelta(days=400),
+                "ends_on": today + timedelta(days=330),
+                "required_total": 40,
+                "required_consultation": 10,
+                "required_ce": 20,
+                "required_ethics": 4,
+            },
         )
 
     # --- scale ----------------------------------------------------------------------------
