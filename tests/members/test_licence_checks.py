@@ -363,3 +363,16 @@ def test_my_data_holds_my_licence_checks():
     assert [(r["licence_number"], r["what_you_gave"], r["status"]) for r in rows] == [
         ("LCSW-42", "Look me up", "pending")
     ]
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_check_page_query_count_does_not_grow_with_earlier_checks(
+    client, count, django_assert_num_queries
+):
+    user = UserFactory()
+    for n in range(count):
+        _change_licence(user, number=f"LCSW-{n}")  # each change withdraws the one before
+    client.force_login(AdminFactory())
+    with django_assert_num_queries(4):
+        response = client.get(_pending(user).get_absolute_url())
+    assert len(response.context["history"]) == count - 1

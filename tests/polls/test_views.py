@@ -382,3 +382,18 @@ def test_new_poll_refuses_a_time_the_clocks_skip(client, group, organizer):
     )
     assert "the clocks go forward" in response.context["form"].errors["time_2"][0]
     assert Poll.objects.count() == 0
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_schedule_query_count_does_not_grow(
+    client, group, organizer, count, django_assert_num_queries
+):
+    group.capacity = 30
+    group.save(update_fields=["capacity"])
+    poll = open_poll(organizer, group)
+    for _ in range(count):
+        answer(MembershipFactory(group=group).user, poll, YES, NO, MAYBE)
+    client.force_login(organizer)
+    with django_assert_num_queries(6):
+        response = client.get(_url("schedule", group, poll.pk))
+    assert len(response.context["results"].answered) == count
