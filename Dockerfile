@@ -45,7 +45,7 @@ RUN SECRET_KEY=collectstatic-build-only-dummy-key-never-used-at-runtime-01234567
     ALLOWED_HOSTS=build.invalid \
     ALLOW_CONSOLE_EMAIL=true \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/beat \
+    && mkdir -p /app/var/beat /app/var/uploads \
     && chown -R app:app /app/var
 
 USER app

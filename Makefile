@@ -33,7 +33,7 @@ $(VENV)/.installed-dev: $(DEV_LOCK)
 # Local runtime data: SQLite database, file cache, the filesystem broker's folders, beat's
 # schedule. Importing the settings creates nothing; this does, for the targets that use them.
 var-dirs:
-	@mkdir -p var/cache var/broker/queue var/broker/processed var/broker/control
+	@mkdir -p var/cache var/uploads var/broker/queue var/broker/processed var/broker/control
 
 # Every step reads the same HOST and PORT: unless SITE_URL is set (environment or .env), the
 # settings (config/settings/local.py) make it http://HOST:PORT, so the site record written by

@@ -159,6 +159,7 @@ class GuardedBoundField(forms.BoundField):
             "confirm_name": self.html_name + CONFIRM_SUFFIX,
             "findings": [{"finding": f, "checked": f.key in confirmed} for f in findings],
             "parts": highlight(text or "", findings),
+            "hint": getattr(self.field, "guard_hint", ""),
         }
         return html + mark_safe(render_to_string("includes/_findings.html", context))  # noqa: S308
 

@@ -2,11 +2,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from groups.selectors import RulesAcceptanceRequired
+from groups.selectors import AgreementAcceptanceRequired, RulesAcceptanceRequired
 
 
 class GroundRulesMiddleware:
-    """Send a member whose group changed its ground rules to accept them first."""
+    """Send a member whose group changed its ground rules (or its confidentiality agreement)
+    to accept them first."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -16,6 +17,11 @@ class GroundRulesMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, RulesAcceptanceRequired):
-            url = reverse("groups:accept_rules", kwargs={"slug": exception.group.slug})
+            page = (
+                "groups:accept_agreement"
+                if isinstance(exception, AgreementAcceptanceRequired)
+                else "groups:accept_rules"
+            )
+            url = reverse(page, kwargs={"slug": exception.group.slug})
             return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
         return None

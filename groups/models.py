@@ -1,5 +1,6 @@
 import secrets
 import unicodedata
+import uuid
 from datetime import time, timedelta
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from config.uploads import kind_label
 from groups.enums import (
     ACTIVE_WAITLIST_STATUSES,
     ApplicationStatus,
@@ -349,6 +351,11 @@ class Membership(models.Model):
     buddy = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="buddied"
     )
+    # The version of the group's confidentiality agreement (a Document) this member accepted.
+    agreement_version = models.ForeignKey(
+        "DocumentVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreement_accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["group", "joined_at"]
@@ -538,3 +545,93 @@ class Resource(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# A document an organizer removed from the library stays this long for its author alone.
+DOCUMENT_KEPT_FOR_AUTHOR = timedelta(days=30)
+
+
+def document_file_path(instance: "DocumentVersion", filename: str) -> str:
+    """A random path under the group's folder. What the file was called is kept in ``name``
+    (cleaned), never in the path, so nothing a person typed reaches the file system."""
+    extension = filename.rpartition(".")[2].lower() if "." in filename else "bin"
+    return f"documents/{instance.document.group_id}/{uuid.uuid4().hex}.{extension[:5]}"
+
+
+class Document(models.Model):
+    """A file in the group's library: members only, every version kept.
+
+    One document of a group may be its confidentiality agreement: members accept its current
+    version on joining and again on each new one (``Membership.agreement_version``)."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=1000)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_agreement = models.BooleanField("the group's confidentiality agreement", default=False)
+    # The last day it is in the library (the group's calendar); then it is removed.
+    available_until = models.DateField(null=True, blank=True)
+    current = models.ForeignKey(
+        "DocumentVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Removed from the library by someone other than its author: kept for the author alone to
+    # download for DOCUMENT_KEPT_FOR_AUTHOR, then deleted (groups.services.documents).
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_agreement", "-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(is_agreement=True), name="document_one_agreement"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_agreement=False)
+                | Q(available_until__isnull=True, removed_at__isnull=True),
+                name="document_agreement_stays",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["available_until"], name="document_available_until"),
+            models.Index(fields=["removed_at"], name="document_removed_at"),
+            models.Index(fields=["group", "removed_at"], name="document_group_library"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=document_file_path, max_length=255)
+    name = models.CharField("file name", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    note = models.CharField("what changed", max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def kind_label(self) -> str:
+        """ "PDF", "Word document": what the file is, for the page."""
+        return kind_label(self.content_type)

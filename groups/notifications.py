@@ -6,10 +6,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.enums import MANAGING_ROLES, ApplicationStatus, WaitlistStatus
-from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
+from groups.models import (
+    DOCUMENT_KEPT_FOR_AUTHOR,
+    Application,
+    Document,
+    DocumentVersion,
+    Group,
+    Invitation,
+    Membership,
+    WaitlistEntry,
+)
 from groups.selectors import vetting_queue_for
 from members.emails import recipient_timezone
 from members.enums import NotificationKind as Kind
+from members.models import User
 from members.notifications import builder, notify, preferences_for, wants_digest
 
 DIGEST_HOUR = 8
@@ -130,6 +140,32 @@ def buddy_paired(*, buddy: Membership, newcomer_ids: list[int], actor) -> None:
     )
 
 
+def document_replaced(*, version: DocumentVersion, actor) -> None:
+    """One e-mail to the colleague who added a document, when an organizer uploaded a new
+    version of it (the earlier versions are kept)."""
+    notify(
+        kind=Kind.DOCUMENT,
+        template="document_replaced",
+        obj=version,
+        actor=actor,
+        recipients=[version.document.added_by],
+        context={"actor": actor.pk},
+    )
+
+
+def document_removed(*, document: Document, actor) -> None:
+    """One e-mail to the colleague who added a document an organizer took out of the library:
+    it is kept for them alone to download for a while (``KEPT_FOR_AUTHOR``)."""
+    notify(
+        kind=Kind.DOCUMENT,
+        template="document_removed",
+        obj=document,
+        actor=actor,
+        recipients=[document.added_by],
+        context={"actor": actor.pk},
+    )
+
+
 # --- building (called by the send task, with the delivery row locked) -------------------------
 
 
@@ -243,3 +279,44 @@ def build_buddy_paired(delivery):
     if not newcomers:
         return None
     return {"group": buddy.group, "newcomers": [m.user for m in newcomers]}
+
+
+def _actor_name(delivery) -> str:
+    actor = User.objects.filter(pk=delivery.context.get("actor")).first()
+    return str(actor) if actor is not None else "An organizer"
+
+
+@builder("document_replaced")
+def build_document_replaced(delivery):
+    version = (
+        DocumentVersion.objects.select_related("document__group")
+        .filter(pk=delivery.object_id, document__removed_at__isnull=True)
+        .first()
+    )
+    if version is None:
+        return None
+    return {
+        "group": version.document.group,
+        "document": version.document,
+        "version": version,
+        "actor_name": _actor_name(delivery),
+        "url": reverse("groups:document", args=[version.document.group.slug, version.document_id]),
+    }
+
+
+@builder("document_removed")
+def build_document_removed(delivery):
+    document = (
+        Document.objects.select_related("group")
+        .filter(pk=delivery.object_id, removed_at__isnull=False)
+        .first()
+    )
+    if document is None:
+        return None
+    return {
+        "group": document.group,
+        "document": document,
+        "actor_name": _actor_name(delivery),
+        "kept_until": document.removed_at + DOCUMENT_KEPT_FOR_AUTHOR,
+        "url": reverse("groups:kept_document", args=[document.pk]),
+    }

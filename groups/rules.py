@@ -19,9 +19,11 @@ __all__ = [
     "is_group_member",
     "is_group_organizer",
     "is_site_admin",
+    "is_the_agreement",
     "may_manage_member",
     "role_in",
     "shared_the_resource",
+    "uploaded_the_document",
 ]
 
 
@@ -86,6 +88,20 @@ def shared_the_resource(user, resource):
     if resource is None or user is None or not user.is_authenticated:
         return False
     return resource.added_by_id == user.pk
+
+
+@rules.predicate
+def uploaded_the_document(user, document):
+    """``user`` is the colleague who added this document to the library."""
+    if document is None or user is None or not user.is_authenticated:
+        return False
+    return document.added_by_id == user.pk
+
+
+@rules.predicate
+def is_the_agreement(user, document):
+    """The group's confidentiality agreement: once chosen, the organizers' to change."""
+    return document is not None and document.is_agreement
 
 
 # --- the group's own pages -------------------------------------------------------------------
@@ -166,4 +182,29 @@ declare(
     "groups.remove_resource",  # the object is the resource
     is_group_manager | (is_group_member & shared_the_resource),
     refusal="Only the colleague who shared this link, or an organizer, can remove it.",
+)
+
+# --- documents in the library (groups/services/documents.py) ---------------------------------
+
+declare(
+    "groups.add_document",
+    is_group_member,
+    refusal="Only members of the group can add documents to its library.",
+)
+declare(
+    "groups.change_document",  # its title, description, date and new versions: the document
+    is_group_manager | (is_group_member & uploaded_the_document & ~is_the_agreement),
+    refusal="Only the colleague who added this document, or an organizer, can change it; "
+    "the confidentiality agreement only an organizer.",
+)
+declare(
+    "groups.remove_document",  # the object is the document
+    is_group_manager | (is_group_member & uploaded_the_document & ~is_the_agreement),
+    refusal="Only the colleague who added this document, or an organizer, can remove it; "
+    "the confidentiality agreement only an organizer.",
+)
+declare(
+    "groups.choose_agreement",  # which document is the confidentiality agreement: the group
+    is_group_manager,
+    refusal="Only the group's organizers can choose its confidentiality agreement.",
 )

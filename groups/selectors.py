@@ -1,5 +1,6 @@
 """Reads about groups, scoped to who is asking. An object the user may not see is a 404."""
 
+import zoneinfo
 from datetime import timedelta
 
 from django.db.models import (
@@ -29,6 +30,8 @@ from groups.enums import (
 from groups.models import (
     NEW_MEMBER_WEEKS,
     Application,
+    Document,
+    DocumentVersion,
     GroundRulesVersion,
     Group,
     Invitation,
@@ -105,9 +108,16 @@ class RulesAcceptanceRequired(Exception):
         super().__init__(group.slug)
 
 
+class AgreementAcceptanceRequired(RulesAcceptanceRequired):
+    """The member must accept the current version of the group's confidentiality agreement
+    before its members' pages open (after the ground rules, when both changed)."""
+
+
 def require_current_rules(membership: Membership) -> None:
     if needs_rules_acceptance(membership):
         raise RulesAcceptanceRequired(membership.group)
+    if needs_agreement_acceptance(membership):
+        raise AgreementAcceptanceRequired(membership.group)
 
 
 def group_for(user, slug: str) -> Group:
@@ -387,13 +397,32 @@ def rules_to_compare(
 
 
 def with_latest_rules(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
-    """Memberships carrying their group's latest ground-rules version (id and date), so that
-    ``needs_rules_acceptance`` needs no query of its own."""
+    """Memberships carrying their group's latest ground-rules version (id and date) and the
+    current version of its confidentiality agreement, so that ``needs_rules_acceptance`` and
+    ``needs_agreement_acceptance`` need no query of their own."""
     latest = GroundRulesVersion.objects.filter(group=OuterRef("group_id")).order_by("-number")
+    agreement = Document.objects.filter(group=OuterRef("group_id"), is_agreement=True)
     return memberships.annotate(
         latest_rules_id=Subquery(latest.values("pk")[:1]),
         latest_rules_at=Subquery(latest.values("created_at")[:1]),
+        latest_agreement_id=Subquery(agreement.values("current_id")[:1]),
     )
+
+
+def needs_agreement_acceptance(membership) -> bool:
+    """True when the group has a confidentiality agreement whose current version this member
+    has not accepted (on joining, or since it changed)."""
+    if membership is None:
+        return False
+    if hasattr(membership, "latest_agreement_id"):
+        latest_id = membership.latest_agreement_id
+    else:
+        latest_id = (
+            Document.objects.filter(group_id=membership.group_id, is_agreement=True)
+            .values_list("current_id", flat=True)
+            .first()
+        )
+    return latest_id is not None and membership.agreement_version_id != latest_id
 
 
 def needs_rules_acceptance(membership) -> bool:
@@ -414,6 +443,101 @@ def needs_rules_acceptance(membership) -> bool:
         # No version on record (older data): only a change made after joining needs accepting.
         return latest_at > membership.joined_at
     return True
+
+
+def _group_today(group: Group):
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
+
+
+def documents_for(group: Group, *, q: str = "") -> QuerySet[Document]:
+    """The group's documents in the library (not removed, not past their last day), the
+    agreement first, then the most recently changed; searched by title and description. Each
+    carries its current version and who added it."""
+    qs = (
+        group.documents.filter(removed_at__isnull=True)
+        .exclude(available_until__lt=_group_today(group))
+        .select_related("current", "added_by__profile")
+    )
+    for word in q.split()[:8]:
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return qs
+
+
+def document_for(user, slug: str, pk: int) -> Document:
+    """A document in the library of a group ``user`` belongs to (``group_for``); 404 for one
+    of another group, removed, past its last day, or none at all."""
+    group = group_for(user, slug)
+    document = documents_for(group).filter(pk=pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    document.group = group
+    return for_viewer(document, user, group.viewer_membership)
+
+
+def versions_of(document: Document) -> list[DocumentVersion]:
+    """Every version of a document, newest first, with who uploaded it."""
+    return list(document.versions.select_related("uploaded_by__profile").order_by("-number"))
+
+
+def version_of(document: Document, number: int) -> DocumentVersion:
+    version = document.versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    version.document = document
+    return version
+
+
+def agreement_for(user, slug: str) -> Document:
+    """The confidentiality agreement of a group ``user`` belongs to, with its current version:
+    readable before the agreement gate opens (it is what the member is asked to accept)."""
+    group = group_for(user, slug)
+    document = (
+        group.documents.filter(is_agreement=True, current__isnull=False)
+        .select_related("current")
+        .first()
+    )
+    if document is None:
+        raise Http404("This group has no confidentiality agreement.")
+    document.group = group
+    return for_viewer(document, user, group.viewer_membership)
+
+
+def agreement_acceptance(document: Document) -> dict | None:
+    """For the agreement's page: who of the group's members accepted its current version and
+    who has not yet (None for any other document)."""
+    if not document.is_agreement:
+        return None
+    members = list(
+        document.group.memberships.select_related("user__profile").order_by("joined_at", "id")
+    )
+    waiting = [m.user for m in members if m.agreement_version_id != document.current_id]
+    return {"accepted": len(members) - len(waiting), "total": len(members), "waiting": waiting}
+
+
+def accepted_agreement_number(membership) -> int | None:
+    """The number of the agreement version this member last accepted (None: never)."""
+    if membership is None or membership.agreement_version_id is None:
+        return None
+    return (
+        DocumentVersion.objects.filter(pk=membership.agreement_version_id)
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
+def kept_document_for(user, pk: int) -> Document:
+    """A document an organizer took out of a library, for the colleague who added it alone,
+    while it is kept for them; 404 to anyone else."""
+    if not user.is_authenticated:
+        raise Http404("No such document.")
+    document = (
+        Document.objects.filter(pk=pk, added_by=user, removed_at__isnull=False)
+        .select_related("group")
+        .first()
+    )
+    if document is None:
+        raise Http404("No such document.")
+    return document
 
 
 def resources_for(group: Group, *, q: str = "", category: str = "") -> QuerySet[Resource]:

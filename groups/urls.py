@@ -1,7 +1,7 @@
 from django.urls import path
 
+from groups.views import documents, group, joining, manage, newcomers, resources, vetting
 from groups.views import ground_rules as rules_views
-from groups.views import group, joining, manage, newcomers, resources, vetting
 
 app_name = "groups"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("vetting/", vetting.queue, name="vetting_queue"),
     path("vetting/<int:pk>/", vetting.detail, name="vetting_detail"),
     path("invitations/<str:token>/", joining.invitation, name="invitation"),
+    path("kept-documents/<int:pk>/", documents.kept, name="kept_document"),
+    path(
+        "kept-documents/<int:pk>/v<int:number>/",
+        documents.kept_download,
+        name="kept_document_download",
+    ),
     path("<slug:slug>/join/", joining.join, name="join"),
     path("<slug:slug>/leave/", joining.leave, name="leave"),
     *(
@@ -49,4 +55,25 @@ urlpatterns = [
     path("<slug:slug>/resources/", resources.library, name="resources"),
     path("<slug:slug>/resources/<int:pk>/pin/", resources.pin, name="resource_pin"),
     path("<slug:slug>/resources/<int:pk>/remove/", resources.remove, name="resource_remove"),
+    path("<slug:slug>/documents/", documents.library, name="documents"),
+    path("<slug:slug>/documents/<int:pk>/", documents.document, name="document"),
+    path(
+        "<slug:slug>/documents/<int:pk>/v<int:number>/",
+        documents.download,
+        name="document_download",
+    ),
+    path("<slug:slug>/documents/<int:pk>/edit/", documents.edit, name="document_edit"),
+    path(
+        "<slug:slug>/documents/<int:pk>/new-version/",
+        documents.new_version,
+        name="document_new_version",
+    ),
+    path("<slug:slug>/documents/<int:pk>/remove/", documents.remove, name="document_remove"),
+    path(
+        "<slug:slug>/documents/<int:pk>/agreement/",
+        documents.choose_agreement,
+        name="document_agreement",
+    ),
+    path("<slug:slug>/agreement/", documents.accept_agreement, name="accept_agreement"),
+    path("<slug:slug>/agreement/file/", documents.agreement_file, name="agreement_file"),
 ]

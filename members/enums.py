@@ -55,6 +55,7 @@ class NotificationKind(models.TextChoices):
     POLL = "poll", "Polls to find a time: new polls, a reminder to answer, the time chosen"
     BUDDY = "buddy", "Newcomers I am paired with as their buddy"
     LICENCE = "licence", "The outcome of a check of my licence"
+    DOCUMENT = "document", "My documents in a group's library, replaced or removed by an organizer"
 
 
 # Kinds a person can turn off. Decisions on one's own applications, invitations, recognition

@@ -20,7 +20,8 @@ from config.errors import DomainError
 from consultations import selectors as consultation_selectors
 from consultations import services as consultation_services
 from groups.enums import ApplicationStatus, DepartureReason, Role
-from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
+from groups.models import Application, Document, Group, Invitation, Membership, WaitlistEntry
+from groups.services import documents as document_services
 from groups.services import leave_all_groups, withdraw_application
 from meetings.certificates import forget_certificate_holder
 from meetings.models import (
@@ -104,8 +105,32 @@ def export_user_data(user: User) -> dict[str, Any]:
             "joined_at": _iso(m.joined_at),
             "ground_rules_version": m.rules_version.number if m.rules_version else None,
             "ground_rules_accepted_at": _iso(m.rules_accepted_at),
+            "confidentiality_agreement_version": (
+                m.agreement_version.number if m.agreement_version else None
+            ),
+            "confidentiality_agreement_accepted_at": _iso(m.agreement_accepted_at),
         }
-        for m in Membership.objects.filter(user=user).select_related("group", "rules_version")
+        for m in Membership.objects.filter(user=user).select_related(
+            "group", "rules_version", "agreement_version"
+        )
+    ]
+    data["documents_added"] = [
+        {
+            "group": d.group.name,
+            "title": d.title,
+            "description": d.description,
+            "added_at": _iso(d.created_at),
+            "versions": [
+                {"number": v.number, "file_name": v.name, "uploaded_at": _iso(v.uploaded_at)}
+                for v in d.versions.all()
+                if v.uploaded_by_id == user.pk
+            ],
+            "removed_from_the_library_at": _iso(d.removed_at),
+        }
+        for d in Document.objects.filter(added_by=user)
+        .select_related("group")
+        .prefetch_related("versions")
+        .order_by("created_at", "pk")
     ]
     data["applications"] = [
         {
@@ -337,6 +362,8 @@ def delete_account(*, user: User) -> None:
     CalendarFeedToken.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     PollAnswer.objects.filter(user=user).delete()  # when they could come: no one's concern now
+    # Documents an organizer took out of a library, kept for them alone: nobody to keep them for.
+    document_services.erase_kept_for(user=user)
     OutsideHours.objects.filter(user=user).delete()  # their own record of hours, theirs alone
     RenewalPlan.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -20,6 +20,7 @@ from config.guard import GuardedCharField
 from config.mail import ReadableConsoleEmailBackend
 from config.mfa import AddSecurityKeyForm, EditSecurityKeyForm
 from config.sentry import init_sentry
+from config.uploads import CheckedFileField
 from consultations.models import ConsultationRequest
 from groups.enums import Language, LeadershipModel, ResourceCategory, Weekday
 from groups.filters import GroupFilter
@@ -27,6 +28,7 @@ from groups.forms import DecisionForm, GroupForm
 from groups.models import (
     Application,
     CityKeyField,
+    DocumentVersion,
     GroundRulesVersion,
     Group,
     Invitation,
@@ -282,3 +284,8 @@ Bar.reported_x
 Ledger.reported_hours
 Ledger.chart_reported_hours
 Progress.percent
+
+# --- Members-only documents (issue 17): read by templates/groups/document*.html ---------------
+CheckedFileField.default_error_messages  # read by Django's Field.__init__
+DocumentVersion.uploaded_by  # the versions table; My data
+DocumentVersion.is_image  # the document page offers "Download" beside "Open"

@@ -107,3 +107,11 @@ def _close_connections_before_dropping_the_test_database(django_db_setup, django
             "WHERE datname = %s AND pid <> pg_backend_pid()",
             [connection.settings_dict["NAME"]],
         )
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads stored in a folder of this test's own, so what it stored can be listed (a
+    ``pathlib.Path``)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"

@@ -230,6 +230,7 @@ EXPECTED: dict[str, tuple[str, dict]] = {
 EXTENSIONS = (
     "tests.board.authorization",
     "tests.consultations.authorization",
+    "tests.groups.authorization",
     "tests.meetings.authorization",
     "tests.polls.authorization",
     "tests.presentations.authorization",

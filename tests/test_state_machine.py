@@ -21,6 +21,10 @@ after every step, the promises users rely on:
 * a newcomer's buddy is another member of the same group;
 * a licence shows as verified only as the licence a site admin verified;
 * a poll's answers are to its own times, its meeting is in its group, a scheduled poll is closed;
+* a document in a library stays its author's: only its author removes it outright; an organizer's
+  removal keeps it for the author; only its last day, the end of that keeping or the author's
+  account deletion deletes it; a group has at most one agreement, which never expires, and a
+  member's accepted agreement is one of their own group's;
 * one action, one message: nobody gets two e-mails from one step, nor one about their own action
   (an announcement reaches every other member, a hidden post's e-mail only its author).
 
@@ -65,8 +69,16 @@ from consultations.enums import RequestStatus
 from consultations.models import ConsultationReply, ConsultationRequest
 from groups import services as group_services
 from groups.enums import MANAGING_ROLES, ApplicationStatus, GroupStatus, Role, WaitlistStatus
-from groups.models import Application, Group, Invitation, Membership, WaitlistEntry
+from groups.models import (
+    Application,
+    Document,
+    Group,
+    Invitation,
+    Membership,
+    WaitlistEntry,
+)
 from groups.selectors import group_for
+from groups.services import documents as document_services
 from groups.services.applications import apply_to_group, decide_application
 from groups.services.groups import create_group
 from groups.services.invitations import accept_invitation, invite_by_email, revoke_invitation
@@ -109,6 +121,7 @@ from presentations.services import slots as slot_services
 from presentations.services.agenda import edit_agenda
 from presentations.services.cases import flag_recognition, save_case
 from tests.state_machine.tracking import Checks, Reach, TableWatch, when_changed
+from tests.uploads import pdf, upload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -134,6 +147,7 @@ index = st.integers(min_value=0, max_value=40)
 # Who writes on the board or in consultations: most often a member, so that threads grow; an
 # organizer; or anyone who ever had an account (outsiders, former members, deleted accounts).
 WHO = st.sampled_from(["member", "member", "organizer", "anyone"])
+HANDOUT = pdf("A handout for the group: how we run case consultation.")
 
 
 def pick(items, i):
@@ -198,6 +212,7 @@ class ServiceModel(RuleBasedStateMachine):
         self.deleted = set()
         self.texts = {}
         self.flags = {}
+        self.documents: dict[int, int] = {}  # document -> its author
 
     def _blank(self, checks: Checks) -> None:
         self.checks = checks
@@ -211,6 +226,7 @@ class ServiceModel(RuleBasedStateMachine):
         self.posts: dict[tuple[str, int], tuple[int, str]] = {}
         # ("request" | "reply", pk) -> (author, text) of consultations
         self.consulted: dict[tuple[str, int], tuple[int, str]] = {}
+        self.documents: dict[int, int] = {}  # document -> its author
         self.counter = 0
         self.actor_id: int | None = None
         self.last_delivery = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -1147,6 +1163,128 @@ class ServiceModel(RuleBasedStateMachine):
             note="" if verified else "The number is not on the board's list.",
         )
 
+    # --- documents and the confidentiality agreement ------------------------------------------
+
+    def _document(self, d) -> Document | None:
+        documents = Document.objects.filter(removed_at__isnull=True).select_related("group")
+        return pick(list(documents.order_by("pk")), d)
+
+    @rule(u=index, g=index, who=WHO, last_day=st.sampled_from([None, None, -1, 2]))
+    def add_document(self, u, g, who, last_day):
+        """Someone adds a file to a group's library, perhaps with a last day (or a past one)."""
+        group = self._group(g)
+        user = self._someone(who, group, u)
+        self._act(user)
+        until = None if last_day is None else timezone.localdate() + timedelta(days=last_day)
+        document = refused(
+            document_services.add_document,
+            actor=user,
+            group=group,
+            title=self._words("Handout"),
+            upload=upload("handout.pdf", HANDOUT),
+            available_until=until,
+        )
+        if document is not None:
+            assert self._is_member(user, group.pk), "an outsider added a document"
+            self.documents[document.pk] = user.pk
+
+    @rule(u=index, d=index, who=WHO)
+    def upload_document_version(self, u, d, who):
+        document = self._document(d)
+        if document is None:
+            return
+        user = self._someone(who, document.group, u)
+        self._act(user)
+        version = refused(
+            document_services.add_version,
+            actor=user,
+            group=document.group,
+            document_id=document.pk,
+            upload=upload("handout-v2.pdf", HANDOUT),
+        )
+        if version is None:
+            return
+        managers = self._members(document.group_id, roles=MANAGING_ROLES)
+        assert user.pk == document.added_by_id or user.pk in managers, (
+            "someone changed a colleague's document without being an organizer"
+        )
+        told = self._told("document_replaced")
+        author = document.added_by_id
+        expected = set() if document.is_agreement or author in (None, user.pk) else {author}
+        assert told == expected, "a replaced document did not tell exactly its author"
+
+    @rule(u=index, d=index, who=WHO)
+    def remove_document(self, u, d, who):
+        document = self._document(d)
+        if document is None:
+            return
+        user = self._someone(who, document.group, u)
+        self._act(user)
+        done = refused(
+            document_services.remove_document,
+            actor=user,
+            group=document.group,
+            document_id=document.pk,
+        )
+        if done is None:
+            return
+        author = document.added_by_id
+        if not Document.objects.filter(pk=document.pk).exists():
+            # Its author removed it, or (with their account gone) nobody is left to keep it for.
+            assert author == user.pk or author in self.deleted or author is None, (
+                "a colleague's document was deleted outright"
+            )
+            self.documents.pop(document.pk, None)
+        else:
+            assert self._told("document_removed") == {author}, (
+                "a colleague's removed document did not tell exactly its author"
+            )
+
+    @rule(u=index, d=index, who=WHO, clear=st.booleans())
+    def choose_agreement(self, u, d, who, clear):
+        document = self._document(d)
+        if document is None:
+            return
+        user = self._someone(who, document.group, u)
+        self._act(user)
+        refused(
+            document_services.choose_agreement,
+            actor=user,
+            group=document.group,
+            document_id=None if clear else document.pk,
+        )
+
+    @rule(u=index, g=index, who=WHO)
+    def accept_agreement(self, u, g, who):
+        group = self._group(g)
+        user = self._someone(who, group, u)
+        self._act(user)
+        current = (
+            Document.objects.filter(group=group, is_agreement=True)
+            .values_list("current_id", flat=True)
+            .first()
+        )
+        accepted = refused(
+            document_services.accept_agreement,
+            user=user,
+            group=group,
+            version_id=current or 0,
+        )
+        if accepted is not None:
+            assert self._is_member(user, group.pk), "an outsider accepted an agreement"
+
+    @rule(days=st.sampled_from([3, 31]))
+    def documents_expire(self, days):
+        """Time passes: documents past their last day, and removed ones kept long enough, go."""
+        self._act(None)
+        refused(
+            document_services.remove_expired_documents, now=timezone.now() + timedelta(days=days)
+        )
+        existing = set(Document.objects.values_list("pk", flat=True))
+        for pk in list(self.documents):
+            if pk not in existing:
+                del self.documents[pk]
+
     # --- scheduling polls ---------------------------------------------------------------------
 
     def _poll(self, p) -> Poll | None:
@@ -1680,6 +1818,32 @@ class ServiceModel(RuleBasedStateMachine):
         assert not paired.filter(buddy=F("pk")).exists(), "a newcomer is their own buddy"
 
     @invariant()
+    @when_changed(state=lambda self: repr(self.documents))
+    def documents_stay_with_their_authors(self):
+        """Every document the model saw added is still there with its author, unless its author
+        removed it, time removed it, or its author's account went (kept ones only); a group
+        has at most one agreement, which has a current version of its own and no last day; a
+        member's accepted agreement is a version of a document of their own group."""
+        rows = dict(Document.objects.values_list("pk", "added_by_id"))
+        for pk, author in self.documents.items():
+            if pk not in rows:
+                gone = Document.objects.filter(pk=pk).exists()
+                assert author in self.deleted and not gone, f"document {pk} vanished"
+                continue
+            assert rows[pk] == author, f"document {pk} changed author"
+        agreements = Document.objects.filter(is_agreement=True)
+        assert not agreements.exclude(available_until=None).exists(), "an agreement expires"
+        assert not agreements.exclude(removed_at=None).exists(), "a removed agreement"
+        assert not agreements.exclude(current__document=F("pk")).exists(), (
+            "an agreement's current version is another document's"
+        )
+        assert (
+            not Membership.objects.exclude(agreement_version=None)
+            .exclude(agreement_version__document__group=F("group"))
+            .exists()
+        ), "a member accepted another group's agreement"
+
+    @invariant()
     @when_changed()
     def polls_hold_together(self):
         """A poll's answers are to its own times, its meeting is in its group, and a poll whose
@@ -1797,3 +1961,33 @@ def test_a_new_flag_on_a_slot_that_changed_hands_is_about_its_present_presenter(
         "the sequence no longer walks flag, swap, claim, flag"
     )
     assert held_by() is None  # rolled back with the sequence
+
+
+def test_a_document_walks_through_the_library_and_its_author_is_told():
+    """A member adds a document; the organizer makes it the agreement, which the member accepts;
+    the organizer uploads a new version (no e-mail: it is the agreement) and removes it (kept
+    for the author, who is told once); a month later it is deleted."""
+    state = ServiceModel()
+    members = state.open_group.memberships.select_related("user").order_by("pk")
+    author = next(i for i, m in enumerate(members) if m.user_id != state.organizer.pk)
+    replay(
+        state,
+        ("add_document", {"u": author, "g": 0, "who": "member", "last_day": None}),
+        ("choose_agreement", {"u": 0, "d": 0, "who": "organizer", "clear": False}),
+        ("accept_agreement", {"u": author, "g": 0, "who": "member"}),
+        ("upload_document_version", {"u": 0, "d": 0, "who": "organizer"}),
+        ("remove_document", {"u": 0, "d": 0, "who": "organizer"}),
+        ("documents_expire", {"days": 31}),
+    )
+    print(REACH.table())
+    assert REACH.accepted == Counter(
+        {
+            "add_document": 1,
+            "choose_agreement": 1,
+            "accept_agreement": 1,
+            "upload_document_version": 1,
+            "remove_document": 1,
+            "documents_expire": 1,
+        }
+    ), "the sequence no longer walks the document's life"
+    assert state.documents == {}

@@ -253,8 +253,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+
+# --- Uploaded files (group documents, certificates) -------------------------
+# Never served from a public path: there is no MEDIA_URL route. Views check who may see each
+# file and stream it (groups/views/documents.py, meetings/views/hours.py). Local files under
+# MEDIA_ROOT by default; an S3-compatible bucket when UPLOADS_S3_BUCKET is set (django-storages;
+# the credentials come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "uploads"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+UPLOADS_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("UPLOADS_S3_BUCKET"),
+            "endpoint_url": env("UPLOADS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("UPLOADS_S3_REGION", default="") or None,
+            "location": env("UPLOADS_S3_PREFIX", default="") or "uploads",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+    if env("UPLOADS_S3_BUCKET", default="")
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOADS_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -356,6 +380,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "close-due-polls": {
         "task": "polls.tasks.task_close_due_polls",
         "schedule": 300.0,
+    },
+    "remove-expired-documents": {
+        "task": "groups.tasks.task_remove_expired_documents",
+        "schedule": 3600.0,
     },
 }
 

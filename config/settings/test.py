@@ -1,5 +1,7 @@
 """pytest: fast hashing, in-memory mail, eager Celery; the database comes from DATABASE_URL."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -17,7 +19,9 @@ CACHES = {
         "LOCATION": "peercircle-tests",
     }
 }
+# Uploads go to a folder of this test process's own, never to var/uploads.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="peercircle-uploads-")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOADS_STORAGE,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -213,6 +213,8 @@ SIGNED_IN_ONLY = {
     "waitlist_leave",
     "apply",
     "withdraw",
+    "kept_document",  # the author's own removed document: kept_document_for(user, pk)
+    "kept_document_download",
 }
 
 
@@ -241,4 +243,13 @@ def test_every_members_only_page_of_groups_declares_its_rule():
         "resource_pin": "groups.pin_resource",
         "resource_remove": "groups.view_members_area",
         "vetting_detail": "groups.vet_applications",
+        "documents": "groups.view_members_area",
+        "document": "groups.view_members_area",
+        "document_download": "groups.view_members_area",
+        "document_edit": "groups.change_document",
+        "document_new_version": "groups.change_document",
+        "document_remove": "groups.remove_document",
+        "document_agreement": "groups.choose_agreement",
+        "accept_agreement": "groups.view_members_area",
+        "agreement_file": "groups.view_members_area",
     }

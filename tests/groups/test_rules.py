@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from config import access
 from groups.enums import Role
-from groups.models import Group, Membership, Resource
+from groups.models import Document, Group, Membership, Resource
 from groups.rules import (
     is_group_manager,
     is_group_member,
@@ -15,6 +15,7 @@ from groups.rules import (
     may_manage_member,
     role_in,
     shared_the_resource,
+    uploaded_the_document,
 )
 from groups.selectors import for_viewer
 from tests.factories import AdminFactory, GroupFactory, MembershipFactory, UserFactory
@@ -70,6 +71,8 @@ ON_THE_GROUP = {
     "groups.vet_applications": (F, T, T, F, F, T),
     "groups.add_resource": (T, T, T, F, F, F),
     "groups.pin_resource": (F, T, T, F, F, F),
+    "groups.add_document": (T, T, T, F, F, F),
+    "groups.choose_agreement": (F, T, T, F, F, F),
 }
 
 
@@ -95,7 +98,11 @@ def test_superusers_pass_only_what_site_admins_pass(world, rule):
 def test_every_groups_rule_is_tested_here_and_none_is_left_over():
     declared = {name for name in access.declared() if name.startswith("groups.")}
 
-    assert declared == set(ON_THE_GROUP) | {"groups.manage_member", "groups.remove_resource"}
+    assert declared == set(ON_THE_GROUP) | {
+        "groups.manage_member",
+        "groups.remove_resource",
+        *ON_A_DOCUMENT,
+    }
 
 
 def test_every_groups_rule_says_why_it_refuses():
@@ -303,3 +310,50 @@ def test_role_in_of_nothing_or_nobody_is_none(world):
         role_in(None, _fresh(group)),
         role_in(people["anonymous"], _fresh(group)),
     ) == (None, None, None)
+
+
+# --- rules on one document: its author, or an organizer -----------------------------------------
+
+ON_A_DOCUMENT = ("groups.change_document", "groups.remove_document")
+
+
+@pytest.mark.parametrize("rule", ON_A_DOCUMENT)
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        # who added it; then: member, co-organizer, organizer, outsider, anonymous, site admin
+        ("member", (T, T, T, F, F, F)),
+        ("other_member", (F, T, T, F, F, F)),
+        ("outsider", (F, T, T, F, F, F)),  # a former member's document stays the group's
+    ],
+)
+def test_document_rules_for_each_kind_of_person(world, rule, author, expected):
+    group, people = world
+    document = Document.objects.create(group=group, title="Handout", added_by=people[author])
+
+    answers = _answers(rule, people, lambda: Document.objects.get(pk=document.pk))
+
+    assert answers == dict(zip(VIEWERS, expected, strict=True))
+
+
+@pytest.mark.parametrize("rule", ON_A_DOCUMENT)
+def test_only_organizers_change_or_remove_the_agreement_even_its_author(world, rule):
+    group, people = world
+    document = Document.objects.create(
+        group=group, title="Agreement", added_by=people["member"], is_agreement=True
+    )
+
+    answers = _answers(rule, people, lambda: Document.objects.get(pk=document.pk))
+
+    assert answers == dict(zip(VIEWERS, (F, T, T, F, F, F), strict=True))
+
+
+def test_uploaded_the_document_is_only_true_for_who_added_it(world):
+    group, people = world
+    document = Document.objects.create(group=group, title="Handout", added_by=people["member"])
+
+    assert [
+        uploaded_the_document(people[who], document)
+        for who in ("member", "other_member", "anonymous")
+    ] == [True, False, False]
+    assert uploaded_the_document(people["member"], None) is False

@@ -59,6 +59,7 @@ from members.models import Modality, Population, Specialty, TherapistProfile, Us
 from polls import services as poll_services
 from polls.enums import Availability
 from polls.models import Poll
+from portal.demo_documents import seed_documents
 from presentations import services as presentation_services
 from presentations.models import Election, Presentation
 
@@ -651,6 +652,7 @@ class Command(BaseCommand):
             self.seed_presentations(users)
             self.seed_election(users)
             self.seed_resources(users)
+            seed_documents(group=_group_of(0), organizer=users[DEMO_GROUPS[0]["organizer"]])
             self.seed_between_meetings(users)
             self.seed_poll(users)
             self.seed_outside_hours(users)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -26,12 +27,14 @@ from consultations import services as consultation_services
 from consultations.models import ConsultationRequest
 from groups import services as group_services
 from groups.models import Application, Group
+from groups.services import documents as document_services
 from meetings import certificates, outside_hours
 from meetings.enums import SegmentKind
 from meetings.models import ActionItem
 from members.models import LicenceCheck, User
 from members.notifications import unsubscribe_token
 from polls.models import Poll
+from portal.demo_documents import pdf_of
 from portal.management.commands.seed_demo import DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD
 from presentations import services as presentation_services
 from presentations.models import CaseDraft, Election, Presentation
@@ -153,6 +156,18 @@ def build_world() -> World:
     ids["licence_check"] = (
         LicenceCheck.objects.filter(status="pending").exclude(profile__user=admin).first().pk
     )
+
+    # Documents: the demo's agreement; a handout of the member's that the organizer took out
+    # of the library, kept for the member alone.
+    ids["agreement"] = front.documents.get(is_agreement=True).pk
+    handout = document_services.add_document(
+        actor=member,
+        group=front,
+        title="Grounding handout",
+        upload=SimpleUploadedFile("grounding.pdf", pdf_of("Grounding", ["Five things you see."])),
+    )
+    document_services.remove_document(actor=organizer, group=front, document_id=handout.pk)
+    ids["kept_document"] = handout.pk
 
     # Find a time: the demo's open poll in the consultation group.
     ids["poll"] = Poll.objects.get(group=front).pk
@@ -371,6 +386,33 @@ ORGANIZER = [
     Visit("group-attendance", ("meetings/group_attendance.html",), g(FRONT_RANGE, "attendance/")),
     Visit("group-health", ("groups/health.html",), g(FRONT_RANGE, "health/")),
     Visit("poll-new", ("polls/new.html",), g(FRONT_RANGE, "polls/new/")),
+    Visit("documents", ("groups/documents.html",), g(FRONT_RANGE, "documents/")),
+    Visit(
+        "documents-errors",
+        ("groups/documents.html",),
+        g(FRONT_RANGE, "documents/"),
+        act=_submit_blank("Add the document"),
+    ),
+    Visit(
+        "document-agreement",
+        ("groups/document.html",),
+        lambda w: g(FRONT_RANGE, f"documents/{w.ids['agreement']}/"),
+    ),
+    Visit(
+        "document-edit",
+        ("groups/document_edit.html",),
+        lambda w: g(FRONT_RANGE, f"documents/{w.ids['agreement']}/edit/"),
+    ),
+    Visit(
+        "document-new-version",
+        ("groups/document_version.html",),
+        lambda w: g(FRONT_RANGE, f"documents/{w.ids['agreement']}/new-version/"),
+    ),
+    Visit(
+        "document-remove",
+        ("groups/document_remove.html",),
+        lambda w: g(FRONT_RANGE, f"documents/{w.ids['agreement']}/remove/"),
+    ),
     Visit(
         "poll-new-errors",
         ("polls/new.html",),
@@ -535,6 +577,12 @@ MEMBER = [
     Visit("consultations", ("consultations/list.html",), g(FRONT_RANGE, "consultations/")),
     Visit("polls", ("polls/list.html",), g(FRONT_RANGE, "polls/")),
     Visit("welcome", ("groups/welcome.html",), g(FRONT_RANGE, "welcome/")),
+    Visit("agreement", ("groups/accept_agreement.html",), g(FRONT_RANGE, "agreement/")),
+    Visit(
+        "kept-document",
+        ("groups/document_kept.html",),
+        lambda w: f"/groups/kept-documents/{w.ids['kept_document']}/",
+    ),
     Visit("poll", ("polls/detail.html",), lambda w: g(FRONT_RANGE, f"polls/{w.ids['poll']}/")),
     Visit(
         "consultation",

@@ -1,0 +1,457 @@
+"""What an uploaded file really is, checked from its content, and a safe name for it.
+
+Every file a person uploads (a group's documents, a certificate for logged hours) passes
+``inspect_upload`` before anything is stored. It reads the first bytes (``filetype``) and then
+the structure a real file of that kind has: a PDF that ``pypdf`` can open and that carries no
+password; a Word (.docx) or OpenDocument (.odt) file whose zip holds the parts such a document
+has, no macros, and nothing that expands to an absurd size; a picture that Pillow can verify.
+The name the browser sent is only a name: the kind comes from the content, the name must agree
+with it (or gain the right extension) and is cleaned of anything odd.
+
+Anything wrong raises ``UploadRejected`` (a ``ValidationError``) with a message a person can act
+on; callers show it beside the file field and store nothing.
+
+The words of a document (``CheckedUpload.text``) are returned for the de-identification guard:
+a file shared with colleagues is free text that reaches other people.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+
+import filetype
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from PIL import Image
+from pypdf import PdfReader
+
+__all__ = [
+    "CERTIFICATE_KINDS",
+    "DOCUMENT_KINDS",
+    "KINDS",
+    "MAX_UPLOAD_BYTES",
+    "CheckedFileField",
+    "CheckedUpload",
+    "UploadRejected",
+    "accepted_description",
+    "clean_file_name",
+    "inspect_upload",
+    "kind_label",
+]
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_NAME_LENGTH = 150
+MAX_TEXT_CHARACTERS = 200_000  # the words read for the guard; a 10 MB file rarely holds more
+MAX_PDF_PAGES = 300
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 10 MB document that unzips to more is a zip bomb
+MAX_IMAGE_PIXELS = 40_000_000  # 8000 by 5000: a large photo; decoded, about 120 MB
+TOO_LARGE = (
+    f"This file is larger than the limit of {filesizeformat(MAX_UPLOAD_BYTES)}. Save a smaller "
+    "copy (for a PDF, “reduce file size”; for a photo, a smaller size) and try again."
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]  # the first is the one a name without one is given
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+KINDS = {
+    kind.key: kind
+    for kind in (
+        Kind("pdf", "PDF", "application/pdf", (".pdf",)),
+        Kind(
+            "docx",
+            "Word document",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            (".docx",),
+        ),
+        Kind("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",)),
+        Kind("jpeg", "JPEG picture", "image/jpeg", (".jpg", ".jpeg")),
+        Kind("png", "PNG picture", "image/png", (".png",)),
+        Kind("gif", "GIF picture", "image/gif", (".gif",)),
+        Kind("webp", "WebP picture", "image/webp", (".webp",)),
+    )
+}
+DOCUMENT_KINDS = tuple(KINDS)
+CERTIFICATE_KINDS = ("pdf", "jpeg", "png", "webp")
+
+# What people most often try instead, named in the refusal so they know what to do.
+KNOWN_OTHERS = {
+    "doc": "an old-style Word file (.doc): save it as .docx or PDF",
+    "xls": "a spreadsheet: save it as PDF",
+    "xlsx": "a spreadsheet: save it as PDF",
+    "ods": "a spreadsheet: save it as PDF",
+    "ppt": "a presentation: save it as PDF",
+    "pptx": "a presentation: save it as PDF",
+    "odp": "a presentation: save it as PDF",
+    "rtf": "a rich-text file: save it as .docx or PDF",
+    "zip": "a zip archive: upload the files in it one by one",
+    "heic": "an iPhone photo (HEIC): save it as JPEG",
+    "tif": "a TIFF picture: save it as PDF or PNG",
+    "bmp": "a BMP picture: save it as PNG",
+    "exe": "a program",
+    "elf": "a program",
+}
+_ZIP_GUESSES = {"zip", "docx", "odt", "xlsx", "ods", "pptx", "odp", "epub"}
+_FILETYPE_TO_KIND = {"pdf": "pdf", "jpg": "jpeg", "png": "png", "gif": "gif", "webp": "webp"}
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+class UploadRejected(ValidationError):
+    """The file is not one we keep; the message says why and what to do."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message, code=code)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    kind: Kind
+    name: str  # cleaned, ending in the kind's extension
+    size: int
+    sha256: str
+    text: str  # the words in it (empty for pictures), for the de-identification guard
+
+    @property
+    def content_type(self) -> str:
+        return self.kind.content_type
+
+    @property
+    def extension(self) -> str:
+        return self.kind.extensions[0]
+
+
+def kind_label(content_type: str) -> str:
+    """The plain name of a stored file's kind, from its content type ("PDF")."""
+    for kind in KINDS.values():
+        if kind.content_type == content_type:
+            return kind.label
+    return "File"
+
+
+def accepted_description(kinds: tuple[str, ...]) -> str:
+    """ "PDF, Word document or JPEG picture": the kinds a field takes, for help and errors."""
+    labels = [KINDS[key].label for key in kinds]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+
+
+def inspect_upload(upload, *, kinds: tuple[str, ...] = DOCUMENT_KINDS) -> CheckedUpload:
+    """Check an uploaded file (a Django ``UploadedFile``, or any file with ``name`` and
+    ``size``) and say what it is. Raises ``UploadRejected``. The result is kept on the file,
+    so the form and the service that both ask read it once."""
+    cached = getattr(upload, "_peercircle_checked", None)
+    if cached is not None and cached[0] == kinds:
+        return cached[1]
+    size = getattr(upload, "size", None)
+    if size is None or size == 0:
+        raise UploadRejected("This file is empty. Choose the file again.", "empty")
+    if size > MAX_UPLOAD_BYTES:
+        raise UploadRejected(TOO_LARGE, "too_large")
+    upload.seek(0)
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    upload.seek(0)
+    if not data:
+        raise UploadRejected("This file is empty. Choose the file again.", "empty")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadRejected(TOO_LARGE, "too_large")
+    kind = _kind_of(data, kinds)
+    text = _READERS[kind.key](data)
+    checked = CheckedUpload(
+        kind=kind,
+        name=clean_file_name(getattr(upload, "name", "") or "", kind),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+    )
+    upload._peercircle_checked = (kinds, checked)
+    return checked
+
+
+def _kind_of(data: bytes, kinds: tuple[str, ...]) -> Kind:
+    guess = filetype.guess(data)
+    found = guess.extension if guess else None
+    if found in _ZIP_GUESSES:
+        found = _zip_kind(data) or found
+    elif found in _FILETYPE_TO_KIND:
+        found = _FILETYPE_TO_KIND[found]
+    elif found is None and data.lstrip()[:5] == b"%PDF-":
+        found = "pdf"  # a PDF with a little whitespace before its header still opens
+    accepted = accepted_description(kinds)
+    if found in kinds:
+        return KINDS[found]
+    if found in KINDS:
+        raise UploadRejected(
+            f"This is a {KINDS[found].label}; here we take {accepted} files.", "wrong_type"
+        )
+    if found in KNOWN_OTHERS:
+        raise UploadRejected(
+            f"This file is {KNOWN_OTHERS[found]}. Here we take {accepted} files.", "wrong_type"
+        )
+    raise UploadRejected(
+        f"We could not tell what kind of file this is from its content. Here we take "
+        f"{accepted} files.",
+        "wrong_type",
+    )
+
+
+def _zip_kind(data: bytes) -> str | None:
+    """docx or odt when the zip is one; the filetype guess otherwise."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names and "[Content_Types].xml" in names:
+                return "docx"
+            if (
+                "mimetype" in names
+                and archive.getinfo("mimetype").file_size <= len(_ODT_MIMETYPE) + 8
+                and archive.read("mimetype").strip() == _ODT_MIMETYPE
+            ):
+                return "odt"
+    except Exception:  # zlib.error, EOFError, BadZipFile…: all damage
+        raise UploadRejected(
+            "This file looks like a Word or OpenDocument file but is damaged: we could not "
+            "open it. Save it again from your word processor and try again.",
+            "damaged",
+        ) from None
+    return None
+
+
+# --- reading each kind: checks that it is whole, and the words in it ---------------------------
+
+
+def _read_pdf(data: bytes) -> str:
+    damaged = UploadRejected(
+        "This PDF is damaged: we could not open it. Save or export it again and try again.",
+        "damaged",
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(BytesIO(data), strict=False)
+            # A PDF locked only against changes opens for anyone (an empty password).
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise UploadRejected(
+                    "This PDF is protected with a password, so colleagues could not open it "
+                    "and we could not check it. Save a copy without the password and try again.",
+                    "encrypted",
+                )
+            pages = reader.pages
+            if len(pages) == 0:
+                raise damaged
+            parts, length = [], 0
+            for page in list(pages)[:MAX_PDF_PAGES]:
+                words = page.extract_text() or ""
+                parts.append(words)
+                length += len(words)
+                if length >= MAX_TEXT_CHARACTERS:
+                    break
+    except UploadRejected:
+        raise
+    except Exception as exc:  # a parser of hostile input: any failure is damage
+        raise damaged from exc
+    return "\n".join(parts)[:MAX_TEXT_CHARACTERS]
+
+
+def _zip_part(data: bytes, part: str) -> bytes:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+                raise UploadRejected(
+                    "This document expands to far more than its size says, as no real "
+                    "document does. Save it again from your word processor and try again.",
+                    "damaged",
+                )
+            names = {info.filename.lower() for info in infos}
+            if any(name.endswith("vbaproject.bin") or name.startswith("basic/") for name in names):
+                raise UploadRejected(
+                    "This document contains macros (small programs), which we do not pass on "
+                    "to colleagues. Save it as a plain .docx, .odt or PDF and try again.",
+                    "macros",
+                )
+            return archive.read(part)
+    except UploadRejected:
+        raise
+    except Exception as exc:  # zlib.error, EOFError, BadZipFile…: all damage
+        raise UploadRejected(
+            "This document is damaged: we could not read it. Save it again from your word "
+            "processor and try again.",
+            "damaged",
+        ) from exc
+
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+def _xml_words(xml: bytes, breaks: re.Pattern, spaces: re.Pattern) -> str:
+    text = xml.decode("utf-8", errors="replace")[: MAX_TEXT_CHARACTERS * 20]
+    text = breaks.sub("\n", text)
+    text = spaces.sub(" ", text)
+    return html.unescape(_TAG.sub("", text))[:MAX_TEXT_CHARACTERS]
+
+
+_DOCX_BREAKS = re.compile(r"</w:p>|<w:br\b[^>]*/>|<w:cr\b[^>]*/>")
+_DOCX_SPACES = re.compile(r"<w:tab\b[^>]*/>")
+_ODT_BREAKS = re.compile(r"</text:p>|</text:h>|<text:line-break\b[^>]*/>")
+_ODT_SPACES = re.compile(r"<text:s\b[^>]*/>|<text:tab\b[^>]*/>")
+
+
+def _read_docx(data: bytes) -> str:
+    return _xml_words(_zip_part(data, "word/document.xml"), _DOCX_BREAKS, _DOCX_SPACES)
+
+
+def _read_odt(data: bytes) -> str:
+    return _xml_words(_zip_part(data, "content.xml"), _ODT_BREAKS, _ODT_SPACES)
+
+
+def _read_image(data: bytes) -> str:
+    """A picture Pillow can open and decode to the end (``verify`` alone misses a cut-off
+    JPEG or GIF), of a sensible size."""
+
+    def too_large(size=None) -> UploadRejected:
+        shown = f"is {size[0]} by {size[1]} pixels, more than we keep" if size else "is too large"
+        return UploadRejected(
+            f"This picture {shown}. Save a smaller copy and try again.", "too_large"
+        )
+
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns from about 89 million pixels; our own limit is lower and says more.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise too_large((width, height))
+                image.verify()
+            with Image.open(BytesIO(data)) as image:
+                image.load()
+    except UploadRejected:
+        raise
+    except Image.DecompressionBombError as exc:  # over twice Pillow's limit: not even opened
+        raise too_large() from exc
+    except Exception as exc:  # a decoder of hostile input: any failure is damage
+        raise UploadRejected(
+            "This picture is damaged: we could not open it. Save it again and try again.",
+            "damaged",
+        ) from exc
+    return ""
+
+
+_READERS = {
+    "pdf": _read_pdf,
+    "docx": _read_docx,
+    "odt": _read_odt,
+    "jpeg": _read_image,
+    "png": _read_image,
+    "gif": _read_image,
+    "webp": _read_image,
+}
+
+
+# --- names ------------------------------------------------------------------------------------
+
+# Extensions that say the file is something else entirely: a name ending in one of these is
+# refused even when the content is fine, since it is not what it claims to be. Any other
+# dot in a name ("Minutes 12.03") is part of the name.
+_OTHER_EXTENSIONS = """
+    exe com bat cmd scr msi dll sh ps1 vbs js jar app apk html htm svg xml php zip rar 7z gz tar
+    doc docm dotm xls xlsx xlsm ods ppt pptx odp rtf txt csv heic tif tiff bmp mp3 mp4 mov
+"""
+CLAIMS_OTHER = frozenset(f".{extension}" for extension in _OTHER_EXTENSIONS.split())
+ACCEPTED_EXTENSIONS = frozenset(ext for kind in KINDS.values() for ext in kind.extensions)
+
+_KEPT = re.compile(r"[^\w .,()\[\]&+'-]", flags=re.UNICODE)
+
+
+def clean_file_name(raw: str, kind: Kind) -> str:
+    """A name safe to show and to send back in a download: normalised, without anything that
+    could hide what the file is or point elsewhere, ending in the extension of what it is (a
+    PNG sent as ``photo.jpg`` becomes ``photo.png``).
+
+    Refused (``UploadRejected``): no name at all, hidden or control characters (a
+    right-to-left mark can make ``fdp.exe`` look like ``exe.pdf``), folder separators, a name
+    that is only an extension, and a name whose extension claims another kind of file
+    (``CLAIMS_OTHER``: ``report.exe``, ``notes.html``)."""
+    name = unicodedata.normalize("NFC", raw).strip()
+    odd = UploadRejected(
+        "The file's name has characters we cannot keep (hidden or control characters, or "
+        "folder separators). Rename the file with letters, numbers and spaces, and choose it "
+        "again.",
+        "odd_name",
+    )
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") for char in name):
+        raise odd
+    if "/" in name or "\\" in name or name in ("", ".", ".."):
+        raise odd if name else UploadRejected("This file has no name. Rename it.", "odd_name")
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    elif not stem.strip(" ."):
+        raise UploadRejected(
+            "The file's name is only an extension. Give it a name and choose it again.",
+            "odd_name",
+        )
+    extension = f".{extension.lower()}" if extension else ""
+    if extension in CLAIMS_OTHER:
+        raise UploadRejected(
+            f"The file's name ends in “{extension}”, but it is a {kind.label}. Rename it to "
+            f"end in {kind.extensions[0]} (if that is right) and choose it again.",
+            "wrong_type",
+        )
+    if extension in ACCEPTED_EXTENSIONS:  # named for a kind we take: named for what it is
+        extension = extension if extension in kind.extensions else kind.extensions[0]
+    else:  # no extension, or a dot that is part of the name
+        stem, extension = name, kind.extensions[0]
+    stem = _KEPT.sub("_", stem)
+    stem = re.sub(r"\s+", " ", re.sub(r"_+", "_", stem)).strip(" ._-")
+    if not stem:
+        stem = "document"
+    if len(stem) > MAX_NAME_LENGTH:
+        stem = stem[:MAX_NAME_LENGTH].rstrip(" ._-")
+    return f"{stem}{extension}"
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+
+class CheckedFileField(forms.FileField):
+    """A file input that accepts only the given kinds, checked from the content; its cleaned
+    value is the uploaded file with its ``CheckedUpload`` as ``.checked``."""
+
+    default_error_messages = {
+        "empty": "This file is empty. Choose the file again.",
+        "missing": "Choose a file.",
+        "required": "Choose a file.",
+    }
+
+    def __init__(self, *, kinds: tuple[str, ...] = DOCUMENT_KINDS, **kwargs):
+        self.kinds = kinds
+        kwargs.setdefault(
+            "help_text",
+            f"{accepted_description(kinds)}, up to {filesizeformat(MAX_UPLOAD_BYTES)}.",
+        )
+        super().__init__(**kwargs)
+        extensions = sorted({ext for key in kinds for ext in KINDS[key].extensions})
+        self.widget.attrs.setdefault("accept", ",".join(extensions))
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial and hasattr(upload, "read"):
+            upload.checked = inspect_upload(upload, kinds=self.kinds)
+        return upload
