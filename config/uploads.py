@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 import unicodedata
+import uuid
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +31,9 @@ from io import BytesIO
 import filetype
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 from pypdf import PdfReader
@@ -43,9 +48,14 @@ __all__ = [
     "UploadRejected",
     "accepted_description",
     "clean_file_name",
+    "delete_on_commit",
+    "file_response",
     "inspect_upload",
     "kind_label",
+    "random_path",
 ]
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_NAME_LENGTH = 150
@@ -455,3 +465,52 @@ class CheckedFileField(forms.FileField):
         if upload and upload is not initial and hasattr(upload, "read"):
             upload.checked = inspect_upload(upload, kinds=self.kinds)
         return upload
+
+
+# --- storing, serving and deleting ------------------------------------------------------------
+
+
+def random_path(folder: str, filename: str) -> str:
+    """Where a checked file is stored: a random name in ``folder``, keeping only the extension
+    of its (cleaned) name, so nothing a person typed reaches the file system."""
+    extension = filename.rpartition(".")[2].lower() if "." in filename else "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{extension[:5]}"
+
+
+# --- serving and deleting what was stored -----------------------------------------------------
+
+INLINE_TYPES = ("application/pdf", "image/")
+
+
+def file_response(request, stored, *, name: str, content_type: str) -> FileResponse:
+    """Stream a stored file (a ``FieldFile``) to someone a view already let see it: PDFs and
+    pictures open in the browser unless ``?download`` asks otherwise, any other kind downloads;
+    named ``name``; never cached on the way. A file gone from storage is a 404."""
+    try:
+        handle = stored.open("rb")
+    except OSError as exc:  # FileNotFoundError too: the row outlived its file
+        raise Http404("The file is missing.") from exc
+    inline = content_type.startswith(INLINE_TYPES) and "download" not in request.GET
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=name, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def delete_on_commit(names) -> None:
+    """Delete stored files once the transaction that removed their rows commits (and not at
+    all if it rolls back)."""
+    names = [name for name in names if name]
+    if not names:
+        return
+
+    def delete():
+        for name in names:
+            try:
+                default_storage.delete(name)
+            except OSError:  # gone already, or the store is down: the row is gone either way
+                log.warning("Could not delete an uploaded file (%s).", name)
+
+    transaction.on_commit(delete)

@@ -1,6 +1,5 @@
 import secrets
 import unicodedata
-import uuid
 from datetime import time, timedelta
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from config.uploads import kind_label
+from config.uploads import kind_label, random_path
 from groups.enums import (
     ACTIVE_WAITLIST_STATUSES,
     ApplicationStatus,
@@ -554,8 +553,7 @@ DOCUMENT_KEPT_FOR_AUTHOR = timedelta(days=30)
 def document_file_path(instance: "DocumentVersion", filename: str) -> str:
     """A random path under the group's folder. What the file was called is kept in ``name``
     (cleaned), never in the path, so nothing a person typed reaches the file system."""
-    extension = filename.rpartition(".")[2].lower() if "." in filename else "bin"
-    return f"documents/{instance.document.group_id}/{uuid.uuid4().hex}.{extension[:5]}"
+    return random_path(f"documents/{instance.document.group_id}", filename)
 
 
 class Document(models.Model):

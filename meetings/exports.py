@@ -330,6 +330,7 @@ def my_hours_header() -> list[str]:
         "Contact minutes",
         "Kind",
         "Source",
+        "Certificate",
     ]
 
 
@@ -338,7 +339,8 @@ RECORDED = "Recorded by PeerCircle"
 
 
 def my_outside_rows(user) -> Iterator[list]:
-    """The hours the person logged themselves, oldest first, marked self-reported."""
+    """The hours the person logged themselves, oldest first, marked self-reported; "yes" in
+    the last column where they attached a certificate."""
     entries = OutsideHours.objects.filter(user=user).order_by("day", "pk")
     for entry in entries.iterator(chunk_size=CHUNK):
         yield [
@@ -352,6 +354,7 @@ def my_outside_rows(user) -> Iterator[list]:
             entry.minutes,
             entry.get_category_display(),
             SELF_REPORTED,
+            "yes" if entry.has_certificate else "",
         ]
 
 
@@ -376,6 +379,7 @@ def my_hours_rows(user, tz: zoneinfo.ZoneInfo) -> Iterator[list]:
             minutes_between(meeting.starts_at, meeting.ends_at),
             "Peer consultation",
             RECORDED,
+            "",  # PeerCircle's own certificates cover a period: my_certificates_rows
         ]
     yield from my_outside_rows(user)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from config.fields import SafeModelChoiceField
 from config.guard import DeidentifiedFormMixin, GuardedCharField
+from config.uploads import CERTIFICATE_KINDS, CheckedFileField
 from meetings import recurrence
 from meetings.enums import (
     AttendanceStatus,
@@ -563,7 +564,8 @@ class ConfirmRemovalForm(forms.Form):
 
 
 class OutsideHoursForm(forms.Form):
-    """Hours logged by the member themselves (their own record: seen by them, in their exports)."""
+    """Hours logged by the member themselves (their own record: seen by them, in their exports),
+    with the certificate they were given if they wish (checked from its content)."""
 
     day = forms.DateField(label="Date", widget=DATE)
     category = forms.ChoiceField(label="Kind of hours", choices=HoursCategory.choices)
@@ -579,6 +581,9 @@ class OutsideHoursForm(forms.Form):
         max_value=Decimal("200"),
         decimal_places=2,
         help_text="For example 1.5 for an hour and a half.",
+    )
+    certificate = CheckedFileField(
+        kinds=CERTIFICATE_KINDS, required=False, label="Certificate (optional)"
     )
 
     def clean_day(self):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from config.uploads import random_path
 from groups.enums import VenueKind
 from meetings.enums import (
     AttendanceStatus,
@@ -424,9 +425,19 @@ class ActionItem(models.Model):
         return not self.is_done and self.due_on < timezone.localdate()
 
 
+def certificate_file_path(instance: "OutsideHours", filename: str) -> str:
+    """A random path under the member's folder. What the file was called is kept (cleaned) in
+    ``certificate_name``, never in the path, so nothing a person typed reaches the file system."""
+    return random_path(f"certificates/{instance.user_id}", filename)
+
+
 class OutsideHours(models.Model):
     """Hours a member logs themselves: consultation elsewhere, supervision, continuing education.
-    Shown beside the hours PeerCircle records, always marked "self-reported"."""
+    Shown beside the hours PeerCircle records, always marked "self-reported".
+
+    The member may attach the certificate they were given (a PDF or a picture, checked by
+    ``config.uploads``): stored in the default storage under a random name, served only to
+    them (``meetings.views.ledger.hours_certificate``), deleted with the entry."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outside_hours"
@@ -442,6 +453,10 @@ class OutsideHours(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("200"))],
     )
+    certificate = models.FileField(upload_to=certificate_file_path, max_length=255, blank=True)
+    certificate_name = models.CharField("certificate's file name", max_length=200, blank=True)
+    certificate_type = models.CharField(max_length=100, blank=True)
+    certificate_size = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -450,7 +465,23 @@ class OutsideHours(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(hours__lte=200), name="outside_hours_range"
-            )
+            ),
+            # A certificate comes with its name, kind and size, or none of them is there.
+            models.CheckConstraint(
+                condition=Q(
+                    certificate="",
+                    certificate_name="",
+                    certificate_type="",
+                    certificate_size__isnull=True,
+                )
+                | (
+                    ~Q(certificate="")
+                    & ~Q(certificate_name="")
+                    & ~Q(certificate_type="")
+                    & Q(certificate_size__isnull=False)
+                ),
+                name="outside_hours_certificate_whole",
+            ),
         ]
         indexes = [models.Index(fields=["user", "day"], name="outside_hours_user_day")]
 
@@ -460,6 +491,10 @@ class OutsideHours(models.Model):
     @property
     def minutes(self) -> int:
         return int(self.hours * 60)
+
+    @property
+    def has_certificate(self) -> bool:
+        return bool(self.certificate)
 
 
 class RenewalPlan(models.Model):

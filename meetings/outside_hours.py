@@ -3,23 +3,40 @@ and their licence renewal plan: the writes (each audited, without the provider o
 the reads (their own entries, and progress toward the renewal by category).
 
 Hours PeerCircle records itself (present at a group's meeting) count as consultation; the
-renewal counts both, always told apart as "recorded" and "self-reported"."""
+renewal counts both, always told apart as "recorded" and "self-reported".
 
+An entry may carry the certificate the member was given (a PDF or a picture). The file is
+checked from its content (``config.uploads``) and written to storage only once everything else
+is in order; it is deleted again if the row is refused, and once the removal of its entry (or
+of the account) is committed. Only its owner ever reads it (``own_certificate``)."""
+
+import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from config.uploads import (
+    CERTIFICATE_KINDS,
+    CheckedUpload,
+    UploadRejected,
+    delete_on_commit,
+    inspect_upload,
+)
 from meetings.enums import HoursCategory
 from meetings.ledger import hours as to_hours
 from meetings.ledger import minutes_between, present_attendance
 from meetings.models import OutsideHours, RenewalPlan
 from members.models import User
 from members.services import record_audit
+
+log = logging.getLogger(__name__)
 
 ENTRY_FIELDS = ("day", "category", "provider", "title", "hours")
 PLAN_FIELDS = (
@@ -35,21 +52,50 @@ PLAN_FIELDS = (
 # --- writes ------------------------------------------------------------------------------------
 
 
+def checked_certificate(upload) -> CheckedUpload:
+    """What the uploaded certificate is (``config.uploads``; the form asked already, and the
+    answer is kept on the upload). Raises ``ValidationError`` on the ``certificate`` field."""
+    try:
+        return inspect_upload(upload, kinds=CERTIFICATE_KINDS)
+    except UploadRejected as exc:
+        raise ValidationError({"certificate": exc.messages}) from exc
+
+
 @transaction.atomic
 def log_outside_hours(*, user: User, data: dict[str, Any]) -> OutsideHours:
+    """Log hours from elsewhere, with the certificate if one is given (``data["certificate"]``,
+    an upload). A refused entry or file stores nothing: no row, no file."""
     entry = OutsideHours(user=user, **{name: data[name] for name in ENTRY_FIELDS if name in data})
     entry.provider = entry.provider.strip()
     entry.title = (entry.title or "").strip()
-    entry.full_clean()
-    entry.save()
-    record_audit(
-        actor=user,
-        verb="hours.logged",
-        subject=user,
-        obj=entry,
-        data={"category": entry.category, "hours": f"{Decimal(entry.hours):.2f}"},
-    )
+    upload = data.get("certificate")
+    checked = checked_certificate(upload) if upload else None
+    if checked is not None:
+        entry.certificate_name = checked.name
+        entry.certificate_type = checked.content_type
+        entry.certificate_size = checked.size
+    entry.full_clean(exclude=["certificate"])  # the file is stored only once all else is right
+    if checked is not None:
+        entry.certificate.save(checked.name, upload, save=False)
+    try:
+        entry.save()
+        record_audit(
+            actor=user,
+            verb="hours.logged",
+            subject=user,
+            obj=entry,
+            data={**_audit_data(entry), "certificate": checked is not None},
+        )
+    except Exception:
+        if checked is not None:
+            default_storage.delete(entry.certificate.name)
+        raise
     return entry
+
+
+def _audit_data(entry: OutsideHours) -> dict[str, str]:
+    """What the log keeps of an entry: never the provider, the title or the file."""
+    return {"category": entry.category, "hours": f"{Decimal(entry.hours):.2f}"}
 
 
 def own_entry(user: User, entry_id: int) -> OutsideHours:
@@ -62,15 +108,28 @@ def own_entry(user: User, entry_id: int) -> OutsideHours:
 
 @transaction.atomic
 def remove_outside_hours(*, user: User, entry_id: int) -> None:
-    """Remove one of one's own entries (they are nobody else's)."""
+    """Remove one of one's own entries (they are nobody else's), and its certificate once the
+    removal is committed."""
     entry = own_entry(user, entry_id)
     record_audit(
         actor=user,
         verb="hours.removed",
         subject=user,
-        data={"category": entry.category, "hours": f"{Decimal(entry.hours):.2f}"},
+        data={**_audit_data(entry), "certificate": entry.has_certificate},
     )
+    stored = entry.certificate.name
     entry.delete()
+    delete_on_commit([stored])
+
+
+@transaction.atomic
+def erase_outside_hours(*, user: User) -> None:
+    """Every entry of the user and their certificates (the account is being deleted: the
+    account's deletion is what the log records)."""
+    entries = OutsideHours.objects.filter(user=user)
+    stored = list(entries.exclude(certificate="").values_list("certificate", flat=True))
+    entries.delete()
+    delete_on_commit(stored)
 
 
 @transaction.atomic
@@ -95,6 +154,15 @@ def entries_of(user: User):
         if user.is_authenticated
         else OutsideHours.objects.none()
     )
+
+
+def own_certificate(user: User, entry_id: int) -> OutsideHours:
+    """One of the user's own entries that has a certificate; 404 for anyone else's entry (site
+    admins included) and for an entry without one."""
+    entry = entries_of(user).filter(pk=entry_id).exclude(certificate="").first()
+    if entry is None:
+        raise Http404("No such certificate.")
+    return entry
 
 
 @dataclass

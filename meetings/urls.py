@@ -30,6 +30,11 @@ urlpatterns = [
     path("me/hours/", ledger_views.hours, name="hours"),
     path("me/hours/log/", ledger_views.hours_log, name="hours_log"),
     path("me/hours/log/<int:pk>/remove/", ledger_views.hours_remove, name="hours_remove"),
+    path(
+        "me/hours/log/<int:pk>/certificate/",
+        ledger_views.hours_certificate,
+        name="hours_certificate",
+    ),
     path("me/hours/renewal/", ledger_views.renewal, name="renewal"),
     path("me/hours/hours.csv", exports.my_hours_csv, name="my_hours_csv"),
     path("me/hours/hours.pdf", exports.my_hours_pdf, name="my_hours_pdf"),

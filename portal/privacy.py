@@ -34,6 +34,7 @@ from meetings.models import (
     RenewalPlan,
     Rsvp,
 )
+from meetings.outside_hours import erase_outside_hours
 from members.enums import NotificationKind
 from members.models import AuditEntry, Delivery, LicenceCheck, NotificationPreference, User
 from members.services import record_audit
@@ -213,6 +214,12 @@ def export_user_data(user: User) -> dict[str, Any]:
             "provider": e.provider,
             "title": e.title,
             "hours": str(e.hours),
+            # the certificate attached, if any: its name and size (the file is on the hours page)
+            "certificate": (
+                {"name": e.certificate_name, "size": e.certificate_size}
+                if e.has_certificate
+                else None
+            ),
         }
         for e in OutsideHours.objects.filter(user=user).order_by("day", "pk")
     ]
@@ -364,7 +371,8 @@ def delete_account(*, user: User) -> None:
     PollAnswer.objects.filter(user=user).delete()  # when they could come: no one's concern now
     # Documents an organizer took out of a library, kept for them alone: nobody to keep them for.
     document_services.erase_kept_for(user=user)
-    OutsideHours.objects.filter(user=user).delete()  # their own record of hours, theirs alone
+    # Their own record of hours, theirs alone; the certificates' files go once this commits.
+    erase_outside_hours(user=user)
     RenewalPlan.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     if hasattr(user, "profile"):

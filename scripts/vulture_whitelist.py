@@ -22,6 +22,7 @@ from config.mfa import AddSecurityKeyForm, EditSecurityKeyForm
 from config.sentry import init_sentry
 from config.uploads import CheckedFileField
 from consultations.models import ConsultationRequest
+from groups.document_forms import GuardedFileInput
 from groups.enums import Language, LeadershipModel, ResourceCategory, Weekday
 from groups.filters import GroupFilter
 from groups.forms import DecisionForm, GroupForm
@@ -289,3 +290,9 @@ Progress.percent
 CheckedFileField.default_error_messages  # read by Django's Field.__init__
 DocumentVersion.uploaded_by  # the versions table; My data
 DocumentVersion.is_image  # the document page offers "Download" beside "Open"
+# A widget's interface, called by Django's forms:
+GuardedFileInput.input_type
+GuardedFileInput.needs_multipart_form
+GuardedFileInput.format_value
+GuardedFileInput.value_from_datadict
+GuardedFileInput.value_omitted_from_data

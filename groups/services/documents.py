@@ -29,7 +29,13 @@ from django.utils import timezone
 
 from config.access import check
 from config.guard import check_free_text, confirmation_summary
-from config.uploads import DOCUMENT_KINDS, CheckedUpload, UploadRejected, inspect_upload
+from config.uploads import (
+    DOCUMENT_KINDS,
+    CheckedUpload,
+    UploadRejected,
+    delete_on_commit,
+    inspect_upload,
+)
 from groups import notifications
 from groups.models import (
     DOCUMENT_KEPT_FOR_AUTHOR,
@@ -122,17 +128,6 @@ def _file_removed_on_error(version: DocumentVersion):
     except Exception:
         default_storage.delete(version.file.name)
         raise
-
-
-def _delete_files_on_commit(names: list[str]) -> None:
-    def delete():
-        for name in names:
-            try:
-                default_storage.delete(name)
-            except OSError:  # gone already, or the store is down: the row is gone either way
-                log.warning("Could not delete an uploaded file (%s).", name)
-
-    transaction.on_commit(delete)
 
 
 def _accept_for(actor: User, group: Group, version: DocumentVersion) -> None:
@@ -322,7 +317,7 @@ def _delete(document: Document) -> None:
     files = list(document.versions.values_list("file", flat=True))
     Document.objects.filter(pk=document.pk).update(current=None)
     document.delete()
-    _delete_files_on_commit(files)
+    delete_on_commit(files)
 
 
 @transaction.atomic

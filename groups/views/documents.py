@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.errors import DomainError
 from config.guard import IdentifiersFound
 from config.redirects import safe_next
+from config.uploads import file_response
 from groups import selectors
 from groups.access import permission_required
 from groups.document_forms import (
@@ -30,26 +30,13 @@ from groups.services import documents as services
 from members.services import record_confirmations
 
 PAGE_SIZE = 20
-INLINE_TYPES = ("application/pdf", "image/")
 
 
 def serve_version(request, version: DocumentVersion):
-    """Stream one stored version: PDFs and pictures open in the browser unless ``?download``
-    asks otherwise; Word and OpenDocument files always download. Never cached on the way."""
-    try:
-        handle = version.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404("The file is missing.") from exc
-    inline = version.content_type.startswith(INLINE_TYPES) and "download" not in request.GET
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=version.name,
-        content_type=version.content_type,
+    """Stream one stored version (``config.uploads.file_response``)."""
+    return file_response(
+        request, version.file, name=version.name, content_type=version.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _save_errors(form, exc: Exception) -> None:

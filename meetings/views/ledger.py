@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.uploads import file_response
 from meetings import certificates, ledger, outside_hours
 from meetings.forms import CertificateForm, OutsideHoursForm, RenewalPlanForm
 from meetings.models import RenewalPlan
@@ -38,7 +39,7 @@ def _ledger_page(request, form: CertificateForm, log_form: OutsideHoursForm | No
     return render(request, "meetings/ledger.html", context)
 
 
-def _add_errors(form: CertificateForm, exc: ValidationError) -> None:
+def _add_errors(form: CertificateForm | OutsideHoursForm, exc: ValidationError) -> None:
     """The service's errors on the form's fields; any other (a model field) for the whole form."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
@@ -134,11 +135,15 @@ def verify(request, code: str):
 def hours_log(request):
     """Log hours from elsewhere (one's own record); a refused form is shown on the ledger page
     with the errors beside the fields."""
-    log_form = OutsideHoursForm(request.POST)
+    log_form = OutsideHoursForm(request.POST, request.FILES)
     if log_form.is_valid():
-        outside_hours.log_outside_hours(user=request.user, data=log_form.cleaned_data)
-        messages.success(request, "Your hours are logged, marked as self-reported.")
-        return redirect(f"{reverse('meetings:hours')}#elsewhere")
+        try:
+            outside_hours.log_outside_hours(user=request.user, data=log_form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(log_form, exc)
+        else:
+            messages.success(request, "Your hours are logged, marked as self-reported.")
+            return redirect(f"{reverse('meetings:hours')}#elsewhere")
     form = CertificateForm(groups=ledger.groups_with_attendance(request.user))
     return _ledger_page(request, form, log_form)
 
@@ -153,6 +158,17 @@ def hours_remove(request, pk: int):
         messages.success(request, "The entry is removed.")
         return redirect(f"{reverse('meetings:hours')}#elsewhere")
     return render(request, "meetings/hours_remove.html", {"entry": entry})
+
+
+@login_required
+@require_GET
+def hours_certificate(request, pk: int):
+    """The certificate attached to one of one's own logged entries; anyone else's (site admins
+    included) is a 404. PDFs and pictures open in the browser; never cached on the way."""
+    entry = outside_hours.own_certificate(request.user, pk)
+    return file_response(
+        request, entry.certificate, name=entry.certificate_name, content_type=entry.certificate_type
+    )
 
 
 @login_required

@@ -22,18 +22,21 @@ from portal.selectors import group_for_page
 
 def group_detail(request, slug: str):
     """Public: anyone sees what a group is and how to join; its members (who accepted the
-    current ground rules) also see each other and the meetings."""
+    current ground rules and confidentiality agreement) also see each other and the meetings."""
     group = group_for_page(request.user, slug)
     use_page_zone(group.time_zone)  # a visitor whose zone is unknown reads the group's, labelled
     membership = group.viewer_membership
     rules_pending = selectors.needs_rules_acceptance(membership)
+    agreement_pending = selectors.needs_agreement_acceptance(membership)
     context = {
         "group": group,
         "membership": membership,
         "rules_pending": rules_pending,
+        "agreement_pending": agreement_pending,
         "share_url": request.build_absolute_uri(group.get_absolute_url()),
     }
-    if access.allowed(request.user, "groups.view_members_area", group) and not rules_pending:
+    gated = rules_pending or agreement_pending
+    if access.allowed(request.user, "groups.view_members_area", group) and not gated:
         context.update(_members_area(request, group))
     else:
         context["organizers"] = list(selectors.organizers_of(group))

@@ -315,6 +315,7 @@ def test_my_hours_rows_are_in_my_zone_and_say_they_were_recorded(group, people, 
             90,
             "Peer consultation",
             "Recorded by PeerCircle",
+            "",
         ],
         [
             "2026-03-12",
@@ -327,6 +328,7 @@ def test_my_hours_rows_are_in_my_zone_and_say_they_were_recorded(group, people, 
             90,
             "Peer consultation",
             "Recorded by PeerCircle",
+            "",
         ],
     ]
 

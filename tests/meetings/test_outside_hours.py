@@ -61,7 +61,7 @@ def test_logging_and_removing_are_audited_without_the_provider(member):
     entry = _log(member)
     assert (entry.hours, entry.minutes) == (Decimal("3"), 180)
     logged = AuditEntry.objects.get(verb="hours.logged")
-    assert logged.data == {"category": "ce", "hours": "3.00"}
+    assert logged.data == {"category": "ce", "hours": "3.00", "certificate": False}
     outside_hours.remove_outside_hours(user=member, entry_id=entry.pk)
     assert not OutsideHours.objects.exists()
     assert AuditEntry.objects.filter(verb="hours.removed").count() == 1
@@ -131,10 +131,22 @@ def test_my_hours_download_lists_self_reported_rows_marked(member):
     _attend(member, days_ago=3)
     _log(member, days_ago=1, category="supervision", hours="1.25", title="")
     rows = list(exports.my_hours_rows(member, ZoneInfo("UTC")))
-    assert rows[0][-2:] == ["Kind", "Source"]
-    assert [r[-1] for r in rows[1:]] == ["Recorded by PeerCircle", "Self-reported"]
+    assert rows[0][-3:] == ["Kind", "Source", "Certificate"]
+    assert [r[-2] for r in rows[1:]] == ["Recorded by PeerCircle", "Self-reported"]
     day = (timezone.localdate() - timedelta(days=1)).isoformat()
-    assert rows[-1] == [day, "", "", "", "Mountain CE", "", "", 75, "Supervision", "Self-reported"]
+    assert rows[-1] == [
+        day,
+        "",
+        "",
+        "",
+        "Mountain CE",
+        "",
+        "",
+        75,
+        "Supervision",
+        "Self-reported",
+        "",
+    ]
 
 
 def test_the_statement_pdf_lists_self_reported_hours_apart(member, client):
@@ -157,7 +169,7 @@ def test_the_csv_download_reads_back(member, client):
     response = client.get(reverse("meetings:my_hours_csv"))
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[-1][-1] == "Self-reported"
+    assert rows[-1][-2:] == ["Self-reported", ""]
 
 
 # --- the pages ---------------------------------------------------------------------------------
