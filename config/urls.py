@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from config import mfa, views
@@ -8,6 +9,7 @@ from meetings import urls as meetings_urls
 from members import urls as members_urls
 from members.views import RateLimitedLoginView
 from portal import urls as portal_urls
+from portal.sitemaps import SITEMAPS, robots_txt
 
 admin.autodiscover()
 mfa.register_admin(admin.site)  # authenticators without their keys
@@ -21,6 +23,19 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -116,6 +116,9 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     # config
     "landing": (GET, public()),
     "healthz": (GET, public()),
+    "robots": (GET, public()),
+    "sitemap": (GET, public()),
+    "sitemap_section": (GET, public()),
     "readyz": (GET, public()),
     # members
     "members:dashboard": (GET, signed_in()),
@@ -366,7 +369,7 @@ def build_world() -> dict:
         },
         "election_pk": election.pk,
     }
-    world["explicit"] = {}
+    world["explicit"] = {"sitemap_section": {"section": "groups"}}
     for module in EXTENSIONS:
         world["explicit"] |= importlib.import_module(module).build(world)
     return world
