@@ -59,9 +59,13 @@ log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_NAME_LENGTH = 150
-MAX_TEXT_CHARACTERS = 200_000  # the words read for the guard; a 10 MB file rarely holds more
+MAX_TEXT_CHARACTERS = 200_000  # every word is read for the guard; more is refused, not cut
 MAX_PDF_PAGES = 300
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a 10 MB document that unzips to more is a zip bomb
+# What reading a PDF's words may cost: the drawing instructions of its pages, decoded. Ordinary
+# documents use a few kilobytes a page; a crafted one can take seconds per megabyte.
+MAX_PDF_CONTENT_BYTES = 3 * 1024 * 1024
+MAX_PART_BYTES = 20 * 1024 * 1024  # one XML part of a .docx or .odt, unzipped
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a 10 MB document that unzips to more is a zip bomb
 MAX_IMAGE_PIXELS = 40_000_000  # 8000 by 5000: a large photo; decoded, about 120 MB
 TOO_LARGE = (
     f"This file is larger than the limit of {filesizeformat(MAX_UPLOAD_BYTES)}. Save a smaller "
@@ -161,12 +165,18 @@ def accepted_description(kinds: tuple[str, ...]) -> str:
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
 
 
-def inspect_upload(upload, *, kinds: tuple[str, ...] = DOCUMENT_KINDS) -> CheckedUpload:
+def inspect_upload(
+    upload, *, kinds: tuple[str, ...] = DOCUMENT_KINDS, words: bool = True
+) -> CheckedUpload:
     """Check an uploaded file (a Django ``UploadedFile``, or any file with ``name`` and
     ``size``) and say what it is. Raises ``UploadRejected``. The result is kept on the file,
-    so the form and the service that both ask read it once."""
+    so the form and the service that both ask read it once.
+
+    ``words``: read every word in it for the de-identification guard (files others will see);
+    ``False`` for a file only its owner ever sees (a certificate), which is then only checked
+    to be whole, at a fraction of the cost."""
     cached = getattr(upload, "_peercircle_checked", None)
-    if cached is not None and cached[0] == kinds:
+    if cached is not None and cached[0] == (kinds, words):
         return cached[1]
     size = getattr(upload, "size", None)
     if size is None or size == 0:
@@ -181,7 +191,13 @@ def inspect_upload(upload, *, kinds: tuple[str, ...] = DOCUMENT_KINDS) -> Checke
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadRejected(TOO_LARGE, "too_large")
     kind = _kind_of(data, kinds)
-    text = _READERS[kind.key](data)
+    text = _READERS[kind.key](data, words=words)
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise UploadRejected(
+            "This file holds more text than we can check for client details "
+            f"(over {MAX_TEXT_CHARACTERS:,} characters). Split it into shorter files.",
+            "too_long",
+        )
     checked = CheckedUpload(
         kind=kind,
         name=clean_file_name(getattr(upload, "name", "") or "", kind),
@@ -189,7 +205,7 @@ def inspect_upload(upload, *, kinds: tuple[str, ...] = DOCUMENT_KINDS) -> Checke
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,
     )
-    upload._peercircle_checked = (kinds, checked)
+    upload._peercircle_checked = ((kinds, words), checked)
     return checked
 
 
@@ -245,7 +261,9 @@ def _zip_kind(data: bytes) -> str | None:
 # --- reading each kind: checks that it is whole, and the words in it ---------------------------
 
 
-def _read_pdf(data: bytes) -> str:
+def _read_pdf(data: bytes, *, words: bool = True) -> str:
+    """A PDF pypdf opens, without a password; its words: every page's text, its title,
+    author, subject and keywords, and the text of its annotations (comments)."""
     damaged = UploadRejected(
         "This PDF is damaged: we could not open it. Save or export it again and try again.",
         "damaged",
@@ -264,21 +282,57 @@ def _read_pdf(data: bytes) -> str:
             pages = reader.pages
             if len(pages) == 0:
                 raise damaged
-            parts, length = [], 0
-            for page in list(pages)[:MAX_PDF_PAGES]:
-                words = page.extract_text() or ""
-                parts.append(words)
-                length += len(words)
-                if length >= MAX_TEXT_CHARACTERS:
-                    break
+            if not words:
+                return ""
+            if len(pages) > MAX_PDF_PAGES:
+                raise _too_long_to_check(f"{len(pages)} pages; we check up to {MAX_PDF_PAGES}")
+            return "\n".join([*_pdf_pages(pages), *_pdf_metadata(reader)])
     except UploadRejected:
         raise
     except Exception as exc:  # a parser of hostile input: any failure is damage
         raise damaged from exc
-    return "\n".join(parts)[:MAX_TEXT_CHARACTERS]
 
 
-def _zip_part(data: bytes, part: str) -> bytes:
+def _too_long_to_check(detail: str) -> UploadRejected:
+    return UploadRejected(
+        f"This PDF is too long or too complex for us to check for client details ({detail}). "
+        "Split it into shorter files, or print it to a new PDF, and try again.",
+        "too_long",
+    )
+
+
+# What PDF writers put in the properties when nobody typed anything (reportlab, LibreOffice).
+_PLACEHOLDERS = frozenset({"untitled", "anonymous", "unspecified", "unknown", "none"})
+
+
+def _pdf_metadata(reader) -> list[str]:
+    """The title, author, subject and keywords someone gave the PDF (placeholders left out)."""
+    info = reader.metadata or {}
+    values = [
+        str(info.get(key) or "").strip() for key in ("/Title", "/Author", "/Subject", "/Keywords")
+    ]
+    return [value for value in values if value and value.casefold() not in _PLACEHOLDERS]
+
+
+def _pdf_pages(pages) -> list[str]:
+    """Each page's text and its annotations' contents, within the decoding budget."""
+    parts, budget = [], MAX_PDF_CONTENT_BYTES
+    for page in pages:
+        contents = page.get_contents()
+        budget -= len(contents.get_data()) if contents is not None else 0
+        if budget < 0:
+            raise _too_long_to_check("its pages draw more than an ordinary document does")
+        parts.append(page.extract_text() or "")
+        for annotation in page.get("/Annots") or []:
+            note = annotation.get_object().get("/Contents")
+            if note:
+                parts.append(str(note))
+    return parts
+
+
+def _zip_parts(data: bytes, wanted: re.Pattern) -> list[bytes]:
+    """The zip's parts whose names match ``wanted`` (in order), each read up to
+    ``MAX_PART_BYTES``; refused as a zip bomb, with macros, or damaged."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -295,25 +349,34 @@ def _zip_part(data: bytes, part: str) -> bytes:
                     "to colleagues. Save it as a plain .docx, .odt or PDF and try again.",
                     "macros",
                 )
-            return archive.read(part)
+            parts = []
+            for info in sorted(infos, key=lambda i: i.filename):
+                if wanted.fullmatch(info.filename):
+                    with archive.open(info) as part:
+                        parts.append(part.read(MAX_PART_BYTES))
+            return parts
     except UploadRejected:
         raise
     except Exception as exc:  # zlib.error, EOFError, BadZipFile…: all damage
-        raise UploadRejected(
-            "This document is damaged: we could not read it. Save it again from your word "
-            "processor and try again.",
-            "damaged",
-        ) from exc
+        raise _damaged_document() from exc
+
+
+def _damaged_document() -> UploadRejected:
+    return UploadRejected(
+        "This document is damaged: we could not read it. Save it again from your word "
+        "processor and try again.",
+        "damaged",
+    )
 
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
 
 
 def _xml_words(xml: bytes, breaks: re.Pattern, spaces: re.Pattern) -> str:
-    text = xml.decode("utf-8", errors="replace")[: MAX_TEXT_CHARACTERS * 20]
+    text = xml.decode("utf-8", errors="replace")
     text = breaks.sub("\n", text)
     text = spaces.sub(" ", text)
-    return html.unescape(_TAG.sub("", text))[:MAX_TEXT_CHARACTERS]
+    return html.unescape(_TAG.sub("", text))
 
 
 _DOCX_BREAKS = re.compile(r"</w:p>|<w:br\b[^>]*/>|<w:cr\b[^>]*/>")
@@ -322,17 +385,42 @@ _ODT_BREAKS = re.compile(r"</text:p>|</text:h>|<text:line-break\b[^>]*/>")
 _ODT_SPACES = re.compile(r"<text:s\b[^>]*/>|<text:tab\b[^>]*/>")
 
 
-def _read_docx(data: bytes) -> str:
-    return _xml_words(_zip_part(data, "word/document.xml"), _DOCX_BREAKS, _DOCX_SPACES)
+def _has_part(data: bytes, name: str) -> bool:
+    with zipfile.ZipFile(BytesIO(data)) as archive:  # opened once already: it is a whole zip
+        return name in archive.namelist()
 
 
-def _read_odt(data: bytes) -> str:
-    return _xml_words(_zip_part(data, "content.xml"), _ODT_BREAKS, _ODT_SPACES)
+# Every part of a document that holds words people read: the body, headers and footers,
+# footnotes and endnotes, comments, and the properties (author, title, description).
+_DOCX_PARTS = re.compile(
+    r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|docProps/core\.xml"
+)
+_ODT_PARTS = re.compile(r"content\.xml|styles\.xml|meta\.xml")
 
 
-def _read_image(data: bytes) -> str:
+def _read_docx(data: bytes, *, words: bool = True) -> str:
+    parts = _zip_parts(data, _DOCX_PARTS if words else re.compile(r"word/document\.xml"))
+    if not _has_part(data, "word/document.xml"):
+        raise _damaged_document()
+    if not words:
+        return ""
+    return "\n".join(_xml_words(part, _DOCX_BREAKS, _DOCX_SPACES) for part in parts)
+
+
+def _read_odt(data: bytes, *, words: bool = True) -> str:
+    parts = _zip_parts(data, _ODT_PARTS if words else re.compile(r"content\.xml"))
+    if not _has_part(data, "content.xml"):
+        raise _damaged_document()
+    if not words:
+        return ""
+    return "\n".join(_xml_words(part, _ODT_BREAKS, _ODT_SPACES) for part in parts)
+
+
+def _read_image(data: bytes, *, words: bool = True) -> str:
     """A picture Pillow can open and decode to the end (``verify`` alone misses a cut-off
-    JPEG or GIF), of a sensible size."""
+    JPEG or GIF), of a sensible size. Its words: the text its metadata carries (a description,
+    a comment, the author). A photo that records where it was taken (GPS) is refused when
+    others will see it: the place can identify a client."""
 
     def too_large(size=None) -> UploadRejected:
         shown = f"is {size[0]} by {size[1]} pixels, more than we keep" if size else "is too large"
@@ -351,6 +439,14 @@ def _read_image(data: bytes) -> str:
                 image.verify()
             with Image.open(BytesIO(data)) as image:
                 image.load()
+                found = _image_words(image) if words else ""
+                if words and image.getexif().get_ifd(GPS_IFD):
+                    raise UploadRejected(
+                        "This photo records the place where it was taken. Save a copy without "
+                        "its location (most phones and editors offer “remove location”) and "
+                        "try again.",
+                        "location",
+                    )
     except UploadRejected:
         raise
     except Image.DecompressionBombError as exc:  # over twice Pillow's limit: not even opened
@@ -360,7 +456,30 @@ def _read_image(data: bytes) -> str:
             "This picture is damaged: we could not open it. Save it again and try again.",
             "damaged",
         ) from exc
-    return ""
+    return found
+
+
+GPS_IFD = 0x8825
+# Text-bearing EXIF tags: ImageDescription, Artist, Copyright, XPTitle, XPComment, XPAuthor,
+# XPKeywords, XPSubject; UserComment (in the Exif IFD).
+_EXIF_TEXT_TAGS = (0x010E, 0x013B, 0x8298, 0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F)
+_EXIF_IFD, _USER_COMMENT = 0x8769, 0x9286
+
+
+def _image_words(image) -> str:
+    exif = image.getexif()
+    values = [exif.get(tag) for tag in _EXIF_TEXT_TAGS]
+    values.append(exif.get_ifd(_EXIF_IFD).get(_USER_COMMENT))
+    values += [
+        v for k, v in (image.info or {}).items() if k in ("comment", "Description", "Comment")
+    ]
+    texts = []
+    for value in values:
+        if isinstance(value, bytes):
+            value = value.decode("utf-16-le" if value[1:2] == b"\x00" else "utf-8", "replace")
+        if isinstance(value, str) and value.strip("\x00 "):
+            texts.append(value.strip("\x00 "))
+    return "\n".join(texts)
 
 
 _READERS = {
@@ -386,7 +505,11 @@ _OTHER_EXTENSIONS = """
 CLAIMS_OTHER = frozenset(f".{extension}" for extension in _OTHER_EXTENSIONS.split())
 ACCEPTED_EXTENSIONS = frozenset(ext for kind in KINDS.values() for ext in kind.extensions)
 
-_KEPT = re.compile(r"[^\w .,()\[\]&+'-]", flags=re.UNICODE)
+# Zero-width (non-)joiners shape Persian, Arabic and Indic words: they stay; every other
+# invisible format character (bidi overrides above all) makes a name odd.
+JOINERS = frozenset("\u200c\u200d")
+
+_KEPT = re.compile(r"[^\w .,()\[\]&+'\u200c\u200d-]", flags=re.UNICODE)
 
 
 def clean_file_name(raw: str, kind: Kind) -> str:
@@ -405,7 +528,10 @@ def clean_file_name(raw: str, kind: Kind) -> str:
         "again.",
         "odd_name",
     )
-    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") for char in name):
+    if any(
+        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") and char not in JOINERS
+        for char in name
+    ):
         raise odd
     if "/" in name or "\\" in name or name in ("", ".", ".."):
         raise odd if name else UploadRejected("This file has no name. Rename it.", "odd_name")
@@ -450,8 +576,9 @@ class CheckedFileField(forms.FileField):
         "required": "Choose a file.",
     }
 
-    def __init__(self, *, kinds: tuple[str, ...] = DOCUMENT_KINDS, **kwargs):
+    def __init__(self, *, kinds: tuple[str, ...] = DOCUMENT_KINDS, words: bool = True, **kwargs):
         self.kinds = kinds
+        self.words = words
         kwargs.setdefault(
             "help_text",
             f"{accepted_description(kinds)}, up to {filesizeformat(MAX_UPLOAD_BYTES)}.",
@@ -463,7 +590,7 @@ class CheckedFileField(forms.FileField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if upload and upload is not initial and hasattr(upload, "read"):
-            upload.checked = inspect_upload(upload, kinds=self.kinds)
+            upload.checked = inspect_upload(upload, kinds=self.kinds, words=self.words)
         return upload
 
 
@@ -510,7 +637,7 @@ def delete_on_commit(names) -> None:
         for name in names:
             try:
                 default_storage.delete(name)
-            except OSError:  # gone already, or the store is down: the row is gone either way
+            except Exception:  # the store is down (OSError, botocore's errors): the row is gone
                 log.warning("Could not delete an uploaded file (%s).", name)
 
-    transaction.on_commit(delete)
+    transaction.on_commit(delete, robust=True)

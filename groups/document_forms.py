@@ -137,9 +137,13 @@ class DocumentFileMixin(DeidentifiedFormMixin):
         else:
             self.guard_confirmed.extend(findings)
 
-    def file_confirmations(self) -> set[str]:
-        """The findings in the file the person confirmed, for the service's own check."""
-        return self.guard_confirmed_keys("file")
+    def confirmations(self) -> set[str]:
+        """Every finding the person confirmed, in the typed fields and the file, for the
+        service's own check of the same text."""
+        keys = set()
+        for name in [*self.guarded_field_names(), "file"]:
+            keys |= self.guard_confirmed_keys(name)
+        return keys
 
 
 class DocumentForm(DocumentFileMixin, forms.Form):
@@ -164,7 +168,7 @@ class DocumentForm(DocumentFileMixin, forms.Form):
         return normalize_text(self.cleaned_data["description"])
 
 
-class DocumentDetailsForm(DeidentifiedFormMixin, forms.Form):
+class DocumentDetailsForm(DocumentFileMixin, forms.Form):
     title = GuardedCharField(label="Title", max_length=200)
     description = GuardedCharField(
         label="What it is (optional)",

@@ -293,8 +293,13 @@ def build_document_replaced(delivery):
         .filter(pk=delivery.object_id, document__removed_at__isnull=True)
         .first()
     )
-    if version is None:
-        return None
+    if (
+        version is None
+        or not Membership.objects.filter(
+            group_id=version.document.group_id, user=delivery.recipient
+        ).exists()
+    ):
+        return None  # gone, or they left the group: nothing of it is theirs to see
     return {
         "group": version.document.group,
         "document": version.document,

@@ -28,6 +28,7 @@ from groups.enums import (
     WaitlistStatus,
 )
 from groups.models import (
+    DOCUMENT_KEPT_FOR_AUTHOR,
     NEW_MEMBER_WEEKS,
     Application,
     Document,
@@ -531,7 +532,11 @@ def kept_document_for(user, pk: int) -> Document:
     if not user.is_authenticated:
         raise Http404("No such document.")
     document = (
-        Document.objects.filter(pk=pk, added_by=user, removed_at__isnull=False)
+        Document.objects.filter(
+            pk=pk,
+            added_by=user,
+            removed_at__gt=timezone.now() - DOCUMENT_KEPT_FOR_AUTHOR,
+        )
         .select_related("group")
         .first()
     )

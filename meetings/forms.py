@@ -583,7 +583,10 @@ class OutsideHoursForm(forms.Form):
         help_text="For example 1.5 for an hour and a half.",
     )
     certificate = CheckedFileField(
-        kinds=CERTIFICATE_KINDS, required=False, label="Certificate (optional)"
+        words=False,  # only its owner sees it
+        kinds=CERTIFICATE_KINDS,
+        required=False,
+        label="Certificate (optional)",
     )
 
     def clean_day(self):

@@ -56,7 +56,8 @@ def checked_certificate(upload) -> CheckedUpload:
     """What the uploaded certificate is (``config.uploads``; the form asked already, and the
     answer is kept on the upload). Raises ``ValidationError`` on the ``certificate`` field."""
     try:
-        return inspect_upload(upload, kinds=CERTIFICATE_KINDS)
+        # Only its owner ever opens it: checked to be whole, its words not read.
+        return inspect_upload(upload, kinds=CERTIFICATE_KINDS, words=False)
     except UploadRejected as exc:
         raise ValidationError({"certificate": exc.messages}) from exc
 

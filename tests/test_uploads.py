@@ -20,7 +20,7 @@ from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from config import uploads
 from config.uploads import (
@@ -437,9 +437,11 @@ def test_a_document_under_the_unzipped_limit_is_accepted(monkeypatch):
     assert check("long.docx", docx("x" * 150_000)).text == "x" * 150_000 + "\n"
 
 
-def test_the_words_read_stop_at_the_text_limit():
-    checked = check("long.docx", docx("y" * (uploads.MAX_TEXT_CHARACTERS + 10)))
-    assert checked.text == "y" * uploads.MAX_TEXT_CHARACTERS
+def test_a_file_with_more_words_than_the_guard_checks_is_refused_not_cut():
+    error = refusal("long.docx", docx("y" * (uploads.MAX_TEXT_CHARACTERS + 10)))
+    assert error.code == "too_long"
+    just_under = uploads.MAX_TEXT_CHARACTERS - 10
+    assert check("short.docx", docx("y" * just_under)).text.strip() == "y" * just_under
 
 
 def test_a_truncated_word_document_is_refused_as_damaged():
@@ -709,9 +711,9 @@ def test_the_result_is_kept_on_the_upload_for_the_same_kinds(monkeypatch):
     calls = []
     reader = uploads._READERS["pdf"]
 
-    def counted(data):
+    def counted(data, **kwargs):
         calls.append(len(data))
-        return reader(data)
+        return reader(data, **kwargs)
 
     monkeypatch.setitem(uploads._READERS, "pdf", counted)
     file = upload("once.pdf", pdf("Read once"))
@@ -844,3 +846,82 @@ def test_the_file_input_offers_only_the_kinds_it_takes(form, accept, help_text):
     assert field.widget.attrs["accept"] == accept
     assert field.help_text == help_text
     assert f'accept="{accept}"' in str(form()["file"])
+
+
+# --- every word a colleague would read passes the guard -----------------------------------------
+
+
+def test_the_words_of_headers_footers_comments_and_properties_are_read():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document><w:p><w:t>Body</w:t></w:p></w:document>")
+        archive.writestr("word/header1.xml", "<w:hdr><w:p><w:t>Header words</w:t></w:p></w:hdr>")
+        archive.writestr("word/footer2.xml", "<w:ftr><w:p><w:t>Footer words</w:t></w:p></w:ftr>")
+        archive.writestr(
+            "word/comments.xml", "<w:comments><w:p><w:t>A comment</w:t></w:p></w:comments>"
+        )
+        archive.writestr(
+            "docProps/core.xml",
+            "<cp:coreProperties><dc:creator>An author</dc:creator></cp:coreProperties>",
+        )
+    words = check("parts.docx", buffer.getvalue()).text
+
+    assert {"Body", "Header words", "Footer words", "A comment", "An author"} <= set(
+        words.splitlines()
+    )
+
+
+def test_the_properties_and_comments_of_a_pdf_are_read():
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf("Page words"))).pages:
+        writer.add_page(page)
+    writer.add_metadata({"/Author": "Maria Lopez", "/Title": "Intake"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    words = check("meta.pdf", buffer.getvalue()).text
+
+    assert {"Page words", "Intake", "Maria Lopez"} <= set(words.splitlines())
+
+
+def test_a_pdf_whose_pages_draw_more_than_a_document_does_is_refused_quickly(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_PDF_CONTENT_BYTES", 2_000)
+    error = refusal("busy.pdf", pdf(*["A line of an ordinary page."] * 40, pages=3))
+    assert error.code == "too_long"
+
+
+def test_a_photo_that_records_where_it_was_taken_is_refused():
+    image_ = Image.new("RGB", (8, 8), "teal")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (39.0, 44.0, 0.0)}
+    buffer = io.BytesIO()
+    image_.save(buffer, "JPEG", exif=exif)
+
+    error = refusal("where.jpg", buffer.getvalue())
+
+    assert error.code == "location"
+
+
+def test_the_words_in_a_photos_description_are_read():
+    image_ = Image.new("RGB", (8, 8), "teal")
+    exif = Image.Exif()
+    exif[0x010E] = "Session with Maria Lopez"
+    buffer = io.BytesIO()
+    image_.save(buffer, "JPEG", exif=exif)
+
+    assert check("described.jpg", buffer.getvalue()).text == "Session with Maria Lopez"
+
+
+def test_a_certificate_is_only_checked_to_be_whole_not_read():
+    checked = uploads.inspect_upload(
+        upload("certificate.pdf", pdf("Certificate of attendance")),
+        kinds=uploads.CERTIFICATE_KINDS,
+        words=False,
+    )
+    assert (checked.kind.key, checked.text) == ("pdf", "")
+
+
+def test_zero_width_joiners_in_a_persian_name_are_kept():
+    name = "\u0646\u0627\u0645\u0647\u200c\u0647\u0627.pdf"  # "letters", with a ZWNJ
+    assert uploads.clean_file_name(name, uploads.KINDS["pdf"]) == name

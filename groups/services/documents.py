@@ -86,6 +86,19 @@ def checked_file(upload, confirmed: Iterable[str] = ()) -> tuple[CheckedUpload, 
     return checked, findings
 
 
+def _guard_typed(data: dict[str, str], confirmed: Iterable[str]) -> list:
+    """The typed fields (title, description, note) pass the guard here too, whoever calls."""
+    return check_free_text(data, list(data), confirmed)
+
+
+def _discard(name: str) -> None:
+    """Delete a file just stored for a write that failed, without hiding why it failed."""
+    try:
+        default_storage.delete(name)
+    except Exception:  # the store is down: the failure that brought us here matters more
+        log.warning("Could not delete an uploaded file after a failed write (%s).", name)
+
+
 def _check_date(group: Group, available_until: date | None, *, agreement: bool) -> None:
     if available_until is None:
         return
@@ -115,7 +128,7 @@ def _store(document: Document, upload, checked: CheckedUpload, *, actor, number,
         version.full_clean()
         version.save()
     except Exception:
-        default_storage.delete(version.file.name)
+        _discard(version.file.name)
         raise
     return version
 
@@ -126,7 +139,7 @@ def _file_removed_on_error(version: DocumentVersion):
     try:
         yield
     except Exception:
-        default_storage.delete(version.file.name)
+        _discard(version.file.name)
         raise
 
 
@@ -170,6 +183,7 @@ def add_document(
     """Add a file to the group's library as a new document (its version 1)."""
     check(actor, "groups.add_document", group)
     _check_date(group, available_until, agreement=False)
+    typed = _guard_typed({"title": title, "description": description}, confirmed)
     checked, findings = checked_file(upload, confirmed)
     now = timezone.now()
     document = Document(
@@ -187,18 +201,18 @@ def add_document(
     with _file_removed_on_error(version):
         document.current = version
         document.save(update_fields=["current"])
-    record_audit(
-        actor=actor,
-        verb="document.added",
-        group=group,
-        obj=document,
-        data={
-            "title": document.title,
-            "kind": checked.kind.key,
-            "size": checked.size,
-            **confirmation_summary(findings),
-        },
-    )
+        record_audit(
+            actor=actor,
+            verb="document.added",
+            group=group,
+            obj=document,
+            data={
+                "title": document.title,
+                "kind": checked.kind.key,
+                "size": checked.size,
+                **confirmation_summary([*typed, *findings]),
+            },
+        )
     return document
 
 
@@ -217,6 +231,7 @@ def add_version(
     organizer replaced is told."""
     document = _locked_document(group, document_id)
     check(actor, "groups.change_document", document)
+    typed = _guard_typed({"note": note}, confirmed)
     checked, findings = checked_file(upload, confirmed)
     latest = document.versions.aggregate(latest=Max("number"))["latest"] or 0
     version = _store(document, upload, checked, actor=actor, number=latest + 1, note=note)
@@ -224,24 +239,34 @@ def add_version(
         document.current = version
         document.updated_at = version.uploaded_at
         document.save(update_fields=["current", "updated_at"])
-    if document.is_agreement:
-        _accept_for(actor, group, version)
-    elif document.added_by_id not in (None, actor.pk):
-        notifications.document_replaced(version=version, actor=actor)
-    record_audit(
-        actor=actor,
-        verb="document.version_added",
-        subject=document.added_by if document.added_by_id != actor.pk else None,
-        group=group,
-        obj=document,
-        data={
-            "title": document.title,
-            "version": version.number,
-            "kind": checked.kind.key,
-            **confirmation_summary(findings),
-        },
-    )
+        if document.is_agreement:
+            _accept_for(actor, group, version)
+        if _author_is_member(document, actor):
+            notifications.document_replaced(version=version, actor=actor)
+        record_audit(
+            actor=actor,
+            verb="document.version_added",
+            subject=document.added_by if document.added_by_id != actor.pk else None,
+            group=group,
+            obj=document,
+            data={
+                "title": document.title,
+                "version": version.number,
+                "kind": checked.kind.key,
+                **confirmation_summary([*typed, *findings]),
+            },
+        )
     return version
+
+
+def _author_is_member(document: Document, actor: User) -> bool:
+    """Someone other than the actor added the document and is still in its group: they are
+    the one to tell when it changes."""
+    author_id = document.added_by_id
+    return (
+        author_id not in (None, actor.pk)
+        and Membership.objects.filter(group_id=document.group_id, user_id=author_id).exists()
+    )
 
 
 @transaction.atomic
@@ -253,11 +278,26 @@ def update_document(
     title: str,
     description: str = "",
     available_until: date | None = None,
+    confirmed: Iterable[str] = (),
 ) -> Document:
-    """Change a document's title, description or last day in the library."""
+    """Change a document's title, description or last day in the library. Only its author
+    gives it a last day or brings that day closer: an organizer who wants a colleague's document
+    gone removes it, which keeps it for them and tells them."""
     document = _locked_document(group, document_id)
     check(actor, "groups.change_document", document)
     _check_date(group, available_until, agreement=document.is_agreement)
+    sooner = available_until is not None and (
+        document.available_until is None or available_until < document.available_until
+    )
+    if sooner and document.added_by_id not in (None, actor.pk):
+        raise ValidationError(
+            {
+                "available_until": f"Only {document.added_by}, who added it, can give it a "
+                "last day or bring that day closer. To take it out of the library now, remove "
+                "it: they are told, and it is kept for them for 30 days."
+            }
+        )
+    _guard_typed({"title": title, "description": description}, confirmed)
     old = (document.title, document.description, document.available_until)
     document.title, document.description = title.strip(), description.strip()
     document.available_until = available_until
@@ -304,17 +344,28 @@ def remove_document(*, actor: User, group: Group, document_id: int) -> Document:
     if not for_author:
         _delete(document)
         return document
+    # What others uploaded is not the author's: only their own versions are kept for them.
+    theirs = document.versions.filter(uploaded_by=author).order_by("-number")
+    others = document.versions.exclude(pk__in=theirs.values("pk"))
+    delete_on_commit(list(others.values_list("file", flat=True)))
+    Membership.objects.filter(agreement_version__document=document).update(
+        agreement_version=None, agreement_accepted_at=None
+    )
+    others.delete()
+    document.current = theirs.first()
     document.removed_at = timezone.now()
     document.is_agreement = False
     document.available_until = None
-    document.save(update_fields=["removed_at", "is_agreement", "available_until"])
-    Membership.objects.filter(agreement_version__document=document).update(agreement_version=None)
+    document.save(update_fields=["current", "removed_at", "is_agreement", "available_until"])
     notifications.document_removed(document=document, actor=actor)
     return document
 
 
 def _delete(document: Document) -> None:
     files = list(document.versions.values_list("file", flat=True))
+    Membership.objects.filter(agreement_version__document=document).update(
+        agreement_version=None, agreement_accepted_at=None
+    )
     Document.objects.filter(pk=document.pk).update(current=None)
     document.delete()
     delete_on_commit(files)
@@ -326,6 +377,8 @@ def choose_agreement(*, actor: User, group: Group, document_id: int | None) -> D
     organizer who chose it has accepted it; every other member accepts it on their next
     visit."""
     check(actor, "groups.choose_agreement", group)
+    # The group's row lock: two organizers choosing at once take turns (one agreement a group).
+    Group.objects.select_for_update(of=("self",)).filter(pk=group.pk).first()
     chosen = _locked_document(group, document_id) if document_id is not None else None
     if chosen is not None and chosen.available_until is not None:
         raise GroupActionError(AGREEMENT_STAYS)
@@ -334,8 +387,8 @@ def choose_agreement(*, actor: User, group: Group, document_id: int | None) -> D
         .filter(group=group, is_agreement=True)
         .first()
     )
-    if previous is not None and chosen is not None and previous.pk == chosen.pk:
-        return chosen
+    if (previous.pk if previous else None) == (chosen.pk if chosen else None):
+        return chosen  # nothing changes
     if previous is not None:
         previous.is_agreement = False
         previous.save(update_fields=["is_agreement"])

@@ -39,9 +39,21 @@ def serve_version(request, version: DocumentVersion):
     )
 
 
+def _record(request, form, document) -> None:
+    """The typed fields' confirmed findings, in the log (the file's are in the service's)."""
+    record_confirmations(
+        actor=request.user,
+        summary=form.guard_summary(),
+        what="document",
+        group=document.group,
+        obj=document,
+    )
+
+
 def _save_errors(form, exc: Exception) -> None:
     if isinstance(exc, IdentifiersFound):
-        form.add_error("file", str(exc))
+        field = exc.findings[0].field if exc.findings else None
+        form.add_error(field if field in form.fields else None, str(exc))
     elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -64,18 +76,12 @@ def library(request, group, *, slug):
                 description=data["description"],
                 available_until=data["available_until"],
                 upload=data["file"],
-                confirmed=form.file_confirmations(),
+                confirmed=form.confirmations(),
             )
         except (DomainError, ValidationError, IdentifiersFound) as exc:
             _save_errors(form, exc)
         else:
-            record_confirmations(
-                actor=request.user,
-                summary=form.guard_summary(),
-                what="document",
-                group=group,
-                obj=document,
-            )
+            _record(request, form, document)
             messages.success(request, f"Thank you for sharing “{document.title}”.")
             return redirect("groups:documents", slug=group.slug)
     return render(request, "groups/documents.html", _library_context(request, group, form))
@@ -129,11 +135,13 @@ def edit(request, document, *, slug, pk):
                 actor=request.user,
                 group=document.group,
                 document_id=document.pk,
+                confirmed=form.confirmations(),
                 **form.cleaned_data,
             )
-        except (DomainError, ValidationError) as exc:
+        except (DomainError, ValidationError, IdentifiersFound) as exc:
             _save_errors(form, exc)
         else:
+            _record(request, form, document)
             messages.success(request, "The document's details are saved.")
             return redirect("groups:document", slug=slug, pk=pk)
     return render(
@@ -156,11 +164,12 @@ def new_version(request, document, *, slug, pk):
                 document_id=document.pk,
                 upload=form.cleaned_data["file"],
                 note=form.cleaned_data["note"],
-                confirmed=form.file_confirmations(),
+                confirmed=form.confirmations(),
             )
         except (DomainError, ValidationError, IdentifiersFound) as exc:
             _save_errors(form, exc)
         else:
+            _record(request, form, document)
             messages.success(request, f"Version {version.number} of “{document.title}” is up.")
             return redirect("groups:document", slug=slug, pk=pk)
     return render(
@@ -198,6 +207,9 @@ def remove(request, document, *, slug, pk):
 def choose_agreement(request, document, *, slug, pk):
     """Make this document the agreement (``agreement=1``) or stop having one (anything else)."""
     chosen = request.POST.get("agreement") == "1"
+    if not chosen and not document.is_agreement:
+        messages.info(request, f"“{document.title}” is not the group's agreement: nothing changed.")
+        return redirect("groups:document", slug=slug, pk=pk)
     try:
         services.choose_agreement(
             actor=request.user, group=document.group, document_id=document.pk if chosen else None
@@ -262,7 +274,11 @@ def kept(request, pk):
     return render(
         request,
         "groups/document_kept.html",
-        {"document": document, "versions": selectors.versions_of(document)},
+        {
+            "document": document,
+            "versions": selectors.versions_of(document),
+            "kept_until": document.removed_at + services.KEPT_FOR_AUTHOR,
+        },
     )
 
 

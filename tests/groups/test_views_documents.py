@@ -1194,7 +1194,24 @@ def test_kept_document_is_gone_after_30_days(
 def test_documents_of_one_group_are_not_shown_in_another(client, group, mia):
     other = GroupFactory()
     MembershipFactory(group=other, user=mia)
-    _add(group, mia, title="In Mile High")
+    _add(group, mia, title="Handout of this group")
     client.force_login(mia)
 
     assert _titles(client.get(reverse("groups:documents", args=[other.slug]))) == []
+
+
+def test_a_stale_stop_asking_on_another_document_leaves_the_agreement(client, group, organizer):
+    agreement = _agreement(group, organizer)
+    other = _add(group, organizer, title="Handout")
+    client.force_login(organizer)
+
+    response = client.post(
+        reverse("groups:document_agreement", args=[group.slug, other.pk]), {"agreement": "0"}
+    )
+
+    agreement.refresh_from_db()
+    assert response.status_code == 302
+    assert agreement.is_agreement is True
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "“Handout” is not the group's agreement: nothing changed."
+    ]
