@@ -12,6 +12,14 @@ class GroupFormat(models.TextChoices):
     STRUCTURED = "structured", "Structured (fixed agenda)"
 
 
+class Orientation(models.TextChoices):
+    """What a group says of belief in its work; the browse filter reads it. Blank: not stated."""
+
+    NOT_STATED = "", "Not stated"
+    SECULAR = "secular", "Secular"
+    FAITH_INTEGRATED = "faith_integrated", "Faith-integrated"
+
+
 class LeadershipModel(models.TextChoices):
     APPOINTED = "appointed", "Appointed leader"
     ELECTED = "elected", "Elected leader"

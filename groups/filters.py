@@ -1,10 +1,31 @@
+"""The browse page's filters: every one a GET parameter, so a search is a link.
+
+A value that is not one of a filter's choices is ignored, with a message beside the field (the
+form's error); the other filters still apply.
+"""
+
+import datetime
+
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.utils import timezone
 
-from groups.enums import Cadence, Language, MembershipPolicy, Purpose, VenueKind, Weekday
+from groups.enums import (
+    Cadence,
+    GroupFormat,
+    Language,
+    MembershipPolicy,
+    Orientation,
+    Purpose,
+    VenueKind,
+    Weekday,
+)
 from groups.models import SEATS_LEFT, Group, city_key
 from members.models import Specialty
+from members.timezones import as_zone, viewer_zone_known, zone_label
 
 PURPOSE_FIELDS = {
     Purpose.SUPPORT: "purpose_support",
@@ -27,10 +48,120 @@ VENUES = {
 }
 
 
+# Sizes by capacity (the seats a group has), as the product speaks of them: three gives each
+# member more room, five or six gives breadth.
+SIZES = {
+    "small": ("Small (up to 4)", Q(capacity__lte=4)),
+    "medium": ("Medium (5 or 6)", Q(capacity__gte=5, capacity__lte=6)),
+    "large": ("Large (7 or more)", Q(capacity__gte=7)),
+}
+
+# The orientations one can ask for; "any" (or nothing) asks for none.
+ORIENTATIONS = [
+    (Orientation.SECULAR, "Secular"),
+    (Orientation.FAITH_INTEGRATED, "Faith-integrated"),
+]
+ANY = "any"
+
+MINUTES_PER_DAY = 24 * 60
+# When a group's regular meeting starts on the viewer's clock: [start, end) in minutes after
+# midnight. The three parts cover the day, so every group has exactly one.
+TIMES_OF_DAY = {
+    "morning": ("Morning (before 12:00)", 0, 12 * 60),
+    "afternoon": ("Afternoon (12:00 to 17:00)", 12 * 60, 17 * 60),
+    "evening": ("Evening (from 17:00)", 17 * 60, MINUTES_PER_DAY),
+}
+
+
+def _clock(minutes: int) -> datetime.time:
+    return datetime.time(*divmod(minutes, 60))
+
+
+def starts_between(start: int, end: int) -> Q:
+    """Groups whose usual time, on their own clock, is in [start, end) minutes after midnight
+    (``start < end <= start + a day``); the window may run past midnight."""
+    length = end - start
+    start %= MINUTES_PER_DAY
+    end = start + length
+    if end > MINUTES_PER_DAY:
+        return Q(usual_time__gte=_clock(start)) | Q(usual_time__lt=_clock(end - MINUTES_PER_DAY))
+    condition = Q()
+    if start > 0:
+        condition &= Q(usual_time__gte=_clock(start))
+    if end < MINUTES_PER_DAY:
+        condition &= Q(usual_time__lt=_clock(end))
+    return condition
+
+
+def _offset_minutes(zone, moment: datetime.datetime) -> int:
+    return int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
+
+
+def starting_in_window(zones, viewer, start: int, end: int, *, at: datetime.datetime) -> Q:
+    """Groups in ``zones`` whose usual time falls in [start, end) on the ``viewer`` zone's clock,
+    with the offsets of ``at`` (now): a 19:00 New York group starts at 16:00 in Los Angeles.
+    One condition per difference of offsets, not per zone."""
+    viewer_offset = _offset_minutes(viewer, at)
+    by_shift: dict[int, list[str]] = {}
+    for name in zones:
+        zone = as_zone(name)
+        if zone is not None:
+            by_shift.setdefault(_offset_minutes(zone, at) - viewer_offset, []).append(name)
+    condition = Q(pk__in=[])  # no zone: no group
+    for shift, names in sorted(by_shift.items()):
+        condition |= Q(time_zone__in=sorted(names)) & starts_between(start + shift, end + shift)
+    return condition
+
+
+class EqualsAny(Func):
+    """``<expression> = ANY(<array>)``: true when the array holds the value."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def among(ids: QuerySet) -> Q:
+    """The groups whose key ``ids`` (a one-column subquery) lists. On PostgreSQL written as
+    ``id = ANY(ARRAY(…))``, which the planner can use as one arm of a bitmap OR over indexes
+    (``id IN (…)`` would make it read the whole table)."""
+    if connection.vendor == "postgresql":
+        return Q(EqualsAny(F("pk"), ArraySubquery(ids)))
+    return Q(pk__in=ids)
+
+
+def search_word(word: str) -> Q:
+    """One word of the free-text search, anywhere in the group's words (name, tagline,
+    description, orientation note, city), its orientation or its focus specialties' names."""
+    folded = word.casefold()
+    named = [value for value, label in ORIENTATIONS if folded in label.casefold()]
+    focus = Group.focus_specialties.through.objects.filter(specialty__name__icontains=word)
+    condition = (
+        Q(name__icontains=word)
+        | Q(tagline__icontains=word)
+        | Q(description__icontains=word)
+        | Q(orientation_note__icontains=word)
+        | Q(city__icontains=word)
+        | among(focus.values("group_id"))
+    )
+    return (condition | Q(orientation__in=named)) if named else condition
+
+
 class GroupFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     purpose = django_filters.ChoiceFilter(
         choices=Purpose.choices, method="filter_purpose", label="Purpose", empty_label="Any purpose"
+    )
+    format = django_filters.ChoiceFilter(
+        choices=[(GroupFormat.INFORMAL, "Informal"), (GroupFormat.STRUCTURED, "Structured")],
+        label="Format",
+        empty_label="Informal or structured",
+    )
+    size = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in SIZES.items()],
+        method="filter_size",
+        label="Size",
+        empty_label="Any size",
     )
     membership_policy = django_filters.ChoiceFilter(
         choices=[
@@ -54,6 +185,9 @@ class GroupFilter(django_filters.FilterSet):
         label="Focus",
         empty_label="Any focus",
     )
+    orientation = django_filters.ChoiceFilter(
+        choices=ORIENTATIONS, label="Orientation", empty_label="Any orientation"
+    )
     cadence = django_filters.ChoiceFilter(
         choices=Cadence.choices, label="How often", empty_label="Any cadence"
     )
@@ -62,6 +196,12 @@ class GroupFilter(django_filters.FilterSet):
         method="filter_weekday",
         label="Day",
         empty_label="Any day",
+    )
+    time_of_day = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _, _) in TIMES_OF_DAY.items()],
+        method="filter_time_of_day",
+        label="Time of day",
+        empty_label="Any time",
     )
     language = django_filters.ChoiceFilter(
         choices=Language.choices, label="Language", empty_label="Any language"
@@ -82,15 +222,44 @@ class GroupFilter(django_filters.FilterSet):
         model = Group
         fields: list[str] = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("orientation") == ANY:
+            data = data.copy()
+            data["orientation"] = ""
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["time_of_day"].help_text = (
+            f"When the group usually starts, in {zone_label(timezone.get_current_timezone())}."
+            if viewer_zone_known.get()
+            else "When the group usually starts, in its own time zone."
+        )
+
     def search(self, queryset, name, value):
-        words = value.split()[:8]
-        for word in words:
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(tagline__icontains=word)
-                | Q(description__icontains=word)
-            )
+        """Every word must match somewhere; a group is listed once however many match."""
+        for word in value.split()[:8]:
+            queryset = queryset.filter(search_word(word))
         return queryset
+
+    def filter_size(self, queryset, name, value):
+        return queryset.filter(SIZES[value][1])
+
+    def filter_time_of_day(self, queryset, name, value):
+        """By the group's usual start (its ``usual_time`` in its ``time_zone``, which follows its
+        running meeting series) on the viewer's clock; for a visitor whose zone is not known,
+        on the group's own clock, as browse shows its times. The viewer's case costs one query
+        for the zones the groups are in, however many groups there are."""
+        _, start, end = TIMES_OF_DAY[value]
+        if not viewer_zone_known.get():
+            return queryset.filter(starts_between(start, end))
+        zones = queryset.order_by().prefetch_related(None).values_list("time_zone", flat=True)
+        return queryset.filter(
+            starting_in_window(
+                set(zones.distinct()),
+                timezone.get_current_timezone(),
+                start,
+                end,
+                at=timezone.now(),
+            )
+        )
 
     def filter_purpose(self, queryset, name, value):
         return queryset.filter(**{PURPOSE_FIELDS[value]: True})

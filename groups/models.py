@@ -19,6 +19,7 @@ from groups.enums import (
     Language,
     LeadershipModel,
     MembershipPolicy,
+    Orientation,
     Purpose,
     ResourceCategory,
     Role,
@@ -112,6 +113,16 @@ class Group(models.Model):
     purpose_collaboration = models.BooleanField("professional collaboration", default=False)
     focus_specialties = models.ManyToManyField(
         "members.Specialty", blank=True, related_name="groups"
+    )
+    # What the browse filter reads; the note below says the rest in the group's own words.
+    orientation = models.CharField(
+        "secular or faith-integrated",
+        max_length=20,
+        choices=Orientation.choices,
+        default=Orientation.NOT_STATED,
+        blank=True,
+        help_text="Therapists looking for a secular or a faith-integrated group can filter the "
+        "group list by this. Say more in your own words below.",
     )
     orientation_note = models.CharField(
         "orientation and values",
@@ -247,6 +258,7 @@ class Group(models.Model):
             models.Index(fields=["status", "venue_kind"], name="group_status_venue"),
             models.Index(fields=["status", "cadence"], name="group_status_cadence"),
             models.Index(fields=["status", "language"], name="group_status_language"),
+            models.Index(fields=["status", "orientation"], name="group_status_orientation"),
             models.Index(SEATS_LEFT, name="group_seats_left"),
         ]
         constraints = [

@@ -24,7 +24,7 @@ from config.uploads import CheckedFileField
 from consultations.models import ConsultationRequest
 from groups.document_forms import GuardedFileInput
 from groups.enums import Language, LeadershipModel, ResourceCategory, Weekday
-from groups.filters import GroupFilter
+from groups.filters import EqualsAny, GroupFilter
 from groups.forms import DecisionForm, GroupForm
 from groups.models import (
     Application,
@@ -35,6 +35,14 @@ from groups.models import (
     Invitation,
     Membership,
     WaitlistEntry,
+)
+from groups.places import (
+    KM_PER_MILE,
+    BoundingBox,
+    bounding_box,
+    distance_km,
+    locate,
+    suggest_time_zone,
 )
 from groups.views.ground_rules import accept_rules
 from meetings.enums import HoursCategory, SegmentKind
@@ -60,6 +68,7 @@ from polls.selectors import OptionResult
 from portal.health import Bar as HealthBar
 from portal.health import Chart, Health
 from portal.health import Row as HealthRow
+from portal.sitemaps import GroupSitemap, PublicPagesSitemap
 from portal.views.data import DeleteAccountForm
 from presentations.enums import HelpWanted
 from presentations.forms import DiscardDraftForm, FacilitatorForm
@@ -296,3 +305,32 @@ GuardedFileInput.needs_multipart_form
 GuardedFileInput.format_value
 GuardedFileInput.value_from_datadict
 GuardedFileInput.value_omitted_from_data
+
+# --- Filters for fit (issue 18, part 2) --------------------------------------------------------
+Group.orientation  # the form's Meta.fields, the browse filter's Q(orientation=…), the templates
+GroupFilter.orientation  # django-filter: declared on the FilterSet, rendered in the sidebar
+GroupFilter.time_of_day  # idem
+GroupFilter.filter_size  # django-filter: the size filter's method=
+GroupFilter.filter_time_of_day  # idem, the time-of-day filter
+EqualsAny.arg_joiner  # read by Django's Func.as_sql, like the output_field below
+EqualsAny.output_field  # read by Django's expressions
+
+# --- Near me (issue 18, part 1): the offline gazetteer, groups/places.py ----------------------
+# Its API, ahead of the callers being written (the browse distance filter, the group form's
+# time zone suggestion); tests/groups/test_places.py uses each. Delete a line once code calls it.
+locate
+distance_km
+KM_PER_MILE
+bounding_box
+BoundingBox.contains  # the SQLite fallback's test of a point (min_lon > max_lon: wrapped)
+suggest_time_zone
+
+# --- The sitemaps (issue 18): read by django.contrib.sitemaps --------------------------------
+PublicPagesSitemap.changefreq
+PublicPagesSitemap.priority
+PublicPagesSitemap.protocol
+PublicPagesSitemap.location
+GroupSitemap.changefreq
+GroupSitemap.priority
+GroupSitemap.protocol
+GroupSitemap.lastmod

@@ -48,6 +48,8 @@ def _context(request, version: str) -> dict:
     query.pop("page", None)
     fields = sorted(group_filter.form.fields)
     filter_values = [(name, value) for name in fields for value in request.GET.getlist(name)]
+    # The time-of-day field names the zone it means (the viewer's, or each group's own).
+    filter_values.append(("zones", shown_zones_key()))
     return {
         "filter": group_filter,
         # Shared by every results page of the same search.
