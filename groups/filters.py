@@ -5,13 +5,29 @@ form's error); the other filters still apply.
 """
 
 import datetime
+import math
 
 import django_filters
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Round, Sin, Sqrt
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from groups.enums import (
     Cadence,
@@ -24,6 +40,7 @@ from groups.enums import (
     Weekday,
 )
 from groups.models import SEATS_LEFT, Group, city_key
+from groups.places import EARTH_RADIUS_KM, KM_PER_MILE, MAX_TEXT, Place, bounding_box, locate
 from members.models import Specialty
 from members.timezones import as_zone, viewer_zone_known, zone_label
 
@@ -113,6 +130,92 @@ def starting_in_window(zones, viewer, start: int, end: int, *, at: datetime.date
     return condition
 
 
+# "Near me": how far from the place, in miles; 25 when not said.
+WITHIN_MILES = (10, 25, 50, 100)
+DEFAULT_WITHIN_MILES = 25
+# Groups one can attend in person; online ones are "near" nowhere.
+IN_PERSON_KINDS = [VenueKind.IN_PERSON, VenueKind.HYBRID]
+
+
+def distance_from(latitude: float, longitude: float) -> Func:
+    """The great-circle distance in kilometres from (``latitude``, ``longitude``) to each
+    group's coordinates, worked out by the database: ``groups.places.distance_km`` (haversine
+    on the same sphere) written with Django's math functions, which PostgreSQL and SQLite both
+    have. NULL for a group without coordinates."""
+    phi = math.radians(latitude)
+    group_phi = Radians("latitude")
+    half_dphi = (group_phi - phi) / 2.0
+    half_dlambda = (Radians("longitude") - math.radians(longitude)) / 2.0
+    h = Power(Sin(half_dphi), 2) + math.cos(phi) * Cos(group_phi) * Power(Sin(half_dlambda), 2)
+    # LEAST: rounding may put the root a hair above 1, where ASIN fails on PostgreSQL.
+    return 2.0 * EARTH_RADIUS_KM * ASin(Least(Sqrt(h), Value(1.0)))
+
+
+def in_box(latitude: float, longitude: float, radius_km: float) -> Q:
+    """The groups in the bounding box around the circle: two ranges the coordinates index
+    (``group_coordinates``) can read. Across the antimeridian the box wraps (``min_lon >
+    max_lon``, ``groups.places.BoundingBox``): a longitude from ``min_lon`` up *or* to
+    ``max_lon``. Around a pole it takes every longitude."""
+    box = bounding_box(latitude, longitude, radius_km)
+    condition = Q(latitude__gte=box.min_lat, latitude__lte=box.max_lat)
+    if box.crosses_antimeridian:
+        return condition & (Q(longitude__gte=box.min_lon) | Q(longitude__lte=box.max_lon))
+    return condition & Q(longitude__gte=box.min_lon, longitude__lte=box.max_lon)
+
+
+def near(queryset: QuerySet, place: Place, *, radius_km: float, online: bool) -> QuerySet:
+    """The in-person and hybrid groups within ``radius_km`` of ``place``, annotated
+    ``distance_km`` and ``distance_miles`` (whole miles); with ``online``, the online groups
+    too, without a distance (they sort after the near ones, ``GroupFilter.qs``).
+
+    The bounding box comes first, for the index; the distance, computed by the database, then
+    cuts its corners off."""
+    distance = distance_from(place.latitude, place.longitude)
+    nearby = (
+        in_box(place.latitude, place.longitude, radius_km)
+        & Q(venue_kind__in=IN_PERSON_KINDS)
+        & Q(LessThanOrEqual(distance, radius_km))
+    )
+    if online:
+        queryset = queryset.filter(nearby | Q(venue_kind=VenueKind.ONLINE)).annotate(
+            distance_km=Case(
+                When(venue_kind=VenueKind.ONLINE, then=Value(None)),
+                default=distance,
+                output_field=FloatField(),
+            )
+        )
+    else:
+        queryset = queryset.filter(nearby).annotate(distance_km=distance)
+    miles = Cast(Round(F("distance_km") / KM_PER_MILE), IntegerField())
+    return queryset.annotate(distance_miles=miles)
+
+
+class PlaceField(forms.CharField):
+    """A city ("Denver", "Denver, CO", "London, Ontario") or a US ZIP code, cleaned into the
+    ``groups.places.Place`` the offline gazetteer finds; a message when it finds none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_TEXT)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> Place | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        place = locate(text)
+        if place is None:
+            shown = Truncator(text).chars(60)
+            raise ValidationError(
+                f"We could not find “{shown}”. Try a city and state, or a US ZIP code.",
+                code="unknown_place",
+            )
+        return place
+
+
+class PlaceFilter(django_filters.CharFilter):
+    field_class = PlaceField
+
+
 class EqualsAny(Func):
     """``<expression> = ANY(<array>)``: true when the array holds the value."""
 
@@ -178,6 +281,22 @@ class GroupFilter(django_filters.FilterSet):
         empty_label="In person or online",
     )
     city = django_filters.CharFilter(method="filter_city", label="City")
+    near = PlaceFilter(
+        method="filter_near",
+        label="Near",
+        help_text="A city, “City, ST” or a US ZIP code. Places: GeoNames (CC BY 4.0).",
+    )
+    within = django_filters.ChoiceFilter(
+        choices=[(str(miles), f"{miles} miles") for miles in WITHIN_MILES],
+        method="read_by_near",
+        label="Within",
+        empty_label=None,
+    )
+    online = django_filters.BooleanFilter(
+        method="read_by_near",
+        label="Include online groups",
+        widget=forms.CheckboxInput,
+    )
     specialty = django_filters.ModelChoiceFilter(
         field_name="focus_specialties",
         queryset=Specialty.objects.all(),
@@ -215,7 +334,10 @@ class GroupFilter(django_filters.FilterSet):
         choices=[("newest", "Newest"), ("seats", "Most seats left"), ("name", "Name")],
         method="sort_by",
         label="Sort by",
-        empty_label=None,
+        # The default, as the first option, so that a search near a place sorts by distance
+        # unless another order is chosen.
+        empty_label="Nearest, or newest",
+        help_text="Nearest first when you search near a place; otherwise newest first.",
     )
 
     class Meta:
@@ -226,7 +348,12 @@ class GroupFilter(django_filters.FilterSet):
         if data is not None and data.get("orientation") == ANY:
             data = data.copy()
             data["orientation"] = ""
+        if data is not None and not data.get("within"):
+            data = data.copy()
+            data["within"] = str(DEFAULT_WITHIN_MILES)
         super().__init__(data, *args, **kwargs)
+        self.form.fields["within"].initial = str(DEFAULT_WITHIN_MILES)
+        self.place: Place | None = None  # the place "near" found, once the list is filtered
         self.form.fields["time_of_day"].help_text = (
             f"When the group usually starts, in {zone_label(timezone.get_current_timezone())}."
             if viewer_zone_known.get()
@@ -272,6 +399,17 @@ class GroupFilter(django_filters.FilterSet):
         key = city_key(value)
         return queryset.filter(city_key=key) if key else queryset
 
+    def filter_near(self, queryset, name, value):
+        """Within the chosen miles of the place, nearest first (``near``)."""
+        self.place = value
+        miles = int(self.form.cleaned_data.get("within") or DEFAULT_WITHIN_MILES)
+        online = bool(self.form.cleaned_data.get("online"))
+        return near(queryset, value, radius_km=miles * KM_PER_MILE, online=online)
+
+    def read_by_near(self, queryset, name, value):
+        """``within`` and ``online`` filter nothing themselves: ``filter_near`` reads them."""
+        return queryset
+
     def filter_weekday(self, queryset, name, value):
         return queryset.alias(day_bit=F("weekdays").bitand(1 << int(value))).filter(day_bit__gt=0)
 
@@ -287,7 +425,15 @@ class GroupFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs.annotate(seats_left_n=SEATS_LEFT)
-        sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else None
-        order = SORTS.get(sort or "newest")
+        # The fields that are valid still count when another is not (a place not found).
+        sort = self.form.cleaned_data.get("sort") if self.is_bound else None
+        if self.place is not None:
+            # Near a place: the near groups first, then any online ones (no distance).
+            nearest = F("distance_km").asc(nulls_last=True)
+            order = (nearest, "-created_at", "-id") if not sort else SORTS[sort]
+            if sort and self.form.cleaned_data.get("online"):
+                order = (Case(When(distance_km=None, then=1), default=0), *order)
+        else:
+            order = SORTS.get(sort or "newest")
         order = tuple("-seats_left_n" if part == "-seats_left" else part for part in order)
         return queryset.order_by(*order)

@@ -14,6 +14,7 @@ from groups.models import (
     weekday_mask,
     weekdays_from_mask,
 )
+from groups.places import suggest_time_zone
 from groups.services.base import LICENCE_FIRST, has_verified_licence
 from members.forms import TimeZoneField
 from members.models import Specialty
@@ -140,6 +141,7 @@ class GroupForm(forms.ModelForm):
         self.fields["newcomer_meetings"].required = False
         self.fields["time_zone"].lead_with(self.initial.get("time_zone") or self.instance.time_zone)
         if self.instance.pk:
+            self._note_the_places_zone()
             self.initial.setdefault("purposes", [p.value for p in self.instance.purposes])
             self.initial.setdefault("weekday_choices", weekdays_from_mask(self.instance.weekdays))
         else:
@@ -246,6 +248,17 @@ class GroupForm(forms.ModelForm):
 
     def clean_ground_rules(self):
         return normalize_text(self.cleaned_data["ground_rules"])
+
+    def _note_the_places_zone(self) -> None:
+        """A group whose city lies in another zone than the group's: say which, under the
+        field ("Denver is in America/Denver time"), in case the organizer meant that one."""
+        group = self.instance
+        if group.latitude is None or group.longitude is None:
+            return
+        suggested = suggest_time_zone(group.latitude, group.longitude)
+        if suggested and suggested != canonical_zone(group.time_zone):
+            field = self.fields["time_zone"]
+            field.help_text = f"{field.help_text} {group.city} is in {suggested} time."
 
     def clean_time_zone(self):
         """The stored zone under an old name (an alias, shown as the zone it names) is not a

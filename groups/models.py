@@ -163,6 +163,11 @@ class Group(models.Model):
     # What the browse filter compares: city_key(city), kept by the field itself.
     city_key = CityKeyField(default="")
     region = models.CharField("state or region", max_length=100, blank=True)
+    # Where the city is (WGS84 degrees), from ``city`` and ``region`` through the offline
+    # gazetteer (groups.places); kept by the groups services, None where the place is not known.
+    # What "near me" on browse measures from (groups.filters.near).
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
     address_public = models.BooleanField(
         "show the street address to everyone",
         default=False,
@@ -260,6 +265,8 @@ class Group(models.Model):
             models.Index(fields=["status", "language"], name="group_status_language"),
             models.Index(fields=["status", "orientation"], name="group_status_orientation"),
             models.Index(SEATS_LEFT, name="group_seats_left"),
+            # "Near me": the bounding box is a range on both (groups.filters.near).
+            models.Index(fields=["latitude", "longitude"], name="group_coordinates"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,7 +24,7 @@ from config.uploads import CheckedFileField
 from consultations.models import ConsultationRequest
 from groups.document_forms import GuardedFileInput
 from groups.enums import Language, LeadershipModel, ResourceCategory, Weekday
-from groups.filters import EqualsAny, GroupFilter
+from groups.filters import EqualsAny, GroupFilter, PlaceFilter
 from groups.forms import DecisionForm, GroupForm
 from groups.models import (
     Application,
@@ -36,14 +36,7 @@ from groups.models import (
     Membership,
     WaitlistEntry,
 )
-from groups.places import (
-    KM_PER_MILE,
-    BoundingBox,
-    bounding_box,
-    distance_km,
-    locate,
-    suggest_time_zone,
-)
+from groups.places import BoundingBox, distance_km
 from groups.views.ground_rules import accept_rules
 from meetings.enums import HoursCategory, SegmentKind
 from meetings.ledger import Bar, Ledger, Tally
@@ -186,6 +179,10 @@ GroupFilter.filter_purpose
 GroupFilter.filter_weekday
 GroupFilter.filter_has_seats
 GroupFilter.sort_by  # the sort field orders in GroupFilter.qs; filtering on it does nothing
+GroupFilter.within  # read by GroupFilter.filter_near
+GroupFilter.filter_near
+GroupFilter.read_by_near  # within and online filter nothing themselves
+PlaceFilter.field_class  # django-filter makes the form field from it
 ColleagueFilter.specialty
 ColleagueFilter.modality
 ColleagueFilter.population
@@ -316,14 +313,10 @@ EqualsAny.arg_joiner  # read by Django's Func.as_sql, like the output_field belo
 EqualsAny.output_field  # read by Django's expressions
 
 # --- Near me (issue 18, part 1): the offline gazetteer, groups/places.py ----------------------
-# Its API, ahead of the callers being written (the browse distance filter, the group form's
-# time zone suggestion); tests/groups/test_places.py uses each. Delete a line once code calls it.
-locate
+# Its API that only tests/groups/test_places.py calls: the browse filter measures in the
+# database (groups.filters.distance_from) and reads the box's bounds itself.
 distance_km
-KM_PER_MILE
-bounding_box
-BoundingBox.contains  # the SQLite fallback's test of a point (min_lon > max_lon: wrapped)
-suggest_time_zone
+BoundingBox.contains  # a point in a box (min_lon > max_lon: wrapped), for Python callers
 
 # --- The sitemaps (issue 18): read by django.contrib.sitemaps --------------------------------
 PublicPagesSitemap.changefreq

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from config.access import check
+from groups import places
 from groups.cache import invalidate_browse
 from groups.enums import Purpose, Role
 from groups.models import ApplicationQuestion, GroundRulesVersion, Group, Membership
@@ -54,6 +55,23 @@ def creator_time_zone(user: User) -> str:
     return getattr(profile, "time_zone", "") or Group._meta.get_field("time_zone").default
 
 
+def place_coordinates(*, city: str, region: str) -> tuple[float | None, float | None]:
+    """Where a group's city is, from the offline gazetteer (``groups.places.locate``, the region
+    narrowing it: "Portland" in "ME"); (None, None) without a city or for a place it does not
+    know. The same rule fills existing groups in migration 0015."""
+    place = places.locate(city, region=region) if city.strip() else None
+    return (place.latitude, place.longitude) if place else (None, None)
+
+
+def _locate(group: Group) -> list[str]:
+    """Give ``group`` the coordinates of its city and region; the fields that changed."""
+    latitude, longitude = place_coordinates(city=group.city, region=group.region)
+    if (group.latitude, group.longitude) == (latitude, longitude):
+        return []
+    group.latitude, group.longitude = latitude, longitude
+    return ["latitude", "longitude"]
+
+
 @transaction.atomic
 def create_group(*, actor: User, data: dict[str, Any]) -> Group:
     """Create a group; its creator becomes the organizer and accepts the ground rules."""
@@ -67,6 +85,7 @@ def create_group(*, actor: User, data: dict[str, Any]) -> Group:
     check_licence_requirement(actor=actor, group=Group(), data=data)
     group = Group(**data, created_by=actor)
     _apply_purposes(group, purposes)
+    _locate(group)
     group.full_clean()
     group.save()
     for key, values in m2m.items():
@@ -135,8 +154,9 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
         changed += ["purpose_support", "purpose_consultation", "purpose_collaboration"]
     if "city" in changed:
         changed.append("city_key")  # the browse filter's key, worked out by its field
+    located = _locate(locked) if {"city", "region"} & set(changed) else []
     if changed:
-        locked.save(update_fields=[*changed, "updated_at"])
+        locked.save(update_fields=[*changed, *located, "updated_at"])
     for key, values in m2m.items():
         getattr(locked, key).set(values)
     if "ground_rules" in changed:
