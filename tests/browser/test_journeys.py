@@ -247,7 +247,8 @@ def test_organizer_sets_up_series_and_member_claims_case_slot(live_server, page)
     page.wait_for_url(re.compile(rf"/meetings/{first_meeting.pk}/$"))
     audit.check("meeting page, member")
     page.get_by_role("button", name=re.compile("Sign up for Case presentation")).click()
-    page.get_by_text("slot is yours").wait_for()
+    # The message shows twice: in the alert and in the screen readers' status region.
+    page.locator(".alert").get_by_text("slot is yours").wait_for()
     audit.check("meeting page, slot claimed")
     presentation = Presentation.objects.get(meeting=first_meeting, presenter=member)
 
