@@ -49,6 +49,7 @@ __all__ = [
     "accepted_description",
     "clean_file_name",
     "delete_on_commit",
+    "discard",
     "file_response",
     "inspect_upload",
     "kind_label",
@@ -624,6 +625,14 @@ def file_response(request, stored, *, name: str, content_type: str) -> FileRespo
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def discard(name: str) -> None:
+    """Delete a file just stored for a write that failed, without hiding why it failed."""
+    try:
+        default_storage.delete(name)
+    except Exception:  # the store is down: the failure that brought us here matters more
+        log.warning("Could not delete an uploaded file after a failed write (%s).", name)
 
 
 def delete_on_commit(names) -> None:

@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -27,6 +26,7 @@ from config.uploads import (
     CheckedUpload,
     UploadRejected,
     delete_on_commit,
+    discard,
     inspect_upload,
 )
 from meetings.enums import HoursCategory
@@ -89,7 +89,7 @@ def log_outside_hours(*, user: User, data: dict[str, Any]) -> OutsideHours:
         )
     except Exception:
         if checked is not None:
-            default_storage.delete(entry.certificate.name)
+            discard(entry.certificate.name)
         raise
     return entry
 

@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -34,6 +33,7 @@ from config.uploads import (
     CheckedUpload,
     UploadRejected,
     delete_on_commit,
+    discard,
     inspect_upload,
 )
 from groups import notifications
@@ -91,14 +91,6 @@ def _guard_typed(data: dict[str, str], confirmed: Iterable[str]) -> list:
     return check_free_text(data, list(data), confirmed)
 
 
-def _discard(name: str) -> None:
-    """Delete a file just stored for a write that failed, without hiding why it failed."""
-    try:
-        default_storage.delete(name)
-    except Exception:  # the store is down: the failure that brought us here matters more
-        log.warning("Could not delete an uploaded file after a failed write (%s).", name)
-
-
 def _check_date(group: Group, available_until: date | None, *, agreement: bool) -> None:
     if available_until is None:
         return
@@ -128,7 +120,7 @@ def _store(document: Document, upload, checked: CheckedUpload, *, actor, number,
         version.full_clean()
         version.save()
     except Exception:
-        _discard(version.file.name)
+        discard(version.file.name)
         raise
     return version
 
@@ -139,7 +131,7 @@ def _file_removed_on_error(version: DocumentVersion):
     try:
         yield
     except Exception:
-        _discard(version.file.name)
+        discard(version.file.name)
         raise
 
 
