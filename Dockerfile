@@ -36,12 +36,14 @@ RUN pip install --no-deps -r requirements/base.txt \
 # The source (see .dockerignore for what stays out).
 COPY . .
 
-# Static files are collected at build time and served by WhiteNoise. The
+# The Spanish catalogue is compiled (pure Python) and static files are collected at build
+# time; WhiteNoise serves them. The
 # production settings insist on SECRET_KEY and ALLOWED_HOSTS and refuse an
 # e-mail backend that delivers nothing, so throwaway values are given to this
 # one command only: they are not ARG or ENV, so they are neither kept in the
 # image's environment nor usable at run time.
-RUN SECRET_KEY=collectstatic-build-only-dummy-key-never-used-at-runtime-0123456789 \
+RUN python scripts/compile_translations.py \
+    && SECRET_KEY=collectstatic-build-only-dummy-key-never-used-at-runtime-0123456789 \
     ALLOWED_HOSTS=build.invalid \
     ALLOW_CONSOLE_EMAIL=true \
     python manage.py collectstatic --noinput \

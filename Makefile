@@ -19,7 +19,7 @@ DEV_LOCK := requirements/dev.txt
 PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test lint format migrate seed clean bench lock var-dirs
+.PHONY: run test lint format migrate seed clean bench lock var-dirs messages
 
 # One stamp per lock file: each is remade (and the lock installed again) when its lock changes.
 $(VENV)/.installed-base: $(BASE_LOCK)
@@ -41,6 +41,7 @@ var-dirs:
 RUN_ENV := HOST=$(HOST) PORT=$(PORT)
 
 run: $(VENV)/.installed-base var-dirs
+	$(PY) scripts/compile_translations.py
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	@$(RUN_ENV) bash scripts/run-dev.sh
@@ -50,7 +51,16 @@ test: $(VENV)/.installed-dev var-dirs
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(PY) scripts/compile_translations.py
 	$(VENV)/bin/pytest $(PYTEST_ARGS) $(COV_ARGS)
+
+# messages: collect the marked strings into locale/es/LC_MESSAGES/django.po (needs GNU gettext's
+# xgettext and msgmerge); translate the new entries there (docs/translations.md).
+messages: $(VENV)/.installed-dev var-dirs
+	$(PY) manage.py makemessages --locale es --no-obsolete --add-location file \
+		--ignore 'static/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*' \
+		--ignore 'scripts/*' --ignore 'var/*' --ignore 'node_modules/*'
+	$(PY) scripts/compile_translations.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

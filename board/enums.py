@@ -1,17 +1,18 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TopicKind(models.TextChoices):
-    ANNOUNCEMENT = "announcement", "Announcement"
-    DISCUSSION = "discussion", "Discussion"
+    ANNOUNCEMENT = "announcement", _("Announcement")
+    DISCUSSION = "discussion", _("Discussion")
 
 
 class DigestFrequency(models.TextChoices):
     """How often a person gets the board digest. "Off" is no frequency: it is the person's
     ``NotificationPreference`` for ``board_digest`` turned off (so one-click unsubscribe works)."""
 
-    DAILY = "daily", "Once a day"
-    WEEKLY = "weekly", "Once a week, on Monday"
+    DAILY = "daily", _("Once a day")
+    WEEKLY = "weekly", _("Once a week, on Monday")
 
 
 DEFAULT_FREQUENCY = DigestFrequency.WEEKLY
@@ -19,12 +20,12 @@ OFF = "off"
 
 
 class ModerationAction(models.TextChoices):
-    PIN = "pin", "Pin to the top"
-    UNPIN = "unpin", "Unpin"
-    LOCK = "lock", "Close to replies"
-    UNLOCK = "unlock", "Open to replies again"
-    HIDE = "hide", "Hide"
-    UNHIDE = "unhide", "Show again"
+    PIN = "pin", _("Pin to the top")
+    UNPIN = "unpin", _("Unpin")
+    LOCK = "lock", _("Close to replies")
+    UNLOCK = "unlock", _("Open to replies again")
+    HIDE = "hide", _("Hide")
+    UNHIDE = "unhide", _("Show again")
 
 
 TOPIC_ONLY_ACTIONS = (

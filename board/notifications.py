@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from board.enums import DEFAULT_FREQUENCY, DigestFrequency, TopicKind
 from board.models import Reply, Report, Topic
@@ -229,7 +230,8 @@ def build_board_digest(delivery):
 
 
 def _title(topic: Topic) -> str:
-    return topic.title or "A topic deleted by its author"
+    # Lazy: the e-mail is written later, in the recipient's language.
+    return topic.title or _("A topic deleted by its author")
 
 
 # --- the e-mails sent at once ---------------------------------------------------------------------
@@ -254,7 +256,7 @@ def build_board_announcement(delivery):
     return {
         "group": topic.group,
         "title": topic.title,
-        "author": str(topic.author) if topic.author else "An organizer",
+        "author": str(topic.author) if topic.author else _("An organizer"),
         "url": topic.get_absolute_url(),
     }
 

@@ -3,6 +3,7 @@ and co-organizers also post announcements and moderate. The object is the group,
 reply (anything with ``group_id``)."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from config.access import declare
 from groups.rules import is_group_manager, is_group_member
@@ -32,40 +33,40 @@ def _visible(user, post) -> bool:
 declare(
     "board.view",
     is_group_member,
-    refusal="Only the group's members can see its board.",
+    refusal=_("Only the group's members can see its board."),
 )
 declare(
     "board.see_post",  # the object is a topic or a reply
     is_group_member & may_see_post,
-    refusal="Only the group's members can see this post.",
+    refusal=_("Only the group's members can see this post."),
 )
 declare(
     "board.start_discussion",
     is_group_member,
-    refusal="Only the group's members can start a discussion.",
+    refusal=_("Only the group's members can start a discussion."),
 )
 declare(
     "board.post_announcement",
     is_group_manager,
-    refusal="Only the group's organizers can post announcements.",
+    refusal=_("Only the group's organizers can post announcements."),
 )
 declare(
     "board.reply",  # the object is the topic; the service also refuses locked or hidden topics
     is_group_member & may_see_post,
-    refusal="Only the group's members can reply.",
+    refusal=_("Only the group's members can reply."),
 )
 declare(
     "board.change_post",  # edit or delete: the object is the topic or reply
     is_group_member & wrote_the_post,
-    refusal="Only the colleague who wrote this can change or delete it.",
+    refusal=_("Only the colleague who wrote this can change or delete it."),
 )
 declare(
     "board.report",  # the object is the topic or reply
     is_group_member & may_see_post,
-    refusal="Only the group's members can report a post.",
+    refusal=_("Only the group's members can report a post."),
 )
 declare(
     "board.moderate",  # pin, lock, hide and show again; see and dismiss reports
     is_group_manager,
-    refusal="Only the group's organizers can moderate the board.",
+    refusal=_("Only the group's organizers can moderate the board."),
 )

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from board import notifications
 from board.enums import OFF, DigestFrequency, TopicKind
@@ -92,7 +93,7 @@ def _new_topic(
 ) -> Topic:
     title, body = _text(title), _text(body)
     if not title:
-        raise ValidationError({"title": "Give the topic a title."})
+        raise ValidationError({"title": _("Give the topic a title.")})
     check_free_text({"title": title, "body": body}, ["title", "body"], confirmed)
     now = timezone.now()
     topic = Topic(
@@ -155,9 +156,9 @@ def post_reply(*, actor: User, topic: Topic, body: str, confirmed: Iterable[str]
     topic = _locked(topic)
     check(actor, "board.reply", topic)
     if topic.locked:
-        raise BoardError("This topic is closed to replies.")
+        raise BoardError(_("This topic is closed to replies."))
     if topic.is_hidden:
-        raise BoardError("This topic is hidden by the organizers, so it takes no replies.")
+        raise BoardError(_("This topic is hidden by the organizers, so it takes no replies."))
     body = _text(body)
     check_free_text({"body": body}, ["body"], confirmed)
     now = timezone.now()
@@ -190,12 +191,12 @@ def edit_post(
     post = _locked(post)
     check(actor, "board.change_post", post)
     if post.is_deleted:
-        raise BoardError("This post was deleted, so it cannot be edited.")
+        raise BoardError(_("This post was deleted, so it cannot be edited."))
     fields = {"body": _text(body)}
     if post.post_type == "topic":
         fields["title"] = _text(title if title is not None else post.title)
         if not fields["title"]:
-            raise ValidationError({"title": "Give the topic a title."})
+            raise ValidationError({"title": _("Give the topic a title.")})
     check_free_text(fields, list(fields), confirmed)
     if all(getattr(post, name) == value for name, value in fields.items()):
         return post
@@ -331,9 +332,9 @@ def report_post(
     post = _locked(post)
     check(actor, "board.report", post)
     if post.is_deleted:
-        raise BoardError("This post was deleted by its author.")
+        raise BoardError(_("This post was deleted by its author."))
     if post.author_id == actor.pk:
-        raise BoardError("This is your own post: you can edit or delete it instead.")
+        raise BoardError(_("This is your own post: you can edit or delete it instead."))
     reason = _text(reason)
     check_free_text({"reason": reason}, ["reason"], confirmed)
     report = Report(
@@ -348,7 +349,7 @@ def report_post(
             report.save()
     except IntegrityError as exc:
         raise BoardError(
-            "You have already reported this post; the organizers will look at it."
+            _("You have already reported this post; the organizers will look at it.")
         ) from exc
     record_audit(
         actor=actor,
@@ -430,7 +431,7 @@ def set_digest_frequency(*, actor: User, frequency: str) -> str:
             user=actor, kind=NotificationKind.BOARD_DIGEST
         ).update(enabled=True)
     else:
-        raise BoardError("Choose daily, weekly or off.")
+        raise BoardError(_("Choose daily, weekly or off."))
     record_audit(
         actor=actor, verb="board.digest_frequency", subject=actor, data={"frequency": frequency}
     )

@@ -28,25 +28,27 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 DEFAULT_DETECTOR = "presentations.deidentify.find_identifiers"
 CONFIRM_SUFFIX = "__confirm"
 
 KIND_LABELS = {
-    "name": "name",
-    "email": "e-mail address",
-    "phone": "phone or fax number",
-    "address": "street address",
-    "zip": "ZIP code",
-    "date": "date",
-    "age": "age over 89",
-    "ssn": "social security number",
-    "record_number": "record, account or ID number",
-    "url": "web address",
-    "ip": "IP address",
-    "institution": "hospital, school, employer or church",
-    "place": "county or town",
-    "social_handle": "social media handle",
+    "name": gettext_lazy("name"),
+    "email": gettext_lazy("e-mail address"),
+    "phone": gettext_lazy("phone or fax number"),
+    "address": gettext_lazy("street address"),
+    "zip": gettext_lazy("ZIP code"),
+    "date": gettext_lazy("date"),
+    "age": gettext_lazy("age over 89"),
+    "ssn": gettext_lazy("social security number"),
+    "record_number": gettext_lazy("record, account or ID number"),
+    "url": gettext_lazy("web address"),
+    "ip": gettext_lazy("IP address"),
+    "institution": gettext_lazy("hospital, school, employer or church"),
+    "place": gettext_lazy("county or town"),
+    "social_handle": gettext_lazy("social media handle"),
 }
 
 
@@ -74,9 +76,14 @@ class IdentifiersFound(ValueError):
     def __init__(self, findings: list[FieldFinding]):
         self.findings = findings
         super().__init__(
-            f"We found {len(findings)} possible client identifier"
-            f"{'s' if len(findings) != 1 else ''}. Revise the text, or confirm each one is not "
-            "identifying."
+            ngettext(
+                "We found %(count)s possible client identifier. Revise the text, or confirm "
+                "each one is not identifying.",
+                "We found %(count)s possible client identifiers. Revise the text, or confirm "
+                "each one is not identifying.",
+                len(findings),
+            )
+            % {"count": len(findings)}
         )
 
 
@@ -249,12 +256,20 @@ def _words(text: str) -> set[str]:
 
 def _findings_error(unconfirmed: list[FieldFinding]) -> forms.ValidationError:
     listed = format_html_join(", ", "“{}” ({})", ((f.text, f.label) for f in unconfirmed[:6]))
-    more = f" and {len(unconfirmed) - 6} more" if len(unconfirmed) > 6 else ""
+    if len(unconfirmed) > 6:
+        listed = _("%(listed)s and %(count)s more") % {
+            "listed": listed,
+            "count": len(unconfirmed) - 6,
+        }
     count = len(unconfirmed)
+    message = ngettext(
+        "This may identify a client: %(listed)s. Revise the text, or tick it below to confirm "
+        "it is not identifying.",
+        "This may identify a client: %(listed)s. Revise the text, or tick each one below to "
+        "confirm it is not identifying.",
+        count,
+    ) % {"listed": listed}
     return forms.ValidationError(
-        mark_safe(  # noqa: S308 - the parts are escaped by format_html_join
-            f"This may identify a client: {listed}{more}. Revise the text, or tick "
-            f"{'it' if count == 1 else 'each one'} below to confirm it is not identifying."
-        ),
+        mark_safe(message),  # noqa: S308 - the parts are escaped by format_html_join
         code="identifiers",
     )

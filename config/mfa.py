@@ -20,6 +20,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.forms import AddWebAuthnForm, EditWebAuthnForm
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.services import record_audit
 
@@ -150,7 +152,10 @@ class AddSecurityKeyForm(AddWebAuthnForm):
     """allauth's form, with a bounded name (the name is stored in the authenticator's data)."""
 
     name = forms.CharField(
-        label="Name of the key", required=False, max_length=KEY_NAME_MAX_LENGTH, strip=True
+        label=gettext_lazy("Name of the key"),
+        required=False,
+        max_length=KEY_NAME_MAX_LENGTH,
+        strip=True,
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -162,7 +167,9 @@ class AddSecurityKeyForm(AddWebAuthnForm):
         count = Authenticator.objects.filter(
             user_id=self.user.pk, type=Authenticator.Type.WEBAUTHN
         ).count()
-        return "Security key" if count == 0 else f"Security key {count + 1}"
+        if count == 0:
+            return _("Security key")
+        return _("Security key %(number)s") % {"number": count + 1}
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"] or self.default_name()
@@ -173,7 +180,7 @@ class AddSecurityKeyForm(AddWebAuthnForm):
         credential = self.cleaned_data["credential"]
         if not isinstance(credential, dict):
             raise forms.ValidationError(
-                "The key was not added: your browser did not confirm it.", code="invalid_key"
+                _("The key was not added: your browser did not confirm it."), code="invalid_key"
             )
         return credential
 
@@ -187,9 +194,11 @@ class AddSecurityKeyForm(AddWebAuthnForm):
             if isinstance(exc, forms.ValidationError):
                 raise
             raise forms.ValidationError(
-                "The key was not added: your browser did not confirm it.", code="invalid_key"
+                _("The key was not added: your browser did not confirm it."), code="invalid_key"
             ) from exc
 
 
 class EditSecurityKeyForm(EditWebAuthnForm):
-    name = forms.CharField(label="Name of the key", max_length=KEY_NAME_MAX_LENGTH, strip=True)
+    name = forms.CharField(
+        label=gettext_lazy("Name of the key"), max_length=KEY_NAME_MAX_LENGTH, strip=True
+    )

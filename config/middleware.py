@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 
 from config import mfa
 from config.errors import DomainError, NotAllowed
@@ -88,8 +89,10 @@ class StaffTwoStepMiddleware:
         if request.method == "GET" and not request.headers.get("HX-Request"):
             messages.info(
                 request,
-                "Site admins sign in with two steps. Please set up an authenticator app "
-                "(or add a security key) first: it takes a minute.",
+                _(
+                    "Site admins sign in with two steps. Please set up an authenticator app "
+                    "(or add a security key) first: it takes a minute."
+                ),
             )
         return redirect("mfa_activate_totp")
 
@@ -102,8 +105,10 @@ class StaffTwoStepMiddleware:
             return None  # not theirs (allauth answers 404) or not the last one
         messages.error(
             request,
-            "Site admins must keep two-step sign-in on. Set up an authenticator app or add "
-            "another security key before you remove this one.",
+            _(
+                "Site admins must keep two-step sign-in on. Set up an authenticator app or add "
+                "another security key before you remove this one."
+            ),
         )
         return redirect("mfa_list_webauthn")
 

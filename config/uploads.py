@@ -35,6 +35,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from PIL import Image
 from pypdf import PdfReader
 
@@ -68,10 +72,17 @@ MAX_PDF_CONTENT_BYTES = 3 * 1024 * 1024
 MAX_PART_BYTES = 20 * 1024 * 1024  # one XML part of a .docx or .odt, unzipped
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a 10 MB document that unzips to more is a zip bomb
 MAX_IMAGE_PIXELS = 40_000_000  # 8000 by 5000: a large photo; decoded, about 120 MB
-TOO_LARGE = (
-    f"This file is larger than the limit of {filesizeformat(MAX_UPLOAD_BYTES)}. Save a smaller "
-    "copy (for a PDF, “reduce file size”; for a photo, a smaller size) and try again."
-)
+
+
+def _too_large_message(limit: int = MAX_UPLOAD_BYTES) -> str:
+    return _(
+        "This file is larger than the limit of %(limit)s. Save a smaller copy (for a PDF, "
+        "“reduce file size”; for a photo, a smaller size) and try again."
+    ) % {"limit": filesizeformat(limit)}
+
+
+# The refusal of a file over the limit, in the language of whoever reads it.
+TOO_LARGE = lazy(_too_large_message, str)()
 
 
 @dataclass(frozen=True)
@@ -92,36 +103,44 @@ KINDS = {
         Kind("pdf", "PDF", "application/pdf", (".pdf",)),
         Kind(
             "docx",
-            "Word document",
+            gettext_lazy("Word document"),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             (".docx",),
         ),
-        Kind("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",)),
-        Kind("jpeg", "JPEG picture", "image/jpeg", (".jpg", ".jpeg")),
-        Kind("png", "PNG picture", "image/png", (".png",)),
-        Kind("gif", "GIF picture", "image/gif", (".gif",)),
-        Kind("webp", "WebP picture", "image/webp", (".webp",)),
+        Kind(
+            "odt",
+            gettext_lazy("OpenDocument text"),
+            "application/vnd.oasis.opendocument.text",
+            (".odt",),
+        ),
+        Kind("jpeg", gettext_lazy("JPEG picture"), "image/jpeg", (".jpg", ".jpeg")),
+        Kind("png", gettext_lazy("PNG picture"), "image/png", (".png",)),
+        Kind("gif", gettext_lazy("GIF picture"), "image/gif", (".gif",)),
+        Kind("webp", gettext_lazy("WebP picture"), "image/webp", (".webp",)),
     )
 }
 DOCUMENT_KINDS = tuple(KINDS)
 CERTIFICATE_KINDS = ("pdf", "jpeg", "png", "webp")
 
 # What people most often try instead, named in the refusal so they know what to do.
+_SPREADSHEET = gettext_lazy("a spreadsheet: save it as PDF")
+_PRESENTATION = gettext_lazy("a presentation: save it as PDF")
+_PROGRAM = gettext_lazy("a program")
 KNOWN_OTHERS = {
-    "doc": "an old-style Word file (.doc): save it as .docx or PDF",
-    "xls": "a spreadsheet: save it as PDF",
-    "xlsx": "a spreadsheet: save it as PDF",
-    "ods": "a spreadsheet: save it as PDF",
-    "ppt": "a presentation: save it as PDF",
-    "pptx": "a presentation: save it as PDF",
-    "odp": "a presentation: save it as PDF",
-    "rtf": "a rich-text file: save it as .docx or PDF",
-    "zip": "a zip archive: upload the files in it one by one",
-    "heic": "an iPhone photo (HEIC): save it as JPEG",
-    "tif": "a TIFF picture: save it as PDF or PNG",
-    "bmp": "a BMP picture: save it as PNG",
-    "exe": "a program",
-    "elf": "a program",
+    "doc": gettext_lazy("an old-style Word file (.doc): save it as .docx or PDF"),
+    "xls": _SPREADSHEET,
+    "xlsx": _SPREADSHEET,
+    "ods": _SPREADSHEET,
+    "ppt": _PRESENTATION,
+    "pptx": _PRESENTATION,
+    "odp": _PRESENTATION,
+    "rtf": gettext_lazy("a rich-text file: save it as .docx or PDF"),
+    "zip": gettext_lazy("a zip archive: upload the files in it one by one"),
+    "heic": gettext_lazy("an iPhone photo (HEIC): save it as JPEG"),
+    "tif": gettext_lazy("a TIFF picture: save it as PDF or PNG"),
+    "bmp": gettext_lazy("a BMP picture: save it as PNG"),
+    "exe": _PROGRAM,
+    "elf": _PROGRAM,
 }
 _ZIP_GUESSES = {"zip", "docx", "odt", "xlsx", "ods", "pptx", "odp", "epub"}
 _FILETYPE_TO_KIND = {"pdf": "pdf", "jpg": "jpeg", "png": "png", "gif": "gif", "webp": "webp"}
@@ -156,14 +175,16 @@ def kind_label(content_type: str) -> str:
     """The plain name of a stored file's kind, from its content type ("PDF")."""
     for kind in KINDS.values():
         if kind.content_type == content_type:
-            return kind.label
-    return "File"
+            return str(kind.label)
+    return _("File")
 
 
 def accepted_description(kinds: tuple[str, ...]) -> str:
     """ "PDF, Word document or JPEG picture": the kinds a field takes, for help and errors."""
-    labels = [KINDS[key].label for key in kinds]
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+    labels = [str(KINDS[key].label) for key in kinds]
+    if len(labels) == 1:
+        return labels[0]
+    return _("%(kinds)s or %(last)s") % {"kinds": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
 def inspect_upload(
@@ -181,22 +202,25 @@ def inspect_upload(
         return cached[1]
     size = getattr(upload, "size", None)
     if size is None or size == 0:
-        raise UploadRejected("This file is empty. Choose the file again.", "empty")
+        raise UploadRejected(_("This file is empty. Choose the file again."), "empty")
     if size > MAX_UPLOAD_BYTES:
         raise UploadRejected(TOO_LARGE, "too_large")
     upload.seek(0)
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     upload.seek(0)
     if not data:
-        raise UploadRejected("This file is empty. Choose the file again.", "empty")
+        raise UploadRejected(_("This file is empty. Choose the file again."), "empty")
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadRejected(TOO_LARGE, "too_large")
     kind = _kind_of(data, kinds)
     text = _READERS[kind.key](data, words=words)
     if len(text) > MAX_TEXT_CHARACTERS:
         raise UploadRejected(
-            "This file holds more text than we can check for client details "
-            f"(over {MAX_TEXT_CHARACTERS:,} characters). Split it into shorter files.",
+            _(
+                "This file holds more text than we can check for client details "
+                "(over %(limit)s characters). Split it into shorter files."
+            )
+            % {"limit": number_format(MAX_TEXT_CHARACTERS, force_grouping=True)},
             "too_long",
         )
     checked = CheckedUpload(
@@ -224,15 +248,22 @@ def _kind_of(data: bytes, kinds: tuple[str, ...]) -> Kind:
         return KINDS[found]
     if found in KINDS:
         raise UploadRejected(
-            f"This is a {KINDS[found].label}; here we take {accepted} files.", "wrong_type"
+            _("This is a %(kind)s; here we take %(accepted)s files.")
+            % {"kind": KINDS[found].label, "accepted": accepted},
+            "wrong_type",
         )
     if found in KNOWN_OTHERS:
         raise UploadRejected(
-            f"This file is {KNOWN_OTHERS[found]}. Here we take {accepted} files.", "wrong_type"
+            _("This file is %(description)s. Here we take %(accepted)s files.")
+            % {"description": KNOWN_OTHERS[found], "accepted": accepted},
+            "wrong_type",
         )
     raise UploadRejected(
-        f"We could not tell what kind of file this is from its content. Here we take "
-        f"{accepted} files.",
+        _(
+            "We could not tell what kind of file this is from its content. Here we take "
+            "%(accepted)s files."
+        )
+        % {"accepted": accepted},
         "wrong_type",
     )
 
@@ -252,8 +283,10 @@ def _zip_kind(data: bytes) -> str | None:
                 return "odt"
     except Exception:  # zlib.error, EOFError, BadZipFile…: all damage
         raise UploadRejected(
-            "This file looks like a Word or OpenDocument file but is damaged: we could not "
-            "open it. Save it again from your word processor and try again.",
+            _(
+                "This file looks like a Word or OpenDocument file but is damaged: we could not "
+                "open it. Save it again from your word processor and try again."
+            ),
             "damaged",
         ) from None
     return None
@@ -266,7 +299,7 @@ def _read_pdf(data: bytes, *, words: bool = True) -> str:
     """A PDF pypdf opens, without a password; its words: every page's text, its title,
     author, subject and keywords, and the text of its annotations (comments)."""
     damaged = UploadRejected(
-        "This PDF is damaged: we could not open it. Save or export it again and try again.",
+        _("This PDF is damaged: we could not open it. Save or export it again and try again."),
         "damaged",
     )
     try:
@@ -276,8 +309,11 @@ def _read_pdf(data: bytes, *, words: bool = True) -> str:
             # A PDF locked only against changes opens for anyone (an empty password).
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UploadRejected(
-                    "This PDF is protected with a password, so colleagues could not open it "
-                    "and we could not check it. Save a copy without the password and try again.",
+                    _(
+                        "This PDF is protected with a password, so colleagues could not open "
+                        "it and we could not check it. Save a copy without the password and "
+                        "try again."
+                    ),
                     "encrypted",
                 )
             pages = reader.pages
@@ -286,7 +322,12 @@ def _read_pdf(data: bytes, *, words: bool = True) -> str:
             if not words:
                 return ""
             if len(pages) > MAX_PDF_PAGES:
-                raise _too_long_to_check(f"{len(pages)} pages; we check up to {MAX_PDF_PAGES}")
+                detail = ngettext(
+                    "%(pages)s page; we check up to %(limit)s",
+                    "%(pages)s pages; we check up to %(limit)s",
+                    len(pages),
+                ) % {"pages": len(pages), "limit": MAX_PDF_PAGES}
+                raise _too_long_to_check(detail)
             return "\n".join([*_pdf_pages(pages), *_pdf_metadata(reader)])
     except UploadRejected:
         raise
@@ -296,8 +337,11 @@ def _read_pdf(data: bytes, *, words: bool = True) -> str:
 
 def _too_long_to_check(detail: str) -> UploadRejected:
     return UploadRejected(
-        f"This PDF is too long or too complex for us to check for client details ({detail}). "
-        "Split it into shorter files, or print it to a new PDF, and try again.",
+        _(
+            "This PDF is too long or too complex for us to check for client details "
+            "(%(detail)s). Split it into shorter files, or print it to a new PDF, and try again."
+        )
+        % {"detail": detail},
         "too_long",
     )
 
@@ -322,7 +366,7 @@ def _pdf_pages(pages) -> list[str]:
         contents = page.get_contents()
         budget -= len(contents.get_data()) if contents is not None else 0
         if budget < 0:
-            raise _too_long_to_check("its pages draw more than an ordinary document does")
+            raise _too_long_to_check(_("its pages draw more than an ordinary document does"))
         parts.append(page.extract_text() or "")
         for annotation in page.get("/Annots") or []:
             note = annotation.get_object().get("/Contents")
@@ -339,15 +383,19 @@ def _zip_parts(data: bytes, wanted: re.Pattern) -> list[bytes]:
             infos = archive.infolist()
             if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
                 raise UploadRejected(
-                    "This document expands to far more than its size says, as no real "
-                    "document does. Save it again from your word processor and try again.",
+                    _(
+                        "This document expands to far more than its size says, as no real "
+                        "document does. Save it again from your word processor and try again."
+                    ),
                     "damaged",
                 )
             names = {info.filename.lower() for info in infos}
             if any(name.endswith("vbaproject.bin") or name.startswith("basic/") for name in names):
                 raise UploadRejected(
-                    "This document contains macros (small programs), which we do not pass on "
-                    "to colleagues. Save it as a plain .docx, .odt or PDF and try again.",
+                    _(
+                        "This document contains macros (small programs), which we do not pass "
+                        "on to colleagues. Save it as a plain .docx, .odt or PDF and try again."
+                    ),
                     "macros",
                 )
             parts = []
@@ -364,8 +412,10 @@ def _zip_parts(data: bytes, wanted: re.Pattern) -> list[bytes]:
 
 def _damaged_document() -> UploadRejected:
     return UploadRejected(
-        "This document is damaged: we could not read it. Save it again from your word "
-        "processor and try again.",
+        _(
+            "This document is damaged: we could not read it. Save it again from your word "
+            "processor and try again."
+        ),
         "damaged",
     )
 
@@ -424,10 +474,14 @@ def _read_image(data: bytes, *, words: bool = True) -> str:
     others will see it: the place can identify a client."""
 
     def too_large(size=None) -> UploadRejected:
-        shown = f"is {size[0]} by {size[1]} pixels, more than we keep" if size else "is too large"
-        return UploadRejected(
-            f"This picture {shown}. Save a smaller copy and try again.", "too_large"
-        )
+        if size:
+            message = _(
+                "This picture is %(width)s by %(height)s pixels, more than we keep. Save a "
+                "smaller copy and try again."
+            ) % {"width": size[0], "height": size[1]}
+        else:
+            message = _("This picture is too large. Save a smaller copy and try again.")
+        return UploadRejected(message, "too_large")
 
     try:
         with warnings.catch_warnings():
@@ -443,9 +497,11 @@ def _read_image(data: bytes, *, words: bool = True) -> str:
                 found = _image_words(image) if words else ""
                 if words and image.getexif().get_ifd(GPS_IFD):
                     raise UploadRejected(
-                        "This photo records the place where it was taken. Save a copy without "
-                        "its location (most phones and editors offer “remove location”) and "
-                        "try again.",
+                        _(
+                            "This photo records the place where it was taken. Save a copy "
+                            "without its location (most phones and editors offer “remove "
+                            "location”) and try again."
+                        ),
                         "location",
                     )
     except UploadRejected:
@@ -454,7 +510,7 @@ def _read_image(data: bytes, *, words: bool = True) -> str:
         raise too_large() from exc
     except Exception as exc:  # a decoder of hostile input: any failure is damage
         raise UploadRejected(
-            "This picture is damaged: we could not open it. Save it again and try again.",
+            _("This picture is damaged: we could not open it. Save it again and try again."),
             "damaged",
         ) from exc
     return found
@@ -524,9 +580,11 @@ def clean_file_name(raw: str, kind: Kind) -> str:
     (``CLAIMS_OTHER``: ``report.exe``, ``notes.html``)."""
     name = unicodedata.normalize("NFC", raw).strip()
     odd = UploadRejected(
-        "The file's name has characters we cannot keep (hidden or control characters, or "
-        "folder separators). Rename the file with letters, numbers and spaces, and choose it "
-        "again.",
+        _(
+            "The file's name has characters we cannot keep (hidden or control characters, or "
+            "folder separators). Rename the file with letters, numbers and spaces, and choose "
+            "it again."
+        ),
         "odd_name",
     )
     if any(
@@ -535,20 +593,23 @@ def clean_file_name(raw: str, kind: Kind) -> str:
     ):
         raise odd
     if "/" in name or "\\" in name or name in ("", ".", ".."):
-        raise odd if name else UploadRejected("This file has no name. Rename it.", "odd_name")
+        raise odd if name else UploadRejected(_("This file has no name. Rename it."), "odd_name")
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
     elif not stem.strip(" ."):
         raise UploadRejected(
-            "The file's name is only an extension. Give it a name and choose it again.",
+            _("The file's name is only an extension. Give it a name and choose it again."),
             "odd_name",
         )
     extension = f".{extension.lower()}" if extension else ""
     if extension in CLAIMS_OTHER:
         raise UploadRejected(
-            f"The file's name ends in “{extension}”, but it is a {kind.label}. Rename it to "
-            f"end in {kind.extensions[0]} (if that is right) and choose it again.",
+            _(
+                "The file's name ends in “%(extension)s”, but it is a %(kind)s. Rename it to "
+                "end in %(right)s (if that is right) and choose it again."
+            )
+            % {"extension": extension, "kind": kind.label, "right": kind.extensions[0]},
             "wrong_type",
         )
     if extension in ACCEPTED_EXTENSIONS:  # named for a kind we take: named for what it is
@@ -567,23 +628,32 @@ def clean_file_name(raw: str, kind: Kind) -> str:
 # --- forms ------------------------------------------------------------------------------------
 
 
+def _help_text(kinds: tuple[str, ...], limit: int) -> str:
+    """The help beside a file field ("PDF or PNG picture, up to 10.0 MB.")."""
+    return _("%(kinds)s, up to %(limit)s.") % {
+        "kinds": accepted_description(kinds),
+        "limit": filesizeformat(limit),
+    }
+
+
+# Fields are made when their form's module is imported: the help is worded when it is shown.
+_lazy_help_text = lazy(_help_text, str)
+
+
 class CheckedFileField(forms.FileField):
     """A file input that accepts only the given kinds, checked from the content; its cleaned
     value is the uploaded file with its ``CheckedUpload`` as ``.checked``."""
 
     default_error_messages = {
-        "empty": "This file is empty. Choose the file again.",
-        "missing": "Choose a file.",
-        "required": "Choose a file.",
+        "empty": gettext_lazy("This file is empty. Choose the file again."),
+        "missing": gettext_lazy("Choose a file."),
+        "required": gettext_lazy("Choose a file."),
     }
 
     def __init__(self, *, kinds: tuple[str, ...] = DOCUMENT_KINDS, words: bool = True, **kwargs):
         self.kinds = kinds
         self.words = words
-        kwargs.setdefault(
-            "help_text",
-            f"{accepted_description(kinds)}, up to {filesizeformat(MAX_UPLOAD_BYTES)}.",
-        )
+        kwargs.setdefault("help_text", _lazy_help_text(kinds, MAX_UPLOAD_BYTES))
         super().__init__(**kwargs)
         extensions = sorted({ext for key in kinds for ext in KINDS[key].extensions})
         self.widget.attrs.setdefault("accept", ",".join(extensions))

@@ -46,6 +46,7 @@ urlpatterns = [
     path("groups/", include("board.urls")),
     path("groups/", include("consultations.urls")),
     path("groups/", include("polls.urls")),
+    path("", include("alerts.urls")),
 ]
 
 handler404 = "config.views.handler404"

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import URGENCY_WORDS, RequestStatus, Urgency
 from presentations.enums import HelpWanted
@@ -24,10 +25,10 @@ class ConsultationRequest(models.Model):
     asker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultation_requests"
     )
-    question = models.TextField("consultation question", max_length=1000)
-    background = models.TextField("de-identified background", blank=True, max_length=4000)
-    tried = models.TextField("what has been tried", blank=True, max_length=3000)
-    help_wanted = models.JSONField("help wanted", default=list, blank=True)
+    question = models.TextField(_("consultation question"), max_length=1000)
+    background = models.TextField(_("de-identified background"), blank=True, max_length=4000)
+    tried = models.TextField(_("what has been tried"), blank=True, max_length=3000)
+    help_wanted = models.JSONField(_("help wanted"), default=list, blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     status = models.CharField(
         max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
@@ -118,7 +119,7 @@ class ConsultationReply(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultation_replies"
     )
-    body = models.TextField("reply", max_length=4000)
+    body = models.TextField(_("reply"), max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
 

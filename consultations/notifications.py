@@ -4,6 +4,8 @@ Never what anyone wrote: no question, background, what was tried or reply travel
 e-mail (subject, text or HTML). The page behind the link is for the group's members only.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from consultations.models import ConsultationReply, ConsultationRequest
 from groups.models import Membership
 from meetings.calendar import alarm_minutes_for, build_calendar
@@ -93,7 +95,8 @@ def _request(delivery) -> ConsultationRequest | None:
 
 def _name(user_id) -> str:
     person = User.objects.select_related("profile").filter(pk=user_id).first()
-    return str(person) if person is not None else "A colleague"
+    # Lazy: the e-mail is written later, in the recipient's language.
+    return str(person) if person is not None else _("A colleague")
 
 
 @builder("consultation_requested")

@@ -10,6 +10,7 @@ rules say who.
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from config.access import declare
 from groups.rules import is_group_manager, is_group_member, role_in
@@ -43,30 +44,32 @@ def wrote_the_reply(user, reply):
 declare(
     "consultations.view_requests",  # the object is the group or a request
     is_group_member,
-    refusal="Only the group's members can see its consultation requests.",
+    refusal=_("Only the group's members can see its consultation requests."),
 )
 declare(
     "consultations.ask",  # the object is the group
     is_group_member,
-    refusal="Only members of the group can ask it for a consultation.",
+    refusal=_("Only members of the group can ask it for a consultation."),
 )
 declare(
     "consultations.reply",  # the object is the request
     is_group_member,
-    refusal="Only members of the group can reply to its consultation requests.",
+    refusal=_("Only members of the group can reply to its consultation requests."),
 )
 declare(
     "consultations.change_reply",  # the object is the reply
     is_reply_member & wrote_the_reply,
-    refusal="Only the colleague who wrote this reply can change it.",
+    refusal=_("Only the colleague who wrote this reply can change it."),
 )
 declare(
     "consultations.close_request",  # the object is the request
     is_group_member & is_asker,
-    refusal="Only the colleague who asked can close this request.",
+    refusal=_("Only the colleague who asked can close this request."),
 )
 declare(
     "consultations.call_huddle",  # the object is the request
     is_group_member & (is_asker | is_group_manager),
-    refusal="Only the colleague who asked, or an organizer, can call a huddle about this request.",
+    refusal=_(
+        "Only the colleague who asked, or an organizer, can call a huddle about this request."
+    ),
 )

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from config.errors import DomainError
@@ -50,9 +51,11 @@ def _guard(data: dict, fields: Iterable[str], confirmed: Iterable[str]) -> None:
 def _text(value: str, *, field: str, limit: int, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: "This cannot be empty."})
+        raise ValidationError({field: _("This cannot be empty.")})
     if len(value) > limit:
-        raise ValidationError({field: f"At most {limit} characters, please."})
+        raise ValidationError(
+            {field: _("At most %(limit)s characters, please.") % {"limit": limit}}
+        )
     return value
 
 
@@ -64,21 +67,21 @@ def _locked(request_id: int) -> ConsultationRequest:
         .first()
     )
     if request is None:
-        raise ConsultationError("That consultation request no longer exists.")
+        raise ConsultationError(_("That consultation request no longer exists."))
     return request
 
 
 def _ensure_open(request: ConsultationRequest) -> None:
     """Refuse anything new on a request that is closed, expired or erased."""
     if request.is_erased:
-        raise ConsultationError("The colleague who asked has removed this request.")
+        raise ConsultationError(_("The colleague who asked has removed this request."))
     if request.is_expired:
         raise ConsultationError(
-            "This request has expired: its details were removed, as the group asked."
+            _("This request has expired: its details were removed, as the group asked.")
         )
     if not request.is_open:
         raise ConsultationError(
-            "This request is closed: the colleague who asked marked it as answered."
+            _("This request is closed: the colleague who asked marked it as answered.")
         )
 
 
@@ -165,7 +168,7 @@ def edit_reply(
         .first()
     )
     if reply is None:
-        raise ConsultationError("That reply no longer exists.")
+        raise ConsultationError(_("That reply no longer exists."))
     check(actor, "consultations.change_reply", reply)
     _ensure_open(reply.request)
     body = _text(body, field="body", limit=REPLY_MAX_LENGTH, required=True)
@@ -199,7 +202,7 @@ def close_request(
     )
     wanted = {int(pk) for pk in thanked_ids}
     if wanted - repliers:
-        raise ConsultationError("You can thank only colleagues who replied to this request.")
+        raise ConsultationError(_("You can thank only colleagues who replied to this request."))
     now = timezone.now()
     request.status = RequestStatus.ANSWERED
     request.answered_at = now
@@ -238,9 +241,9 @@ def call_huddle(
     check(actor, "consultations.call_huddle", request)
     _ensure_open(request)
     if request.has_planned_huddle:
-        raise ConsultationError("A huddle is already planned for this request.")
+        raise ConsultationError(_("A huddle is already planned for this request."))
     if starts_at > timezone.now() + HUDDLE_WINDOW:
-        raise ConsultationError("Choose a time within the next seven days.")
+        raise ConsultationError(_("Choose a time within the next seven days."))
     meeting = create_huddle(
         actor=actor,
         group=request.group,
@@ -298,8 +301,8 @@ def erase_author(*, user: User) -> dict[str, int]:
     requests = ConsultationRequest.objects.filter(asker=user, erased_at__isnull=True).update(
         **BLANK_REQUEST, erased_at=now
     )
-    replies, _ = ConsultationReply.objects.filter(author=user).delete()
-    thanks, _ = ConsultationThanks.objects.filter(member=user).delete()
+    replies, _by_model = ConsultationReply.objects.filter(author=user).delete()
+    thanks, _by_model = ConsultationThanks.objects.filter(member=user).delete()
     record_audit(
         actor=None,
         verb="consultation.author_erased",

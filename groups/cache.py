@@ -3,11 +3,11 @@
 Three kinds of copies, all keyed by the version and living at most a minute: the whole page
 for visitors who are not signed in and have no pending messages, and the part below the
 navigation (filters, results, pagination) for everyone else, also keyed by the time zone the
-times are shown in and by signed-in state (which changes a button) — nothing on that part
-depends on who is looking — both per query string; and the filter sidebar, per the values of
-its fields, which every results page of the same search shares. A write that changes what browse shows (a group, its
+times are shown in and by signed-in state (which changes a button) and, for a member, by their
+own place (the "Near me" link) — nothing else on that part depends on who is looking — both
+per query string; and the filter sidebar, per the values of its fields, which every results page of the same search shares. A write that changes what browse shows (a group, its
 seats, its next meeting) calls ``invalidate_browse()``; the new version takes effect when the
-transaction commits.
+transaction commits. Every key names the language the page is written in.
 """
 
 import hashlib
@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from groups.models import Group
 from members.models import Specialty
@@ -44,12 +45,16 @@ def _digest(query_string: str) -> str:
 def page_key(version: str, query_string: str, *, zones: str) -> str:
     """A whole visitor page; ``zones`` (members.timezones.shown_zones_key) is part of the key
     because the times on it are in the visitor's zone when their browser told us."""
-    return f"browse:page:{version}:{zones}:{_digest(query_string)}"
+    return f"browse:page:{version}:{get_language()}:{zones}:{_digest(query_string)}"
 
 
-def body_key(version: str, query_string: str, *, signed_in: bool, zones: str) -> str:
-    audience = "member" if signed_in else "visitor"
-    return f"browse:body:{version}:{audience}:{zones}:{_digest(query_string)}"
+def body_key(
+    version: str, query_string: str, *, signed_in: bool, zones: str, place: str = ""
+) -> str:
+    """``place``: the signed-in viewer's own place, which the "Near me" link offers (people of
+    one place share the copy; nothing else on it depends on who is looking)."""
+    audience = f"member:{_digest(place)}" if signed_in else "visitor"
+    return f"browse:body:{version}:{get_language()}:{audience}:{zones}:{_digest(query_string)}"
 
 
 def filters_key(version: str, values: list[tuple[str, str]]) -> str:
@@ -59,7 +64,7 @@ def filters_key(version: str, values: list[tuple[str, str]]) -> str:
     cannot pass for another field's value.
     """
     digest = hashlib.sha256(urlencode(values).encode()).hexdigest()[:32]
-    return f"browse:filters:{version}:{digest}"
+    return f"browse:filters:{version}:{get_language()}:{digest}"
 
 
 def cached_html(key: str, render: Callable[[], str]) -> SafeString:

@@ -8,8 +8,9 @@ the person ticks the boxes and chooses the file again.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.guard import (
     DeidentifiedFormMixin,
@@ -23,7 +24,7 @@ from groups.forms import normalize_text
 
 EXCERPT_CONTEXT = 60  # characters shown either side of a finding in the file's words
 
-AVAILABLE_UNTIL_HELP = (
+AVAILABLE_UNTIL_HELP = _(
     "Optional: the last day the document is in the library (the group's calendar). After "
     "that day it is deleted. Leave empty to keep it."
 )
@@ -55,7 +56,7 @@ class GuardedFileField(CheckedFileField):
 
     widget = GuardedFileInput
 
-    guard_hint = (
+    guard_hint = _(
         "Remove these from the document and upload the new copy, or tick each one you are sure "
         "is not identifying. Then choose the file again (a browser cannot keep it) and save."
     )
@@ -124,16 +125,17 @@ class DocumentFileMixin(DeidentifiedFormMixin):
             listed = format_html_join(
                 ", ", "“{}” ({})", ((f.text, f.label) for f in unconfirmed[:6])
             )
-            more = f" and {len(unconfirmed) - 6} more" if len(unconfirmed) > 6 else ""
-            self.add_error(
-                "file",
-                ValidationError(
-                    mark_safe(  # noqa: S308 - the parts are escaped by format_html_join
-                        f"This file may identify a client: {listed}{more}."
-                    ),
-                    code="identifiers",
-                ),
-            )
+            if len(unconfirmed) > 6:
+                message = format_html(
+                    gettext("This file may identify a client: {listed} and {more} more."),
+                    listed=listed,
+                    more=len(unconfirmed) - 6,
+                )
+            else:
+                message = format_html(
+                    gettext("This file may identify a client: {listed}."), listed=listed
+                )
+            self.add_error("file", ValidationError(message, code="identifiers"))
         else:
             self.guard_confirmed.extend(findings)
 
@@ -147,21 +149,21 @@ class DocumentFileMixin(DeidentifiedFormMixin):
 
 
 class DocumentForm(DocumentFileMixin, forms.Form):
-    title = GuardedCharField(label="Title", max_length=200)
-    file = GuardedFileField(kinds=DOCUMENT_KINDS, label="File")
+    title = GuardedCharField(label=_("Title"), max_length=200)
+    file = GuardedFileField(kinds=DOCUMENT_KINDS, label=_("File"))
     description = GuardedCharField(
-        label="What it is (optional)",
+        label=_("What it is (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A line or two for colleagues: what it is for, when to use it.",
+        help_text=_("A line or two for colleagues: what it is for, when to use it."),
     )
     available_until = forms.DateField(
-        label="In the library until (optional)",
+        label=_("In the library until (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=AVAILABLE_UNTIL_HELP,
-        error_messages={"invalid": "Enter a date, for example 2027-03-31."},
+        error_messages={"invalid": _("Enter a date, for example 2027-03-31.")},
     )
 
     def clean_description(self):
@@ -169,19 +171,19 @@ class DocumentForm(DocumentFileMixin, forms.Form):
 
 
 class DocumentDetailsForm(DocumentFileMixin, forms.Form):
-    title = GuardedCharField(label="Title", max_length=200)
+    title = GuardedCharField(label=_("Title"), max_length=200)
     description = GuardedCharField(
-        label="What it is (optional)",
+        label=_("What it is (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     available_until = forms.DateField(
-        label="In the library until (optional)",
+        label=_("In the library until (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=AVAILABLE_UNTIL_HELP,
-        error_messages={"invalid": "Enter a date, for example 2027-03-31."},
+        error_messages={"invalid": _("Enter a date, for example 2027-03-31.")},
     )
 
     def clean_description(self):
@@ -189,17 +191,17 @@ class DocumentDetailsForm(DocumentFileMixin, forms.Form):
 
 
 class DocumentVersionForm(DocumentFileMixin, forms.Form):
-    file = GuardedFileField(kinds=DOCUMENT_KINDS, label="The new version")
+    file = GuardedFileField(kinds=DOCUMENT_KINDS, label=_("The new version"))
     note = GuardedCharField(
-        label="What changed (optional)",
+        label=_("What changed (optional)"),
         required=False,
         max_length=300,
-        help_text="One line, shown beside the version: “Updated the consent paragraph”.",
+        help_text=_("One line, shown beside the version: “Updated the consent paragraph”."),
     )
 
 
 class AcceptAgreementForm(forms.Form):
     accept_agreement = forms.BooleanField(
-        label="I have read the group's confidentiality agreement and agree to keep it.",
-        error_messages={"required": "Please read and accept the agreement to continue."},
+        label=_("I have read the group's confidentiality agreement and agree to keep it."),
+        error_messages={"required": _("Please read and accept the agreement to continue.")},
     )

@@ -27,7 +27,9 @@ from django.db.models import (
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Round, Sin, Sqrt
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, format_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from groups.enums import (
     Cadence,
@@ -40,8 +42,8 @@ from groups.enums import (
     Weekday,
 )
 from groups.models import SEATS_LEFT, Group, city_key
-from groups.places import EARTH_RADIUS_KM, KM_PER_MILE, MAX_TEXT, Place, bounding_box, locate
 from members.models import Specialty
+from members.places import EARTH_RADIUS_KM, KM_PER_MILE, MAX_TEXT, Place, bounding_box, locate
 from members.timezones import as_zone, viewer_zone_known, zone_label
 
 PURPOSE_FIELDS = {
@@ -59,24 +61,27 @@ SORTS = {
 
 # "In person" finds the groups one can attend in person: hybrid ones too; likewise online.
 VENUES = {
-    VenueKind.IN_PERSON: ("In person (hybrid included)", [VenueKind.IN_PERSON, VenueKind.HYBRID]),
-    VenueKind.ONLINE: ("Online (hybrid included)", [VenueKind.ONLINE, VenueKind.HYBRID]),
-    VenueKind.HYBRID: ("Hybrid only", [VenueKind.HYBRID]),
+    VenueKind.IN_PERSON: (
+        _("In person (hybrid included)"),
+        [VenueKind.IN_PERSON, VenueKind.HYBRID],
+    ),
+    VenueKind.ONLINE: (_("Online (hybrid included)"), [VenueKind.ONLINE, VenueKind.HYBRID]),
+    VenueKind.HYBRID: (_("Hybrid only"), [VenueKind.HYBRID]),
 }
 
 
 # Sizes by capacity (the seats a group has), as the product speaks of them: three gives each
 # member more room, five or six gives breadth.
 SIZES = {
-    "small": ("Small (up to 4)", Q(capacity__lte=4)),
-    "medium": ("Medium (5 or 6)", Q(capacity__gte=5, capacity__lte=6)),
-    "large": ("Large (7 or more)", Q(capacity__gte=7)),
+    "small": (_("Small (up to 4)"), Q(capacity__lte=4)),
+    "medium": (_("Medium (5 or 6)"), Q(capacity__gte=5, capacity__lte=6)),
+    "large": (_("Large (7 or more)"), Q(capacity__gte=7)),
 }
 
 # The orientations one can ask for; "any" (or nothing) asks for none.
 ORIENTATIONS = [
-    (Orientation.SECULAR, "Secular"),
-    (Orientation.FAITH_INTEGRATED, "Faith-integrated"),
+    (Orientation.SECULAR, gettext_noop("Secular")),
+    (Orientation.FAITH_INTEGRATED, gettext_noop("Faith-integrated")),
 ]
 ANY = "any"
 
@@ -84,9 +89,9 @@ MINUTES_PER_DAY = 24 * 60
 # When a group's regular meeting starts on the viewer's clock: [start, end) in minutes after
 # midnight. The three parts cover the day, so every group has exactly one.
 TIMES_OF_DAY = {
-    "morning": ("Morning (before 12:00)", 0, 12 * 60),
-    "afternoon": ("Afternoon (12:00 to 17:00)", 12 * 60, 17 * 60),
-    "evening": ("Evening (from 17:00)", 17 * 60, MINUTES_PER_DAY),
+    "morning": (_("Morning (before 12:00)"), 0, 12 * 60),
+    "afternoon": (_("Afternoon (12:00 to 17:00)"), 12 * 60, 17 * 60),
+    "evening": (_("Evening (from 17:00)"), 17 * 60, MINUTES_PER_DAY),
 }
 
 
@@ -139,7 +144,7 @@ IN_PERSON_KINDS = [VenueKind.IN_PERSON, VenueKind.HYBRID]
 
 def distance_from(latitude: float, longitude: float) -> Func:
     """The great-circle distance in kilometres from (``latitude``, ``longitude``) to each
-    group's coordinates, worked out by the database: ``groups.places.distance_km`` (haversine
+    group's coordinates, worked out by the database: ``members.places.distance_km`` (haversine
     on the same sphere) written with Django's math functions, which PostgreSQL and SQLite both
     have. NULL for a group without coordinates."""
     phi = math.radians(latitude)
@@ -154,7 +159,7 @@ def distance_from(latitude: float, longitude: float) -> Func:
 def in_box(latitude: float, longitude: float, radius_km: float) -> Q:
     """The groups in the bounding box around the circle: two ranges the coordinates index
     (``group_coordinates``) can read. Across the antimeridian the box wraps (``min_lon >
-    max_lon``, ``groups.places.BoundingBox``): a longitude from ``min_lon`` up *or* to
+    max_lon``, ``members.places.BoundingBox``): a longitude from ``min_lon`` up *or* to
     ``max_lon``. Around a pole it takes every longitude."""
     box = bounding_box(latitude, longitude, radius_km)
     condition = Q(latitude__gte=box.min_lat, latitude__lte=box.max_lat)
@@ -166,7 +171,8 @@ def in_box(latitude: float, longitude: float, radius_km: float) -> Q:
 def near(queryset: QuerySet, place: Place, *, radius_km: float, online: bool) -> QuerySet:
     """The in-person and hybrid groups within ``radius_km`` of ``place``, annotated
     ``distance_km`` and ``distance_miles`` (whole miles); with ``online``, the online groups
-    too, without a distance (they sort after the near ones, ``GroupFilter.qs``).
+    too, without a distance (they sort after the near ones, ``GroupFilter.qs``; browse reads
+    the two kinds apart, ``NearThenOnline``).
 
     The bounding box comes first, for the index; the distance, computed by the database, then
     cuts its corners off."""
@@ -192,7 +198,7 @@ def near(queryset: QuerySet, place: Place, *, radius_km: float, online: bool) ->
 
 class PlaceField(forms.CharField):
     """A city ("Denver", "Denver, CO", "London, Ontario") or a US ZIP code, cleaned into the
-    ``groups.places.Place`` the offline gazetteer finds; a message when it finds none."""
+    ``members.places.Place`` the offline gazetteer finds; a message when it finds none."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", MAX_TEXT)
@@ -206,7 +212,8 @@ class PlaceField(forms.CharField):
         if place is None:
             shown = Truncator(text).chars(60)
             raise ValidationError(
-                f"We could not find “{shown}”. Try a city and state, or a US ZIP code.",
+                gettext("We could not find “%(place)s”. Try a city and state, or a US ZIP code.")
+                % {"place": shown},
                 code="unknown_place",
             )
         return place
@@ -237,7 +244,12 @@ def search_word(word: str) -> Q:
     """One word of the free-text search, anywhere in the group's words (name, tagline,
     description, orientation note, city), its orientation or its focus specialties' names."""
     folded = word.casefold()
-    named = [value for value, label in ORIENTATIONS if folded in label.casefold()]
+    # The orientation's name in English and in the page's language ("secular", "laico").
+    named = [
+        value
+        for value, label in ORIENTATIONS
+        if folded in label.casefold() or folded in gettext(label).casefold()
+    ]
     focus = Group.focus_specialties.through.objects.filter(specialty__name__icontains=word)
     condition = (
         Q(name__icontains=word)
@@ -251,93 +263,100 @@ def search_word(word: str) -> Q:
 
 
 class GroupFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     purpose = django_filters.ChoiceFilter(
-        choices=Purpose.choices, method="filter_purpose", label="Purpose", empty_label="Any purpose"
+        choices=Purpose.choices,
+        method="filter_purpose",
+        label=_("Purpose"),
+        empty_label=_("Any purpose"),
     )
     format = django_filters.ChoiceFilter(
-        choices=[(GroupFormat.INFORMAL, "Informal"), (GroupFormat.STRUCTURED, "Structured")],
-        label="Format",
-        empty_label="Informal or structured",
+        choices=[(GroupFormat.INFORMAL, _("Informal")), (GroupFormat.STRUCTURED, _("Structured"))],
+        label=_("Format"),
+        empty_label=_("Informal or structured"),
     )
     size = django_filters.ChoiceFilter(
-        choices=[(key, label) for key, (label, _) in SIZES.items()],
+        choices=[(key, label) for key, (label, _query) in SIZES.items()],
         method="filter_size",
-        label="Size",
-        empty_label="Any size",
+        label=_("Size"),
+        empty_label=_("Any size"),
     )
     membership_policy = django_filters.ChoiceFilter(
         choices=[
-            (MembershipPolicy.OPEN, "Open"),
-            (MembershipPolicy.CLOSED, "Closed (by application)"),
+            (MembershipPolicy.OPEN, pgettext_lazy("group membership", "Open")),
+            (MembershipPolicy.CLOSED, _("Closed (by application)")),
         ],
-        label="Membership",
-        empty_label="Open or closed",
+        label=_("Membership"),
+        empty_label=_("Open or closed"),
     )
     venue_kind = django_filters.ChoiceFilter(
-        choices=[(kind, label) for kind, (label, _) in VENUES.items()],
+        choices=[(kind, label) for kind, (label, _kinds) in VENUES.items()],
         method="filter_venue",
-        label="Where",
-        empty_label="In person or online",
+        label=_("Where"),
+        empty_label=_("In person or online"),
     )
-    city = django_filters.CharFilter(method="filter_city", label="City")
+    city = django_filters.CharFilter(method="filter_city", label=_("City"))
     near = PlaceFilter(
         method="filter_near",
-        label="Near",
-        help_text="A city, “City, ST” or a US ZIP code. Places: GeoNames (CC BY 4.0).",
+        label=_("Near"),
+        help_text=_("A city, “City, ST” or a US ZIP code. Places: GeoNames (CC BY 4.0)."),
     )
     within = django_filters.ChoiceFilter(
-        choices=[(str(miles), f"{miles} miles") for miles in WITHIN_MILES],
+        choices=[
+            (str(miles), format_lazy(_("{miles} miles"), miles=miles)) for miles in WITHIN_MILES
+        ],
         method="read_by_near",
-        label="Within",
+        label=_("Within"),
         empty_label=None,
     )
     online = django_filters.BooleanFilter(
         method="read_by_near",
-        label="Include online groups",
+        label=_("Include online groups"),
         widget=forms.CheckboxInput,
     )
     specialty = django_filters.ModelChoiceFilter(
         field_name="focus_specialties",
         queryset=Specialty.objects.all(),
         to_field_name="slug",
-        label="Focus",
-        empty_label="Any focus",
+        label=_("Focus"),
+        empty_label=_("Any focus"),
     )
     orientation = django_filters.ChoiceFilter(
-        choices=ORIENTATIONS, label="Orientation", empty_label="Any orientation"
+        choices=[(value, _(label)) for value, label in ORIENTATIONS],  # marked by gettext_noop
+        label=_("Orientation"),
+        empty_label=_("Any orientation"),
     )
     cadence = django_filters.ChoiceFilter(
-        choices=Cadence.choices, label="How often", empty_label="Any cadence"
+        choices=Cadence.choices, label=_("How often"), empty_label=_("Any cadence")
     )
     weekday = django_filters.ChoiceFilter(
         choices=[(str(value), label) for value, label in Weekday.choices],
         method="filter_weekday",
-        label="Day",
-        empty_label="Any day",
+        label=_("Day"),
+        empty_label=_("Any day"),
     )
     time_of_day = django_filters.ChoiceFilter(
-        choices=[(key, label) for key, (label, _, _) in TIMES_OF_DAY.items()],
+        choices=[(key, label) for key, (label, _start, _end) in TIMES_OF_DAY.items()],
         method="filter_time_of_day",
-        label="Time of day",
-        empty_label="Any time",
+        label=_("Time of day"),
+        empty_label=_("Any time"),
     )
     language = django_filters.ChoiceFilter(
-        choices=Language.choices, label="Language", empty_label="Any language"
+        choices=Language.choices, label=_("Language"), empty_label=_("Any language")
     )
     has_seats = django_filters.BooleanFilter(
         method="filter_has_seats",
-        label="Only groups with open seats",
+        label=_("Only groups with open seats"),
         widget=forms.CheckboxInput,
     )
     sort = django_filters.ChoiceFilter(
-        choices=[("newest", "Newest"), ("seats", "Most seats left"), ("name", "Name")],
+        choices=[("newest", _("Newest")), ("seats", _("Most seats left")), ("name", _("Name"))],
         method="sort_by",
-        label="Sort by",
+        label=_("Sort by"),
         # The default, as the first option, so that a search near a place sorts by distance
         # unless another order is chosen.
-        empty_label="Nearest, or newest",
-        help_text="Nearest first when you search near a place; otherwise newest first.",
+        empty_label=_("Nearest, or newest"),
+        help_text=_("Nearest first when you search near a place; otherwise newest first."),
     )
 
     class Meta:
@@ -355,9 +374,10 @@ class GroupFilter(django_filters.FilterSet):
         self.form.fields["within"].initial = str(DEFAULT_WITHIN_MILES)
         self.place: Place | None = None  # the place "near" found, once the list is filtered
         self.form.fields["time_of_day"].help_text = (
-            f"When the group usually starts, in {zone_label(timezone.get_current_timezone())}."
+            gettext("When the group usually starts, in %(zone)s.")
+            % {"zone": zone_label(timezone.get_current_timezone())}
             if viewer_zone_known.get()
-            else "When the group usually starts, in its own time zone."
+            else gettext("When the group usually starts, in its own time zone.")
         )
 
     def search(self, queryset, name, value):
@@ -374,7 +394,7 @@ class GroupFilter(django_filters.FilterSet):
         running meeting series) on the viewer's clock; for a visitor whose zone is not known,
         on the group's own clock, as browse shows its times. The viewer's case costs one query
         for the zones the groups are in, however many groups there are."""
-        _, start, end = TIMES_OF_DAY[value]
+        _label, start, end = TIMES_OF_DAY[value]
         if not viewer_zone_known.get():
             return queryset.filter(starts_between(start, end))
         zones = queryset.order_by().prefetch_related(None).values_list("time_zone", flat=True)
@@ -400,11 +420,15 @@ class GroupFilter(django_filters.FilterSet):
         return queryset.filter(city_key=key) if key else queryset
 
     def filter_near(self, queryset, name, value):
-        """Within the chosen miles of the place, nearest first (``near``)."""
+        """Within the chosen miles of the place, nearest first: remembered here, and applied
+        (``near``) in ``qs`` and ``results`` once every other filter has been."""
         self.place = value
+        return queryset
+
+    def _near_options(self) -> tuple[float, bool]:
+        """The radius in kilometres and whether online groups are included."""
         miles = int(self.form.cleaned_data.get("within") or DEFAULT_WITHIN_MILES)
-        online = bool(self.form.cleaned_data.get("online"))
-        return near(queryset, value, radius_km=miles * KM_PER_MILE, online=online)
+        return miles * KM_PER_MILE, bool(self.form.cleaned_data.get("online"))
 
     def read_by_near(self, queryset, name, value):
         """``within`` and ``online`` filter nothing themselves: ``filter_near`` reads them."""
@@ -422,18 +446,88 @@ class GroupFilter(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         return queryset
 
+    def _sort(self) -> str | None:
+        # The fields that are valid still count when another is not (a place not found).
+        return self.form.cleaned_data.get("sort") if self.is_bound else None
+
+    @staticmethod
+    def _order(parts) -> tuple:
+        return tuple("-seats_left_n" if part == "-seats_left" else part for part in parts)
+
     @property
     def qs(self):
+        """Every group found, in order, as one query (what saved searches read too). Near a
+        place with the online groups this reads every online group to sort it after the near
+        ones: browse lists ``results()`` instead."""
         queryset = super().qs.annotate(seats_left_n=SEATS_LEFT)
-        # The fields that are valid still count when another is not (a place not found).
-        sort = self.form.cleaned_data.get("sort") if self.is_bound else None
+        sort = self._sort()
         if self.place is not None:
+            radius_km, online = self._near_options()
+            queryset = near(queryset, self.place, radius_km=radius_km, online=online)
             # Near a place: the near groups first, then any online ones (no distance).
             nearest = F("distance_km").asc(nulls_last=True)
             order = (nearest, "-created_at", "-id") if not sort else SORTS[sort]
-            if sort and self.form.cleaned_data.get("online"):
+            if sort and online:
                 order = (Case(When(distance_km=None, then=1), default=0), *order)
         else:
             order = SORTS.get(sort or "newest")
-        order = tuple("-seats_left_n" if part == "-seats_left" else part for part in order)
-        return queryset.order_by(*order)
+        return queryset.order_by(*self._order(order))
+
+    def results(self):
+        """What browse lists and pages through: ``qs``, except near a place with the online
+        groups on PostgreSQL, where the two kinds are read apart (``NearThenOnline``): the near
+        ones from the coordinates index, the online ones in the chosen order from their own,
+        each cut at the end of the page. SQLite cannot order the arms of a UNION: ``qs``."""
+        base = super().qs.annotate(seats_left_n=SEATS_LEFT)  # filtering finds the place
+        if self.place is None:
+            return self.qs
+        radius_km, online = self._near_options()
+        if not online or not connection.features.supports_slicing_ordering_in_compound:
+            return self.qs
+        sort = self._sort()
+        order = ("distance_km", "-created_at", "-id") if not sort else SORTS[sort]
+        return NearThenOnline(
+            near(base, self.place, radius_km=radius_km, online=False),
+            online_arm(base),
+            order=self._order(order),
+        )
+
+
+def online_arm(queryset: QuerySet) -> QuerySet:
+    """The online groups, with the columns ``near`` gives the near ones (no distance)."""
+    queryset = queryset.filter(venue_kind=VenueKind.ONLINE).annotate(
+        distance_km=Cast(Value(None), FloatField())  # typed, as a UNION needs
+    )
+    miles = Cast(Round(F("distance_km") / KM_PER_MILE), IntegerField())
+    return queryset.annotate(distance_miles=miles)
+
+
+class NearThenOnline:
+    """Groups near a place, then the online ones, for a ``Paginator``: ``count()`` and slices.
+
+    Both kinds in one ordered query would read every online group (a third of them) to sort
+    them after the near ones. Here a page is one query, a UNION ALL of two arms, each in the
+    page's order and cut at the page's end: the near groups (the coordinates index, then the
+    distance) and the online ones (an index in that order, read until the page is full). The
+    counts are two queries, kept for the results heading (``near_count``, ``online_count``)."""
+
+    def __init__(self, near_arm: QuerySet, online: QuerySet, *, order: tuple):
+        self.near_arm = near_arm.annotate(arm=Value(0))
+        self.online = online.annotate(arm=Value(1))
+        self.order = order
+        self.near_count: int | None = None
+        self.online_count: int | None = None
+
+    def count(self) -> int:
+        self.near_count = self.near_arm.count()
+        self.online_count = self.online.count()
+        return self.near_count + self.online_count
+
+    def __getitem__(self, index: slice) -> QuerySet:
+        if not isinstance(index, slice) or index.stop is None:
+            raise TypeError("NearThenOnline is read a page at a time: [start:stop].")
+        if index.stop <= (index.start or 0):
+            return self.near_arm.none()  # an empty page (no groups at all)
+        arms = [arm.order_by(*self.order)[: index.stop] for arm in (self.near_arm, self.online)]
+        combined = arms[0].union(arms[1], all=True).order_by("arm", *self.order)
+        return combined[index.start : index.stop]

@@ -2,6 +2,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from config.fields import SafeModelMultipleChoiceField
 from config.guard import DeidentifiedFormMixin, GuardedCharField
@@ -14,10 +17,11 @@ from groups.models import (
     weekday_mask,
     weekdays_from_mask,
 )
-from groups.places import suggest_time_zone
 from groups.services.base import LICENCE_FIRST, has_verified_licence
+from groups.services.groups import place_time_zone
 from members.forms import TimeZoneField
 from members.models import Specialty
+from members.places import coordinates, suggest_time_zone
 from members.timezones import canonical_zone
 
 
@@ -31,58 +35,66 @@ KEEP_MOMENT = "keep_moment"
 ZONE_CHANGE_CHOICES = [
     (
         KEEP_LOCAL,
-        "keep their local clock time in the new zone (an 18:00 meeting stays at 18:00, "
-        "so it moves)",
+        _(
+            "keep their local clock time in the new zone (an 18:00 meeting stays at 18:00, "
+            "so it moves)"
+        ),
     ),
-    (KEEP_MOMENT, "stay at the same moment (their clock time in the new zone changes)"),
+    (KEEP_MOMENT, _("stay at the same moment (their clock time in the new zone changes)")),
 ]
 
 # What groups.templatetags.groups_tags.markdown_safe does with a description, in plain words:
 # Python-Markdown (no autolinking of bare addresses; a list needs an empty line before it),
 # cleaned to paragraphs, emphasis, lists, links, quotes and small headings.
-DESCRIPTION_HELP = (
+DESCRIPTION_HELP = _(
     "You can format it: *stars* around words make italics, **double stars** bold. "
     "Lines that start with “- ” (or “1. ”) make a list; leave an empty line before it. "
     "[words](https://example.org) makes a link; a bare web address stays plain text. "
     "Leave an empty line between paragraphs."
 )
 
-RULES_LABEL = "I have read the ground rules and agree to keep them, confidentiality above all."
+# Kept in English (tests look for it on the page); translated where it is the label.
+RULES_LABEL = gettext_noop(
+    "I have read the ground rules and agree to keep them, confidentiality above all."
+)
 
 
 class GroupForm(forms.ModelForm):
     purposes = forms.MultipleChoiceField(
         choices=Purpose.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="Purpose",
-        help_text="Choose one or more; many groups mix them.",
-        error_messages={"required": "Choose at least one purpose for the group."},
+        label=_("Purpose"),
+        help_text=_("Choose one or more; many groups mix them."),
+        error_messages={"required": _("Choose at least one purpose for the group.")},
     )
     weekday_choices = forms.TypedMultipleChoiceField(
         choices=Weekday.choices,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Usual weekday(s)",
+        label=_("Usual weekday(s)"),
     )
     focus_specialties = SafeModelMultipleChoiceField(
         queryset=Specialty.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Focus specialties",
+        label=_("Focus specialties"),
     )
     time_zone = TimeZoneField(
-        label="The group's time zone", help_text="Meetings are scheduled in it."
+        label=_("The group's time zone"), help_text=_("Meetings are scheduled in it.")
     )
     capacity = forms.IntegerField(
         min_value=CAPACITY_MIN,
         max_value=CAPACITY_MAX,
         initial=CAPACITY_DEFAULT,
-        help_text="Most peer groups work best with 3 to 6 members: three gives each member more room, "
-        "five or six gives breadth.",
+        label=_("Capacity"),
+        help_text=_(
+            "Most peer groups work best with 3 to 6 members: three gives each member more "
+            "room, five or six gives breadth."
+        ),
         error_messages={
-            "min_value": "A group needs room for at least %(limit_value)s members.",
-            "max_value": "Peer groups stay small: at most %(limit_value)s members.",
+            "min_value": _("A group needs room for at least %(limit_value)s members."),
+            "max_value": _("Peer groups stay small: at most %(limit_value)s members."),
         },
     )
 
@@ -128,7 +140,25 @@ class GroupForm(forms.ModelForm):
             "welcome_message": forms.Textarea(attrs={"rows": 5}),
             "usual_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
-        labels = {"membership_policy": "Who may join"}
+        # Every label the page shows, so each is translated (the model's field names are not).
+        labels = {
+            "name": _("Name"),
+            "tagline": _("Tagline"),
+            "description": _("Description"),
+            "format": _("Format"),
+            "leadership_model": _("Leadership model"),
+            "membership_policy": _("Who may join"),
+            "eligibility_criteria": _("Eligibility criteria"),
+            "venue_kind": _("Venue kind"),
+            "venue_name": _("Venue name"),
+            "street_address": _("Street address"),
+            "city": _("City"),
+            "cadence": _("Cadence"),
+            "usual_time": _("Usual time"),
+            "language": _("Language"),
+            "ground_rules": _("Ground rules"),
+            "status": _("Status"),
+        }
         help_texts = {"description": DESCRIPTION_HELP}
 
     def __init__(self, *args, schedule_from=None, upcoming_meetings: int = 0, actor=None, **kwargs):
@@ -140,39 +170,52 @@ class GroupForm(forms.ModelForm):
         self.actor = actor
         self.fields["newcomer_meetings"].required = False
         self.fields["time_zone"].lead_with(self.initial.get("time_zone") or self.instance.time_zone)
+        # Starting a group: the zone of the place typed, and whether the organizer left the one
+        # offered (then the group takes the place's: _suggest_the_places_zone).
+        self.place_zone: str | None = None
+        self.zone_from_place = False
         if self.instance.pk:
             self._note_the_places_zone()
             self.initial.setdefault("purposes", [p.value for p in self.instance.purposes])
             self.initial.setdefault("weekday_choices", weekdays_from_mask(self.instance.weekdays))
         else:
+            if self.is_bound:
+                self._suggest_the_places_zone()
             self.fields.pop("status")
             self.fields["find_time"] = forms.BooleanField(
                 required=False,
-                label="Find the first meeting's time with a poll among the founding members",
-                help_text="Next you propose a few times; the colleagues you invite answer once "
-                "they join, and the best time becomes the first meeting.",
+                label=gettext(
+                    "Find the first meeting's time with a poll among the founding members"
+                ),
+                help_text=gettext(
+                    "Next you propose a few times; the colleagues you invite answer once "
+                    "they join, and the best time becomes the first meeting."
+                ),
             )
         if self.instance.pk and upcoming_meetings:
             self.fields["zone_change"] = forms.ChoiceField(
-                label="If you change the time zone, the upcoming meetings…",
+                label=gettext("If you change the time zone, the upcoming meetings…"),
                 choices=ZONE_CHANGE_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
-                help_text=f"The group has {upcoming_meetings} upcoming "
-                f"meeting{'s' if upcoming_meetings != 1 else ''}. Members are told either way.",
+                help_text=ngettext(
+                    "The group has %(count)s upcoming meeting. Members are told either way.",
+                    "The group has %(count)s upcoming meetings. Members are told either way.",
+                    upcoming_meetings,
+                )
+                % {"count": upcoming_meetings},
             )
         if schedule_from:
             for name in ("cadence", "weekday_choices", "usual_time"):
                 self.fields[name].disabled = True
                 self.fields[name].required = False
-            self.fields["cadence"].help_text = (
-                f"Set by the group's meeting series ({'; '.join(schedule_from)}). "
-                "Change the series to change this."
-            )
+            self.fields["cadence"].help_text = gettext(
+                "Set by the group's meeting series (%(series)s). Change the series to change this."
+            ) % {"series": "; ".join(schedule_from)}
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
-                "About the group",
+                gettext("About the group"),
                 "name",
                 "tagline",
                 "description",
@@ -181,16 +224,16 @@ class GroupForm(forms.ModelForm):
                 "orientation",
                 "orientation_note",
             ),
-            Fieldset("How it runs", "format", "leadership_model", "language"),
+            Fieldset(gettext("How it runs"), "format", "leadership_model", "language"),
             Fieldset(
-                "Who may join",
+                gettext("Who may join"),
                 "membership_policy",
                 "eligibility_criteria",
                 "requires_verified_licence",
                 "capacity",
             ),
             Fieldset(
-                "Where",
+                gettext("Where"),
                 "venue_kind",
                 "venue_name",
                 "street_address",
@@ -203,7 +246,7 @@ class GroupForm(forms.ModelForm):
                 "online_link",
             ),
             Fieldset(
-                "When",
+                gettext("When"),
                 "cadence",
                 "weekday_choices",
                 Div(
@@ -216,17 +259,22 @@ class GroupForm(forms.ModelForm):
                 *(["find_time"] if "find_time" in self.fields else []),
             ),
             Fieldset(
-                "Ground rules",
+                gettext("Ground rules"),
                 HTML(
-                    '<p class="form-text">Start from our confidentiality agreement and make it your '
-                    "group's own. Members accept it when they join.</p>"
+                    format_html(
+                        '<p class="form-text">{}</p>',
+                        gettext(
+                            "Start from our confidentiality agreement and make it your group's "
+                            "own. Members accept it when they join."
+                        ),
+                    )
                 ),
                 "ground_rules",
             ),
-            Fieldset("Welcoming newcomers", "welcome_message", "newcomer_meetings"),
-            Fieldset("Reminders", "warn_low_rsvp"),
-            *([Fieldset("Status", "status")] if "status" in self.fields else []),
-            Submit("save", "Save group" if self.instance.pk else "Create group"),
+            Fieldset(gettext("Welcoming newcomers"), "welcome_message", "newcomer_meetings"),
+            Fieldset(gettext("Reminders"), "warn_low_rsvp"),
+            *([Fieldset(gettext("Status"), "status")] if "status" in self.fields else []),
+            Submit("save", gettext("Save group") if self.instance.pk else gettext("Create group")),
         )
 
     def clean_requires_verified_licence(self):
@@ -258,7 +306,38 @@ class GroupForm(forms.ModelForm):
         suggested = suggest_time_zone(group.latitude, group.longitude)
         if suggested and suggested != canonical_zone(group.time_zone):
             field = self.fields["time_zone"]
-            field.help_text = f"{field.help_text} {group.city} is in {suggested} time."
+            in_zone = gettext("%(city)s is in %(zone)s time.") % {
+                "city": group.city,
+                "zone": suggested,
+            }
+            field.help_text = f"{field.help_text} {in_zone}"
+
+    def _suggest_the_places_zone(self) -> None:
+        """A new group's city, looked up in the offline gazetteer: left at the zone offered
+        (its creator's), the group takes its place's zone, which the field then shows and
+        names; a zone chosen that is not the place's gets a note beside the field, and is
+        kept (the group is created in it all the same)."""
+        city = (self.data.get("city") or "").strip()
+        if not city:
+            return
+        latitude, longitude = coordinates(city=city, region=self.data.get("region") or "")
+        self.place_zone = place_time_zone(latitude, longitude)
+        posted = canonical_zone(self.data.get("time_zone") or "")
+        if not self.place_zone or posted == self.place_zone:
+            return
+        field = self.fields["time_zone"]
+        if posted and posted == canonical_zone(self.initial.get("time_zone") or ""):
+            self.zone_from_place = True
+            self.data = self.data.copy()
+            self.data["time_zone"] = self.place_zone
+            field.help_text = gettext(
+                "Set to %(zone)s, the time zone of %(city)s. Choose another if the group "
+                "meets on another clock."
+            ) % {"zone": self.place_zone, "city": city}
+        else:
+            field.help_text = gettext(
+                "%(city)s is in %(zone)s time. The group meets in the zone you choose here."
+            ) % {"zone": self.place_zone, "city": city}
 
     def clean_time_zone(self):
         """The stored zone under an old name (an alias, shown as the zone it names) is not a
@@ -271,8 +350,11 @@ class GroupForm(forms.ModelForm):
         capacity = self.cleaned_data["capacity"]
         if self.instance.pk and capacity < self.instance.member_count:
             raise forms.ValidationError(
-                f"The group has {self.instance.member_count} members, so capacity cannot be "
-                "lower than that. Remove members first."
+                gettext(
+                    "The group has %(count)s members, so capacity cannot be lower than that. "
+                    "Remove members first."
+                )
+                % {"count": self.instance.member_count}
             )
         return capacity
 
@@ -290,16 +372,19 @@ class GroupForm(forms.ModelForm):
         if "zone_change" in self.fields and self.zone_changes() and not cleaned.get("zone_change"):
             self.add_error(
                 "zone_change",
-                "You are changing the time zone: choose whether the upcoming meetings keep "
-                "their local time or their moment.",
+                gettext(
+                    "You are changing the time zone: choose whether the upcoming meetings keep "
+                    "their local time or their moment."
+                ),
             )
         venue = cleaned.get("venue_kind")
         if venue in (VenueKind.IN_PERSON, VenueKind.HYBRID) and not cleaned.get("city"):
-            self.add_error("city", "Say which city the group meets in.")
+            self.add_error("city", gettext("Say which city the group meets in."))
         online = venue in (VenueKind.ONLINE, VenueKind.HYBRID)
         if online and not cleaned.get("online_link") and self.instance.pk:
             self.add_error(
-                "online_link", "Add the link to your video meeting, or choose “In person”."
+                "online_link",
+                gettext("Add the link to your video meeting, or choose “In person”."),
             )
         return cleaned
 
@@ -320,34 +405,40 @@ class GroupForm(forms.ModelForm):
             if name not in ("weekday_choices", "zone_change", "find_time")
         }
         data["weekdays"] = weekday_mask(self.cleaned_data.get("weekday_choices") or [])
+        if self.zone_from_place:
+            data.pop("time_zone")  # not chosen: the service gives the place's zone
         return data
 
 
 class BuddyForm(forms.Form):
-    willing = forms.BooleanField(required=False, label="Willing to be a newcomer's buddy")
+    willing = forms.BooleanField(required=False, label=_("Willing to be a newcomer's buddy"))
 
 
 class AcceptRulesForm(forms.Form):
     accept_rules = forms.BooleanField(
-        label=RULES_LABEL,
-        error_messages={"required": "Please read and accept the ground rules to continue."},
+        label=_(RULES_LABEL),
+        error_messages={"required": _("Please read and accept the ground rules to continue.")},
     )
 
 
 class ApplicationForm(DeidentifiedFormMixin, forms.Form):
     note = GuardedCharField(
-        label="A note to the organizers",
+        label=_("A note to the organizers"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional: why this group, what you hope to bring.",
+        help_text=_("Optional: why this group, what you hope to bring."),
     )
     consent = forms.BooleanField(
-        label="I agree to share my profile with the organizers: my credentials, licence number "
-        "and state, and whether my licence is verified.",
+        label=_(
+            "I agree to share my profile with the organizers: my credentials, licence number "
+            "and state, and whether my licence is verified."
+        ),
         error_messages={
-            "required": "The organizers need your profile to review the application. Tick the box "
-            "to share it."
+            "required": _(
+                "The organizers need your profile to review the application. Tick the box "
+                "to share it."
+            )
         },
     )
     accept_rules = AcceptRulesForm.base_fields["accept_rules"]
@@ -361,7 +452,7 @@ class ApplicationForm(DeidentifiedFormMixin, forms.Form):
                 required=question.required,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                error_messages={"required": "This question needs an answer."},
+                error_messages={"required": gettext("This question needs an answer.")},
             )
         self.order_fields([f"question_{q.pk}" for q in self.questions])
 
@@ -376,13 +467,13 @@ class DecisionForm(DeidentifiedFormMixin, forms.Form):
     APPROVE, DECLINE = "approve", "decline"
 
     decision = forms.ChoiceField(
-        choices=[(APPROVE, "Approve"), (DECLINE, "Decline")],
+        choices=[(APPROVE, _("Approve")), (DECLINE, _("Decline"))],
         widget=forms.RadioSelect,
-        label="Your decision",
-        error_messages={"required": "Choose approve or decline."},
+        label=_("Your decision"),
+        error_messages={"required": _("Choose approve or decline.")},
     )
     message = GuardedCharField(
-        label="Message to the applicant (optional)",
+        label=_("Message to the applicant (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -394,7 +485,7 @@ class DecisionForm(DeidentifiedFormMixin, forms.Form):
 
 class RemoveMemberForm(DeidentifiedFormMixin, forms.Form):
     reason = GuardedCharField(
-        label="Reason (optional, kept in the audit log)",
+        label=_("Reason (optional, kept in the audit log)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -402,19 +493,19 @@ class RemoveMemberForm(DeidentifiedFormMixin, forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="Colleague's e-mail address",
-        error_messages={"invalid": "Enter an e-mail address like name@example.com."},
+        label=_("Colleague's e-mail address"),
+        error_messages={"invalid": _("Enter an e-mail address like name@example.com.")},
     )
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label="Question", max_length=300, required=False)
-    required = forms.BooleanField(label="Answer required", required=False, initial=True)
+    text = forms.CharField(label=_("Question"), max_length=300, required=False)
+    required = forms.BooleanField(label=_("Answer required"), required=False, initial=True)
 
 
 class BaseQuestionFormSet(forms.BaseFormSet):
@@ -434,7 +525,7 @@ QuestionFormSet = forms.formset_factory(
 )
 
 
-RESOURCE_URL_MESSAGE = (
+RESOURCE_URL_MESSAGE = _(
     "Enter a full web address that starts with https:// or http://, "
     "for example https://www.example.org/article."
 )
@@ -443,25 +534,27 @@ RESOURCE_URL_MESSAGE = (
 class ResourceForm(DeidentifiedFormMixin, forms.Form):
     """A link to share with the group's library. Only http(s) addresses, scheme written out."""
 
-    title = GuardedCharField(label="Title", max_length=200)
+    title = GuardedCharField(label=_("Title"), max_length=200)
     url = forms.CharField(
-        label="Link",
+        label=_("Link"),
         max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
         validators=[URLValidator(schemes=["http", "https"], message=RESOURCE_URL_MESSAGE)],
-        error_messages={"max_length": "That link is too long: at most %(limit_value)d characters."},
+        error_messages={
+            "max_length": _("That link is too long: at most %(limit_value)d characters.")
+        },
     )
     category = forms.ChoiceField(
-        label="Category",
-        choices=[("", "Choose a category"), *ResourceCategory.choices],
-        error_messages={"required": "Choose the category that fits best."},
+        label=_("Category"),
+        choices=[("", _("Choose a category")), *ResourceCategory.choices],
+        error_messages={"required": _("Choose the category that fits best.")},
     )
     note = GuardedCharField(
-        label="Why it's useful (optional)",
+        label=_("Why it's useful (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A line or two for colleagues: what it is, who it helps, any cost or dates.",
+        help_text=_("A line or two for colleagues: what it is, who it helps, any cost or dates."),
     )
 
     def clean_note(self):
@@ -469,9 +562,9 @@ class ResourceForm(DeidentifiedFormMixin, forms.Form):
 
 
 class ResourceFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ChoiceField(
-        label="Category",
+        label=_("Category"),
         required=False,
-        choices=[("", "All categories"), *ResourceCategory.choices],
+        choices=[("", _("All categories")), *ResourceCategory.choices],
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from config.uploads import kind_label, random_path
 from groups.enums import (
@@ -29,7 +30,10 @@ from groups.enums import (
 )
 from members.models import validate_timezone
 
-DEFAULT_GROUND_RULES = """\
+# Lazy: a new group's form offers them in the organizer's language; saved, they are the group's
+# own words and never translated again.
+DEFAULT_GROUND_RULES = _(
+    """\
 1. Confidentiality. What is said in this group stays in this group. We never share client-identifying \
 detail (names, dates of birth, addresses, workplaces, rare details) without the client's written consent, \
 and we de-identify every case we present ("Client A, a woman in her thirties").
@@ -41,6 +45,7 @@ speak for ourselves. Disagreement is welcome; disrespect is not.
 background, what has been tried, and what help is wanted. The group answers the question asked.
 5. Duty to act. If a discussion raises a safety or ethics concern, we name it and agree on who follows up.
 6. Leaving the group. Confidentiality continues after a member leaves."""
+)
 
 CAPACITY_MIN = 2
 # Within the advice under the field (3 to 6): six gives breadth and room for newcomers.
@@ -106,29 +111,31 @@ class Group(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     tagline = models.CharField(max_length=200, blank=True)
     description = models.TextField(
-        blank=True, help_text="Markdown: **bold**, *italic*, lists and links."
+        blank=True, help_text=_("Markdown: **bold**, *italic*, lists and links.")
     )
-    purpose_support = models.BooleanField("support and well-being", default=False)
-    purpose_consultation = models.BooleanField("peer case consultation", default=False)
-    purpose_collaboration = models.BooleanField("professional collaboration", default=False)
+    purpose_support = models.BooleanField(_("support and well-being"), default=False)
+    purpose_consultation = models.BooleanField(_("peer case consultation"), default=False)
+    purpose_collaboration = models.BooleanField(_("professional collaboration"), default=False)
     focus_specialties = models.ManyToManyField(
         "members.Specialty", blank=True, related_name="groups"
     )
     # What the browse filter reads; the note below says the rest in the group's own words.
     orientation = models.CharField(
-        "secular or faith-integrated",
+        _("secular or faith-integrated"),
         max_length=20,
         choices=Orientation.choices,
         default=Orientation.NOT_STATED,
         blank=True,
-        help_text="Therapists looking for a secular or a faith-integrated group can filter the "
-        "group list by this. Say more in your own words below.",
+        help_text=_(
+            "Therapists looking for a secular or a faith-integrated group can filter the "
+            "group list by this. Say more in your own words below."
+        ),
     )
     orientation_note = models.CharField(
-        "orientation and values",
+        _("orientation and values"),
         max_length=300,
         blank=True,
-        help_text="For example: secular, faith-integrated, LGBTQ+-affirming.",
+        help_text=_("For example: secular, faith-integrated, LGBTQ+-affirming."),
     )
     format = models.CharField(
         max_length=20, choices=GroupFormat.choices, default=GroupFormat.INFORMAL
@@ -141,12 +148,12 @@ class Group(models.Model):
     )
     eligibility_criteria = models.TextField(
         blank=True,
-        help_text="Who may join, for example “licensed clinicians practising in Denver”.",
+        help_text=_("Who may join, for example “licensed clinicians practising in Denver”."),
     )
     capacity = models.PositiveSmallIntegerField(
         default=CAPACITY_DEFAULT,
         validators=[MinValueValidator(CAPACITY_MIN), MaxValueValidator(CAPACITY_MAX)],
-        help_text="Most peer groups work best with 3 to 6 members.",
+        help_text=_("Most peer groups work best with 3 to 6 members."),
     )
     member_count = models.PositiveSmallIntegerField(default=0, editable=False)
     waitlist_count = models.PositiveSmallIntegerField(
@@ -162,19 +169,19 @@ class Group(models.Model):
     city = models.CharField(max_length=100, blank=True)
     # What the browse filter compares: city_key(city), kept by the field itself.
     city_key = CityKeyField(default="")
-    region = models.CharField("state or region", max_length=100, blank=True)
+    region = models.CharField(_("state or region"), max_length=100, blank=True)
     # Where the city is (WGS84 degrees), from ``city`` and ``region`` through the offline
-    # gazetteer (groups.places); kept by the groups services, None where the place is not known.
+    # gazetteer (members.places); kept by the groups services, None where the place is not known.
     # What "near me" on browse measures from (groups.filters.near).
     latitude = models.FloatField(null=True, blank=True, editable=False)
     longitude = models.FloatField(null=True, blank=True, editable=False)
     address_public = models.BooleanField(
-        "show the street address to everyone",
+        _("show the street address to everyone"),
         default=False,
-        help_text="Off: only members see the street address.",
+        help_text=_("Off: only members see the street address."),
     )
     online_link = models.URLField(
-        "online meeting link", blank=True, help_text="Only members ever see this link."
+        _("online meeting link"), blank=True, help_text=_("Only members ever see this link.")
     )
     cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
     weekdays = models.PositiveSmallIntegerField(
@@ -182,7 +189,7 @@ class Group(models.Model):
     )
     usual_time = models.TimeField(default=time(19, 0))
     meeting_minutes = models.PositiveSmallIntegerField(
-        "meeting length (minutes)",
+        _("meeting length (minutes)"),
         default=90,
         validators=[MinValueValidator(15), MaxValueValidator(480)],
     )
@@ -195,51 +202,59 @@ class Group(models.Model):
         max_length=10, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
     )
     warn_low_rsvp = models.BooleanField(
-        "warn me when fewer than three are going",
+        _("warn me when fewer than three are going"),
         default=True,
-        help_text="Organizers get an e-mail 48 hours before a meeting with fewer than three "
-        "members going.",
+        help_text=_(
+            "Organizers get an e-mail 48 hours before a meeting with fewer than three "
+            "members going."
+        ),
     )
     signup_opens_days = models.PositiveSmallIntegerField(
-        "presentation sign-up opens (days before the meeting)",
+        _("presentation sign-up opens (days before the meeting)"),
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
     signup_cutoff_hours = models.PositiveSmallIntegerField(
-        "sign-up closes (hours before the meeting)",
+        _("sign-up closes (hours before the meeting)"),
         default=24,
         validators=[MaxValueValidator(336)],
     )
     max_slots_per_member = models.PositiveSmallIntegerField(
-        "presentation slots one member may hold per meeting",
+        _("presentation slots one member may hold per meeting"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(6)],
     )
     requires_verified_licence = models.BooleanField(
-        "ask for a licence PeerCircle has checked",
+        _("ask for a licence PeerCircle has checked"),
         default=False,
-        help_text="Closed groups: applicants need a licence our site admins have checked against "
-        "the licensing board's record, and so do the organizers who vet them.",
+        help_text=_(
+            "Closed groups: applicants need a licence our site admins have checked against "
+            "the licensing board's record, and so do the organizers who vet them."
+        ),
     )
     welcome_message = models.TextField(
-        "welcome to newcomers",
+        _("welcome to newcomers"),
         blank=True,
         max_length=3000,
-        help_text="Newcomers read it on their welcome page, with the ground rules, the next "
-        "meeting and what to expect. Leave it empty for a short welcome of our own.",
+        help_text=_(
+            "Newcomers read it on their welcome page, with the ground rules, the next "
+            "meeting and what to expect. Leave it empty for a short welcome of our own."
+        ),
     )
     newcomer_meetings = models.PositiveSmallIntegerField(
-        "newcomers settle in for (meetings)",
+        _("newcomers settle in for (meetings)"),
         default=2,
         validators=[MaxValueValidator(6)],
-        help_text="For their first meetings, the rotation does not ask newcomers to present or "
-        "facilitate (they may still sign up). 0 asks them at once.",
+        help_text=_(
+            "For their first meetings, the rotation does not ask newcomers to present or "
+            "facilitate (they may still sign up). 0 asks them at once."
+        ),
     )
     case_retention_days = models.PositiveSmallIntegerField(
-        "keep case details for (days after the meeting)",
+        _("keep case details for (days after the meeting)"),
         default=30,
         validators=[MaxValueValidator(365)],
-        help_text="0 keeps them. After this, only “Case presentation by …” remains.",
+        help_text=_("0 keeps them. After this, only “Case presentation by …” remains."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -355,14 +370,14 @@ class Membership(models.Model):
     )
     rules_accepted_at = models.DateTimeField(null=True, blank=True)
     facilitates = models.BooleanField(
-        "willing to facilitate",
+        _("willing to facilitate"),
         default=True,
-        help_text="Included in the facilitator rotation of groups that rotate.",
+        help_text=_("Included in the facilitator rotation of groups that rotate."),
     )
     buddy_volunteer = models.BooleanField(
-        "willing to be a newcomer's buddy",
+        _("willing to be a newcomer's buddy"),
         default=False,
-        help_text="Paired with a newcomer for their first weeks: someone to ask.",
+        help_text=_("Paired with a newcomer for their first weeks: someone to ask."),
     )
     # The newcomer's buddy (another membership of the same group). When the buddy leaves,
     # their membership row goes and the newcomer is simply without one.
@@ -551,7 +566,7 @@ class Resource(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     title = models.CharField(max_length=200)
-    url = models.URLField("link", max_length=500)
+    url = models.URLField(_("link"), max_length=500)
     note = models.TextField(blank=True, max_length=1000)
     category = models.CharField(max_length=20, choices=ResourceCategory.choices)
     pinned = models.BooleanField(default=False)
@@ -587,7 +602,7 @@ class Document(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    is_agreement = models.BooleanField("the group's confidentiality agreement", default=False)
+    is_agreement = models.BooleanField(_("the group's confidentiality agreement"), default=False)
     # The last day it is in the library (the group's calendar); then it is removed.
     available_until = models.DateField(null=True, blank=True)
     current = models.ForeignKey(
@@ -625,11 +640,11 @@ class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     file = models.FileField(upload_to=document_file_path, max_length=255)
-    name = models.CharField("file name", max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    note = models.CharField("what changed", max_length=300, blank=True)
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from groups.enums import MANAGING_ROLES, ApplicationStatus, WaitlistStatus
 from groups.models import (
@@ -281,9 +282,10 @@ def build_buddy_paired(delivery):
     return {"group": buddy.group, "newcomers": [m.user for m in newcomers]}
 
 
-def _actor_name(delivery) -> str:
+def _actor_name(delivery):
     actor = User.objects.filter(pk=delivery.context.get("actor")).first()
-    return str(actor) if actor is not None else "An organizer"
+    # Lazy: the e-mail is written later, in the recipient's language.
+    return str(actor) if actor is not None else _("An organizer")
 
 
 @builder("document_replaced")

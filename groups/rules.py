@@ -8,6 +8,7 @@ other act on a group is its own organizers' alone.
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from config.access import declare
 from groups.enums import MANAGING_ROLES, Role
@@ -109,23 +110,23 @@ def is_the_agreement(user, document):
 declare(
     "groups.view_members_area",  # the library, the ground rules, leaving
     is_group_member,
-    refusal="Only the group's members can see this.",
+    refusal=_("Only the group's members can see this."),
 )
 declare(
     "groups.change_group",  # its details and settings; site admins may fix them too
     is_group_manager | is_site_admin,
-    refusal="Only the group's organizers can change the group.",
+    refusal=_("Only the group's organizers can change the group."),
 )
 declare(
     "groups.change_questions",  # what applicants to a closed group are asked
     is_group_manager,
-    refusal="Only the group's organizers can change its application questions.",
+    refusal=_("Only the group's organizers can change its application questions."),
 )
 
 declare(
     "groups.volunteer_as_buddy",  # offer (or stop offering) to be a newcomer's buddy
     is_group_member,
-    refusal="Only members of the group can be a newcomer's buddy.",
+    refusal=_("Only members of the group can be a newcomer's buddy."),
 )
 
 # --- members, roles and invitations ----------------------------------------------------------
@@ -133,37 +134,37 @@ declare(
 declare(
     "groups.view_management",  # site admins may look at a group's members and log, not act
     is_group_manager | is_site_admin,
-    refusal="Only the group's organizers can see this.",
+    refusal=_("Only the group's organizers can see this."),
 )
 declare(
     "groups.manage_members",  # acting on the members at all: the object is the group
     is_group_manager,
-    refusal="Only the group's organizers can change its members.",
+    refusal=_("Only the group's organizers can change its members."),
 )
 declare(
     "groups.manage_member",  # remove, change role: the object is the membership
     may_manage_member,
-    refusal="Only an organizer can remove or change the role of an organizer.",
+    refusal=_("Only an organizer can remove or change the role of an organizer."),
 )
 declare(
     "groups.give_organizer_role",
     is_group_organizer,
-    refusal="Only an organizer can make someone an organizer or hand the organizer role over.",
+    refusal=_("Only an organizer can make someone an organizer or hand the organizer role over."),
 )
 declare(
     "groups.invite",
     is_group_manager,
-    refusal="Only the group's own organizers can send invitations.",
+    refusal=_("Only the group's own organizers can send invitations."),
 )
 declare(
     "groups.revoke_invitation",
     is_group_manager,
-    refusal="Only the group's own organizers can revoke invitations.",
+    refusal=_("Only the group's own organizers can revoke invitations."),
 )
 declare(
     "groups.vet_applications",  # the object is the group or the application
     is_group_manager | is_site_admin,
-    refusal="Only the group's organizers can decide on applications.",
+    refusal=_("Only the group's organizers can decide on applications."),
 )
 
 # --- the resource library --------------------------------------------------------------------
@@ -171,17 +172,17 @@ declare(
 declare(
     "groups.add_resource",
     is_group_member,
-    refusal="Only members of the group can add to its library.",
+    refusal=_("Only members of the group can add to its library."),
 )
 declare(
     "groups.pin_resource",
     is_group_manager,
-    refusal="Only the group's organizers can pin links.",
+    refusal=_("Only the group's organizers can pin links."),
 )
 declare(
     "groups.remove_resource",  # the object is the resource
     is_group_manager | (is_group_member & shared_the_resource),
-    refusal="Only the colleague who shared this link, or an organizer, can remove it.",
+    refusal=_("Only the colleague who shared this link, or an organizer, can remove it."),
 )
 
 # --- documents in the library (groups/services/documents.py) ---------------------------------
@@ -189,22 +190,26 @@ declare(
 declare(
     "groups.add_document",
     is_group_member,
-    refusal="Only members of the group can add documents to its library.",
+    refusal=_("Only members of the group can add documents to its library."),
 )
 declare(
     "groups.change_document",  # its title, description, date and new versions: the document
     is_group_manager | (is_group_member & uploaded_the_document & ~is_the_agreement),
-    refusal="Only the colleague who added this document, or an organizer, can change it; "
-    "the confidentiality agreement only an organizer.",
+    refusal=_(
+        "Only the colleague who added this document, or an organizer, can change it; "
+        "the confidentiality agreement only an organizer."
+    ),
 )
 declare(
     "groups.remove_document",  # the object is the document
     is_group_manager | (is_group_member & uploaded_the_document & ~is_the_agreement),
-    refusal="Only the colleague who added this document, or an organizer, can remove it; "
-    "the confidentiality agreement only an organizer.",
+    refusal=_(
+        "Only the colleague who added this document, or an organizer, can remove it; "
+        "the confidentiality agreement only an organizer."
+    ),
 )
 declare(
     "groups.choose_agreement",  # which document is the confidentiality agreement: the group
     is_group_manager,
-    refusal="Only the group's organizers can choose its confidentiality agreement.",
+    refusal=_("Only the group's organizers can choose its confidentiality agreement."),
 )

@@ -73,6 +73,12 @@ def for_viewer(obj, user, membership: Membership | None):
     return obj
 
 
+def group_language(slug: str) -> str | None:
+    """The language a group meets in, by its address; only decides the language of the fixed
+    text on its pages (groups.middleware.GroupLanguageMiddleware), never what is shown."""
+    return Group.objects.filter(slug=slug).values_list("language", flat=True).first()
+
+
 def get_group_for_viewer(user, slug: str) -> Group:
     group = _visible_groups(user).filter(slug=slug).prefetch_related("focus_specialties").first()
     if group is None:

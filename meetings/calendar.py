@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, Timezone
 
 from meetings.enums import MeetingStatus
@@ -32,7 +33,7 @@ def _uid(meeting: Meeting) -> str:
 
 def _location(meeting: Meeting, *, member: bool) -> str:
     if meeting.is_online_only:
-        return "Online"
+        return _("Online")
     parts = [meeting.effective_venue_name]
     group = meeting.group
     if member or group.address_public:
@@ -40,8 +41,8 @@ def _location(meeting: Meeting, *, member: bool) -> str:
     parts.append(group.city)
     text = ", ".join(p for p in parts if p)
     if meeting.is_hybrid:
-        text = f"{text} (and online)" if text else "Online"
-    return text or "To be announced"
+        text = _("%(place)s (and online)") % {"place": text} if text else _("Online")
+    return text or _("To be announced")
 
 
 def _description(meeting: Meeting, *, member: bool, url: str) -> str:
@@ -51,14 +52,17 @@ def _description(meeting: Meeting, *, member: bool, url: str) -> str:
         lines += ["", meeting.status_message]
     segments = list(meeting.segments.all())
     if segments:
-        lines += ["", "Agenda:", f"(times are {zone_label(tz)})"]
+        lines += ["", _("Agenda:"), _("(times are %(zone)s)") % {"zone": zone_label(tz)}]
         clock = meeting.starts_at
         for segment in segments:
             at = dates.clock(clock, zone=tz)
-            lines.append(f"{at} {segment.label} ({segment.minutes} min)")
+            lines.append(
+                _("%(time)s %(segment)s (%(minutes)s min)")
+                % {"time": at, "segment": segment.label, "minutes": segment.minutes}
+            )
             clock += timedelta(minutes=segment.minutes)
     if member and meeting.effective_online_link and meeting.meets_online:
-        lines += ["", f"Join online: {meeting.effective_online_link}"]
+        lines += ["", _("Join online: %(link)s") % {"link": meeting.effective_online_link}]
     lines += ["", url]
     return "\n".join(lines)
 
@@ -69,7 +73,7 @@ def _event_fields(meeting: Meeting, *, member: bool, alarm_minutes: int | None) 
     url = f"{settings.SITE_URL.rstrip('/')}{meeting.get_absolute_url()}"
     summary = f"{meeting.title} · {meeting.group.name}"
     if meeting.status == MeetingStatus.CANCELLED:
-        summary = f"Cancelled: {summary}"
+        summary = _("Cancelled: %(meeting)s") % {"meeting": summary}
     fields = (
         ("uid", _uid(meeting)),
         ("sequence", meeting.sequence),

@@ -16,6 +16,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from config.access import check
 from groups.models import Group
@@ -97,26 +99,32 @@ def issue_certificate(*, user: User, group: Group, start: date, end: date) -> Ce
     the request cannot be met; nothing is written then.
     """
     if start is None or end is None:
-        raise ValidationError({"start": "Choose the first and last day of the period."})
+        raise ValidationError({"start": _("Choose the first and last day of the period.")})
     if end < start:
-        raise ValidationError({"end": "The last day cannot be before the first day."})
+        raise ValidationError({"end": _("The last day cannot be before the first day.")})
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
     if end > today:
         raise ValidationError(
-            {"end": f"The period cannot end after today ({_day(today)} in the group's time zone)."}
+            {
+                "end": _("The period cannot end after today (%(today)s in the group's time zone).")
+                % {"today": _day(today)}
+            }
         )
     profile = _profile(user)
     if profile is None or not profile.display_name.strip():
-        raise ValidationError("Add your name to your profile before asking for a certificate.")
+        raise ValidationError(_("Add your name to your profile before asking for a certificate."))
     rows = _meeting_rows(user=user, group=group, start=start, end=end)
     if not rows:
         ever = Attendance.objects.filter(
             user=user, status=AttendanceStatus.PRESENT, meeting__group=group
         ).exists()
         if not ever:
-            raise ValidationError({"group": "Choose a group whose meetings you were at."})
+            raise ValidationError({"group": _("Choose a group whose meetings you were at.")})
         raise ValidationError(
-            {"start": f"You were not marked present at any {group.name} meeting in this period."}
+            {
+                "start": _("You were not marked present at any %(group)s meeting in this period.")
+                % {"group": group.name}
+            }
         )
     certificate = Certificate(
         user=user,
@@ -170,7 +178,13 @@ def revoke_certificate(*, actor: User, certificate: Certificate) -> Certificate:
     return locked
 
 
-FORMER_MEMBER = "Former member"
+# Stored in English on the certificate; shown in the reader's language (``shown_name``).
+FORMER_MEMBER = gettext_noop("Former member")
+
+
+def shown_name(name: str) -> str:
+    """A name kept on a certificate as the reader sees it: "Former member" in their language."""
+    return _(FORMER_MEMBER) if name == FORMER_MEMBER else name
 
 
 def forget_certificate_holder(*, user: User, names: set[str], group_ids: set[int]) -> int:
@@ -250,6 +264,9 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         return Paragraph(escape(text, quote=False), style)
 
     buffer = io.BytesIO()
+    holder = shown_name(certificate.holder_name)
+    start, end = _day(certificate.period_start), _day(certificate.period_end)
+    total = _hours(certificate.total_minutes)
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -257,37 +274,49 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         rightMargin=20 * mm,
         topMargin=20 * mm,
         bottomMargin=20 * mm,
-        title=f"Certificate of attendance {certificate.code}",
+        title=_("Certificate of attendance %(code)s") % {"code": certificate.code},
         author="PeerCircle",
-        subject=f"Peer consultation hours: {certificate.group_name}",
+        subject=_("Peer consultation hours: %(group)s") % {"group": certificate.group_name},
     )
-    story = [para("Certificate of attendance", styles["Title"])]
+    story = [para(_("Certificate of attendance"), styles["Title"])]
     if certificate.revoked_at is not None:
         story.append(
             para(
-                f"REVOKED on {_day(certificate.revoked_at.date())}: this certificate is no "
-                "longer valid.",
+                _("REVOKED on %(day)s: this certificate is no longer valid.")
+                % {"day": _day(certificate.revoked_at.date())},
                 styles["Heading2"],
             )
         )
+    count = len(certificate.meetings)
     story.append(
         para(
-            f"{certificate.holder_name} attended {len(certificate.meetings)} peer consultation "
-            f"meeting(s) of {certificate.group_name} between {_day(certificate.period_start)} and "
-            f"{_day(certificate.period_end)}, for a total of {_hours(certificate.total_minutes)} "
-            "contact hours."
+            ngettext(
+                "%(holder)s attended %(count)s peer consultation meeting of %(group)s between "
+                "%(start)s and %(end)s, for a total of %(hours)s contact hours.",
+                "%(holder)s attended %(count)s peer consultation meetings of %(group)s between "
+                "%(start)s and %(end)s, for a total of %(hours)s contact hours.",
+                count,
+            )
+            % {
+                "holder": holder,
+                "count": count,
+                "group": certificate.group_name,
+                "start": start,
+                "end": end,
+                "hours": total,
+            }
         )
     )
     story.append(Spacer(1, 4 * mm))
     facts = [
-        ["Name", certificate.holder_name],
-        ["Credential", certificate.credential or "Not given"],
-        ["Licence", certificate.licence or "Not given"],
-        ["Group", certificate.group_name],
-        ["Period", f"{_day(certificate.period_start)} to {_day(certificate.period_end)}"],
-        ["Total contact hours", _hours(certificate.total_minutes)],
-        ["Issued", _day(certificate.issued_at.astimezone(UTC).date())],
-        ["Certificate code", certificate.code],
+        [_("Name"), holder],
+        [_("Credential"), certificate.credential or _("Not given")],
+        [_("Licence"), certificate.licence or _("Not given")],
+        [_("Group"), certificate.group_name],
+        [_("Period"), _("%(start)s to %(end)s") % {"start": start, "end": end}],
+        [_("Total contact hours"), total],
+        [_("Issued"), _day(certificate.issued_at.astimezone(UTC).date())],
+        [_("Certificate code"), certificate.code],
     ]
     facts_table = Table(
         [[para(label), para(value)] for label, value in facts], colWidths=[45 * mm, None]
@@ -300,17 +329,17 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
             ]
         )
     )
-    story += [facts_table, Spacer(1, 6 * mm), para("Meetings attended", styles["Heading2"])]
-    rows = [["Date", "Length", "Facilitator"]]
+    story += [facts_table, Spacer(1, 6 * mm), para(_("Meetings attended"), styles["Heading2"])]
+    rows = [[_("Date"), _("Length"), _("Facilitator")]]
     rows += [
         [
             para(_day(row["date"])),
-            para(f"{row['minutes']} min"),
-            para(row["facilitator"] or "Not recorded"),
+            para(_("%(minutes)s min") % {"minutes": row["minutes"]}),
+            para(shown_name(row["facilitator"]) or _("Not recorded")),
         ]
         for row in certificate.meetings
     ]
-    rows.append(["Total", f"{_hours(certificate.total_minutes)} h", ""])
+    rows.append([_("Total"), _("%(hours)s h") % {"hours": total}, ""])
     meetings_table = Table(rows, colWidths=[50 * mm, 30 * mm, None], repeatRows=1)
     meetings_table.setStyle(
         TableStyle(
@@ -327,11 +356,15 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         meetings_table,
         Spacer(1, 8 * mm),
         para(
-            "Contact hours are the scheduled length of each meeting the holder was marked "
-            "present at by the group's organizers. Meeting dates are in the group's time zone.",
+            _(
+                "Contact hours are the scheduled length of each meeting the holder was marked "
+                "present at by the group's organizers. Meeting dates are in the group's time zone."
+            ),
             small,
         ),
-        para(f"Check this certificate at {verification_url(certificate)}", small),
+        para(
+            _("Check this certificate at %(url)s") % {"url": verification_url(certificate)}, small
+        ),
     ]
     doc.build(story)
     return buffer.getvalue()

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from groups.enums import VenueKind
 from groups.models import Group
@@ -116,14 +118,14 @@ def _minutes(duration: timedelta | None) -> int:
 
 
 ROSTER_HEADER = [
-    "Name",
-    "Credential",
-    "Licence region",
-    "Role",
-    "Joined",
-    "Ground rules accepted",
-    "Meetings attended",
-    "Contact hours",
+    gettext_lazy("Name"),
+    gettext_lazy("Credential"),
+    gettext_lazy("Licence region"),
+    gettext_lazy("Role"),
+    gettext_lazy("Joined"),
+    gettext_lazy("Ground rules accepted"),
+    gettext_lazy("Meetings attended"),
+    gettext_lazy("Contact hours"),
 ]
 
 
@@ -159,15 +161,15 @@ def roster_rows(group: Group) -> Iterator[list]:
 def register_header(group: Group) -> list[str]:
     zone = zone_label(group.time_zone)
     return [
-        "Date",
-        f"Start ({zone})",
-        f"End ({zone})",
-        "Meeting",
-        "Facilitator",
-        "Member",
-        "Credential",
-        "Attendance",
-        "Contact minutes",
+        _("Date"),
+        _("Start (%(zone)s)") % {"zone": zone},
+        _("End (%(zone)s)") % {"zone": zone},
+        _("Meeting"),
+        _("Facilitator"),
+        _("Member"),
+        _("Credential"),
+        _("Attendance"),
+        _("Contact minutes"),
     ]
 
 
@@ -191,7 +193,9 @@ def register_rows(group: Group, period: ExportPeriod) -> Iterator[list]:
             dates.iso_date(meeting.starts_at, zone=tz),
             dates.clock(meeting.starts_at, zone=tz),
             dates.clock(meeting.ends_at, zone=tz),
-            meeting.title + (" (cancelled)" if meeting.status == MeetingStatus.CANCELLED else ""),
+            _("%(meeting)s (cancelled)") % {"meeting": meeting.title}
+            if meeting.status == MeetingStatus.CANCELLED
+            else meeting.title,
             str(meeting.facilitator) if meeting.facilitator_id else "",
             str(mark.user),
             _credential(mark.user),
@@ -200,7 +204,14 @@ def register_rows(group: Group, period: ExportPeriod) -> Iterator[list]:
         ]
 
 
-HOURS_HEADER = ["Name", "Credential", "Meetings attended", "Contact hours", "First", "Last"]
+HOURS_HEADER = [
+    gettext_lazy("Name"),
+    gettext_lazy("Credential"),
+    gettext_lazy("Meetings attended"),
+    gettext_lazy("Contact hours"),
+    pgettext_lazy("the first meeting attended", "First"),
+    pgettext_lazy("the last meeting attended", "Last"),
+]
 
 
 def hours_rows(group: Group, period: ExportPeriod) -> Iterator[list]:
@@ -239,13 +250,13 @@ def hours_rows(group: Group, period: ExportPeriod) -> Iterator[list]:
 EXTRA_LINES = 4
 
 
-def _name_or(user, fallback: str = "Not assigned") -> str:
-    return str(user) if user is not None else fallback
+def _name_or(user) -> str:
+    return str(user) if user is not None else _("Not assigned")
 
 
 def _place(meeting: Meeting) -> str:
     """ "In person, Wellness Center, 12 Main St, Denver" (no online link: the sheet is paper)."""
-    kind = VenueKind(meeting.effective_venue_kind).label
+    kind = str(VenueKind(meeting.effective_venue_kind).label)
     address = meeting.effective_address
     city = meeting.group.city if address else ""
     return ", ".join(part for part in (kind, meeting.effective_venue_name, address, city) if part)
@@ -259,29 +270,30 @@ def sign_in_sheet_pdf(meeting: Meeting) -> bytes:
     tz = zoneinfo.ZoneInfo(group.time_zone)
     when = dates.when_span(meeting.starts_at, meeting.ends_at, zone=tz)
     pdf = PdfDocument(
-        title=f"Sign-in sheet: {group.name}, {dates.date_only(meeting.starts_at, zone=tz)}",
-        subject=f"Attendance at {meeting.title}",
+        title=_("Sign-in sheet: %(group)s, %(day)s")
+        % {"group": group.name, "day": dates.date_only(meeting.starts_at, zone=tz)},
+        subject=_("Attendance at %(meeting)s") % {"meeting": meeting.title},
         landscape=True,
     )
-    pdf.text(f"Sign-in sheet: {meeting.title}", "Title")
+    pdf.text(_("Sign-in sheet: %(meeting)s") % {"meeting": meeting.title}, "Title")
     pdf.table(
         [
             ["", ""],
-            ["Group", group.name],
-            ["When", when],
-            ["Where", _place(meeting)],
-            ["Facilitator", _name_or(meeting.facilitator)],
-            ["Backup facilitator", _name_or(meeting.backup_facilitator)],
-            ["Timekeeper", _name_or(meeting.timekeeper)],
+            [_("Group"), group.name],
+            [_("When"), when],
+            [_("Where"), _place(meeting)],
+            [_("Facilitator"), _name_or(meeting.facilitator)],
+            [_("Backup facilitator"), _name_or(meeting.backup_facilitator)],
+            [_("Timekeeper"), _name_or(meeting.timekeeper)],
         ],
         [45, None],
     )
     agenda = agenda_with_times(meeting, segments_of(meeting))
     if agenda:
         pdf.space(4)
-        pdf.text("Agenda", "Heading2")
+        pdf.text(_("Agenda"), "Heading2")
         pdf.table(
-            [["Time", "Item", "Minutes"]]
+            [[_("Time"), _("Item"), _("Minutes")]]
             + [
                 [
                     dates.clock(row["starts_at"], zone=tz),
@@ -293,7 +305,7 @@ def sign_in_sheet_pdf(meeting: Meeting) -> bytes:
             [25, None, 25],
         )
     pdf.space(4)
-    pdf.text("Attendance", "Heading2")
+    pdf.text(_("Attendance"), "Heading2")
     people = [membership.user for membership in members_at(meeting)]
     lines = [
         [str(number), str(user), _credential(user), "", ""]
@@ -301,15 +313,17 @@ def sign_in_sheet_pdf(meeting: Meeting) -> bytes:
     ]
     lines += [[str(len(people) + n), "", "", "", ""] for n in range(1, EXTRA_LINES + 1)]
     pdf.table(
-        [["#", "Name", "Credential", "Licence number", "Signature"], *lines],
+        [["#", _("Name"), _("Credential"), _("Licence number"), _("Signature")], *lines],
         [10, 80, 30, 55, None],
         grid=True,
         height=11,
     )
     pdf.space(4)
     pdf.text(
-        "Sign only for yourself, and only if you attended. Do not write anything about "
-        "clients or cases on this sheet.",
+        _(
+            "Sign only for yourself, and only if you attended. Do not write anything about "
+            "clients or cases on this sheet."
+        ),
         "Italic",
     )
     return pdf.render()
@@ -320,22 +334,22 @@ def sign_in_sheet_pdf(meeting: Meeting) -> bytes:
 
 def my_hours_header() -> list[str]:
     return [
-        "Date",
-        "Start",
-        "End",
-        "Time zone",
-        "Group or provider",
-        "Meeting, course or topic",
-        "Facilitator",
-        "Contact minutes",
-        "Kind",
-        "Source",
-        "Certificate",
+        _("Date"),
+        _("Start"),
+        _("End"),
+        _("Time zone"),
+        _("Group or provider"),
+        _("Meeting, course or topic"),
+        _("Facilitator"),
+        _("Contact minutes"),
+        _("Kind"),
+        _("Source"),
+        _("Certificate"),
     ]
 
 
-SELF_REPORTED = "Self-reported"
-RECORDED = "Recorded by PeerCircle"
+SELF_REPORTED = gettext_lazy("Self-reported")
+RECORDED = gettext_lazy("Recorded by PeerCircle")
 
 
 def my_outside_rows(user) -> Iterator[list]:
@@ -353,8 +367,8 @@ def my_outside_rows(user) -> Iterator[list]:
             "",
             entry.minutes,
             entry.get_category_display(),
-            SELF_REPORTED,
-            "yes" if entry.has_certificate else "",
+            str(SELF_REPORTED),
+            pgettext("the entry has a certificate", "yes") if entry.has_certificate else "",
         ]
 
 
@@ -377,23 +391,23 @@ def my_hours_rows(user, tz: zoneinfo.ZoneInfo) -> Iterator[list]:
             meeting.title,
             str(meeting.facilitator) if meeting.facilitator_id else "",
             minutes_between(meeting.starts_at, meeting.ends_at),
-            "Peer consultation",
-            RECORDED,
+            _("Peer consultation"),
+            str(RECORDED),
             "",  # PeerCircle's own certificates cover a period: my_certificates_rows
         ]
     yield from my_outside_rows(user)
 
 
 CERTIFICATES_HEADER = [
-    "Code",
-    "Group",
-    "From",
-    "To",
-    "Meetings",
-    "Contact hours",
-    "Issued",
-    "Status",
-    "Check at",
+    gettext_lazy("Code"),
+    gettext_lazy("Group"),
+    gettext_lazy("From"),
+    gettext_lazy("To"),
+    gettext_lazy("Meetings"),
+    gettext_lazy("Contact hours"),
+    gettext_lazy("Issued"),
+    gettext_lazy("Status"),
+    gettext_lazy("Check at"),
 ]
 
 
@@ -403,9 +417,9 @@ def my_certificates_rows(user) -> Iterator[list]:
     yield CERTIFICATES_HEADER
     for certificate in certificates_for_user(user):
         status = (
-            f"Revoked {dates.iso_date(certificate.revoked_at, zone=UTC)}"
+            _("Revoked %(day)s") % {"day": dates.iso_date(certificate.revoked_at, zone=UTC)}
             if certificate.revoked_at
-            else "Valid"
+            else _("Valid")
         )
         yield [
             certificate.code,
@@ -425,53 +439,60 @@ def hours_statement_pdf(user, tz: zoneinfo.ZoneInfo, *, today: date) -> bytes:
     totals by group and by year, and every meeting, in their own zone."""
     ledger = ledger_for_user(user, tz=tz, today=today)
     profile = getattr(user, "profile", None)
-    pdf = PdfDocument(title=f"Peer consultation hours: {user}", subject="Contact hours")
-    pdf.text("Statement of peer consultation hours", "Title")
+    pdf = PdfDocument(
+        title=_("Peer consultation hours: %(name)s") % {"name": user},
+        subject=_("Contact hours"),
+    )
+    pdf.text(_("Statement of peer consultation hours"), "Title")
     pdf.table(
         [
             ["", ""],
-            ["Name", str(user)],
-            ["Credential", profile.get_credential_type_display() if profile else "Not given"],
-            ["Licence", (licence_line(profile) if profile else "") or "Not given"],
-            ["Meetings attended", str(ledger.meetings)],
-            ["Total contact hours", _hours_text(ledger.minutes)],
-            ["As of", dates.date_only(today)],
+            [_("Name"), str(user)],
+            [
+                _("Credential"),
+                profile.get_credential_type_display() if profile else _("Not given"),
+            ],
+            [_("Licence"), (licence_line(profile) if profile else "") or _("Not given")],
+            [_("Meetings attended"), str(ledger.meetings)],
+            [_("Total contact hours"), _hours_text(ledger.minutes)],
+            [_("As of"), dates.date_only(today)],
         ],
         [50, None],
     )
     if ledger.meetings:
         pdf.space(4)
-        pdf.text("By group", "Heading2")
+        pdf.text(_("By group"), "Heading2")
         pdf.table(
-            [["Group", "Meetings", "Contact hours"]]
+            [[_("Group"), _("Meetings"), _("Contact hours")]]
             + [[t.label, t.meetings, _hours_text(t.minutes)] for t in ledger.by_group],
             [None, 30, 35],
         )
         pdf.space(4)
-        pdf.text("By year", "Heading2")
+        pdf.text(_("By year"), "Heading2")
         pdf.table(
-            [["Year", "Meetings", "Contact hours"]]
+            [[_("Year"), _("Meetings"), _("Contact hours")]]
             + [[t.label, t.meetings, _hours_text(t.minutes)] for t in ledger.by_year],
             [None, 30, 35],
         )
         pdf.space(4)
-        pdf.text("Each meeting", "Heading2")
-        _, *rows = my_hours_rows(user, tz)
+        pdf.text(_("Each meeting"), "Heading2")
+        _header, *rows = my_hours_rows(user, tz)
+        recorded = str(RECORDED)
         pdf.table(
-            [["Date", "Time", "Group", "Facilitator", "Minutes"]]
+            [[_("Date"), _("Time"), _("Group"), _("Facilitator"), _("Minutes")]]
             + [
-                [r[0], f"{r[1]}\u2013{r[2]}", r[4], r[6] or "Not recorded", r[7]]
+                [r[0], f"{r[1]}\u2013{r[2]}", r[4], r[6] or _("Not recorded"), r[7]]
                 for r in rows
-                if r[9] == RECORDED
+                if r[9] == recorded
             ],
             [25, 28, None, 45, 20],
         )
     outside = list(my_outside_rows(user))
     if outside:
         pdf.space(4)
-        pdf.text("Hours from elsewhere (self-reported, not checked by PeerCircle)", "Heading2")
+        pdf.text(_("Hours from elsewhere (self-reported, not checked by PeerCircle)"), "Heading2")
         pdf.table(
-            [["Date", "Kind", "Provider", "Hours"]]
+            [[_("Date"), _("Kind"), _("Provider"), _("Hours")]]
             + [
                 [r[0], r[8], f"{r[4]}: {r[5]}" if r[5] else r[4], _hours_text(r[7])]
                 for r in outside
@@ -480,10 +501,15 @@ def hours_statement_pdf(user, tz: zoneinfo.ZoneInfo, *, today: date) -> bytes:
         )
     pdf.space(6)
     pdf.text(
-        f"Recorded by PeerCircle: the scheduled length of each meeting the holder was marked "
-        f"present at by the group's organizers. Times are in {zone_label(tz.key)}. This "
-        f"statement is not a certificate; certificates can be checked at "
-        f"{settings.SITE_URL.rstrip('/')}{reverse('meetings:verify_lookup')}.",
+        _(
+            "Recorded by PeerCircle: the scheduled length of each meeting the holder was marked "
+            "present at by the group's organizers. Times are in %(zone)s. This statement is not "
+            "a certificate; certificates can be checked at %(url)s."
+        )
+        % {
+            "zone": zone_label(tz.key),
+            "url": f"{settings.SITE_URL.rstrip('/')}{reverse('meetings:verify_lookup')}",
+        },
         "Italic",
     )
     return pdf.render()

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from config.fields import SafeModelChoiceField
 from config.guard import DeidentifiedFormMixin, GuardedCharField
@@ -21,17 +23,25 @@ from meetings.enums import (
 from meetings.models import MeetingNotes
 from members.timezones import zone_label
 
-WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
-WEEKDAY_NAMES = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+WEEKDAYS = [
+    (0, _("Mon")),
+    (1, _("Tue")),
+    (2, _("Wed")),
+    (3, _("Thu")),
+    (4, _("Fri")),
+    (5, _("Sat")),
+    (6, _("Sun")),
 ]
-ORDINAL_CHOICES = [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (-1, "Last")]
+WEEKDAY_NAMES = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+ORDINAL_CHOICES = [(1, _("1st")), (2, _("2nd")), (3, _("3rd")), (4, _("4th")), (-1, _("Last"))]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -41,54 +51,54 @@ def _aware(day, clock, tz_name: str) -> datetime:
 
 
 class MeetingCreateForm(DeidentifiedFormMixin, forms.Form):
-    title = GuardedCharField(max_length=150, initial="Group meeting")
+    title = GuardedCharField(label=_("Title"), max_length=150, initial=_("Group meeting"))
     kind = forms.ChoiceField(
-        label="How often",
+        label=_("How often"),
         choices=RecurrenceKind.choices,
         initial=RecurrenceKind.ONCE,
         widget=forms.RadioSelect,
     )
-    starts_on = forms.DateField(label="Date (or first date of the series)", widget=DATE)
-    start_time = forms.TimeField(label="Start time", widget=TIME)
+    starts_on = forms.DateField(label=_("Date (or first date of the series)"), widget=DATE)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME)
     duration_minutes = forms.IntegerField(
-        label="Length (minutes)", min_value=15, max_value=480, initial=90
+        label=_("Length (minutes)"), min_value=15, max_value=480, initial=90
     )
     interval = forms.IntegerField(
-        label="Repeat every … weeks (weekly) or months (monthly)",
+        label=_("Repeat every … weeks (weekly) or months (monthly)"),
         min_value=1,
         max_value=8,
         initial=1,
         required=False,
     )
     weekdays = forms.TypedMultipleChoiceField(
-        label="On these weekdays (weekly)",
+        label=_("On these weekdays (weekly)"),
         choices=WEEKDAYS,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     ordinals = forms.TypedMultipleChoiceField(
-        label="Which weeks of the month (monthly on the nth weekday)",
+        label=_("Which weeks of the month (monthly on the nth weekday)"),
         choices=ORDINAL_CHOICES,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     weekday = forms.TypedChoiceField(
-        label="Weekday (monthly on the nth weekday)",
+        label=_("Weekday (monthly on the nth weekday)"),
         choices=[("", "—"), *WEEKDAY_NAMES],
         coerce=int,
         required=False,
         empty_value=None,
     )
     month_day = forms.IntegerField(
-        label="Day of the month (monthly on a day)", min_value=1, max_value=31, required=False
+        label=_("Day of the month (monthly on a day)"), min_value=1, max_value=31, required=False
     )
     ends_on = forms.DateField(
-        label="Last date (optional)",
+        label=_("Last date (optional)"),
         required=False,
         widget=DATE,
-        help_text="Leave empty to keep the series going.",
+        help_text=_("Leave empty to keep the series going."),
     )
 
     def __init__(self, *args, group, **kwargs):
@@ -97,9 +107,9 @@ class MeetingCreateForm(DeidentifiedFormMixin, forms.Form):
         self.fields["start_time"].initial = group.usual_time
         self.fields["duration_minutes"].initial = group.meeting_minutes
         self.fields["weekdays"].initial = group.weekday_list
-        self.fields[
-            "start_time"
-        ].help_text = f"In the group's time zone ({zone_label(group.time_zone)})."
+        self.fields["start_time"].help_text = gettext("In the group's time zone (%(zone)s).") % {
+            "zone": zone_label(group.time_zone)
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -109,12 +119,12 @@ class MeetingCreateForm(DeidentifiedFormMixin, forms.Form):
             return cleaned
         ends_on = cleaned.get("ends_on")
         if ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "The last date cannot be before the first.")
+            self.add_error("ends_on", gettext("The last date cannot be before the first."))
             return cleaned
         if kind == RecurrenceKind.ONCE:
             starts_at = _aware(starts_on, start_time, self.group.time_zone)
             if starts_at <= timezone.now():
-                self.add_error("starts_on", "Choose a date and time in the future.")
+                self.add_error("starts_on", gettext("Choose a date and time in the future."))
             cleaned["starts_at"] = starts_at
             return cleaned
         try:
@@ -135,39 +145,44 @@ class MeetingCreateForm(DeidentifiedFormMixin, forms.Form):
                 RecurrenceKind.MONTHLY_NTH: "ordinals",
                 RecurrenceKind.MONTHLY_DAY: "month_day",
             }.get(kind)
-            self.add_error(field if "Choose" in str(exc) else None, str(exc))
+            self.add_error(field if exc.about_a_choice else None, str(exc))
         return cleaned
 
 
 class MeetingEditForm(DeidentifiedFormMixin, forms.Form):
     scope = forms.ChoiceField(
-        label="Apply the change to",
+        label=_("Apply the change to"),
         choices=EditScope.choices,
         initial=EditScope.THIS,
         widget=forms.RadioSelect,
     )
-    title = GuardedCharField(max_length=150)
-    date = forms.DateField(widget=DATE)
-    start_time = forms.TimeField(label="Start time", widget=TIME)
-    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
-    venue_kind = forms.ChoiceField(label="Where", choices=VenueOverride.choices, required=False)
-    venue_name = forms.CharField(max_length=150, required=False, label="Venue name")
+    title = GuardedCharField(label=_("Title"), max_length=150)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME)
+    duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=15, max_value=480)
+    venue_kind = forms.ChoiceField(label=_("Where"), choices=VenueOverride.choices, required=False)
+    venue_name = forms.CharField(max_length=150, required=False, label=_("Venue name"))
     street_address = forms.CharField(
-        max_length=250, required=False, help_text="Members only, like the group's address."
+        label=_("Street address"),
+        max_length=250,
+        required=False,
+        help_text=_("Members only, like the group's address."),
     )
     online_link = forms.URLField(
         required=False,
-        label="Online meeting link",
-        help_text="Only members ever see it.",
-        error_messages={"invalid": "Enter a full link starting with https://"},
+        label=_("Online meeting link"),
+        help_text=_("Only members ever see it."),
+        error_messages={"invalid": _("Enter a full link starting with https://")},
     )
-    timekeeper = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    timekeeper = forms.TypedChoiceField(
+        label=_("Timekeeper"), coerce=int, required=False, empty_value=None
+    )
     message = GuardedCharField(
-        label="Message to members (optional)",
+        label=_("Message to members (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Sent with the e-mail that tells members about the change.",
+        help_text=_("Sent with the e-mail that tells members about the change."),
     )
 
     def __init__(self, *args, meeting, members, **kwargs):
@@ -190,12 +205,12 @@ class MeetingEditForm(DeidentifiedFormMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.members = {m.user_id: m.user for m in members}
-        self.fields["timekeeper"].choices = [("", "No timekeeper")] + [
+        self.fields["timekeeper"].choices = [("", gettext("No timekeeper"))] + [
             (m.user_id, str(m.user)) for m in members
         ]
-        self.fields[
-            "start_time"
-        ].help_text = f"In the group's time zone ({zone_label(meeting.group.time_zone)})."
+        self.fields["start_time"].help_text = gettext("In the group's time zone (%(zone)s).") % {
+            "zone": zone_label(meeting.group.time_zone)
+        }
         if not meeting.series_id:
             del self.fields["scope"]
 
@@ -204,18 +219,20 @@ class MeetingEditForm(DeidentifiedFormMixin, forms.Form):
         if cleaned.get("date") and cleaned.get("start_time"):
             starts_at = _aware(cleaned["date"], cleaned["start_time"], self.meeting.group.time_zone)
             if starts_at <= timezone.now():
-                self.add_error("date", "Choose a date and time in the future.")
+                self.add_error("date", gettext("Choose a date and time in the future."))
             cleaned["starts_at"] = starts_at
         if cleaned.get("scope") == EditScope.FOLLOWING and cleaned.get("date"):
             tz = zoneinfo.ZoneInfo(self.meeting.group.time_zone)
             if cleaned["date"] != self.meeting.starts_at.astimezone(tz).date():
                 self.add_error(
                     "date",
-                    "A change for all following meetings keeps each one on its own day; to move "
-                    "this meeting to another day, choose “Only this meeting”.",
+                    gettext(
+                        "A change for all following meetings keeps each one on its own day; to "
+                        "move this meeting to another day, choose “Only this meeting”."
+                    ),
                 )
         if cleaned.get("timekeeper") and cleaned["timekeeper"] not in self.members:
-            self.add_error("timekeeper", "Choose a member of the group.")
+            self.add_error("timekeeper", gettext("Choose a member of the group."))
         return cleaned
 
     def service_data(self) -> dict:
@@ -237,14 +254,14 @@ class MeetingEditForm(DeidentifiedFormMixin, forms.Form):
 
 class CancelForm(DeidentifiedFormMixin, forms.Form):
     message = GuardedCharField(
-        label="Message to members (optional)",
+        label=_("Message to members (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-STALE_SEGMENT = "This segment is no longer on the agenda. Reload the page and try again."
+STALE_SEGMENT = _("This segment is no longer on the agenda. Reload the page and try again.")
 
 
 class SegmentForm(DeidentifiedFormMixin, forms.Form):
@@ -260,9 +277,11 @@ class SegmentForm(DeidentifiedFormMixin, forms.Form):
             "max_value": STALE_SEGMENT,
         },
     )
-    kind = forms.ChoiceField(choices=[("", "—"), *SegmentKind.choices], required=False)
-    title = GuardedCharField(max_length=120, required=False, label="Title (optional)")
-    minutes = forms.IntegerField(min_value=1, max_value=480, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "—"), *SegmentKind.choices], required=False
+    )
+    title = GuardedCharField(max_length=120, required=False, label=_("Title (optional)"))
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=480, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -278,10 +297,10 @@ class SegmentForm(DeidentifiedFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") and not cleaned.get("minutes"):
-            self.add_error("minutes", "How many minutes?")
+            self.add_error("minutes", gettext("How many minutes?"))
         # An existing segment set to "—" is being removed; only a new row needs a kind.
         if cleaned.get("minutes") and not cleaned.get("kind") and not cleaned.get("id"):
-            self.add_error("kind", "Choose what this segment is.")
+            self.add_error("kind", gettext("Choose what this segment is."))
         return cleaned
 
 
@@ -312,8 +331,11 @@ class BaseAgendaFormSet(forms.BaseFormSet):
         )
         if total > self.minutes_available:
             raise forms.ValidationError(
-                f"The agenda adds up to {total} minutes, but the meeting lasts "
-                f"{self.minutes_available}. Shorten a segment or lengthen the meeting."
+                gettext(
+                    "The agenda adds up to %(total)s minutes, but the meeting lasts "
+                    "%(available)s. Shorten a segment or lengthen the meeting."
+                )
+                % {"total": total, "available": self.minutes_available}
             )
 
     def segments(self) -> list[dict]:
@@ -345,14 +367,14 @@ class RsvpForm(DeidentifiedFormMixin, forms.Form):
     answer = forms.ChoiceField(
         choices=RsvpAnswer.choices,
         widget=forms.RadioSelect,
-        label="Are you coming?",
+        label=_("Are you coming?"),
         error_messages={
-            "required": "Choose going, maybe or can't go.",
-            "invalid_choice": "Choose going, maybe or can't go.",
+            "required": _("Choose going, maybe or can't go."),
+            "invalid_choice": _("Choose going, maybe or can't go."),
         },
     )
     note = GuardedCharField(
-        label="Note to the organizers (optional)",
+        label=_("Note to the organizers (optional)"),
         max_length=300,
         required=False,
     )
@@ -369,7 +391,9 @@ class AttendanceForm(forms.Form):
                 choices=AttendanceStatus.choices,
                 widget=forms.RadioSelect,
                 initial=initial_marks.get(membership.user_id),
-                error_messages={"required": "Mark this member present, absent or excused."},
+                error_messages={
+                    "required": gettext("Mark this member present, absent or excused.")
+                },
             )
             self.member_fields.append((membership, name))
 
@@ -382,22 +406,23 @@ class CertificateForm(forms.Form):
 
     group = SafeModelChoiceField(
         queryset=None,
-        empty_label="Choose a group",
+        label=_("Group"),
+        empty_label=_("Choose a group"),
         error_messages={
-            "required": "Choose the group the certificate is for.",
-            "invalid_choice": "Choose a group whose meetings you were at.",
+            "required": _("Choose the group the certificate is for."),
+            "invalid_choice": _("Choose a group whose meetings you were at."),
         },
     )
     start = forms.DateField(
-        label="First day",
+        label=_("First day"),
         widget=DATE,
-        error_messages={"required": "Enter the first day of the period."},
+        error_messages={"required": _("Enter the first day of the period.")},
     )
     end = forms.DateField(
-        label="Last day",
+        label=_("Last day"),
         widget=DATE,
-        help_text="Both days are included, as dates in the group's time zone.",
-        error_messages={"required": "Enter the last day of the period."},
+        help_text=_("Both days are included, as dates in the group's time zone."),
+        error_messages={"required": _("Enter the last day of the period.")},
     )
 
     def __init__(self, *args, groups, **kwargs):
@@ -408,7 +433,7 @@ class CertificateForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The last day cannot be before the first day.")
+            self.add_error("end", gettext("The last day cannot be before the first day."))
         return cleaned
 
 
@@ -417,13 +442,15 @@ class ExportPeriodForm(forms.Form):
 
     EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
-    start = forms.DateField(label="From", required=False, widget=DATE)
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
     end = forms.DateField(
-        label="To",
+        label=_("To"),
         required=False,
         widget=DATE,
-        help_text="Both days are included, as dates in the group's time zone. Leave both empty "
-        "for every meeting.",
+        help_text=_(
+            "Both days are included, as dates in the group's time zone. Leave both empty "
+            "for every meeting."
+        ),
     )
 
     def clean(self):
@@ -431,10 +458,10 @@ class ExportPeriodForm(forms.Form):
         for name in ("start", "end"):
             day = cleaned.get(name)
             if day and not self.EARLIEST <= day <= self.LATEST:
-                self.add_error(name, "Enter a date between the years 2000 and 2100.")
+                self.add_error(name, gettext("Enter a date between the years 2000 and 2100."))
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start and not self.errors:
-            self.add_error("end", "The last day cannot be before the first day.")
+            self.add_error("end", gettext("The last day cannot be before the first day."))
         return cleaned
 
 
@@ -453,8 +480,6 @@ def segments_initial(segments, *, with_ids: bool = False):
 
 # --- notes and action items (meetings/notes.py) -----------------------------------------------
 
-NO_IDENTIFIERS = "No client names or details that could identify a client."
-
 
 class NotesForm(DeidentifiedFormMixin, forms.Form):
     """A meeting's notes. Case notes are left out once they were purged after the group's
@@ -462,22 +487,24 @@ class NotesForm(DeidentifiedFormMixin, forms.Form):
     was opened on, so a save over someone else's newer one is refused (``NotesConflict``)."""
 
     discussed = GuardedCharField(
-        label="What was discussed",
+        label=_("What was discussed"),
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="You can use Markdown: **bold**, *italics*, and lists starting with “-”. "
-        + NO_IDENTIFIERS,
+        help_text=_(
+            "You can use Markdown: **bold**, *italics*, and lists starting with “-”. No client "
+            "names or details that could identify a client."
+        ),
     )
     decisions = GuardedCharField(
-        label="Decisions",
+        label=_("Decisions"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One decision per line.",
+        help_text=_("One decision per line."),
     )
     case_notes = GuardedCharField(
-        label="Notes on the cases presented",
+        label=_("Notes on the cases presented"),
         required=False,
         max_length=6000,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -494,13 +521,21 @@ class NotesForm(DeidentifiedFormMixin, forms.Form):
             del self.fields["case_notes"]
             return
         days = group.case_retention_days
-        kept = (
-            f"They are removed {days} day{'s' if days != 1 else ''} after the meeting, with the "
-            "details of the cases."
+        self.fields["case_notes"].help_text = (
+            ngettext(
+                "They are removed %(days)s day after the meeting, with the details of the "
+                "cases. No client names or details that could identify a client.",
+                "They are removed %(days)s days after the meeting, with the details of the "
+                "cases. No client names or details that could identify a client.",
+                days,
+            )
+            % {"days": days}
             if days
-            else "The group keeps case details, so these stay until you remove them."
+            else gettext(
+                "The group keeps case details, so these stay until you remove them. No client "
+                "names or details that could identify a client."
+            )
         )
-        self.fields["case_notes"].help_text = f"{kept} {NO_IDENTIFIERS}"
 
     def service_data(self) -> dict:
         parts = {field: self.cleaned_data.get(field, "") for field in MeetingNotes.PARTS}
@@ -518,23 +553,26 @@ class ActionItemForm(DeidentifiedFormMixin, forms.Form):
     """An action item: what, who (a member of the group) and by when."""
 
     text = GuardedCharField(
-        label="What is to be done",
+        label=_("What is to be done"),
         max_length=300,
-        help_text="A short line. " + NO_IDENTIFIERS,
-        error_messages={"required": "Say what is to be done."},
+        help_text=_("A short line. No client names or details that could identify a client."),
+        error_messages={"required": _("Say what is to be done.")},
     )
     owner = forms.TypedChoiceField(
-        label="Who does it",
+        label=_("Who does it"),
         coerce=int,
         error_messages={
-            "required": "Choose who does it.",
-            "invalid_choice": "Choose a member of the group.",
+            "required": _("Choose who does it."),
+            "invalid_choice": _("Choose a member of the group."),
         },
     )
     due_on = forms.DateField(
-        label="Due by",
+        label=_("Due by"),
         widget=DATE,
-        error_messages={"required": "Choose the date it is due.", "invalid": "Enter a date."},
+        error_messages={
+            "required": _("Choose the date it is due."),
+            "invalid": _("Enter a date."),
+        },
     )
 
     def __init__(self, *args, members, item=None, **kwargs):
@@ -544,7 +582,7 @@ class ActionItemForm(DeidentifiedFormMixin, forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.people = {m.user_id: m.user for m in members}
-        self.fields["owner"].choices = [("", "Choose a member")] + [
+        self.fields["owner"].choices = [("", gettext("Choose a member"))] + [
             (m.user_id, str(m.user)) for m in members
         ]
 
@@ -558,8 +596,8 @@ class ActionItemForm(DeidentifiedFormMixin, forms.Form):
 
 class ConfirmRemovalForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Yes, remove this action item.",
-        error_messages={"required": "Tick the box to confirm you want to remove it."},
+        label=_("Yes, remove this action item."),
+        error_messages={"required": _("Tick the box to confirm you want to remove it.")},
     )
 
 
@@ -567,60 +605,64 @@ class OutsideHoursForm(forms.Form):
     """Hours logged by the member themselves (their own record: seen by them, in their exports),
     with the certificate they were given if they wish (checked from its content)."""
 
-    day = forms.DateField(label="Date", widget=DATE)
-    category = forms.ChoiceField(label="Kind of hours", choices=HoursCategory.choices)
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    category = forms.ChoiceField(label=_("Kind of hours"), choices=HoursCategory.choices)
     provider = forms.CharField(
-        label="Provider",
+        label=_("Provider"),
         max_length=200,
-        help_text="Who gave it: the CE provider, the consultant or the group.",
+        help_text=_("Who gave it: the CE provider, the consultant or the group."),
     )
-    title = forms.CharField(label="Course or topic (optional)", max_length=200, required=False)
+    title = forms.CharField(label=_("Course or topic (optional)"), max_length=200, required=False)
     hours = forms.DecimalField(
-        label="Hours",
+        label=_("Hours"),
         min_value=Decimal("0.25"),
         max_value=Decimal("200"),
         decimal_places=2,
-        help_text="For example 1.5 for an hour and a half.",
+        help_text=_("For example 1.5 for an hour and a half."),
     )
     certificate = CheckedFileField(
         words=False,  # only its owner sees it
         kinds=CERTIFICATE_KINDS,
         required=False,
-        label="Certificate (optional)",
+        label=_("Certificate (optional)"),
     )
 
     def clean_day(self):
         day = self.cleaned_data["day"]
         if day > timezone.localdate():
-            raise forms.ValidationError("Log hours once they have happened: today or earlier.")
+            raise forms.ValidationError(
+                gettext("Log hours once they have happened: today or earlier.")
+            )
         if day.year < 1950:
-            raise forms.ValidationError("Choose a date from 1950 on.")
+            raise forms.ValidationError(gettext("Choose a date from 1950 on."))
         return day
 
 
 class RenewalPlanForm(forms.Form):
     """The licence renewal period and the hours it asks for (0 where it asks for none)."""
 
-    starts_on = forms.DateField(label="The renewal period starts", widget=DATE)
-    ends_on = forms.DateField(label="and ends", widget=DATE)
-    required_total = forms.IntegerField(label="Hours required in all", min_value=0, max_value=500)
+    starts_on = forms.DateField(label=_("The renewal period starts"), widget=DATE)
+    ends_on = forms.DateField(label=_("and ends"), widget=DATE)
+    required_total = forms.IntegerField(
+        label=_("Hours required in all"), min_value=0, max_value=500
+    )
     required_consultation = forms.IntegerField(
-        label="Of them, consultation", min_value=0, max_value=500, initial=0
+        label=_("Of them, consultation"), min_value=0, max_value=500, initial=0
     )
     required_ce = forms.IntegerField(
-        label="Of them, continuing education", min_value=0, max_value=500, initial=0
+        label=_("Of them, continuing education"), min_value=0, max_value=500, initial=0
     )
     required_ethics = forms.IntegerField(
-        label="Of the continuing education, ethics", min_value=0, max_value=500, initial=0
+        label=_("Of the continuing education, ethics"), min_value=0, max_value=500, initial=0
     )
 
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends <= starts:
-            self.add_error("ends_on", "The period must end after it starts.")
+            self.add_error("ends_on", gettext("The period must end after it starts."))
         if starts and starts.year < 1950:
-            self.add_error("starts_on", "Choose a date from 1950 on.")
+            self.add_error("starts_on", gettext("Choose a date from 1950 on."))
         if ends and ends.year > 2200:
-            self.add_error("ends_on", "Choose a date before 2200.")
+            self.add_error("ends_on", gettext("Choose a date before 2200."))
         return cleaned

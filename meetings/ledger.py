@@ -11,7 +11,7 @@ from datetime import date, datetime, tzinfo
 
 from django.db.models import F, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from groups.models import Group
 from meetings.enums import AttendanceStatus, MeetingStatus
@@ -251,7 +251,8 @@ def chart_bars(months: dict[date, Tally], *, today: date) -> list[Bar]:
         bars.append(
             Bar(
                 month=month,
-                label=f"{month:%b}" if month.month != 1 else f"{month:%b %Y}",
+                # "Jan", "Feb" ... and "Jan 2026": the month's short name in the reader's language
+                label=dateformat.format(month, "M" if month.month != 1 else "M Y"),
                 meetings=tally.meetings if tally else 0,
                 minutes=minutes,
                 x=i * slot + CHART_GAP // 2,

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from config.errors import DomainError
@@ -48,7 +49,7 @@ class NotesConflict(NotesError):
 
 def _check_held(meeting: Meeting) -> None:
     if meeting.is_cancelled:
-        raise NotesError("This meeting was cancelled, so it has no notes or action items.")
+        raise NotesError(_("This meeting was cancelled, so it has no notes or action items."))
 
 
 def _decision_lines(text: str) -> str:
@@ -87,17 +88,21 @@ def save_notes(
     }
     if notes.case_notes_purged_at and new["case_notes"]:
         raise NotesError(
-            "The case notes of this meeting were removed after the group's retention period, "
-            "so they can't be written again."
+            _(
+                "The case notes of this meeting were removed after the group's retention period, "
+                "so they can't be written again."
+            )
         )
     changed = [field for field in MeetingNotes.PARTS if getattr(notes, field) != new[field]]
     if not changed:
         return notes
     if version is not None and version != notes.version:
         raise NotesConflict(
-            "Someone saved these notes after you opened this page. Nothing from this form is "
-            "saved yet, and nothing you wrote is lost: it is still in the form. Compare it with "
-            "what is saved now, then save again."
+            _(
+                "Someone saved these notes after you opened this page. Nothing from this form is "
+                "saved yet, and nothing you wrote is lost: it is still in the form. Compare it "
+                "with what is saved now, then save again."
+            )
         )
     for field in changed:
         setattr(notes, field, new[field])
@@ -145,7 +150,7 @@ def purge_expired_case_notes(*, now=None) -> int:
 
 def _check_owner(meeting: Meeting, owner: User | None) -> None:
     if owner is None or not Membership.objects.filter(group=meeting.group_id, user=owner).exists():
-        raise ValidationError({"owner": "Choose a member of the group."})
+        raise ValidationError({"owner": _("Choose a member of the group.")})
 
 
 def _group_today(group: Group) -> date:
@@ -154,14 +159,14 @@ def _group_today(group: Group) -> date:
 
 def _check_due(meeting: Meeting, due_on: date) -> None:
     if due_on < _group_today(meeting.group):
-        raise ValidationError({"due_on": "Choose a due date from today on."})
+        raise ValidationError({"due_on": _("Choose a due date from today on.")})
 
 
 def _locked(item: ActionItem) -> ActionItem:
     """The item under its row lock, with the meeting (and the viewer's role) it was loaded with."""
     locked = ActionItem.objects.select_for_update(of=("self",)).filter(pk=item.pk).first()
     if locked is None:
-        raise NotesError("That action item has been removed.")
+        raise NotesError(_("That action item has been removed."))
     locked.meeting = item.meeting
     return locked
 

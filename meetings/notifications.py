@@ -4,6 +4,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from groups.enums import MANAGING_ROLES
 from groups.models import Group, Membership
@@ -48,15 +50,16 @@ def meeting_changed(meeting: Meeting, change: str, message: str = "", *, actor=N
     )
 
 
-# What a series-wide change tells members, by the meeting fields it touched.
+# What a series-wide change tells members, by the meeting fields it touched: kept in English in
+# the delivery, translated into the recipient's language when the e-mail is built.
 CHANGE_LABELS = {
-    "starts_at": "the start time",
-    "duration": "the length",
-    "title": "the title",
-    "venue_kind": "the place",
-    "venue_name": "the place",
-    "street_address": "the place",
-    "online_link": "the online link",
+    "starts_at": gettext_noop("the start time"),
+    "duration": gettext_noop("the length"),
+    "title": gettext_noop("the title"),
+    "venue_kind": gettext_noop("the place"),
+    "venue_name": gettext_noop("the place"),
+    "street_address": gettext_noop("the place"),
+    "online_link": gettext_noop("the online link"),
 }
 
 
@@ -196,7 +199,7 @@ def build_series_changed(delivery):
         "meetings": meetings,
         "first": meetings[0],
         "count": delivery.context.get("count", len(meetings)),
-        "labels": delivery.context.get("labels", []),
+        "labels": [_(label) for label in delivery.context.get("labels", [])],
         "message": delivery.context.get("message", ""),
         "attachments": [("meetings.ics", body, "text/calendar; method=PUBLISH")],
     }
@@ -277,6 +280,8 @@ def build_role_reminder(delivery):
         "meeting": meeting,
         "group": meeting.group,
         "role": role,
+        # "facilitator" or "timekeeper" in the recipient's language, for the e-mail's sentences
+        "role_label": str(MeetingRole(role).label).lower() if role in MeetingRole.values else "",
         "attachments": _ics(meeting, delivery.recipient),
     }
 

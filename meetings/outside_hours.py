@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.uploads import (
     CERTIFICATE_KINDS,
@@ -199,9 +201,9 @@ class Progress:
 
 
 CATEGORY_LINES = (
-    ("consultation", "Consultation", (HoursCategory.CONSULTATION,)),
-    ("ce", "Continuing education", (HoursCategory.CE, HoursCategory.ETHICS)),
-    ("ethics", "Of which ethics", (HoursCategory.ETHICS,)),
+    ("consultation", _("Consultation"), (HoursCategory.CONSULTATION,)),
+    ("ce", _("Continuing education"), (HoursCategory.CE, HoursCategory.ETHICS)),
+    ("ethics", _("Of which ethics"), (HoursCategory.ETHICS,)),
 )
 
 
@@ -242,7 +244,7 @@ def renewal_progress(
         if required[key]:
             lines.append(
                 Progress(
-                    label=label,
+                    label=str(label),
                     required=required[key],
                     recorded_minutes=recorded if key == "consultation" else 0,
                     reported_minutes=minutes(categories),
@@ -250,7 +252,7 @@ def renewal_progress(
             )
     lines.append(
         Progress(
-            label="In all",
+            label=gettext("In all"),
             required=plan.required_total,
             recorded_minutes=recorded,
             reported_minutes=minutes(HoursCategory.values),

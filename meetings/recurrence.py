@@ -8,16 +8,31 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from groups.enums import Cadence
 from meetings.enums import RecurrenceKind
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
+# Translated when a rule is described (``describe``), in the reader's language.
+ORDINALS = {
+    1: gettext_noop("1st"),
+    2: gettext_noop("2nd"),
+    3: gettext_noop("3rd"),
+    4: gettext_noop("4th"),
+    -1: gettext_noop("last"),
+}
 
 
 class RecurrenceError(ValueError):
-    """A rule that cannot be built or yields nothing; the message is shown beside the form."""
+    """A rule that cannot be built or yields nothing; the message is shown beside the form.
+    ``about_a_choice``: the message asks for a choice in the form, so it goes beside that
+    field rather than above the form."""
+
+    def __init__(self, message: str, *, about_a_choice: bool = False):
+        super().__init__(message)
+        self.about_a_choice = about_a_choice
 
 
 def build_rule(
@@ -31,21 +46,23 @@ def build_rule(
 ) -> str:
     if kind == RecurrenceKind.WEEKLY:
         if not weekdays:
-            raise RecurrenceError("Choose at least one weekday.")
+            raise RecurrenceError(_("Choose at least one weekday."), about_a_choice=True)
         if not 1 <= interval <= 8:
-            raise RecurrenceError("Repeat every 1 to 8 weeks.")
+            raise RecurrenceError(_("Repeat every 1 to 8 weeks."))
         days = ",".join(WEEKDAY_CODES[d] for d in sorted(set(weekdays)))
         return f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={days}"
     if kind == RecurrenceKind.MONTHLY_NTH:
         if not ordinals or weekday is None:
-            raise RecurrenceError("Choose which weeks of the month and the weekday.")
+            raise RecurrenceError(
+                _("Choose which weeks of the month and the weekday."), about_a_choice=True
+            )
         days = ",".join(f"{n:+d}{WEEKDAY_CODES[weekday]}" for n in sorted(set(ordinals)))
         return f"FREQ=MONTHLY;INTERVAL={max(interval, 1)};BYDAY={days}"
     if kind == RecurrenceKind.MONTHLY_DAY:
         if month_day is None or not 1 <= month_day <= 31:
-            raise RecurrenceError("Choose a day of the month from 1 to 31.")
+            raise RecurrenceError(_("Choose a day of the month from 1 to 31."), about_a_choice=True)
         return f"FREQ=MONTHLY;INTERVAL={max(interval, 1)};BYMONTHDAY={month_day}"
-    raise RecurrenceError("Choose how the meetings repeat.")
+    raise RecurrenceError(_("Choose how the meetings repeat."), about_a_choice=True)
 
 
 def local_datetimes(
@@ -61,7 +78,9 @@ def local_datetimes(
     try:
         recurrence = rrulestr(f"RRULE:{rule}", dtstart=datetime.combine(starts_on, start_time))
     except (ValueError, TypeError) as exc:
-        raise RecurrenceError(f"That repeat rule is not valid: {exc}") from exc
+        raise RecurrenceError(
+            _("That repeat rule is not valid: %(error)s") % {"error": exc}
+        ) from exc
     last = min(window_end, ends_on) if ends_on else window_end
     first = max(window_start, starts_on)
     if last < first:
@@ -89,8 +108,10 @@ def first_occurrence(*, rule: str, starts_on: date, start_time: time, ends_on: d
     )
     if not found:
         raise RecurrenceError(
-            "These settings give no meeting at all. Check the start date, the end date and "
-            "the weekdays."
+            _(
+                "These settings give no meeting at all. Check the start date, the end date and "
+                "the weekdays."
+            )
         )
     return found[0]
 
@@ -101,26 +122,42 @@ def describe(rule: str) -> str:
     interval = int(parts.get("INTERVAL", "1"))
     names = dict(zip(WEEKDAY_CODES, _day_names(), strict=True))
     if parts.get("FREQ") == "WEEKLY":
-        days = [names[d] for d in parts.get("BYDAY", "").split(",") if d]
-        every = "Every week" if interval == 1 else f"Every {interval} weeks"
-        return f"{every} on {_join(days)}"
+        days = _join([names[d] for d in parts.get("BYDAY", "").split(",") if d])
+        if interval == 1:
+            return _("Every week on %(days)s") % {"days": days}
+        return _("Every %(count)s weeks on %(days)s") % {"count": interval, "days": days}
     if parts.get("FREQ") == "MONTHLY" and "BYDAY" in parts:
         items = parts["BYDAY"].split(",")
-        ordinals = [ORDINALS.get(int(item[:-2]), item[:-2]) for item in items]
-        return f"Monthly on the {_join(ordinals)} {names[items[0][-2:]]}"
+        ordinals = [
+            _(ORDINALS[int(item[:-2])]) if int(item[:-2]) in ORDINALS else item[:-2]
+            for item in items
+        ]
+        return _("Monthly on the %(ordinals)s %(weekday)s") % {
+            "ordinals": _join(ordinals),
+            "weekday": names[items[0][-2:]],
+        }
     if parts.get("FREQ") == "MONTHLY" and "BYMONTHDAY" in parts:
-        return f"Monthly on day {parts['BYMONTHDAY']}"
+        return _("Monthly on day %(day)s") % {"day": parts["BYMONTHDAY"]}
     return rule
 
 
 def _day_names() -> list[str]:
-    return ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    return [
+        pgettext("a weekday in a sentence", "Monday"),
+        pgettext("a weekday in a sentence", "Tuesday"),
+        pgettext("a weekday in a sentence", "Wednesday"),
+        pgettext("a weekday in a sentence", "Thursday"),
+        pgettext("a weekday in a sentence", "Friday"),
+        pgettext("a weekday in a sentence", "Saturday"),
+        pgettext("a weekday in a sentence", "Sunday"),
+    ]
 
 
 def _join(items: list[str]) -> str:
+    """“A”, “A and B”, “A, B and C”."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 # --- what a rule means for the group's shown schedule ---------------------------------------------

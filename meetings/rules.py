@@ -4,6 +4,7 @@ by pages (``groups.access.permission_required``, ``{% test_rule %}``) and servic
 meeting (scheduling, the standard agenda, the attendance record)."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from config.access import declare
 from groups.rules import is_group_manager, is_group_member, is_site_admin, role_in
@@ -20,47 +21,47 @@ def is_meeting_facilitator(user, meeting):
 declare(
     "meetings.view_meeting",
     is_group_member,
-    refusal="Only the group's members can see its meetings.",
+    refusal=_("Only the group's members can see its meetings."),
 )
 declare(
     "meetings.answer_rsvp",
     is_group_member,
-    refusal="Only members of the group can answer.",
+    refusal=_("Only members of the group can answer."),
 )
 declare(
     "meetings.add_meeting",  # the object is the group: one meeting or a series
     is_group_manager,
-    refusal="Only the group's organizers can schedule meetings.",
+    refusal=_("Only the group's organizers can schedule meetings."),
 )
 declare(
     "meetings.change_agenda_template",  # the object is the group
     is_group_manager,
-    refusal="Only the group's organizers can change its standard agenda.",
+    refusal=_("Only the group's organizers can change its standard agenda."),
 )
 declare(
     "meetings.change_meeting",  # edit, reschedule, cancel, its agenda
     is_group_manager,
-    refusal="Only the group's organizers can change or cancel a meeting.",
+    refusal=_("Only the group's organizers can change or cancel a meeting."),
 )
 declare(
     "meetings.take_attendance",
     is_group_manager | is_meeting_facilitator,
-    refusal="Only the group's organizers and the meeting's facilitator can take attendance.",
+    refusal=_("Only the group's organizers and the meeting's facilitator can take attendance."),
 )
 declare(
     "meetings.view_group_attendance",  # the object is the group; site admins may look
     is_group_manager | is_site_admin,
-    refusal="Only the group's organizers can see its attendance record.",
+    refusal=_("Only the group's organizers can see its attendance record."),
 )
 declare(
     "meetings.export_group_records",  # roster, register, hours: copies that leave the site
     is_group_manager,
-    refusal="Only the group's organizers can download its records.",
+    refusal=_("Only the group's organizers can download its records."),
 )
 declare(
     "meetings.revoke_certificate",
     is_site_admin,
-    refusal="Only site admins revoke certificates.",
+    refusal=_("Only site admins revoke certificates."),
 )
 
 
@@ -92,21 +93,22 @@ def writes_action_item(user, item):
 declare(
     "meetings.view_notes",
     is_group_member,
-    refusal="Only the group's members can read its meeting notes.",
+    refusal=_("Only the group's members can read its meeting notes."),
 )
 declare(
     "meetings.write_notes",  # the notes and the action items of a meeting
     is_group_manager | is_meeting_facilitator,
-    refusal="Only the meeting's facilitator and the group's organizers can write its notes.",
+    refusal=_("Only the meeting's facilitator and the group's organizers can write its notes."),
 )
 declare(
     "meetings.mark_action_item",  # done / not done; the object is the action item
     owns_action_item | manages_action_item,
-    refusal="Only the person an action item is given to, or an organizer, can mark it done.",
+    refusal=_("Only the person an action item is given to, or an organizer, can mark it done."),
 )
 declare(
     "meetings.change_action_item",  # its text, owner and due date, or removing it
     writes_action_item,
-    refusal="Only the meeting's facilitator and the group's organizers can change its action "
-    "items.",
+    refusal=_(
+        "Only the meeting's facilitator and the group's organizers can change its action items."
+    ),
 )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, RestrictedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from config.errors import DomainError
@@ -55,12 +56,17 @@ def _validate_segments(segments: list[dict[str, Any]], minutes_available: int) -
     total = sum(int(s["minutes"]) for s in segments)
     if total > minutes_available:
         raise MeetingError(
-            f"The agenda adds up to {total} minutes, but the meeting lasts {minutes_available}. "
-            "Shorten a segment or lengthen the meeting."
+            _(
+                "The agenda adds up to %(total)s minutes, but the meeting lasts %(available)s. "
+                "Shorten a segment or lengthen the meeting."
+            )
+            % {"total": total, "available": minutes_available}
         )
     for segment in segments:
         if segment["kind"] not in SegmentKind.values:
-            raise MeetingError(f"“{segment['kind']}” is not a kind of agenda segment.")
+            raise MeetingError(
+                _("“%(kind)s” is not a kind of agenda segment.") % {"kind": segment["kind"]}
+            )
 
 
 @transaction.atomic
@@ -69,7 +75,7 @@ def set_agenda_template(*, actor: User, group: Group, segments: list[dict[str, A
     check(actor, "meetings.change_agenda_template", group)
     _validate_segments(segments, group.meeting_minutes)
     if any(s["kind"] == SegmentKind.FOLLOW_UP for s in segments):
-        raise MeetingError("A case follow-up is asked for by its presenter, not planned ahead.")
+        raise MeetingError(_("A case follow-up is asked for by its presenter, not planned ahead."))
     group.agenda_template.all().delete()
     AgendaTemplateSegment.objects.bulk_create(
         AgendaTemplateSegment(
@@ -126,7 +132,7 @@ def segments_to_remove(
             continue
         if segment_id not in existing or segment_id in kept:
             raise MeetingError(
-                "The agenda has changed since you opened it. Reload the page and try again."
+                _("The agenda has changed since you opened it. Reload the page and try again.")
             )
         kept[segment_id] = row["kind"]
     return [
@@ -154,7 +160,7 @@ def set_agenda(*, actor: User, meeting: Meeting, segments: list[dict[str, Any]])
             AgendaSegment.objects.filter(pk__in=removed_ids).delete()
     except RestrictedError as exc:
         raise MeetingError(
-            "A segment you removed holds a presentation. Take the presenter off it first."
+            _("A segment you removed holds a presentation. Take the presenter off it first.")
         ) from exc
     changed, added = [], []
     for position, row in enumerate(segments):
@@ -202,7 +208,7 @@ def create_meeting(
     """A one-off meeting."""
     check(actor, "meetings.add_meeting", group)
     if starts_at <= timezone.now():
-        raise MeetingError("Choose a time in the future.")
+        raise MeetingError(_("Choose a time in the future."))
     meeting = Meeting(
         group=group,
         title=title.strip(),
@@ -234,7 +240,7 @@ def create_series(
     """A recurring series in the group's time zone, materialized 12 weeks ahead."""
     check(actor, "meetings.add_meeting", group)
     if ends_on and ends_on < starts_on:
-        raise MeetingError("The series cannot end before it starts.")
+        raise MeetingError(_("The series cannot end before it starts."))
     recurrence.first_occurrence(
         rule=rule, starts_on=starts_on, start_time=start_time, ends_on=ends_on
     )
@@ -254,8 +260,10 @@ def create_series(
     created = materialize_series(series=series, today=today)
     if not created and not series.meetings.exists():
         raise MeetingError(
-            "These settings give no meeting in the next 12 weeks. Check the start date and the "
-            "weekdays."
+            _(
+                "These settings give no meeting in the next 12 weeks. Check the start date and the "
+                "weekdays."
+            )
         )
     record_audit(actor=actor, verb="series.created", group=group, obj=series, data={"rule": rule})
     sync_group_schedule(group=group, today=today)
@@ -450,11 +458,11 @@ def update_meeting(
     )
     check(actor, "meetings.change_meeting", meeting)
     if meeting.is_cancelled:
-        raise MeetingError("This meeting is cancelled; it cannot be edited.")
+        raise MeetingError(_("This meeting is cancelled; it cannot be edited."))
     if meeting.ends_at <= timezone.now():
-        raise MeetingError("This meeting is over; it cannot be edited.")
+        raise MeetingError(_("This meeting is over; it cannot be edited."))
     if "starts_at" in data and data["starts_at"] <= timezone.now():
-        raise MeetingError("Choose a time in the future.")
+        raise MeetingError(_("Choose a time in the future."))
     if scope == EditScope.FOLLOWING and meeting.series_id:
         invalidate_browse()  # the group's next meeting may move
         return _update_following(actor=actor, meeting=meeting, data=data, message=message)
@@ -572,9 +580,9 @@ def cancel_meeting(*, actor: User, meeting: Meeting, message: str = "") -> Meeti
     )
     check(actor, "meetings.change_meeting", meeting)
     if meeting.is_cancelled:
-        raise MeetingError("This meeting is already cancelled.")
+        raise MeetingError(_("This meeting is already cancelled."))
     if meeting.ends_at <= timezone.now():
-        raise MeetingError("This meeting is over; it cannot be cancelled.")
+        raise MeetingError(_("This meeting is over; it cannot be cancelled."))
     invalidate_browse()
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_message = message.strip()
@@ -610,7 +618,9 @@ def change_group_time_zone(
     try:
         validate_timezone(time_zone)
     except ValidationError as exc:
-        raise MeetingError(f"“{time_zone}” is not a time zone we know.") from exc
+        raise MeetingError(
+            _("“%(zone)s” is not a time zone we know.") % {"zone": time_zone}
+        ) from exc
     locked = Group.objects.select_for_update(of=("self",)).get(pk=group.pk)
     check(actor, "groups.change_group", locked)
     old_zone = locked.time_zone
@@ -714,8 +724,10 @@ def edit_group(
     if time_zone and time_zone != group.time_zone:
         if keep_local_times is None and has_future_meetings(group):
             raise MeetingError(
-                "The group has upcoming meetings: choose whether they keep their local time in "
-                "the new time zone."
+                _(
+                    "The group has upcoming meetings: choose whether they keep their local time in "
+                    "the new time zone."
+                )
             )
         group = change_group_time_zone(
             actor=actor, group=group, time_zone=time_zone, keep_local_times=bool(keep_local_times)
@@ -730,14 +742,14 @@ def edit_group(
 @transaction.atomic
 def set_rsvp(*, user: User, meeting: Meeting, answer: str, note: str = "") -> Rsvp:
     if answer not in RsvpAnswer.values:
-        raise MeetingError("Answer going, maybe or can't go.")
+        raise MeetingError(_("Answer going, maybe or can't go."))
     meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     check(user, "meetings.answer_rsvp", meeting)
     if meeting.is_cancelled:
-        raise MeetingError("This meeting is cancelled, so there is nothing to answer.")
+        raise MeetingError(_("This meeting is cancelled, so there is nothing to answer."))
     if meeting.has_started:
-        raise MeetingError("This meeting has already started; RSVPs are closed.")
-    rsvp, _ = Rsvp.objects.update_or_create(
+        raise MeetingError(_("This meeting has already started; RSVPs are closed."))
+    rsvp, _created = Rsvp.objects.update_or_create(
         meeting=meeting,
         user=user,
         defaults={"answer": answer, "note": note.strip()[:300], "updated_at": timezone.now()},
@@ -750,9 +762,9 @@ def record_attendance(*, actor: User, meeting: Meeting, marks: dict[int, str]) -
     """Mark members present, absent or excused once the meeting has started."""
     check(actor, "meetings.take_attendance", meeting)
     if not meeting.has_started:
-        raise MeetingError("Attendance can be taken once the meeting has started.")
+        raise MeetingError(_("Attendance can be taken once the meeting has started."))
     if meeting.is_cancelled:
-        raise MeetingError("This meeting was cancelled; there is no attendance to take.")
+        raise MeetingError(_("This meeting was cancelled; there is no attendance to take."))
     # Those who were members when it started (and anyone already marked, who may have left).
     member_ids = set(
         Membership.objects.filter(
@@ -762,14 +774,14 @@ def record_attendance(*, actor: User, meeting: Meeting, marks: dict[int, str]) -
     unknown = set(marks) - member_ids
     if unknown:
         raise MeetingError(
-            "Attendance can only be taken for those who were the group's members at the meeting."
+            _("Attendance can only be taken for those who were the group's members at the meeting.")
         )
     if any(status not in AttendanceStatus.values for status in marks.values()):
-        raise MeetingError("Mark each member present, absent or excused.")
+        raise MeetingError(_("Mark each member present, absent or excused."))
     now = timezone.now()
     saved = []
     for user_id, status in marks.items():
-        record, _ = Attendance.objects.update_or_create(
+        record, _created = Attendance.objects.update_or_create(
             meeting=meeting,
             user_id=user_id,
             defaults={"status": status, "marked_by": actor, "marked_at": now},
@@ -789,7 +801,7 @@ def record_attendance(*, actor: User, meeting: Meeting, marks: dict[int, str]) -
 
 
 def get_or_create_feed_token(*, user: User) -> CalendarFeedToken:
-    token, _ = CalendarFeedToken.objects.get_or_create(user=user)
+    token, _created = CalendarFeedToken.objects.get_or_create(user=user)
     return token
 
 
@@ -854,9 +866,12 @@ def create_huddle(
     check(actor, "groups.view_members_area", group)
     shortest, longest = HUDDLE_MINUTES
     if starts_at <= timezone.now():
-        raise MeetingError("Choose a time in the future.")
+        raise MeetingError(_("Choose a time in the future."))
     if not shortest <= duration_minutes <= longest:
-        raise MeetingError(f"A huddle lasts {shortest} to {longest} minutes.")
+        raise MeetingError(
+            _("A huddle lasts %(shortest)s to %(longest)s minutes.")
+            % {"shortest": shortest, "longest": longest}
+        )
     meeting = Meeting(
         group=group,
         title=title.strip(),

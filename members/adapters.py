@@ -6,6 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from members.services import create_profile
 
@@ -60,11 +61,13 @@ class MFAAdapter(DefaultMFAAdapter):
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,
-        "cannot_delete_authenticator": (
+        "cannot_delete_authenticator": _(
             "Site admins must keep two-step sign-in on. To move it to a new phone, ask another "
             "site admin to remove the old authenticator in the admin, then set it up again."
         ),
-        "incorrect_code": "That code is not right. Check the six digits in your app and try again.",
+        "incorrect_code": _(
+            "That code is not right. Check the six digits in your app and try again."
+        ),
     }
 
     def _get_site_name(self) -> str:

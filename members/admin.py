@@ -84,6 +84,8 @@ class TherapistProfileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["display_name", "user__email", "licence_number", "city"]
     list_select_related = ["user"]
     readonly_fields = ["licence_verified_at", "licence_verified_by", "created_at", "updated_at"]
+    # Where someone practises (their city's centre): private, so kept out of the admin too.
+    exclude = ["latitude", "longitude"]
     filter_horizontal = ["specialties", "modalities", "populations"]
     raw_id_fields = ["user"]
     actions = ["verify_licences"]

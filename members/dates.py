@@ -22,20 +22,46 @@ browser's, an e-mail's recipient's); otherwise in ``fallback`` (a group's zone),
 page's zone (:func:`members.timezones.use_page_zone`), else in UTC, labelled. ``zone=`` forces
 a zone (a message about a group's meeting that every member reads in the group's time).
 A date (no time) is shown as it is; a naive datetime is shown as it is, without a zone.
+
+Each format follows the active language (docs/translations.md): in Spanish "jueves 15 de
+diciembre de 2026, 19:30 hora de Denver"; Django supplies the names of days and months.
 """
 
 import datetime
 
-from django.utils.dateformat import format as _format
+from django.utils import translation
+from django.utils.dateformat import format as _django_format
 
 from members.timezones import as_zone, display_zone, zone_label
 
 LONG_DAY = "l j F Y"
 SHORT_DAY = "D j M Y"
 DATE_ONLY = "j F Y"
+DATE_SHORT = "j M Y"
 MONTH = "F Y"
 WEEKDAY = "l"
 CLOCK = "H:i"
+# The same formats in each other language ("de" is escaped: it is not a format character).
+_LANGUAGE_FORMATS = {
+    "es": {
+        LONG_DAY: r"l j \d\e F \d\e Y",
+        DATE_ONLY: r"j \d\e F \d\e Y",
+        MONTH: r"F \d\e Y",
+        SHORT_DAY: "D j b Y",  # "mar 15 ene 2030": Spanish writes months in small letters
+        DATE_SHORT: "j b Y",
+    },
+}
+
+
+def _format(value, fmt: str) -> str:
+    """``fmt`` as the active language writes it (a combined "day, clock" format too)."""
+    formats = _LANGUAGE_FORMATS.get((translation.get_language() or "en").split("-")[0])
+    if formats:
+        day_format, sep, rest = fmt.partition(", ")
+        fmt = formats.get(day_format, day_format) + sep + rest
+    return _django_format(value, fmt)
+
+
 EN_DASH = "\u2013"  # between the two ends of a span (written with a hyphen above)
 
 
@@ -107,7 +133,7 @@ def date_only(value, fallback=None, *, zone=None) -> str:
 
 
 def date_short(value, fallback=None, *, zone=None) -> str:
-    return _plain(value, fallback, zone, "j M Y")
+    return _plain(value, fallback, zone, DATE_SHORT)
 
 
 def month(value, fallback=None, *, zone=None) -> str:

@@ -1,7 +1,8 @@
 """Render and send one e-mail from a template pair: ``<name>.txt`` and ``<name>.html``.
 
 Templates live in ``templates/emails/``. Times in the context are rendered in the recipient's
-time zone. Case content is never passed in here.
+time zone, and the text in their language (``User.language``; English when they have not
+chosen). Case content is never passed in here.
 """
 
 import zoneinfo
@@ -11,7 +12,7 @@ from email.policy import default as default_policy
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.timezones import viewer_zone
 
@@ -23,6 +24,12 @@ def recipient_timezone(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+def recipient_language(user) -> str:
+    """The language someone chose for their pages and e-mails, else the site's default."""
+    language = getattr(user, "language", "")
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 # Headers mail clients parse as a URL list (RFC 2369, RFC 8058): written as the plain ASCII
@@ -72,7 +79,8 @@ def send_templated_mail(
 ) -> int:
     context = {**context, "SITE_URL": settings.SITE_URL.rstrip("/"), "recipient": user}
     tz = recipient_timezone(user) if user is not None else zoneinfo.ZoneInfo("UTC")
-    with timezone.override(tz), viewer_zone(known=True):
+    language = recipient_language(user)
+    with timezone.override(tz), viewer_zone(known=True), translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
@@ -81,7 +89,7 @@ def send_templated_mail(
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
-        headers=headers or {},
+        headers={"Content-Language": language, **(headers or {})},
         reply_to=reply_to,
     )
     message.attach_alternative(html, "text/html")

@@ -1,61 +1,71 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CredentialType(models.TextChoices):
-    LCSW = "lcsw", "LCSW (Licensed Clinical Social Worker)"
-    LMFT = "lmft", "LMFT (Licensed Marriage and Family Therapist)"
-    LPC = "lpc", "LPC / LPCC (Licensed Professional Counselor)"
-    LMHC = "lmhc", "LMHC (Licensed Mental Health Counselor)"
-    PSYCHOLOGIST = "psychologist", "Psychologist (PhD / PsyD)"
-    PSYCHIATRIST = "psychiatrist", "Psychiatrist (MD / DO)"
-    PMHNP = "pmhnp", "Psychiatric nurse practitioner"
-    PRELICENSED = "prelicensed", "Pre-licensed / associate"
-    OTHER = "other", "Other"
+    LCSW = "lcsw", _("LCSW (Licensed Clinical Social Worker)")
+    LMFT = "lmft", _("LMFT (Licensed Marriage and Family Therapist)")
+    LPC = "lpc", _("LPC / LPCC (Licensed Professional Counselor)")
+    LMHC = "lmhc", _("LMHC (Licensed Mental Health Counselor)")
+    PSYCHOLOGIST = "psychologist", _("Psychologist (PhD / PsyD)")
+    PSYCHIATRIST = "psychiatrist", _("Psychiatrist (MD / DO)")
+    PMHNP = "pmhnp", _("Psychiatric nurse practitioner")
+    PRELICENSED = "prelicensed", _("Pre-licensed / associate")
+    OTHER = "other", _("Other")
 
 
 class LicenceCheckStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for a check"
-    VERIFIED = "verified", "Verified"
-    NOT_VERIFIED = "not_verified", "Could not be verified"
-    WITHDRAWN = "withdrawn", "Replaced by a newer licence"
+    PENDING = "pending", _("Waiting for a check")
+    VERIFIED = "verified", _("Verified")
+    NOT_VERIFIED = "not_verified", _("Could not be verified")
+    WITHDRAWN = "withdrawn", _("Replaced by a newer licence")
 
 
 class PracticeSetting(models.TextChoices):
-    PRIVATE = "private", "Private practice"
-    GROUP = "group", "Group practice"
-    AGENCY = "agency", "Community agency"
-    HOSPITAL = "hospital", "Hospital or clinic"
-    SCHOOL = "school", "School or university"
-    TELEHEALTH = "telehealth", "Telehealth only"
-    OTHER = "other", "Other"
+    PRIVATE = "private", _("Private practice")
+    GROUP = "group", _("Group practice")
+    AGENCY = "agency", _("Community agency")
+    HOSPITAL = "hospital", _("Hospital or clinic")
+    SCHOOL = "school", _("School or university")
+    TELEHEALTH = "telehealth", _("Telehealth only")
+    OTHER = "other", _("Other")
 
 
 class NotificationKind(models.TextChoices):
-    MEETING_REMINDER = "meeting_reminder", "Meeting reminders"
-    RSVP_NUDGE = "rsvp_nudge", "A nudge to RSVP, two days before"
-    PRESENTER_REMINDER = "presenter_reminder", "Reminder that you present, three days before"
-    ROLE_REMINDER = "role_reminder", "Reminder that you facilitate or keep time"
-    SIGNUP_OPENED = "signup_opened", "Presentation sign-up has opened"
-    MEETING_CHANGED = "meeting_changed", "A meeting was cancelled, moved or changed"
-    APPLICATION_RECEIVED = "application_received", "Applications to groups I organize"
-    APPLICATION_DECIDED = "application_decided", "Decisions on my applications"
-    WAITLIST = "waitlist", "Waitlist seat offers and their expiry"
-    INVITATION = "invitation", "Invitations to groups"
-    ELECTION = "election", "Elections: opened, closing soon, results"
-    LOW_RSVP = "low_rsvp", "Few members going (organizers)"
-    SWAP = "swap", "Swap offers and rotation turns"
-    RECOGNITION = "recognition", "A member may recognize a client in my case"
-    COLLEAGUE_MESSAGE = "colleague_message", "Messages from colleagues"
-    ANNOUNCEMENT = "announcement", "Announcements from my groups' organizers"
-    BOARD_DIGEST = "board_digest", "A digest of new discussions and replies in my groups"
-    CONSULTATION = "consultation", "A member of my group asks for a consultation"
-    ACTION_ITEM = "action_item", "Action items given to me, and reminders before they are due"
-    BOARD_MODERATION = "board_moderation", "Posts reported to me, and my posts hidden or restored"
-    FOLLOW_UP = "follow_up", "Report-back requests and the organizers' answers"
-    POLL = "poll", "Polls to find a time: new polls, a reminder to answer, the time chosen"
-    BUDDY = "buddy", "Newcomers I am paired with as their buddy"
-    LICENCE = "licence", "The outcome of a check of my licence"
-    DOCUMENT = "document", "My documents in a group's library, replaced or removed by an organizer"
+    MEETING_REMINDER = "meeting_reminder", _("Meeting reminders")
+    RSVP_NUDGE = "rsvp_nudge", _("A nudge to RSVP, two days before")
+    PRESENTER_REMINDER = "presenter_reminder", _("Reminder that you present, three days before")
+    ROLE_REMINDER = "role_reminder", _("Reminder that you facilitate or keep time")
+    SIGNUP_OPENED = "signup_opened", _("Presentation sign-up has opened")
+    MEETING_CHANGED = "meeting_changed", _("A meeting was cancelled, moved or changed")
+    APPLICATION_RECEIVED = "application_received", _("Applications to groups I organize")
+    APPLICATION_DECIDED = "application_decided", _("Decisions on my applications")
+    WAITLIST = "waitlist", _("Waitlist seat offers and their expiry")
+    INVITATION = "invitation", _("Invitations to groups")
+    ELECTION = "election", _("Elections: opened, closing soon, results")
+    LOW_RSVP = "low_rsvp", _("Few members going (organizers)")
+    SWAP = "swap", _("Swap offers and rotation turns")
+    RECOGNITION = "recognition", _("A member may recognize a client in my case")
+    COLLEAGUE_MESSAGE = "colleague_message", _("Messages from colleagues")
+    ANNOUNCEMENT = "announcement", _("Announcements from my groups' organizers")
+    BOARD_DIGEST = "board_digest", _("A digest of new discussions and replies in my groups")
+    CONSULTATION = "consultation", _("A member of my group asks for a consultation")
+    ACTION_ITEM = "action_item", _("Action items given to me, and reminders before they are due")
+    BOARD_MODERATION = (
+        "board_moderation",
+        _("Posts reported to me, and my posts hidden or restored"),
+    )
+    FOLLOW_UP = "follow_up", _("Report-back requests and the organizers' answers")
+    POLL = "poll", _("Polls to find a time: new polls, a reminder to answer, the time chosen")
+    BUDDY = "buddy", _("Newcomers I am paired with as their buddy")
+    LICENCE = "licence", _("The outcome of a check of my licence")
+    DOCUMENT = (
+        "document",
+        _("My documents in a group's library, replaced or removed by an organizer"),
+    )
+    # Not among OPTIONAL_KINDS: each saved search is its own opt-in, stopped on the saved-searches
+    # page or by its e-mails' one-click unsubscribe (alerts/notifications.py).
+    ALERT = "alert", _("New groups and open seats matching my saved searches")
 
 
 # Kinds a person can turn off. Decisions on one's own applications, invitations, recognition
@@ -93,10 +103,10 @@ class DeliveryStatus(models.TextChoices):
 
 
 LEAD_TIME_CHOICES = [
-    (10080, "1 week before"),
-    (2880, "2 days before"),
-    (1440, "1 day before"),
-    (180, "3 hours before"),
-    (60, "1 hour before"),
-    (15, "15 minutes before"),
+    (10080, _("1 week before")),
+    (2880, _("2 days before")),
+    (1440, _("1 day before")),
+    (180, _("3 hours before")),
+    (60, _("1 hour before")),
+    (15, _("15 minutes before")),
 ]

@@ -1,6 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.fields import SafeModelMultipleChoiceField
 from config.guard import DeidentifiedFormMixin, GuardedCharField
@@ -33,15 +36,17 @@ class TimeZoneField(forms.ChoiceField):
     """
 
     def __init__(self, *, first: str | None = None, **kwargs):
-        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("label", _("Time zone"))
         kwargs.setdefault(
             "help_text",
-            "Every time on PeerCircle is shown to you in this zone. Type the first letters of "
-            "your city, or of the nearest large city in your time zone.",
+            _(
+                "Every time on PeerCircle is shown to you in this zone. Type the first letters "
+                "of your city, or of the nearest large city in your time zone."
+            ),
         )
         super().__init__(choices=self._choices, **kwargs)
         self.first = first
-        self.error_messages["invalid_choice"] = (
+        self.error_messages["invalid_choice"] = _(
             "“%(value)s” is not a time zone we know. Pick one from the list."
         )
 
@@ -69,9 +74,9 @@ class SignupExtraForm(forms.Form):
 
     display_name = forms.CharField(
         max_length=120,
-        label="Your name as colleagues will see it",
-        help_text="For example “Dana Whitfield, LMFT”.",
-        error_messages={"required": "Please enter the name colleagues will see."},
+        label=_("Your name as colleagues will see it"),
+        help_text=_("For example “Dana Whitfield, LMFT”."),
+        error_messages={"required": _("Please enter the name colleagues will see.")},
     )
     # The browser's zone (cookie) or a guess; static/js/timezone.js picks the browser's zone
     # on a first visit, before the cookie has come back.
@@ -84,7 +89,7 @@ class SignupExtraForm(forms.Form):
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()
         if not name:
-            raise forms.ValidationError("Please enter the name colleagues will see.")
+            raise forms.ValidationError(gettext("Please enter the name colleagues will see."))
         return name
 
     def signup(self, request, user):
@@ -94,25 +99,39 @@ class SignupExtraForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     time_zone = TimeZoneField()
     specialties = SafeModelMultipleChoiceField(
-        queryset=Specialty.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Specialty.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Specialties"),
     )
     modalities = SafeModelMultipleChoiceField(
-        queryset=Modality.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Modality.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Modalities"),
     )
     populations = SafeModelMultipleChoiceField(
         queryset=Population.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Populations served",
+        label=_("Populations served"),
     )
 
+    language = forms.ChoiceField(
+        label=_("Language of your pages and e-mails"),
+        choices=[("", _("The browser's language")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("With the browser's language, e-mails come in English."),
+    )
     licence_evidence = forms.CharField(
-        label="How can we check your licence? (optional)",
+        label=_("How can we check your licence? (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example the address of your entry on the licensing board's website. "
-        "Only the site admins who check licences read it.",
+        help_text=_(
+            "For example the address of your entry on the licensing board's website. "
+            "Only the site admins who check licences read it."
+        ),
     )
 
     class Meta:
@@ -135,50 +154,65 @@ class ProfileForm(forms.ModelForm):
             "bio",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        # The fields whose model field has no verbose name of its own (those that do are marked
+        # in members/models.py).
+        labels = {
+            "display_name": _("Display name"),
+            "pronouns": _("Pronouns"),
+            "credential_type": _("Credential type"),
+            "practice_setting": _("Practice setting"),
+            "city": _("City"),
+            "accepting_referrals": _("Accepting referrals"),
+        }
         help_texts = {
-            "licence_number": "You, the site admins who verify it, and the organizers of a closed "
-            "group you apply to (you agree to that when you apply) see the number; colleagues in "
-            "your groups do not. Changing it asks an admin to verify it again.",
-            "accepting_referrals": "Colleagues in your groups can see that you take referrals.",
+            "licence_number": _(
+                "You, the site admins who verify it, and the organizers of a closed group you "
+                "apply to (you agree to that when you apply) see the number; colleagues in your "
+                "groups do not. Changing it asks an admin to verify it again."
+            ),
+            "accepting_referrals": _("Colleagues in your groups can see that you take referrals."),
         }
         error_messages = {
-            "display_name": {"required": "Please enter the name colleagues will see."},
+            "display_name": {"required": _("Please enter the name colleagues will see.")},
             "credential_type": {
-                "invalid_choice": "“%(value)s” is not one of the credential types listed."
+                "invalid_choice": _("“%(value)s” is not one of the credential types listed.")
             },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].lead_with(self.instance.time_zone)
+        if self.instance.user_id:
+            self.fields["language"].initial = self.instance.user.language
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("About you", "display_name", "pronouns", "bio"),
+            Fieldset(_("About you"), "display_name", "pronouns", "bio"),
             Fieldset(
-                "Licence",
+                _("Licence"),
                 "credential_type",
                 "licence_number",
                 "licence_region",
                 "licence_evidence",
             ),
             Fieldset(
-                "Practice",
+                _("Practice"),
                 "practice_setting",
                 "city",
                 "region",
                 "time_zone",
+                "language",
                 "accepting_referrals",
                 "show_email_to_colleagues",
             ),
-            Fieldset("Focus", "specialties", "modalities", "populations"),
+            Fieldset(_("Focus"), "specialties", "modalities", "populations"),
             HTML("<hr>"),
-            Submit("save", "Save profile"),
+            Submit("save", _("Save profile")),
         )
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()
         if not name:
-            raise forms.ValidationError("Please enter the name colleagues will see.")
+            raise forms.ValidationError(gettext("Please enter the name colleagues will see."))
         return name
 
 
@@ -186,16 +220,16 @@ class NotificationPreferencesForm(forms.Form):
     """On/off per kind, daily digest where it applies, and the meeting-reminder lead times."""
 
     lead_minutes = forms.TypedMultipleChoiceField(
-        label="Remind me before each meeting",
+        label=_("Remind me before each meeting"),
         choices=LEAD_TIME_CHOICES,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Untick all of them for no meeting reminders.",
-        error_messages={"invalid_choice": "Choose lead times from the list."},
+        help_text=_("Untick all of them for no meeting reminders."),
+        error_messages={"invalid_choice": _("Choose lead times from the list.")},
     )
     remind_when_unanswered = forms.BooleanField(
-        label="Also remind me of meetings I have not answered", required=False
+        label=_("Also remind me of meetings I have not answered"), required=False
     )
 
     def __init__(self, *args, prefs, profile, **kwargs):
@@ -213,8 +247,11 @@ class NotificationPreferencesForm(forms.Form):
             if kind in DIGEST_KINDS:
                 digest_name = f"digest_{kind}"
                 self.fields[digest_name] = forms.TypedChoiceField(
-                    label="How",
-                    choices=[("1", "One summary a day, at 8 am"), ("0", "Each one at once")],
+                    label=_("How"),
+                    choices=[
+                        ("1", _("One summary a day, at 8 am")),
+                        ("0", _("Each one at once")),
+                    ],
                     coerce=lambda v: v == "1",
                     initial="1" if (pref is None or pref.digest) else "0",
                     widget=forms.RadioSelect,
@@ -225,10 +262,10 @@ class NotificationPreferencesForm(forms.Form):
 
     def service_data(self) -> dict:
         return {
-            "enabled": {kind: self.cleaned_data[name] for kind, name, _ in self.kind_fields},
+            "enabled": {kind: self.cleaned_data[name] for kind, name, _digest in self.kind_fields},
             "digest": {
                 kind: self.cleaned_data[digest]
-                for kind, _, digest in self.kind_fields
+                for kind, _name, digest in self.kind_fields
                 if digest is not None
             },
             "lead_minutes": self.cleaned_data["lead_minutes"],
@@ -240,26 +277,28 @@ class LicenceDecisionForm(DeidentifiedFormMixin, forms.Form):
     """What the licensing board's public record showed."""
 
     decision = forms.ChoiceField(
-        label="The board's record",
+        label=_("The board's record"),
         choices=[
-            ("verified", "Matches: verify the licence"),
-            ("not_verified", "Does not match, or cannot be found"),
+            ("verified", _("Matches: verify the licence")),
+            ("not_verified", _("Does not match, or cannot be found")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the record matches."},
+        error_messages={"required": _("Choose whether the record matches.")},
     )
     note = GuardedCharField(
-        label="What did not match (told to the therapist)",
+        label=_("What did not match (told to the therapist)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when it does not match: say what to correct.",
+        help_text=_("Needed when it does not match: say what to correct."),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "not_verified" and not cleaned.get("note", "").strip():
-            self.add_error("note", "Say what did not match, so the therapist can put it right.")
+            self.add_error(
+                "note", gettext("Say what did not match, so the therapist can put it right.")
+            )
         return cleaned
 
 
@@ -267,14 +306,23 @@ class ColleagueMessageForm(DeidentifiedFormMixin, forms.Form):
     """A message to a colleague from the referral finder, delivered by e-mail."""
 
     message = GuardedCharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Up to 3,000 characters. Please leave out anything that could identify a "
-        "client (names, dates of birth, contact details): this message travels by e-mail.",
+        help_text=_(
+            "Up to 3,000 characters. Please leave out anything that could identify a client "
+            "(names, dates of birth, contact details): this message travels by e-mail."
+        ),
         error_messages={
-            "required": "Please write a message before sending.",
-            "max_length": "Please keep your message to 3,000 characters or fewer "
-            "(it has %(show_value)d).",
+            "required": _("Please write a message before sending."),
+            "max_length": _(
+                "Please keep your message to 3,000 characters or fewer (it has %(show_value)d)."
+            ),
         },
     )
+
+
+class LanguageForm(forms.Form):
+    """The language switcher at the foot of every page (templates/includes/_language_switcher.html)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -8,6 +8,8 @@ moves its search needs its line changed here."""
 
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext as _
+
 from members.enums import CredentialType
 
 # State (as people write it, and its postal code) -> the public licence search.
@@ -42,10 +44,13 @@ def lookup_for(region: str, credential_type: str) -> tuple[str, str]:
     key = _key(region or "")
     for names, url in STATE_LOOKUPS.items():
         if key in names:
-            return url, f"The {names[0].title()} licensing board's public search"
+            return url, _("The %(state)s licensing board's public search") % {
+                "state": names[0].title()
+            }
     words = SEARCH_WORDS.get(credential_type, "therapist")
     query = f"{region} {words} license verification lookup".strip()
-    return (
-        f"https://duckduckgo.com/?{urlencode({'q': query})}",
-        f"A web search for the {region or 'state'} board's licence lookup",
-    )
+    if region:
+        label = _("A web search for the %(region)s board's licence lookup") % {"region": region}
+    else:
+        label = _("A web search for the state board's licence lookup")
+    return f"https://duckduckgo.com/?{urlencode({'q': query})}", label

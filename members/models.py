@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.enums import (
     CredentialType,
@@ -48,7 +50,15 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    # The language of the pages and of their e-mails (docs/translations.md); blank: the
+    # browser's language on the pages, English in e-mails.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=[("", _("The browser's language")), *settings.LANGUAGES],
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -60,7 +70,7 @@ class User(AbstractUser):
 
     def __str__(self):
         if self.email.endswith("@deleted.invalid"):
-            return "Former member"
+            return gettext("Former member")
         try:
             profile = self.profile
         except TherapistProfile.DoesNotExist:
@@ -73,8 +83,10 @@ class User(AbstractUser):
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(
-            "“%(value)s” is not a time zone we know. Choose one from the list, "
-            "such as America/New_York or Europe/London.",
+            gettext(
+                "“%(value)s” is not a time zone we know. Choose one from the list, "
+                "such as America/New_York or Europe/London."
+            ),
             params={"value": value},
             code="invalid_timezone",
         )
@@ -133,9 +145,9 @@ class TherapistProfile(models.Model):
     credential_type = models.CharField(
         max_length=20, choices=CredentialType.choices, blank=True, default=""
     )
-    licence_number = models.CharField("licence number", max_length=60, blank=True)
+    licence_number = models.CharField(_("licence number"), max_length=60, blank=True)
     licence_region = models.CharField(
-        "licence issued by (state or region)", max_length=80, blank=True
+        _("licence issued by (state or region)"), max_length=80, blank=True
     )
     licence_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     licence_verified_by = models.ForeignKey(
@@ -153,27 +165,32 @@ class TherapistProfile(models.Model):
         max_length=20, choices=PracticeSetting.choices, blank=True, default=""
     )
     city = models.CharField(max_length=100, blank=True)
-    region = models.CharField("state or region", max_length=100, blank=True)
+    region = models.CharField(_("state or region"), max_length=100, blank=True)
+    # Where the city is (members.places.coordinates), kept by members.services.update_profile,
+    # for "near me" on browse; None where the place is not known. Private: shown to nobody but
+    # the profile's owner ("My data"), never on a page or in the admin.
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
     time_zone = models.CharField(
         max_length=64, default="America/New_York", validators=[validate_timezone]
     )
     accepting_referrals = models.BooleanField(default=False)
     show_email_to_colleagues = models.BooleanField(
-        "show my e-mail address to colleagues who message me",
+        _("show my e-mail address to colleagues who message me"),
         default=False,
-        help_text="Off: colleagues write to you through PeerCircle without seeing your address.",
+        help_text=_("Off: colleagues write to you through PeerCircle without seeing your address."),
     )
     remind_when_unanswered = models.BooleanField(
-        "remind me of meetings I have not answered",
+        _("remind me of meetings I have not answered"),
         default=False,
     )
     reminder_lead_minutes = models.JSONField(
-        "meeting reminders (minutes before)",
+        _("meeting reminders (minutes before)"),
         default=default_reminder_leads,
         blank=True,
-        help_text="When to remind you before each meeting; 1440 is a day, 60 an hour.",
+        help_text=_("When to remind you before each meeting; 1440 is a day, 60 an hour."),
     )
-    bio = models.TextField("short bio", max_length=1500, blank=True)
+    bio = models.TextField(_("short bio"), max_length=1500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

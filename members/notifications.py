@@ -24,9 +24,9 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from members.emails import send_templated_mail
+from members.emails import recipient_language, send_templated_mail
 from members.enums import DIGEST_KINDS, OPTIONAL_KINDS, DeliveryStatus
 from members.models import Delivery, NotificationPreference, User
 
@@ -286,7 +286,10 @@ def claim_for_sending(delivery_id: int) -> tuple[Delivery, dict] | str:
         if leased and delivery.next_attempt_at > now:
             return delivery.status  # another worker is sending it right now
         build = BUILDERS.get(delivery.template)
-        context = build(delivery) if build else None
+        # What a builder writes itself (a change's labels, a calendar attachment) is in the
+        # recipient's language, like the templates (members/emails.py).
+        with translation.override(recipient_language(delivery.recipient)):
+            context = build(delivery) if build else None
         if context is None:
             delivery.status = DeliveryStatus.SKIPPED
             delivery.last_error = "Nothing to send any more (cancelled, decided or gone)."
@@ -340,8 +343,13 @@ def send_delivery(delivery_id: int) -> str:
         return claimed
     delivery, context = claimed
     headers = {"Message-ID": delivery.message_id}
-    unsubscribe_url = None
-    if delivery.recipient_id and delivery.kind in OPTIONAL_KINDS:
+    # A builder may give the one-click address of the very thing the e-mail is about (one
+    # saved search's alerts, alerts/notifications.py); else optional kinds stop by kind.
+    unsubscribe_url = context.pop("unsubscribe_url", None)
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    elif delivery.recipient_id and delivery.kind in OPTIONAL_KINDS:
         path = reverse(
             "members:unsubscribe",
             kwargs={"token": unsubscribe_token(delivery.recipient_id, delivery.kind)},

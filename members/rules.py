@@ -5,6 +5,7 @@ Rules are declared with ``config.access.declare`` and asked by pages (``{% test_
 services (``config.access.check``) alike."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from config.access import declare
 
@@ -29,10 +30,10 @@ def is_profile_owner(user, profile):
 declare(
     "members.view_licence_number",
     is_profile_owner | is_site_admin,
-    refusal="A licence number is shown only to the therapist and to site admins.",
+    refusal=_("A licence number is shown only to the therapist and to site admins."),
 )
 declare(
     "members.verify_licence",
     is_site_admin,
-    refusal="Only site admins verify licences.",
+    refusal=_("Only site admins verify licences."),
 )

@@ -2,12 +2,14 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from config.errors import DomainError
-from members import licence_notifications
+from members import licence_notifications, places
 from members.enums import LEAD_TIME_CHOICES, OPTIONAL_KINDS, LicenceCheckStatus
 from members.models import (
     AuditEntry,
@@ -64,8 +66,18 @@ def default_display_name(email: str) -> str:
     return " ".join(part.capitalize() for part in local.replace("_", ".").split(".") if part)
 
 
-@transaction.atomic
 def create_profile(*, user: User, display_name: str = "", **fields) -> TherapistProfile:
+    """A new profile; its place (``city``, ``region``) is looked up before the transaction."""
+    latitude, longitude = places.coordinates(
+        city=fields.get("city") or "", region=fields.get("region") or ""
+    )
+    return _create_profile(
+        user=user, display_name=display_name, latitude=latitude, longitude=longitude, **fields
+    )
+
+
+@transaction.atomic
+def _create_profile(*, user: User, display_name: str, **fields) -> TherapistProfile:
     profile = TherapistProfile(
         user=user, display_name=display_name.strip() or default_display_name(user.email), **fields
     )
@@ -87,17 +99,51 @@ def ensure_profile(*, user: User) -> TherapistProfile:
 LICENCE_FIELDS = ("licence_number", "licence_region", "credential_type")
 
 
-@transaction.atomic
+# (city, region) -> (latitude, longitude): a place looked up before the transaction.
+type Located = tuple[tuple[str, str], tuple[float | None, float | None]]
+
+
 def update_profile(
     *, actor: User, profile: TherapistProfile, data: dict[str, Any]
 ) -> TherapistProfile:
     """Apply cleaned form data. Changing the licence clears an earlier verification and asks
     for a check of the new one (``licence_evidence``: what helps the check); evidence given for
-    a licence not verified and not waiting asks for a check too."""
+    a licence not verified and not waiting asks for a check too.
+
+    A new city or region gives the profile that place's coordinates (``members.places``),
+    looked up before the transaction and the profile's row lock: the gazetteer's first look-up
+    in a process builds its indexes (a second or two of CPU)."""
+    located = None
+    if "city" in data or "region" in data:
+        city = data.get("city", profile.city) or ""
+        region = data.get("region", profile.region) or ""
+        located = ((city, region), places.coordinates(city=city, region=region))
+    return _update_profile(actor=actor, profile=profile, data=data, located=located)
+
+
+def _locate_profile(profile: TherapistProfile, located: Located | None) -> list[str]:
+    """Give ``profile`` the coordinates of its city and region (``located`` when it is that
+    place); the fields that changed."""
+    place = (profile.city, profile.region)
+    if located is not None and located[0] == place:
+        latitude, longitude = located[1]
+    else:  # the row changed place since (rare): the indexes are built by now
+        latitude, longitude = places.coordinates(city=profile.city, region=profile.region)
+    if (profile.latitude, profile.longitude) == (latitude, longitude):
+        return []
+    profile.latitude, profile.longitude = latitude, longitude
+    return ["latitude", "longitude"]
+
+
+@transaction.atomic
+def _update_profile(
+    *, actor: User, profile: TherapistProfile, data: dict[str, Any], located: Located | None
+) -> TherapistProfile:
     m2m = {
         key: data.pop(key) for key in ("specialties", "modalities", "populations") if key in data
     }
     evidence = (data.pop("licence_evidence", "") or "").strip()
+    language = data.pop("language", None)  # on the account: it is the e-mails' language too
     # Compare with the stored row: a ModelForm has already copied its data onto ``profile``.
     profile = TherapistProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
     changed = [name for name, value in data.items() if getattr(profile, name) != value]
@@ -108,9 +154,13 @@ def update_profile(
         profile.licence_verified_by = None
         changed += ["licence_verified_at", "licence_verified_by"]
     profile.full_clean()
-    profile.save(update_fields=[*changed, "updated_at"])
+    # The coordinates follow the place; the audit entry names the fields the person changed.
+    moved = _locate_profile(profile, located) if {"city", "region"} & set(changed) else []
+    profile.save(update_fields=[*changed, *moved, "updated_at"])
     for key, values in m2m.items():
         getattr(profile, key).set(values)
+    if language is not None:
+        set_language(user=profile.user, language=language)
     licence_changed = any(name in LICENCE_FIELDS for name in changed)
     waiting = LicenceCheck.objects.filter(profile=profile, status=LicenceCheckStatus.PENDING)
     if licence_changed or (evidence and not profile.licence_verified and not waiting.exists()):
@@ -175,22 +225,25 @@ def decide_licence_check(
         TherapistProfile.objects.select_for_update(of=("self",)).filter(pk__in=profile_id).first()
     )
     if profile is None:
-        raise ProfileError("There is no such licence check.")
+        raise ProfileError(_("There is no such licence check."))
     check(actor, "members.verify_licence", profile)
     if profile.user_id == actor.pk:
-        raise ProfileError("Another site admin checks your own licence.")
+        raise ProfileError(_("Another site admin checks your own licence."))
     request = (
         LicenceCheck.objects.select_for_update(of=("self",))
         .select_related("profile__user")
         .get(pk=check_id)
     )
     if request.status != LicenceCheckStatus.PENDING:
-        raise ProfileError(f"This check is already closed: {request.get_status_display().lower()}.")
+        raise ProfileError(
+            _("This check is already closed: %(status)s.")
+            % {"status": request.get_status_display().lower()}
+        )
     if not _same_licence(request, profile):
-        raise ProfileError("The therapist changed their licence since: check the new request.")
+        raise ProfileError(_("The therapist changed their licence since: check the new request."))
     note = (note or "").strip()
     if not verified and not note:
-        raise ProfileError("Say what did not match, so the therapist can put it right.")
+        raise ProfileError(_("Say what did not match, so the therapist can put it right."))
     now = timezone.now()
     request.status = LicenceCheckStatus.VERIFIED if verified else LicenceCheckStatus.NOT_VERIFIED
     request.decided_at, request.decided_by, request.note = now, actor, note[:1000]
@@ -216,7 +269,7 @@ def verify_licence(*, actor: User, profile: TherapistProfile) -> TherapistProfil
     check(actor, "members.verify_licence", profile)
     profile = TherapistProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
     if not profile.licence_number:
-        raise ProfileError(f"{profile} has no licence number to verify.")
+        raise ProfileError(_("%(name)s has no licence number to verify.") % {"name": profile})
     if profile.licence_verified:
         return profile  # already verified as it is: nothing to record or tell
     request = LicenceCheck.objects.filter(
@@ -239,7 +292,7 @@ def update_notification_preferences(
     remind_when_unanswered: bool,
 ) -> None:
     """Save which notifications a person wants, and when meeting reminders come."""
-    allowed_leads = {minutes for minutes, _ in LEAD_TIME_CHOICES}
+    allowed_leads = {minutes for minutes, _label in LEAD_TIME_CHOICES}
     if any(kind not in OPTIONAL_KINDS for kind in enabled) or any(
         int(m) not in allowed_leads for m in lead_minutes
     ):
@@ -266,3 +319,12 @@ def unsubscribe(*, user: User, kind: str) -> None:
         user=user, kind=kind, defaults={"enabled": False}
     )
     record_audit(actor=user, verb="notifications.unsubscribed", subject=user, data={"kind": kind})
+
+
+def set_language(*, user: User, language: str) -> None:
+    """The language of someone's pages and e-mails; "" follows their browser (e-mails English)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 UTC = "UTC"
 DEFAULT_ZONE = "America/New_York"
@@ -226,7 +227,7 @@ def zone_label(zone) -> str:
         return f"UTC{sign}{int(fixed.group(2)):02d}:00"
     if "/" not in key:  # a legacy name the database still has ("EST", "HST")
         return key
-    return f"{_place(key)} time"
+    return gettext("%(place)s time") % {"place": _place(key)}
 
 
 def option_label(key: str, *, at: datetime.datetime | None = None) -> str:
@@ -234,17 +235,20 @@ def option_label(key: str, *, at: datetime.datetime | None = None) -> str:
     'Denver time (UTC-07:00) — United States, Mountain (most areas)'."""
     label = zone_label(key)
     if key == UTC or _FIXED.match(key):
-        return label if key != UTC else "UTC (Coordinated Universal Time)"
+        return label if key != UTC else gettext("UTC (Coordinated Universal Time)")
     country, note = _places().get(key, ("", ""))
     where = ", ".join(part for part in (country, note) if part)
     text = f"{label} ({current_offset(key, at=at)})"
     return f"{text} — {where}" if where else text
 
 
-@lru_cache(maxsize=2)
-def _options_at(hour: datetime.datetime) -> tuple[dict[str, str], dict[str, list]]:
-    """Every option's label at ``hour`` (offsets change on the hour, if at all), and the current
-    zones grouped by area, sorted by label: worked out once an hour, not on every page."""
+@lru_cache(maxsize=4)
+def _options_at(
+    hour: datetime.datetime, language: str | None
+) -> tuple[dict[str, str], dict[str, list]]:
+    """Every option's label at ``hour`` (offsets change on the hour, if at all) in ``language``
+    (the active one, which the labels are written in), and the current zones grouped by area,
+    sorted by label: worked out once an hour, not on every page."""
     labels = {key: option_label(key, at=hour) for key in picker_zones()}
     groups: dict[str, list] = {}
     for key in _places():
@@ -263,7 +267,7 @@ def zone_choices(*, first: str | None = None, at: datetime.datetime | None = Non
     grouped by area and sorted by place name, then UTC and the fixed offsets. A stored value
     that is not offered (a name with no current zone) is kept on top, so it still shows."""
     moment = (at or timezone.now()).astimezone(datetime.UTC)
-    labels, groups = _options_at(moment.replace(minute=0, second=0, microsecond=0))
+    labels, groups = _options_at(moment.replace(minute=0, second=0, microsecond=0), get_language())
     first = canonical_zone(first)
     choices: list = []
     if first:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from config.guard import DeidentifiedFormMixin, GuardedCharField
 from members import dates
@@ -35,33 +37,39 @@ class PollForm(DeidentifiedFormMixin, forms.Form):
     """The title, a note, how long the meeting lasts, the deadline and up to ``OPTION_ROWS``
     proposed times (a date and a start time each; empty rows are ignored)."""
 
-    title = GuardedCharField(max_length=150, initial="Our next meeting")
+    title = GuardedCharField(max_length=150, initial=_("Our next meeting"), label=_("Title"))
     note = GuardedCharField(
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="A note to the members (optional)",
-        help_text="For example what the meeting is for. Members read it on the poll's page.",
+        label=_("A note to the members (optional)"),
+        help_text=_("For example what the meeting is for. Members read it on the poll's page."),
     )
     duration_minutes = forms.IntegerField(
-        label="Length of the meeting (minutes)", min_value=15, max_value=480, initial=90
+        label=_("Length of the meeting (minutes)"), min_value=15, max_value=480, initial=90
     )
-    closes_on = forms.DateField(label="Answers close on", widget=DATE)
-    closes_time = forms.TimeField(label="at", widget=TIME, initial="18:00")
+    closes_on = forms.DateField(label=_("Answers close on"), widget=DATE)
+    closes_time = forms.TimeField(
+        label=pgettext_lazy("the time answers close on that day", "at"),
+        widget=TIME,
+        initial="18:00",
+    )
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
         zone = zone_label(group.time_zone)
         self.fields["duration_minutes"].initial = group.meeting_minutes
-        self.fields["closes_time"].help_text = f"In the group's time zone ({zone})."
+        self.fields["closes_time"].help_text = gettext("In the group's time zone (%(zone)s).") % {
+            "zone": zone
+        }
         self.fields["closes_on"].initial = timezone.localdate() + timedelta(days=7)
         for n in range(1, OPTION_ROWS + 1):
             self.fields[f"day_{n}"] = forms.DateField(
-                label=f"Time {n}: date", required=False, widget=DATE
+                label=gettext("Time %(number)s: date") % {"number": n}, required=False, widget=DATE
             )
             self.fields[f"time_{n}"] = forms.TimeField(
-                label=f"Time {n}: start", required=False, widget=TIME
+                label=gettext("Time %(number)s: start") % {"number": n}, required=False, widget=TIME
             )
 
     def option_rows(self):
@@ -80,37 +88,55 @@ class PollForm(DeidentifiedFormMixin, forms.Form):
             if day is None and clock is None:
                 continue
             if day is None:
-                self.add_error(f"day_{n}", "Choose the date for this time, or clear its start.")
+                self.add_error(
+                    f"day_{n}", gettext("Choose the date for this time, or clear its start.")
+                )
                 continue
             if clock is None:
-                self.add_error(f"time_{n}", "Choose the start for this date, or clear the date.")
+                self.add_error(
+                    f"time_{n}", gettext("Choose the start for this date, or clear the date.")
+                )
                 continue
             starts_at = _aware(day, clock, zone).astimezone(UTC)
             if not exists(day, clock, zone):
                 self.add_error(
                     f"time_{n}",
-                    "This time does not exist in the group's time zone: the clocks go forward "
-                    "that night. Choose another.",
+                    gettext(
+                        "This time does not exist in the group's time zone: the clocks go "
+                        "forward that night. Choose another."
+                    ),
                 )
                 continue
             if starts_at <= now:
-                self.add_error(f"day_{n}", "This time has passed: choose one in the future.")
+                self.add_error(
+                    f"day_{n}", gettext("This time has passed: choose one in the future.")
+                )
                 continue
             if starts_at in options:
-                self.add_error(f"day_{n}", "This time is proposed twice.")
+                self.add_error(f"day_{n}", gettext("This time is proposed twice."))
                 continue
             options.append(starts_at)
         if self.errors:
             return cleaned
         if len(options) < MIN_OPTIONS:
-            self.add_error("day_1", f"Propose at least {MIN_OPTIONS} different times.")
+            self.add_error(
+                "day_1",
+                ngettext(
+                    "Propose at least %(count)s different time.",
+                    "Propose at least %(count)s different times.",
+                    MIN_OPTIONS,
+                )
+                % {"count": MIN_OPTIONS},
+            )
             return cleaned
         if cleaned.get("closes_on") and cleaned.get("closes_time"):
             closes_at = _aware(cleaned["closes_on"], cleaned["closes_time"], zone)
             if closes_at <= now:
-                self.add_error("closes_on", "The poll must close in the future.")
+                self.add_error("closes_on", gettext("The poll must close in the future."))
             elif closes_at > min(options):
-                self.add_error("closes_on", "Answers must close before the first proposed time.")
+                self.add_error(
+                    "closes_on", gettext("Answers must close before the first proposed time.")
+                )
             cleaned["closes_at"] = closes_at
         cleaned["options"] = sorted(options)
         return cleaned
@@ -138,7 +164,7 @@ class AnswerForm(forms.Form):
                 choices=Availability.choices,
                 widget=forms.RadioSelect,
                 initial=mine.get(option.pk),
-                error_messages={"required": "Answer yes, if need be or no for this time."},
+                error_messages={"required": gettext("Answer yes, if need be or no for this time.")},
             )
         self.options = list(options)
 
@@ -146,31 +172,39 @@ class AnswerForm(forms.Form):
         return {o.pk: self.cleaned_data[f"option_{o.pk}"] for o in self.options}
 
 
+def _option_label(row, zone: str) -> str:
+    """A proposed time in the group's zone with its answers: "…: 3 yes, 1 if need be, 0 no"."""
+    values = {
+        "when": dates.when(row.option.starts_at, zone=zone),
+        "yes": row.yes,
+        "maybe": row.if_need_be,
+        "no": row.no,
+    }
+    if row.best:
+        return gettext("%(when)s: %(yes)s yes, %(maybe)s if need be, %(no)s no (best)") % values
+    return gettext("%(when)s: %(yes)s yes, %(maybe)s if need be, %(no)s no") % values
+
+
 class ScheduleForm(DeidentifiedFormMixin, forms.Form):
     """Which proposed time becomes a meeting, and whether it repeats."""
 
     option = forms.TypedChoiceField(
-        label="The time", coerce=int, widget=forms.RadioSelect, empty_value=None
+        label=_("The time"), coerce=int, widget=forms.RadioSelect, empty_value=None
     )
     repeat = forms.ChoiceField(
-        label="It becomes",
+        label=_("It becomes"),
         choices=Repeat.choices,
         initial=Repeat.ONCE,
         widget=forms.RadioSelect,
     )
-    title = GuardedCharField(max_length=150, label="Meeting title")
+    title = GuardedCharField(max_length=150, label=_("Meeting title"))
 
     def __init__(self, *args, poll, results, **kwargs):
         super().__init__(*args, **kwargs)
         zone = poll.group.time_zone
         future = [row for row in results.options if row.option.starts_at > timezone.now()]
         self.fields["option"].choices = [
-            (
-                row.option.pk,
-                f"{dates.when(row.option.starts_at, zone=zone)}: {row.yes} yes, "
-                f"{row.if_need_be} if need be, {row.no} no{' (best)' if row.best else ''}",
-            )
-            for row in future
+            (row.option.pk, _option_label(row, zone)) for row in future
         ]
         best = next((row for row in future if row.best), future[0] if future else None)
         self.fields["option"].initial = best.option.pk if best else None

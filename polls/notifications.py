@@ -5,6 +5,8 @@ but the organizer who chose it). Times are written in each recipient's own zone.
 
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 from groups.enums import MANAGING_ROLES, GroupStatus
 from groups.models import Membership
 from members.enums import NotificationKind as Kind
@@ -117,7 +119,7 @@ def _poll(delivery) -> Poll | None:
     return poll
 
 
-def _name(user_id, default: str) -> str:
+def _name(user_id, default) -> str:
     person = User.objects.select_related("profile").filter(pk=user_id).first()
     return str(person) if person is not None else default
 
@@ -132,7 +134,8 @@ def build_poll_opened(delivery):
     poll = _poll(delivery)
     if poll is None or not poll.is_open():
         return None
-    organizer = _name(delivery.context.get("organizer"), "An organizer")
+    # Lazy: the e-mail is written later, in the recipient's language.
+    organizer = _name(delivery.context.get("organizer"), _("An organizer"))
     return {**_context(poll), "organizer": organizer}
 
 

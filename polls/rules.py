@@ -6,31 +6,33 @@ Polls are the members' own: no rule lets a site admin in, so a site admin who is
 gets the same 404 as any outsider. Whether a poll still takes answers (open, before its
 deadline) is the services' to say, with a sentence: the rules say who."""
 
+from django.utils.translation import gettext_lazy as _
+
 from config.access import declare
 from groups.rules import is_group_manager, is_group_member
 
 declare(
     "polls.view_polls",  # the object is the group or a poll
     is_group_member,
-    refusal="Only the group's members can see its polls.",
+    refusal=_("Only the group's members can see its polls."),
 )
 declare(
     "polls.add_poll",  # the object is the group
     is_group_manager,
-    refusal="Only the group's organizers can start a poll.",
+    refusal=_("Only the group's organizers can start a poll."),
 )
 declare(
     "polls.answer_poll",  # the object is the poll
     is_group_member,
-    refusal="Only members of the group can answer its polls.",
+    refusal=_("Only members of the group can answer its polls."),
 )
 declare(
     "polls.close_poll",  # the object is the poll
     is_group_manager,
-    refusal="Only the group's organizers can close a poll.",
+    refusal=_("Only the group's organizers can close a poll."),
 )
 declare(
     "polls.schedule_poll",  # the object is the poll: its chosen time becomes a meeting
     is_group_manager,
-    refusal="Only the group's organizers can turn a poll's time into a meeting.",
+    refusal=_("Only the group's organizers can turn a poll's time into a meeting."),
 )

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.access import check
 from config.errors import DomainError
@@ -70,15 +72,27 @@ def check_times(
     # Compared as instants (UTC): two readings of one moment across a clock change are one.
     times = sorted({t.astimezone(UTC).replace(second=0, microsecond=0) for t in options})
     if len(times) < MIN_OPTIONS:
-        raise PollError(f"Propose at least {MIN_OPTIONS} different times.")
+        raise PollError(
+            ngettext(
+                "Propose at least %(count)s different time.",
+                "Propose at least %(count)s different times.",
+                MIN_OPTIONS,
+            )
+            % {"count": MIN_OPTIONS}
+        )
     if len(times) > MAX_OPTIONS:
-        raise PollError(f"Propose at most {MAX_OPTIONS} times.")
+        raise PollError(
+            ngettext(
+                "Propose at most %(count)s time.", "Propose at most %(count)s times.", MAX_OPTIONS
+            )
+            % {"count": MAX_OPTIONS}
+        )
     if times[0] <= now:
-        raise PollError("Every proposed time must be in the future.")
+        raise PollError(_("Every proposed time must be in the future."))
     if closes_at <= now:
-        raise PollError("The poll must close in the future.")
+        raise PollError(_("The poll must close in the future."))
     if closes_at > times[0]:
-        raise PollError("The poll must close before the first proposed time.")
+        raise PollError(_("The poll must close before the first proposed time."))
     return times
 
 
@@ -97,10 +111,10 @@ def create_poll(
     """An organizer proposes times; every other member is asked to answer."""
     check(actor, "polls.add_poll", group)
     if group.status != GroupStatus.ACTIVE:
-        raise PollError("The group is paused or archived: it is not finding times now.")
+        raise PollError(_("The group is paused or archived: it is not finding times now."))
     title, note = (title or "").strip(), (note or "").strip()
     if not title:
-        raise PollError("Give the poll a title.")
+        raise PollError(_("Give the poll a title."))
     _guard({"title": title, "note": note}, confirmed)
     times = check_times(options=options, closes_at=closes_at)
     poll = Poll(
@@ -128,16 +142,16 @@ def answer_poll(*, user: User, poll: Poll, answers: dict[int, str]) -> list[Poll
     poll = _locked(poll)
     check(user, "polls.answer_poll", poll)
     if not poll.is_open():
-        raise PollError("This poll is closed: answers can no longer change.")
+        raise PollError(_("This poll is closed: answers can no longer change."))
     option_ids = set(poll.options.values_list("pk", flat=True))
     if set(answers) != option_ids:
-        raise PollError("Answer every proposed time.")
+        raise PollError(_("Answer every proposed time."))
     if any(value not in Availability.values for value in answers.values()):
-        raise PollError("Answer each time with yes, if need be or no.")
+        raise PollError(_("Answer each time with yes, if need be or no."))
     now = timezone.now()
     saved = []
     for option_id in sorted(answers):
-        answer, _ = PollAnswer.objects.update_or_create(
+        answer, _created = PollAnswer.objects.update_or_create(
             option_id=option_id,
             user=user,
             defaults={"poll": poll, "answer": answers[option_id], "answered_at": now},
@@ -163,7 +177,7 @@ def close_poll(*, poll: Poll, actor: User | None = None, now: datetime | None = 
         check(actor, "polls.close_poll", poll)
     if poll.closed_at is not None:
         if actor is not None:
-            raise PollError("This poll is already closed.")
+            raise PollError(_("This poll is already closed."))
         return poll
     if actor is None and now < poll.closes_at:
         return poll  # not due yet
@@ -222,16 +236,16 @@ def schedule_from_poll(
     check(actor, "polls.schedule_poll", poll)
     check(actor, "meetings.add_meeting", poll.group)
     if poll.scheduled_at is not None:
-        raise PollError("This poll's time is already scheduled.")
+        raise PollError(_("This poll's time is already scheduled."))
     if poll.group.status != GroupStatus.ACTIVE:
-        raise PollError("The group is paused or archived: reactivate it to schedule meetings.")
+        raise PollError(_("The group is paused or archived: reactivate it to schedule meetings."))
     option = poll.options.filter(pk=option_id).first()
     if option is None:
-        raise PollError("Choose one of the proposed times.")
+        raise PollError(_("Choose one of the proposed times."))
     if option.starts_at <= timezone.now():
-        raise PollError("That time has passed; choose a later one or start a new poll.")
+        raise PollError(_("That time has passed; choose a later one or start a new poll."))
     if repeat not in Repeat.values:
-        raise PollError("Choose one meeting or how the series repeats.")
+        raise PollError(_("Choose one meeting or how the series repeats."))
     title = (title or "").strip() or poll.title
     _guard({"title": title, "note": ""}, confirmed)
     now = timezone.now()

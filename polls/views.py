@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError
@@ -37,7 +38,7 @@ def poll_list(request, group, *, slug):
 def poll_new(request, group, *, slug):
     """``?first=1``: the group is new and the poll finds its first meeting's time."""
     first = request.GET.get("first") == "1"
-    initial = {"title": "Our first meeting"} if first else None
+    initial = {"title": _("Our first meeting")} if first else None
     form = PollForm(
         request.POST if request.method == "POST" else None, group=group, initial=initial
     )
@@ -54,8 +55,10 @@ def poll_new(request, group, *, slug):
             )
             messages.success(
                 request,
-                "The poll is open. Members are asked to answer; those who have not answered "
-                "are reminded a day before it closes.",
+                _(
+                    "The poll is open. Members are asked to answer; those who have not answered "
+                    "are reminded a day before it closes."
+                ),
             )
             return redirect(poll)
     return render(request, "polls/new.html", {"group": group, "form": form, "first": first})
@@ -93,7 +96,7 @@ def poll_answer(request, poll, *, slug, pk):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Thank you: your answers are saved.")
+            messages.success(request, _("Thank you: your answers are saved."))
             return redirect(poll)
     return _detail(request, poll, form)
 
@@ -102,7 +105,7 @@ def poll_answer(request, poll, *, slug, pk):
 @require_POST
 def poll_close(request, poll, *, slug, pk):
     services.close_poll(poll=poll, actor=request.user)
-    messages.success(request, "The poll is closed. Choose the time to schedule it.")
+    messages.success(request, _("The poll is closed. Choose the time to schedule it."))
     return redirect("polls:schedule", slug=slug, pk=pk)
 
 
@@ -115,7 +118,7 @@ def poll_schedule(request, poll, *, slug, pk):
     form = ScheduleForm(data, poll=poll, results=results)
     if request.method == "POST" and poll.scheduled_at is not None:
         form.is_valid()
-        form.add_error(None, "This poll's time is already scheduled.")
+        form.add_error(None, _("This poll's time is already scheduled."))
     elif request.method == "POST" and form.is_valid():
         try:
             poll = services.schedule_from_poll(
@@ -129,7 +132,7 @@ def poll_schedule(request, poll, *, slug, pk):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Scheduled: members are told the time and can RSVP.")
+            messages.success(request, _("Scheduled: members are told the time and can RSVP."))
             return redirect(poll.meeting or poll)
     context = {"poll": poll, "group": poll.group, "results": results, "form": form}
     return render(request, "polls/schedule.html", context)

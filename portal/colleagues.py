@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.access import check
 from config.errors import DomainError
@@ -109,9 +111,16 @@ class ColleagueMessageLimitReached(DomainError):
         self.retry_at = retry_at
         at = dates.clock_zone(retry_at)
         super().__init__(
-            f"You have sent {COLLEAGUE_MESSAGE_LIMIT} messages in the last hour, which is as "
-            "many as PeerCircle sends for one person, so that inboxes stay calm. Your message "
-            f"has not been sent. Please try again after {at}."
+            ngettext(
+                "You have sent %(count)d message in the last hour, which is as many as "
+                "PeerCircle sends for one person, so that inboxes stay calm. Your message has "
+                "not been sent. Please try again after %(at)s.",
+                "You have sent %(count)d messages in the last hour, which is as many as "
+                "PeerCircle sends for one person, so that inboxes stay calm. Your message has "
+                "not been sent. Please try again after %(at)s.",
+                COLLEAGUE_MESSAGE_LIMIT,
+            )
+            % {"count": COLLEAGUE_MESSAGE_LIMIT, "at": at}
         )
 
 
@@ -133,9 +142,9 @@ def send_colleague_message(
     """
     text = message.strip()
     if not text:
-        raise ValidationError("The message is empty.", code="required")
+        raise ValidationError(_("The message is empty."), code="required")
     if len(text) > COLLEAGUE_MESSAGE_MAX_LENGTH:
-        raise ValidationError("The message is too long.", code="max_length")
+        raise ValidationError(_("The message is too long."), code="max_length")
     check(sender, "portal.message_colleague", recipient_profile)
     sender_profile = TherapistProfile.objects.select_for_update(of=("self",)).get(
         pk=ensure_profile(user=sender).pk

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups.enums import DepartureReason
 from groups.models import Group
@@ -164,20 +166,39 @@ def _quarter(moment: datetime, tz) -> date:
 
 
 def _quarter_label(start: date) -> str:
-    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    return _("%(year)s Q%(quarter)s") % {"year": start.year, "quarter": (start.month - 1) // 3 + 1}
 
 
 def _last_quarters(today: date) -> list[date]:
     current = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     quarters = []
     year, month = current.year, current.month
-    for _ in range(QUARTERS):
+    for _n in range(QUARTERS):
         quarters.append(date(year, month, 1))
         month -= 3
         if month < 1:
             month += 12
             year -= 1
     return list(reversed(quarters))
+
+
+def _present_note(meeting: Meeting) -> str:
+    """The note "3 of 8 present" beside a meeting's attendance rate; nothing where none was taken."""
+    if not meeting.marked:
+        return ""
+    return ngettext(
+        "%(present)d of %(marked)d present", "%(present)d of %(marked)d present", meeting.present
+    ) % {"present": meeting.present, "marked": meeting.marked}
+
+
+def _no_show_note(meeting: Meeting) -> str:
+    if not meeting.no_shows:
+        return ""
+    return ngettext(
+        "%(count)d said going and did not come",
+        "%(count)d said going and did not come",
+        meeting.no_shows,
+    ) % {"count": meeting.no_shows}
 
 
 def group_health(group: Group, *, drift_meetings: int = DRIFT_DEFAULT, now=None) -> Health:
@@ -192,8 +213,8 @@ def group_health(group: Group, *, drift_meetings: int = DRIFT_DEFAULT, now=None)
         health.attendance.append(
             Row(
                 label,
-                _bars([rate or 0], 100, [f"{rate}%" if rate is not None else "not taken"]),
-                note=f"{meeting.present} of {meeting.marked} present" if meeting.marked else "",
+                _bars([rate or 0], 100, [f"{rate}%" if rate is not None else _("not taken")]),
+                note=_present_note(meeting),
             )
         )
     largest = max([m.going for m in meetings] + [m.present for m in meetings] + [0])
@@ -202,7 +223,7 @@ def group_health(group: Group, *, drift_meetings: int = DRIFT_DEFAULT, now=None)
             Row(
                 dates.date_short(meeting.starts_at, zone=tz),
                 _bars([meeting.going, meeting.present], largest),
-                note=f"{meeting.no_shows} said going and did not come" if meeting.no_shows else "",
+                note=_no_show_note(meeting),
             )
         )
     going_then = sum(m.going for m in meetings if m.marked)
@@ -282,11 +303,13 @@ def drifting_members(group: Group, memberships, *, drift_meetings: int, now) -> 
             "meeting_id", "meeting__starts_at", "user_id", "status"
         )
     )
-    starts = {meeting_id: starts_at for meeting_id, starts_at, _, _ in marks}
+    starts = {meeting_id: starts_at for meeting_id, starts_at, _user, _status in marks}
     if len(starts) < drift_meetings:
         return [], len(starts)
     earliest = min(starts.values())
-    came = {user_id for _, _, user_id, status in marks if status == AttendanceStatus.PRESENT}
+    came = {
+        user_id for _meeting, _start, user_id, status in marks if status == AttendanceStatus.PRESENT
+    }
     return [m for m in memberships if m.joined_at <= earliest and m.user_id not in came], len(
         starts
     )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from config.errors import DomainError
@@ -54,9 +55,9 @@ def send_we_miss_you(
     check(actor, "portal.send_we_miss_you", group)
     text = message.strip()
     if not text:
-        raise ValidationError("Please write a few words before sending.", code="required")
+        raise ValidationError(_("Please write a few words before sending."), code="required")
     if len(text) > MAX_LENGTH:
-        raise ValidationError("The note is too long.", code="max_length")
+        raise ValidationError(_("The note is too long."), code="max_length")
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("user__profile")
@@ -64,14 +65,21 @@ def send_we_miss_you(
         .first()
     )
     if membership is None:
-        raise DomainError("They are no longer a member of this group.")
+        raise DomainError(_("They are no longer a member of this group."))
     if membership.user_id == actor.pk:
-        raise DomainError("This note is for someone else.")
+        raise DomainError(_("This note is for someone else."))
     sent = last_note_at(membership)
     if sent is not None:
         raise DomainError(
-            f"{membership.user} was sent a note from the group on {dates.date_only(sent)}. "
-            f"One a month is plenty: you can write again from {dates.date_only(sent + EVERY)}."
+            _(
+                "%(name)s was sent a note from the group on %(sent)s. One a month is plenty: "
+                "you can write again from %(again)s."
+            )
+            % {
+                "name": membership.user,
+                "sent": dates.date_only(sent),
+                "again": dates.date_only(sent + EVERY),
+            }
         )
     (delivery,) = notify(
         kind=NotificationKind.COLLEAGUE_MESSAGE,

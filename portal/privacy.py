@@ -13,7 +13,10 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from alerts import selectors as alert_selectors
+from alerts import services as alert_services
 from board import selectors as board_selectors
 from board import services as board_services
 from config.errors import DomainError
@@ -87,6 +90,8 @@ def export_user_data(user: User) -> dict[str, Any]:
                 "practice_setting",
                 "city",
                 "region",
+                "latitude",  # worked out from the city and region; only ever shown here
+                "longitude",
                 "time_zone",
                 "accepting_referrals",
                 "show_email_to_colleagues",
@@ -223,6 +228,7 @@ def export_user_data(user: User) -> dict[str, Any]:
         }
         for e in OutsideHours.objects.filter(user=user).order_by("day", "pk")
     ]
+    data["saved_searches"] = alert_selectors.export_of(user)
     data["poll_answers"] = [
         {
             "group": a.poll.group.name,
@@ -341,8 +347,11 @@ def delete_account(*, user: User) -> None:
     if blocking:
         names = ", ".join(g.name for g in blocking)
         raise AccountDeletionRefused(
-            f"You are the only organizer of {names}. Hand the organizer role to another member "
-            "first (Manage members → Make organizer), then delete your account."
+            _(
+                "You are the only organizer of %(groups)s. Hand the organizer role to another "
+                "member first (Manage members → Make organizer), then delete your account."
+            )
+            % {"groups": names}
         )
     now = timezone.now()
     names = _names_of(user)
@@ -369,6 +378,7 @@ def delete_account(*, user: User) -> None:
     CalendarFeedToken.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     PollAnswer.objects.filter(user=user).delete()  # when they could come: no one's concern now
+    alert_services.erase_saved_searches(user=user)  # and what they found: theirs alone
     # Documents an organizer took out of a library, kept for them alone: nobody to keep them for.
     document_services.erase_kept_for(user=user)
     # Their own record of hours, theirs alone; the certificates' files go once this commits.

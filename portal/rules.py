@@ -5,6 +5,7 @@ Declared with ``config.access.declare``; django-rules finds this module because 
 installed app (``rules.apps.AutodiscoverRulesConfig``)."""
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from config.access import declare
 from groups.models import Membership
@@ -43,18 +44,18 @@ def has_active_account(user, profile):
 declare(
     "portal.view_profile",
     is_profile_owner | is_site_admin | shares_a_group,
-    refusal="Profiles are shown to the therapist's colleagues in their groups.",
+    refusal=_("Profiles are shown to the therapist's colleagues in their groups."),
 )
 declare(
     # Not site admins: the referral finder is no directory.
     "portal.message_colleague",
     shares_a_group & has_active_account,
-    refusal="You can only write to colleagues who share a group with you.",
+    refusal=_("You can only write to colleagues who share a group with you."),
 )
 
 
 declare(
     "portal.send_we_miss_you",  # the object is the group
     is_group_manager,
-    refusal="Only the group's organizers can send a note from the group.",
+    refusal=_("Only the group's organizers can send a note from the group."),
 )

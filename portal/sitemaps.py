@@ -35,6 +35,7 @@ PRIVATE_PATHS = (
     "/therapists/",
     "/network/",
     "/unsubscribe/",
+    "/language/",  # the language switcher: a redirect that sets a cookie
 )
 
 

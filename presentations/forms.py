@@ -1,6 +1,8 @@
 from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.guard import DeidentifiedFormMixin, GuardedCharField
 from presentations.enums import HelpWanted
@@ -17,27 +19,29 @@ def case_format_form(prefix: str = "") -> type[forms.Form]:
     meetings (no prefix) both ask for a case this way."""
     fields = {
         "question": GuardedCharField(
-            label="Consultation question: what would you like from the group?",
+            label=_("Consultation question: what would you like from the group?"),
             max_length=1000,
             widget=forms.Textarea(attrs={"rows": 2}),
-            error_messages={"required": "Say what you want from the group: it comes first."},
+            error_messages={"required": _("Say what you want from the group: it comes first.")},
         ),
         "background": GuardedCharField(
-            label="De-identified background",
-            help_text="Use a pseudonym such as “Client A”. No names, dates, places or numbers "
-            "that could identify the client.",
+            label=_("De-identified background"),
+            help_text=_(
+                "Use a pseudonym such as “Client A”. No names, dates, places or numbers "
+                "that could identify the client."
+            ),
             max_length=4000,
             required=False,
             widget=forms.Textarea(attrs={"rows": 6}),
         ),
         "tried": GuardedCharField(
-            label="What has been tried",
+            label=_("What has been tried"),
             max_length=3000,
             required=False,
             widget=forms.Textarea(attrs={"rows": 4}),
         ),
         "help_wanted": forms.MultipleChoiceField(
-            label="What help you want",
+            label=_("What help you want"),
             choices=HelpWanted.choices,
             required=False,
             widget=forms.CheckboxSelectMultiple,
@@ -58,21 +62,24 @@ class CaseForm(case_format_form("case_")):
 
 class DiscardDraftForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Yes, discard this draft. I understand it cannot be brought back.",
-        error_messages={"required": "Tick the box to confirm you want to discard this draft."},
+        label=_("Yes, discard this draft. I understand it cannot be brought back."),
+        error_messages={"required": _("Tick the box to confirm you want to discard this draft.")},
     )
 
 
 class TopicForm(DeidentifiedFormMixin, forms.Form):
-    topic_title = GuardedCharField(label="Title", max_length=200)
+    topic_title = GuardedCharField(label=_("Title"), max_length=200)
     topic_summary = GuardedCharField(
-        label="Summary", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Summary"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     topic_links = forms.CharField(
-        label="Resource links (one per line)",
+        label=_("Resource links (one per line)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Full addresses starting with https://",
+        help_text=_("Full addresses starting with https://"),
     )
 
     def clean_topic_links(self):
@@ -90,11 +97,14 @@ class TopicForm(DeidentifiedFormMixin, forms.Form):
                 links.append(line)
         if bad:
             raise forms.ValidationError(
-                "These are not web addresses: " + ", ".join(bad[:5]) + ". Each link must start "
-                "with https:// (or http://)."
+                gettext(
+                    "These are not web addresses: %(links)s. Each link must start with https:// "
+                    "(or http://)."
+                )
+                % {"links": ", ".join(bad[:5])}
             )
         if len(links) > 10:
-            raise forms.ValidationError("Ten links at most.")
+            raise forms.ValidationError(gettext("Ten links at most."))
         return links
 
 
@@ -118,7 +128,7 @@ def content_form(presentation, *, source, data=None) -> forms.Form:
 class MemberChoiceForm(forms.Form):
     """Choose one member of the group (swap, assign)."""
 
-    user = forms.TypedChoiceField(coerce=int, label="Member")
+    user = forms.TypedChoiceField(coerce=int, label=_("Member"))
 
     def __init__(self, *args, members, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,14 +138,16 @@ class MemberChoiceForm(forms.Form):
 
 
 class FacilitatorForm(forms.Form):
-    facilitator = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    facilitator = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Facilitator")
+    )
     backup = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None, label="Backup facilitator"
+        coerce=int, required=False, empty_value=None, label=_("Backup facilitator")
     )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "Nobody")] + [(m.user_id, str(m.user)) for m in members]
+        choices = [("", gettext("Nobody"))] + [(m.user_id, str(m.user)) for m in members]
         self.fields["facilitator"].choices = choices
         self.fields["backup"].choices = choices
         for field in self.fields.values():
@@ -143,23 +155,25 @@ class FacilitatorForm(forms.Form):
 
 
 class ElectionForm(forms.Form):
-    title = forms.CharField(max_length=150, initial="Group leader", label="Role")
-    term_starts_on = forms.DateField(label="Term starts", widget=DATE)
-    term_ends_on = forms.DateField(label="Term ends", widget=DATE)
-    nominations_close_at = forms.DateTimeField(label="Nominations close", widget=DATETIME)
-    voting_closes_at = forms.DateTimeField(label="Voting closes", widget=DATETIME)
+    title = forms.CharField(max_length=150, initial=_("Group leader"), label=_("Role"))
+    term_starts_on = forms.DateField(label=_("Term starts"), widget=DATE)
+    term_ends_on = forms.DateField(label=_("Term ends"), widget=DATE)
+    nominations_close_at = forms.DateTimeField(label=_("Nominations close"), widget=DATETIME)
+    voting_closes_at = forms.DateTimeField(label=_("Voting closes"), widget=DATETIME)
 
     def clean(self):
         cleaned = super().clean()
         now = timezone.now()
         nominations, voting = cleaned.get("nominations_close_at"), cleaned.get("voting_closes_at")
         if nominations and nominations <= now:
-            self.add_error("nominations_close_at", "Choose a time in the future.")
+            self.add_error("nominations_close_at", gettext("Choose a time in the future."))
         if nominations and voting and voting <= nominations:
-            self.add_error("voting_closes_at", "Voting must close after nominations close.")
+            self.add_error(
+                "voting_closes_at", gettext("Voting must close after nominations close.")
+            )
         starts, ends = cleaned.get("term_starts_on"), cleaned.get("term_ends_on")
         if starts and ends and ends <= starts:
-            self.add_error("term_ends_on", "The term must end after it starts.")
+            self.add_error("term_ends_on", gettext("The term must end after it starts."))
         return cleaned
 
 
@@ -167,8 +181,8 @@ class VoteForm(forms.Form):
     nomination = forms.TypedChoiceField(
         coerce=int,
         widget=forms.RadioSelect,
-        label="Your vote",
-        error_messages={"required": "Choose one of the nominees."},
+        label=_("Your vote"),
+        error_messages={"required": _("Choose one of the nominees.")},
     )
 
     def __init__(self, *args, nominations, **kwargs):

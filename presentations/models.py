@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from meetings.enums import PRESENTATION_KINDS, SegmentKind
 from presentations.enums import ElectionPhase, PresentationStatus, SwapRole, SwapStatus
@@ -33,10 +34,10 @@ class Presentation(models.Model):
     invited_until = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(default=timezone.now)
     # Case presentation (members only, purged after the meeting).
-    case_question = models.TextField("consultation question", blank=True, max_length=1000)
-    case_background = models.TextField("de-identified background", blank=True, max_length=4000)
-    case_tried = models.TextField("what has been tried", blank=True, max_length=3000)
-    case_help_wanted = models.JSONField("help wanted", default=list, blank=True)
+    case_question = models.TextField(_("consultation question"), blank=True, max_length=1000)
+    case_background = models.TextField(_("de-identified background"), blank=True, max_length=4000)
+    case_tried = models.TextField(_("what has been tried"), blank=True, max_length=3000)
+    case_help_wanted = models.JSONField(_("help wanted"), default=list, blank=True)
     case_confirmed_findings = models.JSONField(
         default=list,
         blank=True,
@@ -84,14 +85,14 @@ class Presentation(models.Model):
 
 
 class DraftReason(models.TextChoices):
-    SWAP = "swap", "You handed the slot over in a swap"
-    ASSIGNED_ELSEWHERE = "assigned_elsewhere", "An organizer gave the slot to someone else"
-    UNASSIGNED = "unassigned", "An organizer took you off the slot"
-    REMOVED_FROM_AGENDA = "removed_from_agenda", "An organizer removed the slot from the agenda"
-    PASSED_ON = "passed_on", "The rotation invitation passed on"
-    WITHDRAWN = "withdrawn", "You gave up the slot"
-    LEFT_GROUP = "left_group", "You left the group"
-    REMOVED_FROM_GROUP = "removed_from_group", "An organizer removed you from the group"
+    SWAP = "swap", _("You handed the slot over in a swap")
+    ASSIGNED_ELSEWHERE = "assigned_elsewhere", _("An organizer gave the slot to someone else")
+    UNASSIGNED = "unassigned", _("An organizer took you off the slot")
+    REMOVED_FROM_AGENDA = "removed_from_agenda", _("An organizer removed the slot from the agenda")
+    PASSED_ON = "passed_on", _("The rotation invitation passed on")
+    WITHDRAWN = "withdrawn", _("You gave up the slot")
+    LEFT_GROUP = "left_group", _("You left the group")
+    REMOVED_FROM_GROUP = "removed_from_group", _("An organizer removed you from the group")
 
 
 class CaseDraft(models.Model):
@@ -112,10 +113,10 @@ class CaseDraft(models.Model):
     kind = models.CharField(
         max_length=10, choices=[(kind.value, kind.label) for kind in PRESENTATION_KINDS]
     )
-    case_question = models.TextField("consultation question", blank=True, max_length=1000)
-    case_background = models.TextField("de-identified background", blank=True, max_length=4000)
-    case_tried = models.TextField("what has been tried", blank=True, max_length=3000)
-    case_help_wanted = models.JSONField("help wanted", default=list, blank=True)
+    case_question = models.TextField(_("consultation question"), blank=True, max_length=1000)
+    case_background = models.TextField(_("de-identified background"), blank=True, max_length=4000)
+    case_tried = models.TextField(_("what has been tried"), blank=True, max_length=3000)
+    case_help_wanted = models.JSONField(_("help wanted"), default=list, blank=True)
     case_confirmed_findings = models.JSONField(default=list, blank=True)
     topic_title = models.CharField(max_length=200, blank=True)
     topic_summary = models.TextField(blank=True, max_length=3000)
@@ -371,10 +372,10 @@ class LeadershipTerm(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting for the next meeting to be scheduled"
-    PROPOSED = "proposed", "On the agenda, waiting for the organizers"
-    ACCEPTED = "accepted", "On the agenda"
-    REMOVED = "removed", "Ended"
+    WAITING = "waiting", _("Waiting for the next meeting to be scheduled")
+    PROPOSED = "proposed", _("On the agenda, waiting for the organizers")
+    ACCEPTED = "accepted", _("On the agenda")
+    REMOVED = "removed", _("Ended")
 
 
 # A follow-up that still asks for time: one at most per case presentation.
@@ -384,13 +385,13 @@ LIVE_FOLLOW_UP = (FollowUpStatus.WAITING, FollowUpStatus.PROPOSED, FollowUpStatu
 class FollowUpEnd(models.TextChoices):
     """How a follow-up ended (``status`` removed)."""
 
-    REMOVED = "removed", "An organizer took it off the agenda"
-    AGENDA_EDITED = "agenda_edited", "An organizer removed it while editing the agenda"
-    WITHDRAWN = "withdrawn", "You withdrew it"
-    LEFT_GROUP = "left_group", "You left the group"
-    REMOVED_FROM_GROUP = "removed_from_group", "An organizer removed you from the group"
-    ACCOUNT_DELETED = "account_deleted", "The account was deleted"
-    CASE_GONE = "case_gone", "The case presentation no longer exists"
+    REMOVED = "removed", _("An organizer took it off the agenda")
+    AGENDA_EDITED = "agenda_edited", _("An organizer removed it while editing the agenda")
+    WITHDRAWN = "withdrawn", _("You withdrew it")
+    LEFT_GROUP = "left_group", _("You left the group")
+    REMOVED_FROM_GROUP = "removed_from_group", _("An organizer removed you from the group")
+    ACCOUNT_DELETED = "account_deleted", _("The account was deleted")
+    CASE_GONE = "case_gone", _("The case presentation no longer exists")
 
 
 # Ended by an organizer's decision about one meeting: the next request for the same case
@@ -402,10 +403,10 @@ class FollowUpReason(models.TextChoices):
     """What an organizer may say when taking a follow-up off the agenda: a choice, never free
     text, so the presenter's e-mail carries nothing anyone wrote."""
 
-    NONE = "", "No reason given"
-    FULL = "full", "The agenda of this meeting is full"
-    LATER = "later", "Please bring it to a later meeting"
-    OUTSIDE = "outside", "Let's talk it over outside the meeting"
+    NONE = "", _("No reason given")
+    FULL = "full", _("The agenda of this meeting is full")
+    LATER = "later", _("Please bring it to a later meeting")
+    OUTSIDE = "outside", _("Let's talk it over outside the meeting")
 
 
 class FollowUp(models.Model):

@@ -2,6 +2,9 @@
 
 from datetime import datetime, timedelta
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
 from groups.enums import MANAGING_ROLES, DepartureReason
 from groups.models import Group, Membership
 from groups.selectors import organizers_of
@@ -33,6 +36,10 @@ from presentations.signup import case_ready_by
 CATCH_UP = timedelta(hours=6)
 PRESENTER_BEFORE = timedelta(days=3)
 ELECTION_CLOSING_BEFORE = timedelta(hours=24)
+
+# The words the builders add are lazy: the e-mail is written later, in the recipient's language
+# (members.emails.send_templated_mail), not in whatever language builds its context.
+_interpolate = lazy(lambda message, values: str(message) % values, str)
 
 
 # ``actor``: the person whose action an e-mail tells of, None when the system acted. ``notify``
@@ -162,7 +169,7 @@ def build_swap_offer(delivery):
 
 def _actor_name(delivery) -> str:
     actor = User.objects.select_related("profile").filter(pk=delivery.context.get("actor")).first()
-    return str(actor) if actor is not None else "An organizer"
+    return str(actor) if actor is not None else _("An organizer")
 
 
 @builder("slot_assigned")
@@ -193,7 +200,7 @@ def build_slot_released(delivery):
     return {
         "meeting": meeting,
         "group": meeting.group,
-        "slots": delivery.context.get("slots") or ["Presentation"],
+        "slots": delivery.context.get("slots") or [_("Presentation")],
         "actor": _actor_name(delivery),
         "why": delivery.context.get("why", "unassigned"),
         "kept_draft": bool(delivery.context.get("kept_draft")),
@@ -422,13 +429,20 @@ def roles_opened(
 def _opening_line(opening: dict, meeting) -> str | None:
     role = opening.get("role")
     if role in MEETING_OPENINGS and meeting is not None:
-        return f"{Opening(role).label} of {meeting.title}"
+        return _interpolate(
+            _("%(role)s of %(meeting)s"), {"role": Opening(role).label, "meeting": meeting.title}
+        )
     if role == Opening.SLOT and meeting is not None:
-        return f"{opening.get('slot')} slot in {meeting.title}"
+        return _interpolate(
+            _("%(slot)s slot in %(meeting)s"),
+            {"slot": opening.get("slot"), "meeting": meeting.title},
+        )
     if role == Opening.LEADER:
-        return "Group leader: the term ended today"
+        return _("Group leader: the term ended today")
     if role == Opening.NOMINEE:
-        return f"A nomination in the {opening.get('election')} election"
+        return _interpolate(
+            _("A nomination in the %(election)s election"), {"election": opening.get("election")}
+        )
     return None
 
 
@@ -461,7 +475,11 @@ def build_roles_opened(delivery):
     sections = [{"group": groups[pk], "lines": lines} for pk, lines in by_group.items()]
     reason = (delivery.context or {}).get("reason", DepartureReason.ACCOUNT_DELETED)
     former = User.objects.select_related("profile").filter(pk=delivery.object_id).first()
-    return {"sections": sections, "reason": reason, "former": str(former or "A member")}
+    return {
+        "sections": sections,
+        "reason": reason,
+        "former": str(former) if former else _("A member"),
+    }
 
 
 # --- case follow-ups: who asked, at which meeting, what the organizers decided ------------------

@@ -8,6 +8,7 @@ a site admin in, so a site admin who is not a member gets the same 404 as any ou
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from config.access import declare
 from groups.enums import LeadershipModel
@@ -56,24 +57,24 @@ def is_elected_group(user, group):
 declare(
     "presentations.view_presentation",
     is_presentation_member,
-    refusal="Only the group's members can see its presentations.",
+    refusal=_("Only the group's members can see its presentations."),
 )
 declare(
     # Members read a case unless they flagged that they may know the client, and only until it
     # is purged after the meeting.
     "presentations.view_case",
     is_presentation_member & ~flagged_recognition & ~case_purged,
-    refusal="This case is not shown to you.",
+    refusal=_("This case is not shown to you."),
 )
 declare(
     "presentations.change_presentation",  # write the case or the topic
     is_presentation_member & is_presenter,
-    refusal="Only the member who holds this slot can write what it presents.",
+    refusal=_("Only the member who holds this slot can write what it presents."),
 )
 declare(
     "presentations.flag_case",  # "I may know this client"
     is_presentation_member,
-    refusal="Only members of the group can flag a case.",
+    refusal=_("Only members of the group can flag a case."),
 )
 
 # --- a meeting's slots, swaps and facilitation ---------------------------------------------
@@ -81,24 +82,24 @@ declare(
 declare(
     "presentations.sign_up",  # claim a slot, give it up
     is_group_member,
-    refusal="Only members of the group can sign up to present.",
+    refusal=_("Only members of the group can sign up to present."),
 )
 declare(
     "presentations.swap",  # offer a slot or the facilitation, take one over
     is_group_member,
-    refusal="Only members of the group can swap slots or facilitation.",
+    refusal=_("Only members of the group can swap slots or facilitation."),
 )
 declare(
     "presentations.answer_invitation",  # a presenting turn offered by the rotation
     is_group_member,
-    refusal="Only members of the group can answer an invitation to present.",
+    refusal=_("Only members of the group can answer an invitation to present."),
 )
 declare(
     # assign and unassign slots, reorder and edit the agenda's slots, fill them from the
     # rotation, name or rotate the facilitators
     "presentations.manage_slots",
     is_group_manager,
-    refusal="Only the group's organizers can do that.",
+    refusal=_("Only the group's organizers can do that."),
 )
 
 # --- case follow-ups ("report back") ------------------------------------------------------------
@@ -108,12 +109,12 @@ declare(
     # object is the case presentation (presentations/services/followups.py says when)
     "presentations.ask_follow_up",
     is_presentation_member & is_presenter,
-    refusal="Only the member who presented this case can ask to report back on it.",
+    refusal=_("Only the member who presented this case can ask to report back on it."),
 )
 declare(
     "presentations.decide_follow_up",  # accept or remove a follow-up; the object is the meeting
     is_group_manager,
-    refusal="Only the group's organizers can accept or remove a case follow-up.",
+    refusal=_("Only the group's organizers can accept or remove a case follow-up."),
 )
 
 # --- elections --------------------------------------------------------------------------------
@@ -121,25 +122,25 @@ declare(
 declare(
     "presentations.hold_election",  # the object is the group
     is_group_manager & is_elected_group,
-    refusal="Only the organizers of a group that elects its leader can hold an election.",
+    refusal=_("Only the organizers of a group that elects its leader can hold an election."),
 )
 declare(
     "presentations.view_election",
     is_group_member,
-    refusal="Only the group's members can see its elections.",
+    refusal=_("Only the group's members can see its elections."),
 )
 declare(
     "presentations.nominate",
     is_group_member,
-    refusal="Only members can nominate.",
+    refusal=_("Only members can nominate."),
 )
 declare(
     "presentations.vote",
     is_group_member,
-    refusal="Only members can vote.",
+    refusal=_("Only members can vote."),
 )
 declare(
     "presentations.close_election",  # count the votes once voting has closed
     is_group_manager,
-    refusal="Only the group's organizers can close an election.",
+    refusal=_("Only the group's organizers can close an election."),
 )

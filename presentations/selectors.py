@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from groups.models import Group, Membership
 from groups.selectors import attach_loaded, for_viewer, with_latest_rules
@@ -249,5 +250,5 @@ def upcoming_for_user(user, groups: dict[int, Group], *, limit: int = 20) -> lis
     )
     for meeting in meetings:
         meeting.my_rsvp_label = RsvpAnswer(meeting.my_answer).label if meeting.my_answer else None
-        meeting.my_roles = ["Presenter"] if meeting.presenting else []
+        meeting.my_roles = [gettext("Presenter")] if meeting.presenting else []
     return meeting_selectors.attach_groups(meetings, groups)

@@ -8,12 +8,14 @@ a name nothing uses is deleted, not listed.
 
 # ruff: noqa: B018 - every line is a bare use, which is the point
 
+from crispy_forms.helper import FormHelper
 from django.contrib import admin
 from django.http import HttpResponse
 
+from alerts.models import AlertMatch, SavedSearch
 from board.models import DigestPreference, Post, ReadMark, Report, Topic
 from board.urls import PostConverter
-from config import access
+from config import access, django_strings
 from config.cache import DegradingRedisCache, ReusingRedisCacheClient
 from config.context_processors import two_step
 from config.guard import GuardedCharField
@@ -36,7 +38,6 @@ from groups.models import (
     Membership,
     WaitlistEntry,
 )
-from groups.places import BoundingBox, distance_km
 from groups.views.ground_rules import accept_rules
 from meetings.enums import HoursCategory, SegmentKind
 from meetings.ledger import Bar, Ledger, Tally
@@ -56,6 +57,7 @@ from members.enums import CredentialType, PracticeSetting
 from members.filters import ColleagueFilter
 from members.forms import ProfileForm, SignupExtraForm, TimeZoneField
 from members.models import Delivery, LicenceCheck, TherapistProfile, User
+from members.places import BoundingBox, distance_km
 from polls.forms import PollForm
 from polls.selectors import OptionResult
 from portal.health import Bar as HealthBar
@@ -312,8 +314,8 @@ GroupFilter.filter_time_of_day  # idem, the time-of-day filter
 EqualsAny.arg_joiner  # read by Django's Func.as_sql, like the output_field below
 EqualsAny.output_field  # read by Django's expressions
 
-# --- Near me (issue 18, part 1): the offline gazetteer, groups/places.py ----------------------
-# Its API that only tests/groups/test_places.py calls: the browse filter measures in the
+# --- Near me (issue 18, part 1): the offline gazetteer, members/places.py ----------------------
+# Its API that only tests/members/test_places.py calls: the browse filter measures in the
 # database (groups.filters.distance_from) and reads the box's bounds itself.
 distance_km
 BoundingBox.contains  # a point in a box (min_lon > max_lon: wrapped), for Python callers
@@ -327,3 +329,14 @@ GroupSitemap.changefreq
 GroupSitemap.priority
 GroupSitemap.protocol
 GroupSitemap.lastmod
+
+# --- Saved searches and their alerts (issue 18, part 3) ------------------------------------------
+FormHelper.form_tag  # read by crispy's {% crispy %} tag (alerts.forms: the page writes the <form>)
+SavedSearch.last_alert_at  # written by alerts.services, shown by templates/alerts/list.html
+AlertMatch.matched_at  # the order alerts tell of groups in (Meta.ordering)
+AlertMatch.delivery_key  # read through ORM lookups by alerts.services and alerts.notifications
+
+# --- Spanish (issue 18, part 4): values the views give templates whole sentences with ---------
+NotesSummary.written  # templates/meetings/includes/_notes_summary.html
+Membership.newcomer_names  # "You are the buddy of …", one translatable sentence (dashboard)
+django_strings.UNTRANSLATED_BY_DJANGO  # read by `make messages` (xgettext), not by Python

@@ -123,6 +123,7 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     # members
     "members:dashboard": (GET, signed_in()),
     "members:profile_edit": (GET, signed_in()),
+    "members:set_language": (GET, public(302)),
     "members:profile": (GET, members_only(admin=200)),  # the member's profile
     # The licence queue and one licence check: site admins only.
     "members:licence_queue": (GET, _everyone(404, anonymous=LOGIN, admin=200)),
@@ -231,6 +232,7 @@ EXPECTED: dict[str, tuple[str, dict]] = {
 # as above) and ``build(world) -> {url name: URL kwargs}``, called once the world below exists
 # (``world["objects"]`` holds the closed group, its meeting and presentation, the open group).
 EXTENSIONS = (
+    "tests.alerts.authorization",
     "tests.board.authorization",
     "tests.consultations.authorization",
     "tests.groups.authorization",

@@ -17,6 +17,7 @@ from config.celery import app as celery_app
 # Queued by the code for one object at a time, never by the clock.
 ON_DEMAND = {
     "members.tasks.task_send_delivery": "one e-mail, queued by notify() and the dispatcher",
+    "alerts.tasks.task_match_group": "a group that opened, queued on commit by its change",
 }
 
 SCHEDULE = settings.CELERY_BEAT_SCHEDULE

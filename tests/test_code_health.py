@@ -16,6 +16,7 @@ APPS = (
     "board",
     "consultations",
     "polls",
+    "alerts",
     "portal",
 )
 MAX_VIEW_LINES = 40

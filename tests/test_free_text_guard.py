@@ -29,6 +29,7 @@ FORM_MODULES = (
     "board.forms",
     "consultations.forms",
     "polls.forms",
+    "alerts.forms",
 )
 EXTRA_FORMS = ("portal.views.data.DeleteAccountForm",)
 
@@ -67,6 +68,8 @@ EXEMPT = {
     "presentations.forms.TopicForm.topic_links": "web addresses of published resources, each "
     "validated as a URL (the URL detector would flag every one)",
     "presentations.forms.ElectionForm.title": "the name of a role, such as “Group leader”",
+    "alerts.forms.SavedSearchForm.name": "a saved search's name: its owner's own label, shown "
+    "to them alone (their pages, their e-mails, their data), never to anyone else",
 }
 
 NOT_FREE_TEXT_WIDGETS = (

@@ -25,6 +25,7 @@ after every step, the promises users rely on:
   removal keeps it for the author; only its last day, the end of that keeping or the author's
   account deletion deletes it; a group has at most one agreement, which never expires, and a
   member's accepted agreement is one of their own group's;
+* a saved search is told of a group once: each (search, group) found once, in one e-mail only;
 * one action, one message: nobody gets two e-mails from one step, nor one about their own action
   (an announcement reaches every other member, a hidden post's e-mail only its author).
 
@@ -60,6 +61,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from alerts import services as alert_services
+from alerts.models import AlertMatch, SavedSearch
 from board import selectors as board_selectors
 from board import services as board_services
 from board.models import Reply, Report, Topic
@@ -144,6 +147,15 @@ AGENDA = [
 ]
 
 index = st.integers(min_value=0, max_value=40)
+# Browse searches people save: some find the model's groups (in person, structured, consultation,
+# Denver), some do not.
+ALERT_QUERIES = [
+    {},
+    {"format": "structured"},
+    {"venue_kind": "online"},
+    {"purpose": "consultation", "membership_policy": "closed"},
+    {"time_of_day": "evening"},
+]
 # Who writes on the board or in consultations: most often a member, so that threads grow; an
 # organizer; or anyone who ever had an account (outsiders, former members, deleted accounts).
 WHO = st.sampled_from(["member", "member", "organizer", "anyone"])
@@ -1501,6 +1513,35 @@ class ServiceModel(RuleBasedStateMachine):
         )
         assert not stale.exists(), "the sweep left a follow-up that is not where it says"
 
+    # --- saved searches and their alerts ------------------------------------------------------
+
+    @rule(u=index, query=st.sampled_from(ALERT_QUERIES), weekly=st.booleans())
+    def save_search(self, u, query, weekly):
+        user = self._user(u)
+        self._act(user)
+        frequency = "weekly" if weekly else "immediate"
+        refused(alert_services.save_search, actor=user, data=query, frequency=frequency)
+
+    @rule(u=index, i=index)
+    def remove_search(self, u, i):
+        user = self._user(u)
+        search = pick(list(SavedSearch.objects.filter(owner=user).order_by("pk")), i)
+        if search is None:
+            return
+        self._act(user)
+        refused(alert_services.remove_search, actor=user, search_id=search.pk)
+
+    @rule(g=index)
+    def alerts_match(self, g):
+        """What the task queued by a seat that opened does (on_commit does not run here)."""
+        self._act(None)
+        refused(alert_services.match_group, group_id=self._group(g).pk, reason="seat")
+
+    @rule()
+    def alerts_weekly(self):
+        self._act(None)
+        refused(alert_services.plan_weekly_digests)
+
     # --- leaving the site ---------------------------------------------------------------------
 
     @rule(u=index)
@@ -1846,6 +1887,24 @@ class ServiceModel(RuleBasedStateMachine):
 
     @invariant()
     @when_changed()
+    def a_search_is_told_of_a_group_once(self):
+        """Each match is told in exactly one e-mail (at once: about its group; weekly: the
+        owner's digest with its key), and never to someone who is a member of that group when
+        it was found."""
+        for search_id, group_id, key, owner in AlertMatch.objects.exclude(
+            delivery_key=""
+        ).values_list("search", "group", "delivery_key", "search__owner"):
+            immediate = key.startswith("search:")
+            told = Delivery.objects.filter(
+                recipient=owner,
+                template="alert_match" if immediate else "alert_digest",
+                object_id=group_id if immediate else owner,
+                dedupe_key=key,
+            ).count()
+            assert told == 1, f"search {search_id} was told of group {group_id} {told} times"
+
+    @invariant()
+    @when_changed()
     def polls_hold_together(self):
         """A poll's answers are to its own times, its meeting is in its group, and a poll whose
         time was scheduled is closed."""
@@ -1992,3 +2051,26 @@ def test_a_document_walks_through_the_library_and_its_author_is_told():
         }
     ), "the sequence no longer walks the document's life"
     assert state.documents == {}
+
+
+def test_a_saved_search_is_told_of_a_group_once():
+    """Someone saves a search that finds the closed group (it has a free seat); the match runs
+    twice, then the weekly planner: one match, one e-mail, nothing in a digest."""
+    state = ServiceModel()
+    newcomer = len([pk for pk in state.people if pk not in state.deleted])  # signs up next
+    try:
+        state.check_all()
+        state.sign_up()
+        state.save_search(u=newcomer, query={"format": "structured"}, weekly=False)
+        for _ in range(2):
+            state.alerts_match(g=1)
+            state.check_all()
+        state.alerts_weekly()
+        state.check_all()
+        told = Delivery.objects.filter(template__startswith="alert_")
+        assert list(told.values_list("template", "object_id")) == [
+            ("alert_match", state.closed_group.pk)
+        ]
+        assert AlertMatch.objects.count() == 1
+    finally:
+        state.teardown()

@@ -3,6 +3,8 @@ reports. Hiding a colleague's post asks for a confirmation first (they are told 
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from board import selectors, services
@@ -10,12 +12,12 @@ from board.enums import TOPIC_ONLY_ACTIONS, ModerationAction
 from groups.access import permission_required
 
 DONE = {
-    ModerationAction.PIN: "The topic is pinned to the top of the board.",
-    ModerationAction.UNPIN: "The topic is no longer pinned.",
-    ModerationAction.LOCK: "The topic is closed to replies.",
-    ModerationAction.UNLOCK: "The topic is open to replies again.",
-    ModerationAction.HIDE: "The post is hidden from the members.",
-    ModerationAction.UNHIDE: "The post is visible to the members again.",
+    ModerationAction.PIN: _("The topic is pinned to the top of the board."),
+    ModerationAction.UNPIN: _("The topic is no longer pinned."),
+    ModerationAction.LOCK: _("The topic is closed to replies."),
+    ModerationAction.UNLOCK: _("The topic is open to replies again."),
+    ModerationAction.HIDE: _("The post is hidden from the members."),
+    ModerationAction.UNHIDE: _("The post is visible to the members again."),
 }
 
 
@@ -60,5 +62,5 @@ def moderate(request, post, *, slug, post_type, pk):
 @require_POST
 def resolve_report(request, report, *, slug, pk):
     services.resolve_report(actor=request.user, report=report)
-    messages.success(request, "The report is dismissed.")
+    messages.success(request, gettext("The report is dismissed."))
     return redirect(f"{selectors.board_url(report.group)}#reports")

@@ -4,6 +4,7 @@ names the kind of post (``topic`` or ``reply``); the loader finds it in the grou
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from board import selectors, services
@@ -45,7 +46,7 @@ def edit(request, post, *, slug, post_type, pk):
                 group=post.topic.group,
                 obj=post,
             )
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, _("Your changes are saved."))
             return _after(post)
     context = {"group": post.topic.group, "post": post, "form": form}
     return render(request, "board/edit.html", context)
@@ -57,9 +58,10 @@ def delete(request, post, *, slug, post_type, pk):
     """Confirm (GET), then delete (POST): the text is blanked, colleagues' replies stay."""
     if request.method == "POST":
         services.delete_post(actor=request.user, post=post)
-        messages.success(request, f"Your {post.post_type} is deleted.")
         if post.post_type == "topic":
+            messages.success(request, _("Your topic is deleted."))
             return redirect("board:index", slug=slug)
+        messages.success(request, _("Your reply is deleted."))
         return _after(post)
     return render(request, "board/delete.html", {"group": post.topic.group, "post": post})
 
@@ -86,7 +88,7 @@ def report(request, post, *, slug, post_type, pk):
                 group=post.topic.group,
                 obj=made,
             )
-            messages.success(request, "Thank you. The group's organizers will look at it.")
+            messages.success(request, _("Thank you. The group's organizers will look at it."))
             return _after(post)
     context = {"group": post.topic.group, "post": post, "form": form}
     return render(request, "board/report.html", context)

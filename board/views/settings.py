@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from board import selectors, services
@@ -19,6 +20,6 @@ def digest_settings(request):
     )
     if request.method == "POST" and form.is_valid():
         services.set_digest_frequency(actor=request.user, frequency=form.cleaned_data["frequency"])
-        messages.success(request, "Your board e-mail choice is saved.")
+        messages.success(request, _("Your board e-mail choice is saved."))
         return redirect("board:settings")
     return render(request, "board/settings.html", {"form": form, "current": current})

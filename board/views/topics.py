@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board import selectors, services
@@ -68,9 +69,9 @@ def new(request, group, *, slug):
         else:
             _confirmations(request, form, group, topic, "board topic")
             done = (
-                "Your announcement is posted and on its way to the group."
+                _("Your announcement is posted and on its way to the group.")
                 if announcing
-                else "Your discussion is on the board."
+                else _("Your discussion is on the board.")
             )
             messages.success(request, done)
             return redirect(topic.get_absolute_url())
@@ -95,12 +96,28 @@ def _nudge(request, group) -> dict | None:
         soon = timezone.localtime(meeting.starts_at).date() - timezone.localdate() < timedelta(6)
     weekday = dates.weekday(meeting.starts_at, zone=group.time_zone)
     at = dates.clock_zone(meeting.starts_at, zone=group.time_zone)
-    when = f"on {weekday} at {at}" if soon else "coming up"
+    values = {
+        "weekday": weekday,
+        "time": at,
+        "title": meeting.title,
+        "url": meeting.get_absolute_url(),
+    }
+    if soon:
+        return {
+            "title": _("Are you coming on %(weekday)s?") % values,
+            "body": _(
+                "Our next meeting, %(title)s, is on %(weekday)s at %(time)s. Please tell us on "
+                "[the meeting page](%(url)s) whether you can come, even if the answer is no."
+            )
+            % values,
+        }
     return {
-        "title": f"Are you coming on {weekday}?" if soon else "Are you coming?",
-        "body": f"Our next meeting, {meeting.title}, is {when}. Please "
-        f"tell us on [the meeting page]({meeting.get_absolute_url()}) whether you can come, "
-        "even if the answer is no.",
+        "title": _("Are you coming?"),
+        "body": _(
+            "Our next meeting, %(title)s, is coming up. Please tell us on [the meeting "
+            "page](%(url)s) whether you can come, even if the answer is no."
+        )
+        % values,
     }
 
 
@@ -147,7 +164,7 @@ def reply(request, topic, *, slug, pk):
             form.add_error(None, str(exc))
         else:
             _confirmations(request, form, topic.group, answer, "board reply")
-            messages.success(request, "Your reply is posted.")
+            messages.success(request, _("Your reply is posted."))
             return redirect(f"{topic.get_absolute_url()}#reply-{answer.pk}")
     return _thread(request, topic, form)
 
@@ -156,5 +173,5 @@ def reply(request, topic, *, slug, pk):
 @require_POST
 def mark_read(request, group, *, slug):
     services.mark_board_read(actor=request.user, group=group)
-    messages.success(request, "Everything on the board is marked as read.")
+    messages.success(request, _("Everything on the board is marked as read."))
     return redirect(selectors.board_url(group))

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "board",
     "consultations",
     "polls",
+    "alerts",
     "portal",
 ]
 
@@ -67,14 +69,19 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else the browser's Accept-Language, else English;
+    # members.middleware.UserLanguageMiddleware then applies a signed-in person's choice.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.PrivatePagesMiddleware",
+    "members.middleware.UserLanguageMiddleware",
     "members.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.StaffTwoStepMiddleware",
     "groups.middleware.GroundRulesMiddleware",
+    "groups.middleware.GroupLanguageMiddleware",
     "config.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -245,7 +252,15 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PeerCircle <noreply@peer
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation and time -----------------------------------------
-LANGUAGE_CODE = "en-us"
+# English by default, Spanish for whoever chooses it or whose browser asks for it
+# (docs/translations.md). The catalogue is locale/es/LC_MESSAGES/django.po.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "pc_lang"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -386,6 +401,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "groups.tasks.task_remove_expired_documents",
         "schedule": 3600.0,
     },
+    # Sunday 20:00 UTC, before Monday morning anywhere: each digest is then due at 08:00 in
+    # its recipient's zone, sent by the dispatcher (docs/alerts.md).
+    "plan-weekly-alert-digests": {
+        "task": "alerts.tasks.task_plan_weekly_digests",
+        "schedule": crontab(minute=0, hour=20, day_of_week="sun"),
+    },
 }
 
 # --- Logging ----------------------------------------------------------------
@@ -401,3 +422,7 @@ LOGGING = {
 
 # Demo and health
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+
+# "Near me": a web process builds the offline gazetteer's indexes when it starts (config/wsgi.py;
+# about 2 s of CPU and 108 MB), not on the first request that looks a place up.
+WARM_GAZETTEER = env.bool("WARM_GAZETTEER", default=True)

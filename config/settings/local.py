@@ -4,6 +4,8 @@ from .base import *  # noqa: F403
 from .base import EMAIL_BACKEND, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# runserver loads config/wsgi.py again at every reload: build the gazetteer on first use.
+WARM_GAZETTEER = env.bool("WARM_GAZETTEER", default=False)
 SECRET_KEY = env(
     "SECRET_KEY", default="insecure-local-key-only-for-development-0123456789abcdefghijklmnop"
 )

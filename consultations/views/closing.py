@@ -2,12 +2,24 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from config.errors import DomainError
 from consultations import selectors, services
 from consultations.forms import CloseForm, HuddleForm
 from groups.access import permission_required
+
+
+def _closed_message(thanked: int) -> str:
+    if not thanked:
+        return gettext("Your request is closed as answered.")
+    return ngettext(
+        "Your request is closed as answered. We have passed on your thanks to %(count)s colleague.",
+        "Your request is closed as answered. We have passed on your thanks to %(count)s "
+        "colleagues.",
+        thanked,
+    ) % {"count": thanked}
 
 
 @permission_required("consultations.close_request", selectors.request_for)
@@ -26,11 +38,7 @@ def close(request, consultation, *, slug, pk):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            done = "Your request is closed as answered."
-            if thanked:
-                done += f" We have passed on your thanks to {len(thanked)} colleague"
-                done += "s." if len(thanked) > 1 else "."
-            messages.success(request, done)
+            messages.success(request, _closed_message(len(thanked)))
             return redirect(consultation)
     context = {"consultation": consultation, "group": consultation.group, "form": form}
     return render(request, "consultations/close.html", {**context, "repliers": repliers})
@@ -56,8 +64,10 @@ def huddle(request, consultation, *, slug, pk):
         else:
             messages.success(
                 request,
-                "The huddle is planned. Colleagues are told when, and it is in their "
-                "calendars like any meeting of the group.",
+                gettext(
+                    "The huddle is planned. Colleagues are told when, and it is in their "
+                    "calendars like any meeting of the group."
+                ),
             )
             return redirect(consultation)
     context = {"consultation": consultation, "group": group, "form": form}

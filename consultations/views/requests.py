@@ -5,6 +5,7 @@ in the form and again in the service; confirmations are recorded without the tex
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError
@@ -48,8 +49,10 @@ def request_new(request, group, *, slug):
         )
         messages.success(
             request,
-            "Your request is with the group. Colleagues are told you asked, never what: "
-            "they read it here.",
+            _(
+                "Your request is with the group. Colleagues are told you asked, never what: "
+                "they read it here."
+            ),
         )
         return redirect(consultation)
     return render(request, "consultations/new.html", {"group": group, "form": form})
@@ -57,11 +60,14 @@ def request_new(request, group, *, slug):
 
 def _detail(request, consultation, form):
     replies = selectors.replies_of(consultation)
+    thanks = selectors.thanks_of(consultation)
     context = {
         "consultation": consultation,
         "group": consultation.group,
         "replies": replies,
-        "thanks": selectors.thanks_of(consultation),
+        "thanks": thanks,
+        # One sentence names everyone thanked ("Dana thanked Sam, Lee for their help").
+        "thanked_names": ", ".join(str(item.member) for item in thanks),
         "form": form,
     }
     return render(request, DETAIL, context)
@@ -96,7 +102,7 @@ def reply(request, consultation, *, slug, pk):
                 group=consultation.group,
                 obj=posted,
             )
-            messages.success(request, "Thank you: your reply is posted.")
+            messages.success(request, _("Thank you: your reply is posted."))
             return redirect(f"{consultation.get_absolute_url()}#reply-{posted.pk}")
     return _detail(request, consultation, form)
 
@@ -126,7 +132,7 @@ def edit_reply(request, answer, *, slug, pk, reply_id):
                 group=consultation.group,
                 obj=answer,
             )
-            messages.success(request, "Your reply is updated.")
+            messages.success(request, _("Your reply is updated."))
             return redirect(f"{consultation.get_absolute_url()}#reply-{answer.pk}")
     context = {"consultation": consultation, "group": consultation.group, "answer": answer}
     return render(request, "consultations/edit_reply.html", {**context, "form": form})

@@ -1,5 +1,5 @@
 """Where each group meets, for "near me" on browse (issue 18, part 1): latitude and longitude
-from the group's city and region through the offline gazetteer (groups.places), and an index
+from the group's city and region through the offline gazetteer (members.places), and an index
 on the two that the browse filter's bounding box reads as a range.
 
 Existing groups are filled once, one place at a time: every group in the same city and region
@@ -11,7 +11,7 @@ The first look-up builds the gazetteer's indexes (a second or two of CPU, once).
 
 from django.db import migrations, models
 
-from groups import places
+from members import places
 
 BATCH = 1000
 

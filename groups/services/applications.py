@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from groups import notifications
@@ -30,25 +31,27 @@ def apply_to_group(
     """Apply to a closed group. At most one application per person and group is pending."""
     if group.membership_policy != MembershipPolicy.CLOSED:
         raise GroupActionError(
-            "This group is open: you can join it directly, no application needed."
+            _("This group is open: you can join it directly, no application needed.")
         )
     if group.status != GroupStatus.ACTIVE:
-        raise GroupActionError("This group is not taking applications right now.")
+        raise GroupActionError(_("This group is not taking applications right now."))
     if not consent:
         raise GroupActionError(
-            "Please agree to share your profile with the organizers: they need it to review "
-            "your application."
+            _(
+                "Please agree to share your profile with the organizers: they need it to review "
+                "your application."
+            )
         )
     if not accepted_rules:
-        raise GroupActionError("Please read and accept the ground rules to apply.")
+        raise GroupActionError(_("Please read and accept the ground rules to apply."))
     if group.requires_verified_licence and not has_verified_licence(user):
         raise GroupActionError(LICENCE_NEEDED)
     if Membership.objects.filter(group=group, user=user).exists():
-        raise GroupActionError("You are already a member of this group.")
+        raise GroupActionError(_("You are already a member of this group."))
     if Application.objects.filter(
         group=group, applicant=user, status=ApplicationStatus.PENDING
     ).exists():
-        raise GroupActionError("You already have an application waiting with this group.")
+        raise GroupActionError(_("You already have an application waiting with this group."))
     application = Application(
         group=group,
         applicant=user,
@@ -61,7 +64,9 @@ def apply_to_group(
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:
-        raise GroupActionError("You already have an application waiting with this group.") from exc
+        raise GroupActionError(
+            _("You already have an application waiting with this group.")
+        ) from exc
     record_audit(
         actor=user, verb="application.submitted", subject=user, group=group, obj=application
     )
@@ -77,7 +82,7 @@ def withdraw_application(*, user: User, application_id: int) -> Application:
         .first()
     )
     if application is None or application.status != ApplicationStatus.PENDING:
-        raise GroupActionError("There is no pending application to withdraw.")
+        raise GroupActionError(_("There is no pending application to withdraw."))
     application.status = ApplicationStatus.WITHDRAWN
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at"])
@@ -91,6 +96,16 @@ def withdraw_application(*, user: User, application_id: int) -> Application:
     return application
 
 
+def _already_decided(application: Application) -> str:
+    """ "This application was already approved.": a whole sentence for each decided state."""
+    sentences = {
+        ApplicationStatus.APPROVED: _("This application was already approved."),
+        ApplicationStatus.DECLINED: _("This application was already declined."),
+        ApplicationStatus.WITHDRAWN: _("This application was already withdrawn."),
+    }
+    return sentences.get(application.status) or _("This application was already decided.")
+
+
 @transaction.atomic
 def decide_application(
     *, actor: User, application: Application, approve: bool, message: str = ""
@@ -100,27 +115,29 @@ def decide_application(
     group = lock_group(application.group_id)
     check(actor, "groups.vet_applications", group)
     if application.applicant_id == actor.pk:  # a site admin, too, is vetted by someone else
-        raise GroupActionError("You cannot decide your own application.")
+        raise GroupActionError(_("You cannot decide your own application."))
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:
-        raise GroupActionError(
-            f"This application was already {application.get_status_display().lower()}."
-        )
+        raise GroupActionError(_already_decided(application))
     result = None
     if approve and group.requires_verified_licence:
         if not has_verified_licence(application.applicant, lock=True):
             raise GroupActionError(
-                "This group asks for a checked licence, and the applicant's is not verified "
-                "(yet): wait for the check, or decline with a note."
+                _(
+                    "This group asks for a checked licence, and the applicant's is not verified "
+                    "(yet): wait for the check, or decline with a note."
+                )
             )
         if is_member_of(actor, group) and not has_verified_licence(actor):
             raise GroupActionError(
-                "This group asks its organizers for a checked licence too, and yours is not "
-                "verified yet: add it on your profile, or ask another organizer to decide."
+                _(
+                    "This group asks its organizers for a checked licence too, and yours is not "
+                    "verified yet: add it on your profile, or ask another organizer to decide."
+                )
             )
     if approve:
         if Membership.objects.filter(group=group, user=application.applicant_id).exists():
-            raise GroupActionError("The applicant is already a member.")
+            raise GroupActionError(_("The applicant is already a member."))
         result = admit(
             group=group,
             user=application.applicant,

@@ -1,8 +1,10 @@
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from config.errors import DomainError
+from groups import signals
 from groups.cache import invalidate_browse
-from groups.enums import ACTIVE_WAITLIST_STATUSES, WaitlistStatus
+from groups.enums import ACTIVE_WAITLIST_STATUSES, GroupStatus, WaitlistStatus
 from groups.models import Group
 from members.models import TherapistProfile, User
 
@@ -30,6 +32,18 @@ def seats_to_offer(group: Group) -> int:
     the waitlist may be offered. Counted from the waitlist itself."""
     held = group.waitlist.filter(status=WaitlistStatus.OFFERED).count()
     return group.capacity - group.member_count - held
+
+
+def announce_if_open(
+    *, group: Group, actor: User | None, reason: str, about: tuple[int, ...] = ()
+) -> None:
+    """With ``group`` locked and its counts fresh, after a change that may have opened it to
+    newcomers: if it is active with a seat nobody waiting is owed (``seats_free``), tell the
+    apps above (``groups.signals.group_open``: the saved-search alerts)."""
+    if group.status == GroupStatus.ACTIVE and seats_free(group) > 0:
+        signals.group_open.send(
+            sender=Group, group=group, actor=actor, reason=reason, about=tuple(about)
+        )
 
 
 def sync_member_count(group: Group) -> None:
@@ -62,12 +76,12 @@ def sync_waitlist_count(group: Group) -> None:
         invalidate_browse()
 
 
-LICENCE_NEEDED = (
+LICENCE_NEEDED = gettext_lazy(
     "This group asks for a licence PeerCircle has checked. Add your licence number and the "
     "state that issued it on your profile: a site admin checks it against the licensing "
     "board's record, usually within a few days, and you can join or apply then."
 )
-LICENCE_FIRST = (
+LICENCE_FIRST = gettext_lazy(
     "Your own licence needs to be checked first: add it on your profile and a site admin "
     "checks it against the licensing board's record."
 )

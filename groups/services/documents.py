@@ -25,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.access import check
 from config.guard import check_free_text, confirmation_summary
@@ -64,9 +66,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GONE = "That document is no longer in the library."
+GONE = gettext_lazy("That document is no longer in the library.")
 KEPT_FOR_AUTHOR = DOCUMENT_KEPT_FOR_AUTHOR
-AGREEMENT_STAYS = (
+AGREEMENT_STAYS = gettext_lazy(
     "The confidentiality agreement stays in the library: it cannot have a last day. Clear "
     "the date, or choose another document as the agreement first."
 )
@@ -99,7 +101,7 @@ def _check_date(group: Group, available_until: date | None, *, agreement: bool) 
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
     if available_until < today:
         raise ValidationError(
-            {"available_until": "Choose today or a later day: this day has passed."}
+            {"available_until": _("Choose today or a later day: this day has passed.")}
         )
 
 
@@ -284,9 +286,12 @@ def update_document(
     if sooner and document.added_by_id not in (None, actor.pk):
         raise ValidationError(
             {
-                "available_until": f"Only {document.added_by}, who added it, can give it a "
-                "last day or bring that day closer. To take it out of the library now, remove "
-                "it: they are told, and it is kept for them for 30 days."
+                "available_until": _(
+                    "Only %(name)s, who added it, can give it a last day or bring that day "
+                    "closer. To take it out of the library now, remove it: they are told, and "
+                    "it is kept for them for 30 days."
+                )
+                % {"name": document.added_by}
             }
         )
     _guard_typed({"title": title, "description": description}, confirmed)
@@ -405,7 +410,7 @@ def accept_agreement(*, user: User, group: Group, version_id: int) -> Membership
         Membership.objects.select_for_update(of=("self",)).filter(group=group, user=user).first()
     )
     if membership is None:
-        raise GroupActionError("Only the group's members accept its confidentiality agreement.")
+        raise GroupActionError(_("Only the group's members accept its confidentiality agreement."))
     version = (
         DocumentVersion.objects.filter(
             pk=version_id, document__group=group, document__is_agreement=True
@@ -415,7 +420,7 @@ def accept_agreement(*, user: User, group: Group, version_id: int) -> Membership
     )
     if version is None or version.document.current_id != version.pk:
         raise GroupActionError(
-            "The agreement changed while you were reading it. Please read the current version."
+            _("The agreement changed while you were reading it. Please read the current version.")
         )
     membership.agreement_version = version
     membership.agreement_accepted_at = timezone.now()

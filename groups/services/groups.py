@@ -5,21 +5,23 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from config.access import check
-from groups import places
 from groups.cache import invalidate_browse
-from groups.enums import Purpose, Role
+from groups.enums import OpeningReason, Purpose, Role
 from groups.models import ApplicationQuestion, GroundRulesVersion, Group, Membership
 from groups.selectors import latest_rules
 from groups.services.base import (
     LICENCE_FIRST,
     GroupActionError,
+    announce_if_open,
     has_verified_licence,
     lock_group,
     sync_member_count,
 )
 from groups.services.waitlist import offer_free_seats
+from members import places
 from members.models import User
 from members.services import record_audit
 
@@ -56,36 +58,67 @@ def creator_time_zone(user: User) -> str:
 
 
 def place_coordinates(*, city: str, region: str) -> tuple[float | None, float | None]:
-    """Where a group's city is, from the offline gazetteer (``groups.places.locate``, the region
-    narrowing it: "Portland" in "ME"); (None, None) without a city or for a place it does not
-    know. The same rule fills existing groups in migration 0015."""
-    place = places.locate(city, region=region) if city.strip() else None
-    return (place.latitude, place.longitude) if place else (None, None)
+    """Where a group's city is, from the offline gazetteer (``members.places.coordinates``,
+    the region narrowing it: "Portland" in "ME"); (None, None) without a city or for a place
+    it does not know. The same rule filled existing groups in migration 0015."""
+    return places.coordinates(city=city, region=region)
 
 
-def _locate(group: Group) -> list[str]:
-    """Give ``group`` the coordinates of its city and region; the fields that changed."""
-    latitude, longitude = place_coordinates(city=group.city, region=group.region)
+# (city, region) -> (latitude, longitude): a place looked up before the transaction.
+type Located = tuple[tuple[str, str], tuple[float | None, float | None]]
+
+
+def _look_up(city: str, region: str) -> Located:
+    """The place of a city and region, looked up before any transaction or row lock: the
+    gazetteer's first look-up in a process builds its indexes (a second or two of CPU)."""
+    return (city, region), place_coordinates(city=city, region=region)
+
+
+def _locate(group: Group, located: Located | None = None) -> list[str]:
+    """Give ``group`` the coordinates of its city and region (``located`` when it is that
+    place, looked up beforehand); the fields that changed."""
+    place = (group.city, group.region)
+    if located is not None and located[0] == place:
+        latitude, longitude = located[1]
+    else:  # the row changed place since (rare): the indexes are built by now
+        latitude, longitude = place_coordinates(city=group.city, region=group.region)
     if (group.latitude, group.longitude) == (latitude, longitude):
         return []
     group.latitude, group.longitude = latitude, longitude
     return ["latitude", "longitude"]
 
 
-@transaction.atomic
+def place_time_zone(latitude: float | None, longitude: float | None) -> str | None:
+    """The time zone at a group's place (``members.places.suggest_time_zone``), None when the
+    place is not known."""
+    if latitude is None or longitude is None:
+        return None
+    return places.suggest_time_zone(latitude, longitude)
+
+
 def create_group(*, actor: User, data: dict[str, Any]) -> Group:
-    """Create a group; its creator becomes the organizer and accepts the ground rules."""
+    """Create a group; its creator becomes the organizer and accepts the ground rules.
+
+    Without a ``time_zone`` the group takes its place's zone (the form leaves it out when
+    the organizer left the zone it offered), or else its creator's. The place is looked up
+    before the transaction."""
     data = dict(data)
+    located = _look_up(data.get("city") or "", data.get("region") or "")
+    if not data.get("time_zone"):
+        data["time_zone"] = place_time_zone(*located[1]) or creator_time_zone(actor)
+    return _create_group(actor=actor, data=data, located=located)
+
+
+@transaction.atomic
+def _create_group(*, actor: User, data: dict[str, Any], located: Located) -> Group:
     m2m = {key: data.pop(key) for key in GROUP_M2M if key in data}
     purposes = data.pop("purposes", [])
     if not data.get("slug"):
         data["slug"] = unique_slug(data["name"])
-    if not data.get("time_zone"):
-        data["time_zone"] = creator_time_zone(actor)
     check_licence_requirement(actor=actor, group=Group(), data=data)
     group = Group(**data, created_by=actor)
     _apply_purposes(group, purposes)
-    _locate(group)
+    _locate(group, located)
     group.full_clean()
     group.save()
     for key, values in m2m.items():
@@ -101,6 +134,7 @@ def create_group(*, actor: User, data: dict[str, Any]) -> Group:
     sync_member_count(group)
     record_audit(actor=actor, verb="group.created", group=group, obj=group, subject=actor)
     invalidate_browse()
+    announce_if_open(group=group, actor=actor, reason=OpeningReason.CREATED)
     return group
 
 
@@ -122,10 +156,20 @@ def _differs(name: str, old, new) -> bool:
     return old != new
 
 
-@transaction.atomic
 def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
-    """Edit a group. Capacity may not drop below the members it has; raising it offers seats."""
+    """Edit a group. Capacity may not drop below the members it has; raising it offers seats.
+    A new place is looked up before the group's row lock is taken."""
     data = dict(data)
+    located = None
+    if "city" in data or "region" in data:
+        located = _look_up(data.get("city", group.city), data.get("region", group.region))
+    return _update_group(actor=actor, group=group, data=data, located=located)
+
+
+@transaction.atomic
+def _update_group(
+    *, actor: User, group: Group, data: dict[str, Any], located: Located | None
+) -> Group:
     m2m = {key: data.pop(key) for key in GROUP_M2M if key in data}
     purposes = data.pop("purposes", None)
     locked = lock_group(group.pk)
@@ -134,12 +178,15 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
         # One path for a new zone: it decides what happens to the meetings and tells members.
         # (meetings.services.change_group_time_zone; the edit page calls it.)
         raise GroupActionError(
-            "The time zone is changed on the group's edit page, which asks whether the "
-            "meetings keep their local time."
+            _(
+                "The time zone is changed on the group's edit page, which asks whether the "
+                "meetings keep their local time."
+            )
         )
     if "capacity" in data and data["capacity"] < locked.member_count:
         raise GroupActionError(
-            f"The group has {locked.member_count} members, so capacity cannot be lower than that."
+            _("The group has %(count)s members, so capacity cannot be lower than that.")
+            % {"count": locked.member_count}
         )
     check_licence_requirement(actor=actor, group=locked, data=data)
     old = {name: getattr(locked, name) for name in data}
@@ -154,9 +201,9 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
         changed += ["purpose_support", "purpose_consultation", "purpose_collaboration"]
     if "city" in changed:
         changed.append("city_key")  # the browse filter's key, worked out by its field
-    located = _locate(locked) if {"city", "region"} & set(changed) else []
+    moved = _locate(locked, located) if {"city", "region"} & set(changed) else []
     if changed:
-        locked.save(update_fields=[*changed, *located, "updated_at"])
+        locked.save(update_fields=[*changed, *moved, "updated_at"])
     for key, values in m2m.items():
         getattr(locked, key).set(values)
     if "ground_rules" in changed:
@@ -167,6 +214,9 @@ def update_group(*, actor: User, group: Group, data: dict[str, Any]) -> Group:
         )
     if "capacity" in changed and locked.capacity > old["capacity"]:
         offer_free_seats(group=locked)
+    if "status" in changed or ("capacity" in changed and locked.capacity > old["capacity"]):
+        reason = OpeningReason.REOPENED if "status" in changed else OpeningReason.SEAT
+        announce_if_open(group=locked, actor=actor, reason=reason)
     invalidate_browse()
     record_audit(
         actor=actor,

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from groups import notifications
@@ -32,20 +33,25 @@ def _when(moment: datetime) -> str:
 
 def _repeat_refusal(last: Invitation) -> str:
     if last.revoked_at is not None:
-        state = "and was withdrawn"
+        sent = _("An invitation went to %(email)s on %(when)s and was withdrawn.")
     elif last.used_at is not None:
-        state = "and was used"
+        sent = _("An invitation went to %(email)s on %(when)s and was used.")
     elif last.is_usable:
-        state = "and its link still works"
+        sent = _("An invitation went to %(email)s on %(when)s and its link still works.")
     else:
-        state = "and its link has expired"
-    message = (
-        f"An invitation went to {last.email} on {_when(last.created_at)} {state}. We send an "
-        "address at most one invitation a week, so you can invite them again from "
-        f"{_when(last.created_at + REPEAT_AFTER)}."
+        sent = _("An invitation went to %(email)s on %(when)s and its link has expired.")
+    again = _(
+        "We send an address at most one invitation a week, so you can invite them again "
+        "from %(when)s."
+    )
+    message = " ".join(
+        [
+            sent % {"email": last.email, "when": _when(last.created_at)},
+            again % {"when": _when(last.created_at + REPEAT_AFTER)},
+        ]
     )
     if last.is_usable:
-        message += " If it should not have gone out, revoke it in the list below."
+        message += " " + _("If it should not have gone out, revoke it in the list below.")
     return message
 
 
@@ -69,9 +75,12 @@ def _check_sending_limits(*, actor: User, group: Group, email: str, now: datetim
     )
     if len(recent) >= INVITATIONS_PER_DAY:
         raise GroupActionError(
-            f"You have sent {INVITATIONS_PER_DAY} invitations for this group in the last 24 "
-            "hours, the most we allow, so that nobody can use PeerCircle to send bulk e-mail. "
-            f"You can send more from {_when(recent[0] + SENDING_WINDOW)}."
+            _(
+                "You have sent %(count)s invitations for this group in the last 24 hours, the "
+                "most we allow, so that nobody can use PeerCircle to send bulk e-mail. You can "
+                "send more from %(when)s."
+            )
+            % {"count": INVITATIONS_PER_DAY, "when": _when(recent[0] + SENDING_WINDOW)}
         )
 
 
@@ -85,7 +94,7 @@ def invite_by_email(*, actor: User, group: Group, email: str) -> Invitation:
     locked = lock_group(group.pk)  # the limits below are checked, then an invitation is added
     check(actor, "groups.invite", locked)
     if Membership.objects.filter(group=locked, user__email__iexact=email).exists():
-        raise GroupActionError(f"{email} is already a member of this group.")
+        raise GroupActionError(_("%(email)s is already a member of this group.") % {"email": email})
     now = timezone.now()
     _check_sending_limits(actor=actor, group=locked, email=email, now=now)
     invitation = Invitation.objects.create(
@@ -106,14 +115,14 @@ def invite_by_email(*, actor: User, group: Group, email: str) -> Invitation:
 def accept_invitation(*, user: User, token: str, accepted_rules: bool) -> JoinResult:
     invitation = Invitation.objects.select_for_update(of=("self",)).filter(token=token).first()
     if invitation is not None and invitation.revoked_at is not None:
-        raise GroupActionError("This invitation was withdrawn by the group's organizers.")
+        raise GroupActionError(_("This invitation was withdrawn by the group's organizers."))
     if invitation is None or not invitation.is_usable:
-        raise GroupActionError("This invitation link has expired or was already used.")
+        raise GroupActionError(_("This invitation link has expired or was already used."))
     if not accepted_rules:
-        raise GroupActionError("Please read and accept the ground rules to join.")
+        raise GroupActionError(_("Please read and accept the ground rules to join."))
     group = lock_group(invitation.group_id)
     if group.status != GroupStatus.ACTIVE:
-        raise GroupActionError("This group is not taking new members right now.")
+        raise GroupActionError(_("This group is not taking new members right now."))
     result = admit(
         group=group,
         user=user,
@@ -134,11 +143,15 @@ def check_revocation(*, actor: User, group: Group, invitation: Invitation) -> No
     the invitation locked."""
     check(actor, "groups.revoke_invitation", group)
     if invitation.used_at is not None:
-        raise GroupActionError("This invitation was already used, so there is nothing to revoke.")
+        raise GroupActionError(
+            _("This invitation was already used, so there is nothing to revoke.")
+        )
     if invitation.revoked_at is not None:
-        raise GroupActionError("This invitation was already revoked.")
+        raise GroupActionError(_("This invitation was already revoked."))
     if not invitation.is_usable:
-        raise GroupActionError("This invitation has expired, so its link no longer works anyway.")
+        raise GroupActionError(
+            _("This invitation has expired, so its link no longer works anyway.")
+        )
 
 
 @transaction.atomic
@@ -153,7 +166,7 @@ def revoke_invitation(*, actor: User, group: Group, invitation_id: int) -> Invit
     )
     if invitation is None:
         check(actor, "groups.revoke_invitation", group)  # an outsider learns nothing more
-        raise GroupActionError("That invitation no longer exists.")
+        raise GroupActionError(_("That invitation no longer exists."))
     check_revocation(actor=actor, group=group, invitation=invitation)
     invitation.revoked_at = timezone.now()
     invitation.revoked_by = actor

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from groups import notifications, signals
@@ -15,6 +16,7 @@ from groups.enums import (
     DepartureReason,
     GroupStatus,
     MembershipPolicy,
+    OpeningReason,
     Role,
 )
 from groups.models import Group, Membership, WaitlistEntry
@@ -22,6 +24,7 @@ from groups.selectors import latest_rules, waitlist_position
 from groups.services.base import (
     LICENCE_NEEDED,
     GroupActionError,
+    announce_if_open,
     has_verified_licence,
     lock_group,
     seats_free,
@@ -76,12 +79,12 @@ def admit(
     """With ``group`` locked: a member if a seat is free (``seats_free``: nobody on the waitlist
     is owed it), else the waitlist. Those already waiting are offered free seats first."""
     if Membership.objects.filter(group=group, user=user).exists():
-        raise GroupActionError("You are already a member of this group.")
+        raise GroupActionError(_("You are already a member of this group."))
     if group.requires_verified_licence and not has_verified_licence(user, lock=True):
         raise GroupActionError(LICENCE_NEEDED)
     version = latest_rules(group)
     if group.waitlist.filter(user=user, status__in=ACTIVE_WAITLIST_STATUSES).exists():
-        raise GroupActionError("You are already on this group's waitlist.")
+        raise GroupActionError(_("You are already on this group's waitlist."))
     if group.waitlist_count:
         offer_free_seats(group=group)
     if seats_free(group) > 0:
@@ -108,19 +111,19 @@ def admit(
 def join_group(*, user: User, group: Group, accepted_rules: bool) -> JoinResult:
     """Join an open group at once if a seat is free, otherwise join its waitlist."""
     if not accepted_rules:
-        raise GroupActionError("Please read and accept the ground rules to join.")
+        raise GroupActionError(_("Please read and accept the ground rules to join."))
     locked = lock_group(group.pk)
     if locked.status != GroupStatus.ACTIVE:
-        raise GroupActionError("This group is not taking new members right now.")
+        raise GroupActionError(_("This group is not taking new members right now."))
     if locked.membership_policy != MembershipPolicy.OPEN:
         raise GroupActionError(
-            "This is a closed group: apply, and an organizer will review your application."
+            _("This is a closed group: apply, and an organizer will review your application.")
         )
     try:
         with transaction.atomic():
             return admit(group=locked, user=user, actor=user, verb="member.joined")
     except IntegrityError as exc:  # a double submit that slipped past the checks
-        raise GroupActionError("You are already a member of this group.") from exc
+        raise GroupActionError(_("You are already a member of this group.")) from exc
 
 
 def _organizer_count(group: Group) -> int:
@@ -130,8 +133,10 @@ def _organizer_count(group: Group) -> int:
 def _check_last_organizer(*, group: Group, membership: Membership) -> None:
     if membership.role == Role.ORGANIZER and _organizer_count(group) <= 1:
         raise GroupActionError(
-            "A group always keeps at least one organizer: hand the organizer role to another "
-            "member first."
+            _(
+                "A group always keeps at least one organizer: hand the organizer role to another "
+                "member first."
+            )
         )
 
 
@@ -151,6 +156,7 @@ def _end_membership(
     if newcomers:
         pair_again(group=group, newcomer_ids=newcomers, actor=actor)
     offer_free_seats(group=group)
+    announce_if_open(group=group, actor=actor, reason=OpeningReason.SEAT, about=(user.pk,))
 
 
 def _drop_membership(
@@ -166,7 +172,7 @@ def leave_group(*, user: User, group: Group) -> None:
     locked = lock_group(group.pk)
     membership = Membership.objects.filter(group=locked, user=user).first()
     if membership is None:
-        raise GroupActionError("You are not a member of this group.")
+        raise GroupActionError(_("You are not a member of this group."))
     _drop_membership(group=locked, membership=membership, actor=user, reason=DepartureReason.LEFT)
     record_audit(actor=user, verb=ENDED_VERBS[DepartureReason.LEFT], subject=user, group=locked)
 
@@ -206,9 +212,9 @@ def check_removal(*, actor: User, group: Group, membership: Membership | None) -
     asks again under the group's lock."""
     check(actor, "groups.manage_members", group)
     if membership is None:
-        raise GroupActionError("That person is no longer a member of this group.")
+        raise GroupActionError(_("That person is no longer a member of this group."))
     if membership.user_id == actor.pk:
-        raise GroupActionError("To leave the group yourself, use “Leave group”.")
+        raise GroupActionError(_("To leave the group yourself, use “Leave group”."))
     _check_last_organizer(group=group, membership=membership)
     check(actor, "groups.manage_member", membership)
 
@@ -239,7 +245,7 @@ def remove_member(*, actor: User, group: Group, membership_id: int, reason: str 
 def change_role(*, actor: User, group: Group, membership_id: int, role: str) -> Membership:
     """Promote or demote a member between member, co-organizer and organizer."""
     if role not in Role.values:
-        raise GroupActionError("Choose member, co-organizer or organizer.")
+        raise GroupActionError(_("Choose member, co-organizer or organizer."))
     locked = lock_group(group.pk)
     check(actor, "groups.manage_members", locked)
     membership = (
@@ -248,17 +254,19 @@ def change_role(*, actor: User, group: Group, membership_id: int, role: str) -> 
         .first()
     )
     if membership is None:
-        raise GroupActionError("That person is no longer a member of this group.")
+        raise GroupActionError(_("That person is no longer a member of this group."))
     if membership.role == role:
         return membership
     if membership.role == Role.ORGANIZER and _organizer_count(locked) <= 1:
         raise GroupActionError(
-            "This is the group's only organizer. Make someone else organizer first."
+            _("This is the group's only organizer. Make someone else organizer first.")
         )
     if membership.user_id == actor.pk:
         raise GroupActionError(
-            "You cannot change your own role: another organizer can, or hand the organizer "
-            "role over."
+            _(
+                "You cannot change your own role: another organizer can, or hand the organizer "
+                "role over."
+            )
         )
     membership.group = locked  # the rules read the actor's role in this locked group
     check(actor, "groups.manage_member", membership)
@@ -287,7 +295,7 @@ def hand_over_organizer(*, actor: User, group: Group, membership_id: int) -> Mem
     mine = Membership.objects.get(group=locked, user=actor)  # an organizer, by the rule
     target = Membership.objects.filter(group=locked, pk=membership_id).first()
     if target is None or target.pk == mine.pk:
-        raise GroupActionError("Choose another member of the group.")
+        raise GroupActionError(_("Choose another member of the group."))
     target.role = Role.ORGANIZER
     target.save(update_fields=["role"])
     mine.role = Role.CO_ORGANIZER

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.access import check
 from groups import notifications
@@ -89,7 +90,7 @@ def set_buddy_volunteer(*, user: User, group: Group, willing: bool) -> Membershi
     locked = lock_group(group.pk)
     membership = Membership.objects.filter(group=locked, user=user).first()
     if membership is None:
-        raise GroupActionError("Only members of the group can be a newcomer's buddy.")
+        raise GroupActionError(_("Only members of the group can be a newcomer's buddy."))
     check(user, "groups.volunteer_as_buddy", locked)
     if membership.buddy_volunteer == willing:
         return membership

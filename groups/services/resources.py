@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.access import check
 from groups.models import Group, Resource
@@ -13,7 +15,7 @@ from members.services import record_audit
 __all__ = ["RESOURCE_URL_SCHEMES", "add_resource", "remove_resource", "set_pinned"]
 
 RESOURCE_URL_SCHEMES = ["http", "https"]
-URL_MESSAGE = "Enter a full web address that starts with https:// or http://."
+URL_MESSAGE = gettext_lazy("Enter a full web address that starts with https:// or http://.")
 
 
 def _locked_resource(group: Group, resource_id: int) -> Resource:
@@ -21,7 +23,7 @@ def _locked_resource(group: Group, resource_id: int) -> Resource:
         Resource.objects.select_for_update(of=("self",)).filter(group=group, pk=resource_id).first()
     )
     if resource is None:
-        raise GroupActionError("That link is no longer in the library.")
+        raise GroupActionError(_("That link is no longer in the library."))
     return resource
 
 

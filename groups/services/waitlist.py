@@ -6,13 +6,21 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groups import notifications
-from groups.enums import ACTIVE_WAITLIST_STATUSES, GroupStatus, Role, WaitlistStatus
+from groups.enums import (
+    ACTIVE_WAITLIST_STATUSES,
+    GroupStatus,
+    OpeningReason,
+    Role,
+    WaitlistStatus,
+)
 from groups.models import Group, Membership, WaitlistEntry
 from groups.services.base import (
     LICENCE_NEEDED,
     GroupActionError,
+    announce_if_open,
     has_verified_licence,
     lock_group,
     seats_to_offer,
@@ -52,7 +60,7 @@ def offer_free_seats(*, group: Group) -> list[WaitlistEntry]:
 def _lock_entry(*, user: User, entry_id: int) -> tuple[Group, WaitlistEntry]:
     entry = WaitlistEntry.objects.filter(pk=entry_id, user=user).first()
     if entry is None:
-        raise GroupActionError("That waitlist place is no longer yours.")
+        raise GroupActionError(_("That waitlist place is no longer yours."))
     group = lock_group(entry.group_id)
     entry = WaitlistEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     return group, entry
@@ -64,7 +72,7 @@ def accept_offer(*, user: User, entry_id: int) -> Membership:
         membership = _accept_offer(user=user, entry_id=entry_id)
     if membership is None:  # the expiry above is committed; now tell the person
         raise GroupActionError(
-            "Sorry, this offer expired, so the seat went to the next person waiting."
+            _("Sorry, this offer expired, so the seat went to the next person waiting.")
         )
     return membership
 
@@ -73,14 +81,16 @@ def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
     group, entry = _lock_entry(user=user, entry_id=entry_id)
     now = timezone.now()
     if entry.status != WaitlistStatus.OFFERED:
-        raise GroupActionError("There is no open seat offer for you in this group.")
+        raise GroupActionError(_("There is no open seat offer for you in this group."))
     if entry.offer_expires_at <= now:
         _expire(group=group, entry=entry, now=now, tell=False)  # the page tells them
         return None
     if group.member_count >= group.capacity:
         raise GroupActionError(
-            "The organizers made the group smaller meanwhile, so it is full. "
-            "Please ask them about a seat."
+            _(
+                "The organizers made the group smaller meanwhile, so it is full. "
+                "Please ask them about a seat."
+            )
         )
     if group.requires_verified_licence and not has_verified_licence(user, lock=True):
         raise GroupActionError(LICENCE_NEEDED)
@@ -105,13 +115,14 @@ def _accept_offer(*, user: User, entry_id: int) -> Membership | None:
 def decline_offer(*, user: User, entry_id: int) -> WaitlistEntry:
     group, entry = _lock_entry(user=user, entry_id=entry_id)
     if entry.status != WaitlistStatus.OFFERED:
-        raise GroupActionError("There is no open seat offer for you in this group.")
+        raise GroupActionError(_("There is no open seat offer for you in this group."))
     entry.status = WaitlistStatus.DECLINED
     entry.resolved_at = timezone.now()
     entry.save(update_fields=["status", "resolved_at"])
     sync_waitlist_count(group)
     record_audit(actor=user, verb="waitlist.declined", subject=user, group=group, obj=entry)
     offer_free_seats(group=group)
+    announce_if_open(group=group, actor=user, reason=OpeningReason.SEAT)
     return entry
 
 
@@ -119,7 +130,7 @@ def decline_offer(*, user: User, entry_id: int) -> WaitlistEntry:
 def leave_waitlist(*, user: User, entry_id: int) -> WaitlistEntry:
     group, entry = _lock_entry(user=user, entry_id=entry_id)
     if entry.status not in (WaitlistStatus.WAITING, WaitlistStatus.OFFERED):
-        raise GroupActionError("You are not on this group's waitlist.")
+        raise GroupActionError(_("You are not on this group's waitlist."))
     was_offered = entry.status == WaitlistStatus.OFFERED
     entry.status = WaitlistStatus.LEFT
     entry.resolved_at = timezone.now()
@@ -128,6 +139,7 @@ def leave_waitlist(*, user: User, entry_id: int) -> WaitlistEntry:
     record_audit(actor=user, verb="waitlist.left", subject=user, group=group, obj=entry)
     if was_offered:
         offer_free_seats(group=group)
+    announce_if_open(group=group, actor=user, reason=OpeningReason.SEAT)
     return entry
 
 
@@ -161,6 +173,7 @@ def _expire(*, group: Group, entry: WaitlistEntry, now, tell: bool) -> None:
     if tell:
         notifications.offer_expired(entry)
     offer_free_seats(group=group)
+    announce_if_open(group=group, actor=None, reason=OpeningReason.SEAT, about=(entry.user_id,))
 
 
 def expire_offers(*, now=None) -> int:

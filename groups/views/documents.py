@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError
@@ -82,7 +83,9 @@ def library(request, group, *, slug):
             _save_errors(form, exc)
         else:
             _record(request, form, document)
-            messages.success(request, f"Thank you for sharing “{document.title}”.")
+            messages.success(
+                request, _("Thank you for sharing “%(title)s”.") % {"title": document.title}
+            )
             return redirect("groups:documents", slug=group.slug)
     return render(request, "groups/documents.html", _library_context(request, group, form))
 
@@ -142,7 +145,7 @@ def edit(request, document, *, slug, pk):
             _save_errors(form, exc)
         else:
             _record(request, form, document)
-            messages.success(request, "The document's details are saved.")
+            messages.success(request, _("The document's details are saved."))
             return redirect("groups:document", slug=slug, pk=pk)
     return render(
         request,
@@ -170,7 +173,11 @@ def new_version(request, document, *, slug, pk):
             _save_errors(form, exc)
         else:
             _record(request, form, document)
-            messages.success(request, f"Version {version.number} of “{document.title}” is up.")
+            messages.success(
+                request,
+                _("Version %(number)s of “%(title)s” is up.")
+                % {"number": version.number, "title": document.title},
+            )
             return redirect("groups:document", slug=slug, pk=pk)
     return render(
         request,
@@ -188,7 +195,9 @@ def remove(request, document, *, slug, pk):
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"“{document.title}” is no longer in the library.")
+            messages.success(
+                request, _("“%(title)s” is no longer in the library.") % {"title": document.title}
+            )
         return redirect("groups:documents", slug=slug)
     return render(
         request,
@@ -208,7 +217,11 @@ def choose_agreement(request, document, *, slug, pk):
     """Make this document the agreement (``agreement=1``) or stop having one (anything else)."""
     chosen = request.POST.get("agreement") == "1"
     if not chosen and not document.is_agreement:
-        messages.info(request, f"“{document.title}” is not the group's agreement: nothing changed.")
+        messages.info(
+            request,
+            _("“%(title)s” is not the group's agreement: nothing changed.")
+            % {"title": document.title},
+        )
         return redirect("groups:document", slug=slug, pk=pk)
     try:
         services.choose_agreement(
@@ -219,10 +232,13 @@ def choose_agreement(request, document, *, slug, pk):
     else:
         messages.success(
             request,
-            f"“{document.title}” is now the group's confidentiality agreement. Every other "
-            "member is asked to read and accept it on their next visit."
+            _(
+                "“%(title)s” is now the group's confidentiality agreement. Every other "
+                "member is asked to read and accept it on their next visit."
+            )
+            % {"title": document.title}
             if chosen
-            else "The group no longer asks members to accept a confidentiality agreement.",
+            else _("The group no longer asks members to accept a confidentiality agreement."),
         )
     return redirect("groups:document", slug=slug, pk=pk)
 
@@ -239,10 +255,10 @@ def accept_agreement(request, agreement, *, slug):
             )
         except (DomainError, ValueError) as exc:
             messages.error(
-                request, str(exc) if isinstance(exc, DomainError) else "Please try again."
+                request, str(exc) if isinstance(exc, DomainError) else _("Please try again.")
             )
             return redirect("groups:accept_agreement", slug=slug)
-        messages.success(request, "Thank you. The group's pages are open to you.")
+        messages.success(request, _("Thank you. The group's pages are open to you."))
         return redirect(safe_next(request, group.get_absolute_url()))
     membership = group.viewer_membership
     return render(

@@ -7,6 +7,7 @@ import difflib
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.redirects import safe_next
@@ -22,7 +23,7 @@ def accept_rules(request, group, *, slug):
     form = AcceptRulesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.accept_ground_rules(user=request.user, group=group, version_id=latest.pk)
-        messages.success(request, "Thank you. The group's pages are open to you again.")
+        messages.success(request, _("Thank you. The group's pages are open to you again."))
         return redirect(safe_next(request, group.get_absolute_url()))
     previous = group.viewer_membership.rules_version
     return render(

@@ -15,6 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import DomainError
@@ -28,12 +30,17 @@ from members.timezones import use_page_zone
 
 def _report(request, result, group):
     if result.joined:
-        messages.success(request, f"Welcome to {group.name}! You are now a member.")
+        messages.success(
+            request, _("Welcome to %(group)s! You are now a member.") % {"group": group.name}
+        )
     else:
         messages.info(
             request,
-            f"{group.name} is full, so you are on its waitlist at position {result.position}. "
-            "We will e-mail you when a seat is free.",
+            _(
+                "%(group)s is full, so you are on its waitlist at position %(position)s. "
+                "We will e-mail you when a seat is free."
+            )
+            % {"group": group.name, "position": result.position},
         )
 
 
@@ -42,10 +49,12 @@ def _report(request, result, group):
 def join(request, slug: str):
     group = selectors.get_group_for_viewer(request.user, slug)
     if selectors.get_membership(request.user, group):
-        messages.info(request, "You are already a member of this group.")
+        messages.info(request, _("You are already a member of this group."))
         return redirect(group)
     if not group.is_open and request.method == "GET":
-        messages.info(request, "This is a closed group: apply, and the organizers will review it.")
+        messages.info(
+            request, _("This is a closed group: apply, and the organizers will review it.")
+        )
         return redirect("groups:apply", slug=group.slug)
     form = AcceptRulesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +77,7 @@ def leave(request, group, *, slug):
     message on this page, which explains what to do first."""
     if request.method == "POST":
         services.leave_group(user=request.user, group=group)
-        messages.success(request, f"You have left {group.name}.")
+        messages.success(request, _("You have left %(group)s.") % {"group": group.name})
         return redirect(group)
     return render(
         request,
@@ -78,9 +87,15 @@ def leave(request, group, *, slug):
 
 
 WAITLIST_ACTIONS = {
-    "accept": (services.accept_offer, "Welcome to {group}! You are now a member."),
-    "decline": (services.decline_offer, "You declined the seat; it goes to the next person."),
-    "leave": (services.leave_waitlist, "You have left the waitlist."),
+    "accept": (
+        services.accept_offer,
+        gettext_lazy("Welcome to %(group)s! You are now a member."),
+    ),
+    "decline": (
+        services.decline_offer,
+        gettext_lazy("You declined the seat; it goes to the next person."),
+    ),
+    "leave": (services.leave_waitlist, gettext_lazy("You have left the waitlist.")),
 }
 
 
@@ -92,11 +107,11 @@ def waitlist_action(request, slug: str, action: str):
     group = selectors.get_group_for_viewer(request.user, slug)
     entry = selectors.active_waitlist_entry(request.user, group)
     if entry is None:
-        messages.error(request, "You are not on this group's waitlist.")
+        messages.error(request, _("You are not on this group's waitlist."))
         return redirect(group)
     handler, success = WAITLIST_ACTIONS[action]
     handler(user=request.user, entry_id=entry.pk)
-    messages.success(request, success.format(group=group.name))
+    messages.success(request, str(success) % {"group": group.name})
     if action == "accept":
         return redirect("groups:welcome", slug=group.slug)
     return redirect(group)
@@ -107,7 +122,7 @@ def waitlist_action(request, slug: str, action: str):
 def apply(request, slug: str):
     group = selectors.get_group_for_viewer(request.user, slug)
     if not group.is_open and selectors.pending_application(request.user, group):
-        messages.info(request, "Your application is already with the organizers.")
+        messages.info(request, _("Your application is already with the organizers."))
         return redirect(group)
     form = ApplicationForm(
         request.POST if request.method == "POST" else None, questions=list(group.questions.all())
@@ -119,7 +134,7 @@ def apply(request, slug: str):
             messages.error(request, str(exc))
         return redirect(group)
     if group.is_open:
-        messages.info(request, "This group is open: you can join it directly.")
+        messages.info(request, _("This group is open: you can join it directly."))
         return redirect("groups:join", slug=group.slug)
     return render(request, "groups/apply.html", {"group": group, "form": form})
 
@@ -137,7 +152,7 @@ def _send_application(request, group, form) -> None:
         actor=request.user, summary=form.guard_summary(), what="application", group=group
     )
     messages.success(
-        request, "Your application is sent. The organizers will let you know by e-mail."
+        request, _("Your application is sent. The organizers will let you know by e-mail.")
     )
 
 
@@ -147,10 +162,10 @@ def withdraw(request, slug: str):
     group = selectors.get_group_for_viewer(request.user, slug)
     application = selectors.pending_application(request.user, group)
     if application is None:
-        messages.error(request, "There is no pending application to withdraw.")
+        messages.error(request, _("There is no pending application to withdraw."))
         return redirect(group)
     services.withdraw_application(user=request.user, application_id=application.pk)
-    messages.success(request, "Your application is withdrawn.")
+    messages.success(request, _("Your application is withdrawn."))
     return redirect(group)
 
 

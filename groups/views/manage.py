@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import DomainError
@@ -45,7 +46,7 @@ def manage_members(request, group, *, slug):
 def change_role(request, group, *, slug, membership_id):
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose member, co-organizer or organizer.")
+        messages.error(request, _("Choose member, co-organizer or organizer."))
         return _to_members(group)
     try:
         changed = services.change_role(
@@ -57,8 +58,18 @@ def change_role(request, group, *, slug, membership_id):
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{changed.user} is now {changed.get_role_display().lower()}.")
+        messages.success(request, _role_changed(changed))
     return _to_members(group)
+
+
+def _role_changed(membership) -> str:
+    """ "Dana is now co-organizer.": a whole sentence for each role."""
+    sentences = {
+        Role.ORGANIZER: _("%(name)s is now organizer."),
+        Role.CO_ORGANIZER: _("%(name)s is now co-organizer."),
+        Role.MEMBER: _("%(name)s is now member."),
+    }
+    return sentences[membership.role] % {"name": membership.user}
 
 
 @permission_required("groups.view_management", selectors.group_for)
@@ -80,7 +91,7 @@ def remove_member(request, group, *, slug, membership_id):
             record_confirmations(
                 actor=request.user, summary=form.guard_summary(), what="removal reason", group=group
             )
-            messages.success(request, f"{target.user} is no longer a member.")
+            messages.success(request, _("%(name)s is no longer a member.") % {"name": target.user})
             return _to_members(group)
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -101,7 +112,9 @@ def hand_over(request, group, *, slug, membership_id):
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, f"{target.user} is now the organizer; you stay on as co-organizer."
+            request,
+            _("%(name)s is now the organizer; you stay on as co-organizer.")
+            % {"name": target.user},
         )
     return _to_members(group)
 
@@ -118,7 +131,9 @@ def invite(request, group, *, slug):
         except DomainError as exc:
             form.add_error("email", str(exc))
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("groups:invite", slug=group.slug)
     return render(
         request,
@@ -144,7 +159,8 @@ def revoke_invitation(request, group, *, slug, pk):
             services.revoke_invitation(actor=request.user, group=group, invitation_id=pk)
             messages.success(
                 request,
-                f"The invitation to {invitation.email} is revoked: its link no longer works.",
+                _("The invitation to %(email)s is revoked: its link no longer works.")
+                % {"email": invitation.email},
             )
             return redirect("groups:invite", slug=group.slug)
     except DomainError as exc:
@@ -166,7 +182,7 @@ def questions(request, group, *, slug):
     )
     if request.method == "POST" and formset.is_valid():
         services.replace_questions(actor=request.user, group=group, questions=formset.questions())
-        messages.success(request, "The application questions are saved.")
+        messages.success(request, _("The application questions are saved."))
         return redirect("groups:questions", slug=group.slug)
     return render(request, "groups/questions.html", {"group": group, "formset": formset})
 

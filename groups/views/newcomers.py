@@ -3,6 +3,7 @@ the meetings too, so it lives in portal/views/welcome.py."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import selectors, services
@@ -20,9 +21,11 @@ def buddy(request, group, *, slug):
     looking_after = selectors.newcomers_of(membership)
     if willing and looking_after:
         names = ", ".join(str(m.user) for m in looking_after)
-        messages.success(request, f"Thank you. You are now the buddy of {names}.")
+        messages.success(
+            request, _("Thank you. You are now the buddy of %(names)s.") % {"names": names}
+        )
     elif willing:
-        messages.success(request, "Thank you. You will be paired with the next newcomer.")
+        messages.success(request, _("Thank you. You will be paired with the next newcomer."))
     else:
-        messages.success(request, "You are no longer offering to be a buddy.")
+        messages.success(request, _("You are no longer offering to be a buddy."))
     return redirect("groups:welcome", slug=group.slug)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import DomainError
@@ -61,7 +62,9 @@ def library(request, group, *, slug):
                 group=group,
                 obj=resource,
             )
-            messages.success(request, f"Thank you for sharing “{resource.title}”.")
+            messages.success(
+                request, _("Thank you for sharing “%(title)s”.") % {"title": resource.title}
+            )
             return redirect(_library_url(group))
     return render(request, "groups/resources.html", _library_context(request, group, form))
 
@@ -95,8 +98,12 @@ def pin(request, resource, *, slug, pk):
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        done = "pinned to the top" if pinned else "no longer pinned"
-        messages.success(request, f"“{resource.title}” is {done}.")
+        done = (
+            _("“%(title)s” is pinned to the top.")
+            if pinned
+            else _("“%(title)s” is no longer pinned.")
+        )
+        messages.success(request, done % {"title": resource.title})
     return _back_to_library(request, resource.group)
 
 
@@ -110,5 +117,7 @@ def remove(request, resource, *, slug, pk):
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"“{resource.title}” is no longer in the library.")
+        messages.success(
+            request, _("“%(title)s” is no longer in the library.") % {"title": resource.title}
+        )
     return _back_to_library(request, resource.group)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from groups import selectors, services
@@ -62,11 +63,11 @@ def detail(request, application, *, pk):
 
 
 def _decided(application, approved: bool, result) -> str:
+    name = application.applicant
     if not approved:
-        return f"You declined {application.applicant}'s application."
+        return _("You declined %(name)s's application.") % {"name": name}
     if result.joined:
-        return f"{application.applicant} is now a member."
-    return (
-        f"Approved. The group is full, so {application.applicant} is on the waitlist "
-        f"at position {result.position}."
-    )
+        return _("%(name)s is now a member.") % {"name": name}
+    return _(
+        "Approved. The group is full, so %(name)s is on the waitlist at position %(position)s."
+    ) % {"name": name, "position": result.position}

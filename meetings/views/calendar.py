@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
@@ -46,12 +48,14 @@ def personal_feed(request, token: str):
     """Token-based, no sign-in (see the module's docstring): every meeting of the token's
     owner's groups."""
     user = selectors.get_feed_owner(token)
-    body = build_calendar(
-        selectors.feed_meetings(user),
-        name="PeerCircle",
-        member=True,
-        alarm_minutes=alarm_minutes_for(user),
-    )
+    # A calendar app sends no cookie: the fixed words are in the owner's chosen language.
+    with translation.override(user.language or translation.get_language()):
+        body = build_calendar(
+            selectors.feed_meetings(user),
+            name="PeerCircle",
+            member=True,
+            alarm_minutes=alarm_minutes_for(user),
+        )
     return _ics(body, "peercircle.ics")
 
 
@@ -60,12 +64,13 @@ def group_feed(request, token: str, slug: str):
     they do not belong to is a 404."""
     user = selectors.get_feed_owner(token)
     group = selectors.get_feed_group(user, slug)
-    body = build_calendar(
-        selectors.feed_meetings(user, group=group),
-        name=group.name,
-        member=True,
-        alarm_minutes=alarm_minutes_for(user),
-    )
+    with translation.override(user.language or translation.get_language()):
+        body = build_calendar(
+            selectors.feed_meetings(user, group=group),
+            name=group.name,
+            member=True,
+            alarm_minutes=alarm_minutes_for(user),
+        )
     return _ics(body, f"{slug}.ics")
 
 
@@ -94,7 +99,7 @@ def calendar_regenerate(request):
     services.regenerate_feed_token(user=request.user)
     messages.success(
         request,
-        "Your calendar address is new. The old one no longer works: update your calendar app.",
+        _("Your calendar address is new. The old one no longer works: update your calendar app."),
     )
     return redirect("meetings:calendar_settings")
 

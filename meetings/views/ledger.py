@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -102,7 +103,7 @@ def verify_lookup(request):
     code = ledger.normalize_code(typed or "")
     if code:
         return redirect("meetings:verify", code=code)
-    error = "Enter the code printed on the certificate." if typed is not None else ""
+    error = _("Enter the code printed on the certificate.") if typed is not None else ""
     return _public(
         render(
             request,
@@ -127,7 +128,16 @@ def verify(request, code: str):
             )
         )
     use_page_zone(certificate.group_time_zone)  # None once the group is gone: UTC, labelled
-    return _public(render(request, "meetings/verify.html", {"certificate": certificate}))
+    return _public(
+        render(
+            request,
+            "meetings/verify.html",
+            {
+                "certificate": certificate,
+                "holder": certificates.shown_name(certificate.holder_name),
+            },
+        )
+    )
 
 
 @login_required
@@ -142,7 +152,7 @@ def hours_log(request):
         except ValidationError as exc:
             _add_errors(log_form, exc)
         else:
-            messages.success(request, "Your hours are logged, marked as self-reported.")
+            messages.success(request, _("Your hours are logged, marked as self-reported."))
             return redirect(f"{reverse('meetings:hours')}#elsewhere")
     form = CertificateForm(groups=ledger.groups_with_attendance(request.user))
     return _ledger_page(request, form, log_form)
@@ -155,7 +165,7 @@ def hours_remove(request, pk: int):
     entry = outside_hours.own_entry(request.user, pk)
     if request.method == "POST":
         outside_hours.remove_outside_hours(user=request.user, entry_id=entry.pk)
-        messages.success(request, "The entry is removed.")
+        messages.success(request, _("The entry is removed."))
         return redirect(f"{reverse('meetings:hours')}#elsewhere")
     return render(request, "meetings/hours_remove.html", {"entry": entry})
 
@@ -180,6 +190,6 @@ def renewal(request):
     form = RenewalPlanForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         outside_hours.set_renewal_plan(user=request.user, data=form.cleaned_data)
-        messages.success(request, "Your renewal period is saved: the hours page shows progress.")
+        messages.success(request, _("Your renewal period is saved: the hours page shows progress."))
         return redirect(f"{reverse('meetings:hours')}#renewal")
     return render(request, "meetings/renewal.html", {"form": form, "plan": plan})

@@ -7,6 +7,8 @@ the ground-rules gate. The meeting page and its agenda editor live in ``portal/v
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors as group_selectors
@@ -42,7 +44,7 @@ def _schedule_once(request, group, form):
     record_confirmations(
         actor=request.user, summary=form.guard_summary(), what="meeting", obj=meeting
     )
-    messages.success(request, "The meeting is scheduled and members can RSVP.")
+    messages.success(request, _("The meeting is scheduled and members can RSVP."))
     return redirect(meeting)
 
 
@@ -63,7 +65,13 @@ def _schedule_series(request, group, form):
     )
     count = series.meetings.count()
     messages.success(
-        request, f"The series is set up: {count} meetings scheduled for the next 12 weeks."
+        request,
+        ngettext(
+            "The series is set up: %(count)s meeting scheduled for the next 12 weeks.",
+            "The series is set up: %(count)s meetings scheduled for the next 12 weeks.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect(group)
 
@@ -103,7 +111,7 @@ def rsvp(request, meeting, *, pk: int):
     record_confirmations(
         actor=request.user, summary=form.guard_summary(), what="RSVP note", obj=meeting
     )
-    messages.success(request, "Thanks — your answer is saved.")
+    messages.success(request, _("Thanks — your answer is saved."))
     return redirect(meeting)
 
 
@@ -130,7 +138,8 @@ def meeting_edit(request, meeting, *, pk: int):
             count = len(updated)
             messages.success(
                 request,
-                "The meeting is updated." if count == 1 else f"{count} meetings are updated.",
+                ngettext("The meeting is updated.", "%(count)s meetings are updated.", count)
+                % {"count": count},
             )
             return redirect(updated[0])
     return render(request, "meetings/edit.html", {"meeting": meeting, "form": form})
@@ -155,7 +164,7 @@ def meeting_cancel(request, meeting, *, pk: int):
                 what="cancellation message",
                 obj=meeting,
             )
-            messages.success(request, "The meeting is cancelled and members are told by e-mail.")
+            messages.success(request, _("The meeting is cancelled and members are told by e-mail."))
         return redirect(meeting)
     return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})
 
@@ -173,7 +182,7 @@ def agenda_template(request, group, *, slug: str):
     )
     if request.method == "POST" and formset.is_valid():
         services.set_agenda_template(actor=request.user, group=group, segments=formset.segments())
-        messages.success(request, "The standard agenda is saved; new meetings will copy it.")
+        messages.success(request, _("The standard agenda is saved; new meetings will copy it."))
         return redirect(group)
     return render(
         request,
@@ -193,7 +202,7 @@ def attendance(request, meeting, *, pk: int):
         except MeetingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Attendance is saved.")
+            messages.success(request, _("Attendance is saved."))
             return redirect(meeting)
     return render(
         request,

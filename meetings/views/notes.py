@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import DomainError
@@ -75,7 +76,7 @@ def _save_notes(request, meeting, form):
     record_confirmations(
         actor=request.user, summary=form.guard_summary(), what="meeting notes", obj=meeting
     )
-    messages.success(request, "The notes are saved. Every member of the group can read them.")
+    messages.success(request, _("The notes are saved. Every member of the group can read them."))
     return redirect(_notes_url(meeting.pk))
 
 
@@ -91,7 +92,7 @@ def _add_item(request, meeting, form):
     record_confirmations(
         actor=request.user, summary=form.guard_summary(), what="action item", obj=item
     )
-    messages.success(request, f"The action item is given to {item.owner}.")
+    messages.success(request, _("The action item is given to %(name)s.") % {"name": item.owner})
     return redirect(reverse("meetings:notes_edit", args=[meeting.pk]) + "#action-items")
 
 
@@ -131,7 +132,9 @@ def action_item_done(request, item, *, pk: int):
     A refusal of the service is told on the page the person came from (the middleware)."""
     done = request.POST.get("done", "0" if item.is_done else "1") == "1"
     notes_service.set_action_item_done(actor=request.user, item=item, done=done)
-    messages.success(request, "Marked as done. Thank you!" if done else "Marked as not done yet.")
+    messages.success(
+        request, _("Marked as done. Thank you!") if done else _("Marked as not done yet.")
+    )
     return redirect(safe_next(request, _notes_url(item.meeting_id)))
 
 
@@ -152,7 +155,7 @@ def action_item_edit(request, item, *, pk: int):
             record_confirmations(
                 actor=request.user, summary=form.guard_summary(), what="action item", obj=item
             )
-            messages.success(request, "The action item is updated.")
+            messages.success(request, _("The action item is updated."))
             return redirect(_notes_url(item.meeting_id))
     return render(
         request,
@@ -167,7 +170,7 @@ def action_item_delete(request, item, *, pk: int):
     form = ConfirmRemovalForm(_post(request))
     if request.method == "POST" and form.is_valid():
         notes_service.delete_action_item(actor=request.user, item=item)
-        messages.success(request, "The action item is removed.")
+        messages.success(request, _("The action item is removed."))
         return redirect(_notes_url(item.meeting_id))
     return render(
         request,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config import access
@@ -46,7 +47,7 @@ def licence_check(request, pk: int):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Recorded, and {item.profile} is told.")
+            messages.success(request, _("Recorded, and %(name)s is told.") % {"name": item.profile})
             return redirect("members:licence_queue")
     url, label = lookup_for(item.licence_region, item.credential_type)
     context = {

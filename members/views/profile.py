@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -23,7 +24,7 @@ def profile_edit(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         services.update_profile(actor=request.user, profile=profile, data=dict(form.cleaned_data))
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("members:profile", pk=profile.pk)
     if request.method == "POST":
         # The form edited a copy of the instance; show the stored state beside the errors.
@@ -68,7 +69,7 @@ def notification_preferences(request):
     )
     if request.method == "POST" and form.is_valid():
         services.update_notification_preferences(user=request.user, **form.service_data())
-        messages.success(request, "Your notification choices are saved.")
+        messages.success(request, _("Your notification choices are saved."))
         return redirect("members:notifications")
     return render(request, "members/notifications.html", {"form": form})
 

@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, ngettext
 
 from groups.cache import TTL_SECONDS, body_key, browse_version, cached_html, filters_key, page_key
-from groups.filters import GroupFilter
+from groups.enums import VenueKind
+from groups.filters import DEFAULT_WITHIN_MILES, GroupFilter, NearThenOnline
 from meetings.selectors import browsable_groups
 from members.timezones import shown_zones_key
 
@@ -23,15 +26,17 @@ def browse(request):
         html = cache.get(key)
         if html is not None:
             return HttpResponse(html)
+    my_place = own_place(request.user)
     body = cached_html(
         body_key(
             version,
             query_string,
             signed_in=request.user.is_authenticated,
             zones=shown_zones_key(),
+            place=my_place,
         ),
         lambda: render_to_string(
-            "groups/includes/_browse_body.html", _context(request, version), request
+            "groups/includes/_browse_body.html", _context(request, version, my_place), request
         ),
     )
     response = render(request, "groups/browse.html", {"body": body})
@@ -40,9 +45,69 @@ def browse(request):
     return response
 
 
-def _context(request, version: str) -> dict:
+def own_place(user) -> str:
+    """A signed-in therapist's own place as "near" takes it ("Springfield, IL"), when the
+    gazetteer found it for their profile (it has coordinates); "" otherwise. The profile comes
+    with the user (members.backends): no query."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    if profile is None or profile.latitude is None:
+        return ""
+    return ", ".join(part for part in (profile.city.strip(), profile.region.strip()) if part)
+
+
+def _near_me_link(request, my_place: str) -> str:
+    """The query of "Near me": this search, near the viewer's own place; "" when there is no
+    place, or the search is already near it."""
+    if not my_place or request.GET.get("near", "").strip().casefold() == my_place.casefold():
+        return ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["near"] = my_place
+    return query.urlencode()
+
+
+def _summary(group_filter: GroupFilter, paginator: Paginator) -> str:
+    """What the results heading says (and a screen reader hears once the page has loaded):
+    how many groups, and near a place how far from where ("12 groups within 25 miles of
+    Boston, Massachusetts, United States"), the online ones counted apart when they are
+    included (``NearThenOnline`` counts them as the paginator counts the list; on SQLite one
+    query counts both, and the paginator's count is taken from it)."""
+    place = group_filter.place
+    if place is None:
+        count = paginator.count
+        return ngettext("%(count)s group found", "%(count)s groups found", count) % {"count": count}
+    cleaned = group_filter.form.cleaned_data
+    miles = int(cleaned.get("within") or DEFAULT_WITHIN_MILES)
+    results = paginator.object_list
+    if isinstance(results, NearThenOnline):
+        paginator.count  # noqa: B018 - counts both kinds, once
+        counts = {"near": results.near_count, "online": results.online_count}
+    elif cleaned.get("online"):
+        online = Q(venue_kind=VenueKind.ONLINE)
+        counts = results.order_by().aggregate(
+            near=Count("pk", filter=~online), online=Count("pk", filter=online)
+        )
+        paginator.count = counts["near"] + counts["online"]  # no second COUNT query
+    else:
+        counts = {"near": paginator.count, "online": None}
+    near = ngettext(
+        "%(count)s group within %(miles)s miles of %(place)s",
+        "%(count)s groups within %(miles)s miles of %(place)s",
+        counts["near"],
+    ) % {"count": counts["near"], "miles": miles, "place": place.label}
+    if counts["online"] is None:
+        return near
+    online_groups = ngettext(
+        "%(count)s online group", "%(count)s online groups", counts["online"]
+    ) % {"count": counts["online"]}
+    # Translators: "12 groups within 25 miles of Boston, …" and "3 online groups".
+    return gettext("%(near)s, and %(online)s") % {"near": near, "online": online_groups}
+
+
+def _context(request, version: str, my_place: str) -> dict:
     group_filter = GroupFilter(request.GET or None, queryset=browsable_groups())
-    paginator = Paginator(group_filter.qs, PAGE_SIZE)
+    paginator = Paginator(group_filter.results(), PAGE_SIZE)
+    summary = _summary(group_filter, paginator)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -61,6 +126,9 @@ def _context(request, version: str) -> dict:
         ),
         "page": page,
         "result_count": paginator.count,
+        "summary": summary,
+        "near_me": my_place,
+        "near_me_query": _near_me_link(request, my_place),
         "query_string": query.urlencode(),
         "has_filters": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
     }

@@ -9,21 +9,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from alerts import selectors as alert_selectors
 from portal import privacy
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         widget=forms.PasswordInput,
         strip=False,
-        help_text="So nobody else can delete your account from an open browser.",
+        help_text=_("So nobody else can delete your account from an open browser."),
     )
     confirm = forms.BooleanField(
-        label="I understand this cannot be undone.",
-        error_messages={"required": "Tick the box to confirm."},
+        label=_("I understand this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -33,8 +38,20 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(gettext("That is not your password."))
         return password
+
+
+def _blocking(user) -> dict:
+    """The groups where ``user`` is the only organizer, and their links as one list for the
+    page's sentence ("You are the only organizer of A, B.")."""
+    blocking = privacy.groups_blocking_deletion(user)
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((reverse("groups:manage_members", args=[g.slug]), g.name) for g in blocking),
+    )
+    return {"blocking": blocking, "blocking_links": links}
 
 
 @login_required
@@ -45,7 +62,8 @@ def my_data(request):
         "members/my_data.html",
         {
             "form": DeleteAccountForm(user=request.user),
-            "blocking": privacy.groups_blocking_deletion(request.user),
+            **_blocking(request.user),
+            "saved_searches": alert_selectors.searches_of(request.user),
         },
     )
 
@@ -65,7 +83,6 @@ def export(request):
 def delete(request):
     """Delete my own account (``login_required``), after my password and a tick."""
     form = DeleteAccountForm(request.POST, user=request.user)
-    blocking = privacy.groups_blocking_deletion(request.user)
     if form.is_valid():
         try:
             privacy.delete_account(user=request.user)
@@ -73,6 +90,10 @@ def delete(request):
             form.add_error(None, str(exc))
         else:
             logout(request)
-            messages.success(request, "Your account is deleted. Thank you for being part of it.")
+            messages.success(
+                request, gettext("Your account is deleted. Thank you for being part of it.")
+            )
             return redirect("landing")
-    return render(request, "members/my_data.html", {"form": form, "blocking": blocking}, status=200)
+    return render(
+        request, "members/my_data.html", {"form": form, **_blocking(request.user)}, status=200
+    )

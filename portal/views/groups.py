@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from board import selectors as board_selectors
@@ -110,7 +111,7 @@ def group_edit(request, group, *, slug: str):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "The group's details are saved.")
+            messages.success(request, _("The group's details are saved."))
             return redirect(group)
     if request.method == "POST":
         group.refresh_from_db()  # the form edited the instance: show the stored state

@@ -4,6 +4,8 @@ and the "we miss you" note an organizer writes to a member from it (``portal/nud
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError
@@ -28,10 +30,10 @@ def group_health_page(request, group, *, slug: str):
             "health": health.group_health(group, drift_meetings=missed),
             "form": form,
             # The series of each chart, for its table (templates/groups/includes/_bars.html).
-            "attendance_names": ["Attendance rate"],
-            "rsvp_names": ["Answered going", "Marked present"],
-            "turn_names": ["Presented", "Facilitated"],
-            "quarter_names": ["Joined", "Left"],
+            "attendance_names": [_("Attendance rate")],
+            "rsvp_names": [_("Answered going"), _("Marked present")],
+            "turn_names": [_("Presented"), _("Facilitated")],
+            "quarter_names": [pgettext("members who", "Joined"), pgettext("members who", "Left")],
         },
     )
 
@@ -54,9 +56,11 @@ def we_miss_you(request, group, *, slug: str, membership_id: int):
         except ValidationError as exc:
             form.add_error("message", exc)
         except DomainError as exc:
-            form.add_error(None, f"{exc} Your note is still here.")
+            form.add_error(None, _("%(error)s Your note is still here.") % {"error": exc})
         else:
-            messages.success(request, f"Your note is on its way to {membership.user}.")
+            messages.success(
+                request, _("Your note is on its way to %(name)s.") % {"name": membership.user}
+            )
             return redirect("groups:health", slug=group.slug)
     return render(
         request,

@@ -56,6 +56,8 @@ def dashboard(request):
     for membership in memberships:
         membership.board_unread = unread.get(membership.group_id, 0)
         membership.newcomers = looking_after.get(membership.group_id, [])
+        # One sentence to translate ("You are the buddy of …"): the names, already listed.
+        membership.newcomer_names = ", ".join(str(m.user) for m in membership.newcomers)
     return render(
         request,
         "members/dashboard.html",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config import access
@@ -79,11 +80,16 @@ def _removal_notice(removed, user) -> str:
         if p.presenter_id != user.pk:
             kept = notices.get(p.presenter_id, (p.presenter, False))[1] or p.kept_draft
             notices[p.presenter_id] = (p.presenter, kept)
-    return "".join(
-        f" {presenter} is told by e-mail"
-        + ("; what they wrote is kept as a private draft for them." if kept else ".")
+    sentences = [
+        (
+            _("%(name)s is told by e-mail; what they wrote is kept as a private draft for them.")
+            if kept
+            else _("%(name)s is told by e-mail.")
+        )
+        % {"name": presenter}
         for presenter, kept in notices.values()
-    )
+    ]
+    return "".join(f" {sentence}" for sentence in sentences)
 
 
 def _row_segment_id(form) -> int | None:
@@ -138,7 +144,7 @@ def meeting_agenda(request, meeting, *, pk: int):
             messages.error(request, str(exc))  # shown above the agenda, kept as typed
         else:
             told = _removal_notice(removed, request.user)
-            messages.success(request, f"The agenda is saved.{told}")
+            messages.success(request, _("The agenda is saved.") + told)
             return redirect(meeting)
     _show_holders(formset, meeting)
     context["formset"] = formset

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from groups.access import permission_required
@@ -63,7 +64,7 @@ def contact(request, colleague, *, pk: int):
                 guard_summary=form.guard_summary(),
             )
         except colleagues.ColleagueMessageLimitReached as exc:
-            form.add_error(None, f"{exc} Your text is still here.")
+            form.add_error(None, _("%(error)s Your text is still here.") % {"error": exc})
             context = {**context, "form": form, "limit_reached": True}
             return render(request, "members/contact.html", context, status=429)
         except ValidationError as exc:

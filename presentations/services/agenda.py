@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meetings import services as meeting_services
 from meetings.enums import SegmentKind
@@ -33,25 +35,35 @@ class HeldSlotsNeedConfirmation(PresentationError):
         for presentation in held:
             presentation.removal_label = removal_label(presentation)
         for follow_up in follow_ups:
-            follow_up.removal_label = (
-                f"Remove {follow_up.presenter}'s case follow-up — they are told by e-mail and "
-                "may ask again for a later meeting"
-            )
+            follow_up.removal_label = _(
+                "Remove %(name)s's case follow-up — they are told by e-mail and may ask again "
+                "for a later meeting"
+            ) % {"name": follow_up.presenter}
         count = len(held) + len(follow_ups)
         super().__init__(
-            f"This change removes {count} slot{'s' if count != 1 else ''} that "
-            f"{'members hold' if count != 1 else 'a member holds'}. Tick each slot you want to "
-            "remove to confirm, then save again."
+            ngettext(
+                "This change removes %(count)s slot that a member holds. Tick each slot you want "
+                "to remove to confirm, then save again.",
+                "This change removes %(count)s slots that members hold. Tick each slot you want "
+                "to remove to confirm, then save again.",
+                count,
+            )
+            % {"count": count}
         )
 
 
 def removal_label(presentation: Presentation) -> str:
-    is_case = presentation.segment.kind == SegmentKind.CASE
-    what, written = ("case", "written case") if is_case else ("topic", "title and summary")
-    return (
-        f"Remove {presentation.presenter}'s {what} presentation slot — their {written} will be "
-        "kept as a private draft for them"
-    )
+    if presentation.segment.kind == SegmentKind.CASE:
+        label = _(
+            "Remove %(name)s's case presentation slot — their written case will be kept as a "
+            "private draft for them"
+        )
+    else:
+        label = _(
+            "Remove %(name)s's topic presentation slot — their title and summary will be kept "
+            "as a private draft for them"
+        )
+    return label % {"name": presentation.presenter}
 
 
 def _refuse_new_follow_up_rows(existing: dict, segments: list[dict[str, Any]]) -> None:
@@ -61,8 +73,10 @@ def _refuse_new_follow_up_rows(existing: dict, segments: list[dict[str, Any]]) -
             segment = existing.get(row.get("id"))
             if segment is None or segment.kind != SegmentKind.FOLLOW_UP:
                 raise PresentationError(
-                    "A case follow-up is added when a presenter asks to report back. Choose "
-                    "another kind for this segment."
+                    _(
+                        "A case follow-up is added when a presenter asks to report back. Choose "
+                        "another kind for this segment."
+                    )
                 )
 
 
@@ -108,7 +122,7 @@ def edit_agenda(
         item.meeting = meeting
     if follow_ups and meeting.has_started:
         raise PresentationError(
-            "This meeting has started; its case follow-ups stay on the agenda as they were."
+            _("This meeting has started; its case follow-ups stay on the agenda as they were.")
         )
     if any(p.pk not in set(confirmed) for p in held) or any(
         f.pk not in set(confirmed_follow_ups) for f in follow_ups

@@ -1,5 +1,7 @@
 """What every service of this app shares: its refusals, the role check and the slot lock."""
 
+from django.utils.translation import gettext as _
+
 from config import access
 from config.errors import DomainError, NotAllowed
 from meetings.enums import PRESENTATION_KINDS
@@ -46,5 +48,5 @@ def lock_slot(segment_id: int) -> AgendaSegment:
         .first()
     )
     if segment is None or segment.kind not in PRESENTATION_KINDS:
-        raise PresentationError("That is not a presentation slot.")
+        raise PresentationError(_("That is not a presentation slot."))
     return segment

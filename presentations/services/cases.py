@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.guard import (
     FieldFinding,
@@ -25,9 +27,9 @@ from presentations.models import (
 from presentations.services.base import PresentationError, check
 
 CASE_FIELDS = {
-    "case_question": "consultation question",
-    "case_background": "background",
-    "case_tried": "what has been tried",
+    "case_question": gettext_lazy("consultation question"),
+    "case_background": gettext_lazy("background"),
+    "case_tried": gettext_lazy("what has been tried"),
 }
 
 
@@ -58,7 +60,7 @@ def _own_presentation(user, presentation_id: int) -> Presentation:
         .first()
     )
     if presentation is None:
-        raise PresentationError("That presentation no longer exists.")
+        raise PresentationError(_("That presentation no longer exists."))
     check(user, "presentations.change_presentation", presentation)
     return presentation
 
@@ -80,11 +82,11 @@ def save_case(
     """
     presentation = _own_presentation(user, presentation_id)
     if not presentation.is_case:
-        raise PresentationError("This slot is a topic presentation, not a case.")
+        raise PresentationError(_("This slot is a topic presentation, not a case."))
     if presentation.case_purged_at:
-        raise PresentationError("This case was removed after the meeting, as the group asked.")
+        raise PresentationError(_("This case was removed after the meeting, as the group asked."))
     if not (data.get("case_question") or "").strip():
-        raise PresentationError("Say what you want from the group: the consultation question.")
+        raise PresentationError(_("Say what you want from the group: the consultation question."))
     help_wanted = [h for h in data.get("case_help_wanted", []) if h in HelpWanted.values]
     findings = _guard(data, CASE_FIELDS, confirmed)
     now = timezone.now()
@@ -128,11 +130,11 @@ def save_topic(
     holds the findings' keys); the audit entry keeps counts and kinds, never the text."""
     presentation = _own_presentation(user, presentation_id)
     if presentation.is_case:
-        raise PresentationError("This slot is a case presentation, not a topic.")
+        raise PresentationError(_("This slot is a case presentation, not a topic."))
     if presentation.case_purged_at:
-        raise PresentationError("This topic was removed after the meeting, as the group asked.")
+        raise PresentationError(_("This topic was removed after the meeting, as the group asked."))
     if not title.strip():
-        raise PresentationError("Give the talk a title.")
+        raise PresentationError(_("Give the talk a title."))
     findings = _guard(
         {"topic_title": title, "topic_summary": summary}, TOPIC_GUARDED_FIELDS, confirmed
     )
@@ -161,14 +163,14 @@ def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
         .first()
     )
     if presentation is None:
-        raise PresentationError("That presentation no longer exists.")
+        raise PresentationError(_("That presentation no longer exists."))
     check(user, "presentations.flag_case", presentation)
     if not presentation.is_case:
-        raise PresentationError("Only case presentations can be flagged.")
+        raise PresentationError(_("Only case presentations can be flagged."))
     if presentation.presenter_id == user.pk:
-        raise PresentationError("This is your own case.")
+        raise PresentationError(_("This is your own case."))
     if RecognitionFlag.objects.by_member(user, presentation.pk).exists():  # under an older key
-        raise PresentationError("You have already flagged this case.")
+        raise PresentationError(_("You have already flagged this case."))
     try:
         with transaction.atomic():
             flag = RecognitionFlag.objects.create(
@@ -176,7 +178,7 @@ def flag_recognition(*, user, presentation_id: int) -> RecognitionFlag:
                 flagger_key=recognition_flag_key(user_id=user.pk, presentation_id=presentation.pk),
             )
     except IntegrityError as exc:
-        raise PresentationError("You have already flagged this case.") from exc
+        raise PresentationError(_("You have already flagged this case.")) from exc
     # Neither the flag nor the audit entry names anyone: only that a flag was raised here.
     record_audit(
         actor=None,
@@ -292,9 +294,9 @@ def _use_up_draft(user, draft_id: int | None) -> None:
 @transaction.atomic
 def discard_draft(*, user, draft_id: int) -> None:
     """The author throws one of their drafts away."""
-    deleted, _ = CaseDraft.objects.filter(pk=draft_id, author=user).delete()
+    deleted, _by_model = CaseDraft.objects.filter(pk=draft_id, author=user).delete()
     if not deleted:
-        raise PresentationError("That draft is already gone.")
+        raise PresentationError(_("That draft is already gone."))
     # Private to the author: no group, and never the content.
     record_audit(actor=user, verb="draft.discarded", subject=user)
 
@@ -311,5 +313,5 @@ def purge_expired_drafts(*, now=None) -> int:
     due = [pk for pk, created, days in candidates if created + timedelta(days=days) <= now]
     if not due:
         return 0
-    deleted, _ = CaseDraft.objects.filter(pk__in=due).delete()
+    deleted, _by_model = CaseDraft.objects.filter(pk__in=due).delete()
     return deleted

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groups.models import Group, Membership
 from meetings.enums import MeetingStatus
@@ -21,11 +22,6 @@ from presentations.selectors import in_electorate
 from presentations.services.base import PresentationError, check
 
 logger = logging.getLogger(__name__)
-
-NOT_ELECTORATE = (
-    "Only those who were members when the election opened can {what}: you joined the group "
-    "after it opened."
-)
 
 
 def _member(group_id: int, user_id: int) -> Membership | None:
@@ -80,13 +76,13 @@ def open_election(
     check(actor, "presentations.hold_election", group)
     now = timezone.now()
     if nominations_close_at <= now:
-        raise PresentationError("Nominations must close in the future.")
+        raise PresentationError(_("Nominations must close in the future."))
     if voting_closes_at <= nominations_close_at:
-        raise PresentationError("Voting must close after nominations close.")
+        raise PresentationError(_("Voting must close after nominations close."))
     if term_ends_on <= term_starts_on:
-        raise PresentationError("The term must end after it starts.")
+        raise PresentationError(_("The term must end after it starts."))
     if Election.objects.filter(group=group, closed_at__isnull=True).exists():
-        raise PresentationError("An election is already under way in this group.")
+        raise PresentationError(_("An election is already under way in this group."))
     election = Election.objects.create(
         group=group,
         title=title.strip() or "Group leader",
@@ -106,16 +102,24 @@ def nominate(*, user, election: Election, nominee_id: int) -> Nomination:
     election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
     check(user, "presentations.nominate", election)
     if election.phase() != ElectionPhase.NOMINATING:
-        raise PresentationError("Nominations are closed.")
+        raise PresentationError(_("Nominations are closed."))
     if not in_electorate(election, _member(election.group_id, user.pk)):
-        raise PresentationError(NOT_ELECTORATE.format(what="nominate"))
+        raise PresentationError(
+            _(
+                "Only those who were members when the election opened can nominate: you joined "
+                "the group after it opened."
+            )
+        )
     nominee = _member(election.group_id, nominee_id)
     if nominee is None:
-        raise PresentationError("You can only nominate a member of the group.")
+        raise PresentationError(_("You can only nominate a member of the group."))
     if not in_electorate(election, nominee):
         raise PresentationError(
-            f"{nominee.user} joined after the election opened; only those who were members "
-            "when the election opened can be nominated."
+            _(
+                "%(name)s joined after the election opened; only those who were members when the "
+                "election opened can be nominated."
+            )
+            % {"name": nominee.user}
         )
     try:
         with transaction.atomic():
@@ -123,7 +127,9 @@ def nominate(*, user, election: Election, nominee_id: int) -> Nomination:
                 election=election, nominee=nominee.user, nominated_by=user
             )
     except IntegrityError as exc:
-        raise PresentationError(f"{nominee.user} is already nominated.") from exc
+        raise PresentationError(
+            _("%(name)s is already nominated.") % {"name": nominee.user}
+        ) from exc
     record_audit(
         actor=user,
         verb="election.nominated",
@@ -140,17 +146,22 @@ def cast_vote(*, user, election: Election, nomination_id: int) -> None:
     election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
     check(user, "presentations.vote", election)
     if election.phase() != ElectionPhase.VOTING:
-        raise PresentationError("Voting is not open.")
+        raise PresentationError(_("Voting is not open."))
     if not in_electorate(election, _member(election.group_id, user.pk)):
-        raise PresentationError(NOT_ELECTORATE.format(what="vote"))
+        raise PresentationError(
+            _(
+                "Only those who were members when the election opened can vote: you joined the "
+                "group after it opened."
+            )
+        )
     nomination = Nomination.objects.filter(pk=nomination_id, election=election).first()
     if nomination is None:
-        raise PresentationError("Choose one of the nominees.")
+        raise PresentationError(_("Choose one of the nominees."))
     try:
         with transaction.atomic():
             Ballot.objects.create(election=election, voter=user)
     except IntegrityError as exc:
-        raise PresentationError("You have already voted in this election.") from exc
+        raise PresentationError(_("You have already voted in this election.")) from exc
     _count_vote(election, nomination)
 
 
@@ -206,7 +217,7 @@ def close_election(*, election: Election, actor=None, now=None) -> Election:
     if election.closed_at:
         return election
     if now < election.voting_closes_at:
-        raise PresentationError("Voting is still open.")
+        raise PresentationError(_("Voting is still open."))
     tally = list(
         Nomination.objects.filter(election=election)
         .annotate(n=Coalesce("tally__votes", 0))

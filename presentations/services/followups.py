@@ -28,6 +28,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groups.enums import DepartureReason
 from groups.selectors import attach_loaded
@@ -66,13 +67,13 @@ def follow_up_refusal(presentation: Presentation, *, now: datetime | None = None
     ``presentation`` comes with its segment and meeting."""
     now = now or timezone.now()
     if presentation.segment.kind != SegmentKind.CASE:
-        return "Only a case presentation can be followed up."
+        return _("Only a case presentation can be followed up.")
     if presentation.status != PresentationStatus.CONFIRMED:
-        return "You can ask to report back on a case you presented."
+        return _("You can ask to report back on a case you presented.")
     if presentation.meeting.is_cancelled:
-        return "This meeting was cancelled, so there is nothing to report back on."
+        return _("This meeting was cancelled, so there is nothing to report back on.")
     if presentation.meeting.starts_at > now:
-        return "You can ask to report back once the meeting has started."
+        return _("You can ask to report back once the meeting has started.")
     return None
 
 
@@ -268,7 +269,7 @@ def ask_follow_up(*, user, presentation_id: int, now: datetime | None = None) ->
         .first()
     )
     if presentation is None:
-        raise PresentationError("That presentation no longer exists.")
+        raise PresentationError(_("That presentation no longer exists."))
     check(user, "presentations.ask_follow_up", presentation)
     refusal = follow_up_refusal(presentation, now=now)
     if refusal is not None:
@@ -282,7 +283,7 @@ def ask_follow_up(*, user, presentation_id: int, now: datetime | None = None) ->
         current = _locked(live)
         _reconcile(current, now)
         if current.is_live:
-            raise PresentationError("You have already asked to report back on this case.")
+            raise PresentationError(_("You have already asked to report back on this case."))
     follow_up = FollowUp(
         source=presentation, presenter=user, group=presentation.meeting.group, created_at=now
     )
@@ -309,7 +310,7 @@ def withdraw_follow_up(*, user, presentation_id: int, now: datetime | None = Non
         Presentation.objects.select_related("meeting__group").filter(pk=presentation_id).first()
     )
     if presentation is None:
-        raise PresentationError("That presentation no longer exists.")
+        raise PresentationError(_("That presentation no longer exists."))
     check(user, "presentations.ask_follow_up", presentation)
     live = (
         FollowUp.objects.filter(source=presentation, presenter=user, status__in=LIVE_FOLLOW_UP)
@@ -320,9 +321,9 @@ def withdraw_follow_up(*, user, presentation_id: int, now: datetime | None = Non
     if follow_up is not None:
         _reconcile(follow_up, now)
     if follow_up is None or not follow_up.is_live:
-        raise PresentationError("You have no request to report back on this case.")
+        raise PresentationError(_("You have no request to report back on this case."))
     if follow_up.meeting is not None and follow_up.meeting.starts_at <= now:
-        raise PresentationError("That meeting has started; its agenda stays as it was.")
+        raise PresentationError(_("That meeting has started; its agenda stays as it was."))
     _drop_segment(follow_up)
     _end(follow_up, FollowUpEnd.WITHDRAWN, now)
     _audit_ended(follow_up, actor=user)
@@ -338,9 +339,9 @@ def _on_this_agenda(actor, meeting: Meeting, follow_up_id: int, now: datetime) -
     if follow_up is not None:
         _reconcile(follow_up, now)
     if follow_up is None or follow_up.meeting_id != meeting.pk or follow_up.status not in ON_AGENDA:
-        raise PresentationError("That request is no longer on this meeting's agenda.")
+        raise PresentationError(_("That request is no longer on this meeting's agenda."))
     if follow_up.meeting.starts_at <= now:
-        raise PresentationError("This meeting has started; its agenda stays as it was.")
+        raise PresentationError(_("This meeting has started; its agenda stays as it was."))
     return follow_up
 
 
@@ -352,7 +353,7 @@ def accept_follow_up(
     now = now or timezone.now()
     follow_up = _on_this_agenda(actor, meeting, follow_up_id, now)
     if follow_up.status == FollowUpStatus.ACCEPTED:
-        raise PresentationError("This follow-up is already accepted.")
+        raise PresentationError(_("This follow-up is already accepted."))
     follow_up.status = FollowUpStatus.ACCEPTED
     follow_up.decided_by, follow_up.decided_at = actor, now
     follow_up.full_clean()
@@ -382,7 +383,7 @@ def remove_follow_up(
     from ``FollowUpReason`` or none; only its own segment goes. The presenter is told."""
     now = now or timezone.now()
     if reason not in FollowUpReason.values:
-        raise PresentationError("Choose one of the reasons offered, or none.")
+        raise PresentationError(_("Choose one of the reasons offered, or none."))
     follow_up = _on_this_agenda(actor, meeting, follow_up_id, now)
     _drop_segment(follow_up)
     _end(follow_up, FollowUpEnd.REMOVED, now, decided_by=actor, reason=reason)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groups.enums import LeadershipModel
 from groups.models import FOUNDING_PERIOD, Group, Membership
@@ -119,7 +120,7 @@ def fill_slots_from_queue(*, actor, meeting: Meeting) -> list[Presentation]:
     )
     check(actor, "presentations.manage_slots", meeting)
     if meeting.is_cancelled or meeting.has_started:
-        raise PresentationError("This meeting has started or is cancelled.")
+        raise PresentationError(_("This meeting has started or is cancelled."))
     open_slots = (
         meeting.segments.select_for_update(of=("self",))
         .filter(kind__in=PRESENTATION_KINDS, presentation__isnull=True)
@@ -150,7 +151,7 @@ def _own_invitation(user, presentation_id: int) -> Presentation:
         .first()
     )
     if presentation is None:
-        raise PresentationError("There is no open invitation for you to answer.")
+        raise PresentationError(_("There is no open invitation for you to answer."))
     return presentation
 
 
@@ -158,7 +159,7 @@ def _own_invitation(user, presentation_id: int) -> Presentation:
 def accept_rotation_invitation(*, user, presentation_id: int) -> Presentation:
     presentation = _own_invitation(user, presentation_id)
     if presentation.invited_until <= timezone.now():
-        raise PresentationError("This invitation has expired and passed to the next member.")
+        raise PresentationError(_("This invitation has expired and passed to the next member."))
     presentation.status = PresentationStatus.CONFIRMED
     presentation.invited_until = None
     presentation.save(update_fields=["status", "invited_until"])

@@ -3,6 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups.models import Membership
 from meetings.enums import RsvpAnswer
@@ -29,24 +31,30 @@ def claim_slot(*, user, segment_id: int) -> Presentation:
     check(user, "presentations.sign_up", meeting)
     state = signup_state(meeting)
     if state == SignupState.NOT_OPEN:
+        days = meeting.group.signup_opens_days
         raise PresentationError(
-            f"Sign-up opens {meeting.group.signup_opens_days} days before the meeting."
+            ngettext(
+                "Sign-up opens %(days)s day before the meeting.",
+                "Sign-up opens %(days)s days before the meeting.",
+                days,
+            )
+            % {"days": days}
         )
     if state == SignupState.CLOSED:
-        raise PresentationError("Sign-up for this meeting has closed.")
+        raise PresentationError(_("Sign-up for this meeting has closed."))
     if Presentation.objects.filter(segment=segment).exists():
-        raise PresentationError("Someone has just taken this slot. Choose another one.")
+        raise PresentationError(_("Someone has just taken this slot. Choose another one."))
     if _slots_held(meeting, user) >= meeting.group.max_slots_per_member:
-        raise PresentationError("You already have a presentation slot in this meeting.")
+        raise PresentationError(_("You already have a presentation slot in this meeting."))
     if Rsvp.objects.filter(meeting=meeting, user=user, answer=RsvpAnswer.CANT).exists():
-        raise PresentationError("You answered that you can't go; change your RSVP first.")
+        raise PresentationError(_("You answered that you can't go; change your RSVP first."))
     try:
         with transaction.atomic():
             presentation = Presentation.objects.create(
                 segment=segment, meeting=meeting, presenter=user
             )
     except IntegrityError as exc:
-        raise PresentationError("Someone has just taken this slot. Choose another one.") from exc
+        raise PresentationError(_("Someone has just taken this slot. Choose another one.")) from exc
     record_audit(
         actor=user, verb="slot.claimed", subject=user, group=meeting.group, obj=presentation
     )
@@ -62,11 +70,13 @@ def withdraw_from_slot(*, user, presentation_id: int) -> None:
         .first()
     )
     if presentation is None:
-        raise PresentationError("You do not hold that slot.")
+        raise PresentationError(_("You do not hold that slot."))
     if signup_state(presentation.meeting) == SignupState.CLOSED:
         raise PresentationError(
-            "Sign-up has closed, so the slot can no longer be given up here. Offer a swap or "
-            "tell the organizers."
+            _(
+                "Sign-up has closed, so the slot can no longer be given up here. Offer a swap or "
+                "tell the organizers."
+            )
         )
     meeting = presentation.meeting
     draft = release_presentation_content(presentation=presentation, reason=DraftReason.WITHDRAWN)
@@ -86,23 +96,23 @@ def offer_swap(*, user, meeting: Meeting, role: str, to_user_id: int, presentati
     """Offer your slot (or your facilitation) to another member, who accepts or declines."""
     check(user, "presentations.swap", meeting)
     if role not in SwapRole.values:
-        raise PresentationError("Choose what to swap.")
+        raise PresentationError(_("Choose what to swap."))
     if to_user_id == user.pk:
-        raise PresentationError("Choose another member.")
+        raise PresentationError(_("Choose another member."))
     to_membership = (
         Membership.objects.filter(group=meeting.group_id, user_id=to_user_id)
         .select_related("user")
         .first()
     )
     if to_membership is None:
-        raise PresentationError("You can only swap with a member of this group.")
+        raise PresentationError(_("You can only swap with a member of this group."))
     if role == SwapRole.PRESENTER:
         if presentation is None or presentation.presenter_id != user.pk:
-            raise PresentationError("You do not hold that slot.")
+            raise PresentationError(_("You do not hold that slot."))
     elif meeting.facilitator_id != user.pk:
-        raise PresentationError("You are not the facilitator of this meeting.")
+        raise PresentationError(_("You are not the facilitator of this meeting."))
     if meeting.has_started or meeting.is_cancelled:
-        raise PresentationError("This meeting has started or is cancelled.")
+        raise PresentationError(_("This meeting has started or is cancelled."))
     try:
         with transaction.atomic():
             offer = SwapOffer.objects.create(
@@ -113,7 +123,7 @@ def offer_swap(*, user, meeting: Meeting, role: str, to_user_id: int, presentati
                 to_user=to_membership.user,
             )
     except IntegrityError as exc:
-        raise PresentationError("You already have an offer waiting for an answer.") from exc
+        raise PresentationError(_("You already have an offer waiting for an answer.")) from exc
     record_audit(
         actor=user, verb="swap.offered", subject=to_membership.user, group=meeting.group, obj=offer
     )
@@ -130,7 +140,7 @@ def answer_swap(*, user, offer_id: int, accept: bool) -> SwapOffer:
         .first()
     )
     if offer is None or offer.status != SwapStatus.PENDING:
-        raise PresentationError("That offer is no longer open.")
+        raise PresentationError(_("That offer is no longer open."))
     meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=offer.meeting_id)
     if accept:
         check(user, "presentations.swap", meeting)
@@ -139,9 +149,9 @@ def answer_swap(*, user, offer_id: int, accept: bool) -> SwapOffer:
                 pk=offer.presentation_id
             )
             if presentation.presenter_id != offer.from_user_id:
-                raise PresentationError("The slot has changed hands meanwhile.")
+                raise PresentationError(_("The slot has changed hands meanwhile."))
             if _slots_held(meeting, user) >= meeting.group.max_slots_per_member:
-                raise PresentationError("You already have a presentation slot in this meeting.")
+                raise PresentationError(_("You already have a presentation slot in this meeting."))
             # What the old presenter wrote stays theirs: the new presenter starts blank.
             release_presentation_content(presentation=presentation, reason=DraftReason.SWAP)
             presentation.presenter = user
@@ -150,7 +160,7 @@ def answer_swap(*, user, offer_id: int, accept: bool) -> SwapOffer:
             presentation.save(update_fields=["presenter", "status", "invited_until"])
         else:
             if meeting.facilitator_id != offer.from_user_id:
-                raise PresentationError("The facilitation has changed hands meanwhile.")
+                raise PresentationError(_("The facilitation has changed hands meanwhile."))
             if meeting.backup_facilitator_id == user.pk:
                 meeting.backup_facilitator = offer.from_user
             meeting.facilitator = user
@@ -199,12 +209,14 @@ def assign_slot(*, actor, segment_id: int, user_id: int) -> Presentation:
         .first()
     )
     if membership is None:
-        raise PresentationError("Choose a member of the group.")
+        raise PresentationError(_("Choose a member of the group."))
     presentation = _lock_holder(segment)
     released = None
     if presentation is not None and presentation.presenter_id == user_id:
         if presentation.status == PresentationStatus.CONFIRMED:
-            raise PresentationError(f"{membership.user} already holds this slot.")
+            raise PresentationError(
+                _("%(name)s already holds this slot.") % {"name": membership.user}
+            )
         presentation.status = PresentationStatus.CONFIRMED
         presentation.invited_until = None
         presentation.save(update_fields=["status", "invited_until"])
@@ -259,7 +271,7 @@ def unassign_slot(*, actor, segment_id: int) -> None:
     check(actor, "presentations.manage_slots", segment.meeting)
     presentation = _lock_holder(segment)
     if presentation is None:
-        raise PresentationError("Nobody holds this slot.")
+        raise PresentationError(_("Nobody holds this slot."))
     presenter = presentation.presenter
     draft = release_presentation_content(presentation=presentation, reason=DraftReason.UNASSIGNED)
     presentation.delete()
@@ -292,7 +304,7 @@ def reorder_agenda(*, actor, meeting: Meeting, segment_ids: list[int]) -> None:
     )
     check(actor, "presentations.manage_slots", meeting)
     if set(segment_ids) != current or len(segment_ids) != len(current):
-        raise PresentationError("The new order must list each segment of the agenda once.")
+        raise PresentationError(_("The new order must list each segment of the agenda once."))
     for position, segment_id in enumerate(segment_ids):
         AgendaSegment.objects.filter(pk=segment_id).update(position=position)
     Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
@@ -311,7 +323,7 @@ def move_segment(*, actor, meeting: Meeting, segment_id: int, up: bool) -> None:
     )
     check(actor, "presentations.manage_slots", meeting)
     if segment_id not in order:
-        raise PresentationError("That segment is not on this meeting's agenda.")
+        raise PresentationError(_("That segment is not on this meeting's agenda."))
     i = order.index(segment_id)
     j = i - 1 if up else i + 1
     if 0 <= j < len(order):
@@ -331,9 +343,9 @@ def set_facilitator(*, actor, meeting: Meeting, user_id: int | None, backup_id=N
     )
     for candidate in (user_id, backup_id):
         if candidate is not None and candidate not in members:
-            raise PresentationError("Choose a member of the group.")
+            raise PresentationError(_("Choose a member of the group."))
     if user_id is not None and user_id == backup_id:
-        raise PresentationError("The backup must be someone else.")
+        raise PresentationError(_("The backup must be someone else."))
     if meeting.facilitator_id != user_id:
         # As assign_slot does for slots: the former facilitator's open offer has nothing to hand.
         SwapOffer.objects.filter(

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config import access
@@ -62,7 +63,7 @@ def _presenter_page(request, presentation, context):
         except PresentationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Saved. Only members of the group can read it.")
+            messages.success(request, _("Saved. Only members of the group can read it."))
             return redirect(presentation)
     return render(request, "presentations/detail.html", context)
 
@@ -116,8 +117,10 @@ def flag_recognition(request, presentation, *, pk: int):
         request,
         presentation.meeting,
         lambda: services.flag_recognition(user=request.user, presentation_id=presentation.pk),
-        "Thank you. The presenter is told that someone may know the client — not who. "
-        "The case details are now hidden from you.",
+        _(
+            "Thank you. The presenter is told that someone may know the client — not who. "
+            "The case details are now hidden from you."
+        ),
     )
 
 
@@ -154,6 +157,6 @@ def discard_draft(request, pk: int):
         except PresentationError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "The draft is discarded.")
+            messages.success(request, _("The draft is discarded."))
         return redirect("presentations:drafts")
     return render(request, "presentations/draft_discard.html", {"draft": draft, "form": form})

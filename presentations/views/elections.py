@@ -6,6 +6,7 @@ the rule each view declares (``presentations/rules.py``); the service asks the s
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import selectors as group_selectors
@@ -29,7 +30,7 @@ def election_create(request, group, *, slug: str):
         except PresentationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "The election is open for nominations.")
+            messages.success(request, _("The election is open for nominations."))
             return redirect(election)
     return render(
         request,
@@ -66,7 +67,7 @@ def nominate(request, election, *, pk: int):
     members = list(group_selectors.members_of(election.group))
     form = MemberChoiceForm(request.POST, members=members)
     if not form.is_valid():
-        messages.error(request, "You can only nominate a member of the group.")
+        messages.error(request, _("You can only nominate a member of the group."))
         return redirect(election)
     return run_action(
         request,
@@ -74,7 +75,7 @@ def nominate(request, election, *, pk: int):
         lambda: services.nominate(
             user=request.user, election=election, nominee_id=form.cleaned_data["user"]
         ),
-        "The nomination is recorded.",
+        _("The nomination is recorded."),
     )
 
 
@@ -83,7 +84,7 @@ def nominate(request, election, *, pk: int):
 def vote(request, election, *, pk: int):
     form = VoteForm(request.POST, nominations=selectors.nominations_of(election))
     if not form.is_valid():
-        messages.error(request, "Choose one of the nominees.")
+        messages.error(request, _("Choose one of the nominees."))
         return redirect(election)
     return run_action(
         request,
@@ -91,7 +92,7 @@ def vote(request, election, *, pk: int):
         lambda: services.cast_vote(
             user=request.user, election=election, nomination_id=form.cleaned_data["nomination"]
         ),
-        "Your vote is cast. It is secret: nobody can see how you voted.",
+        _("Your vote is cast. It is secret: nobody can see how you voted."),
     )
 
 
@@ -102,5 +103,5 @@ def close(request, election, *, pk: int):
         request,
         election,
         lambda: services.close_election(actor=request.user, election=election),
-        "The votes are counted.",
+        _("The votes are counted."),
     )

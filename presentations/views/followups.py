@@ -5,6 +5,7 @@ organizers' Accept and Remove buttons on the meeting page (presentations/service
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups.access import permission_required
@@ -33,11 +34,15 @@ def follow_up(request, presentation, *, pk: int):
         else:
             messages.success(
                 request,
-                "Your follow-up is on the agenda of the next meeting, for the organizers to "
-                "confirm."
+                _(
+                    "Your follow-up is on the agenda of the next meeting, for the organizers to "
+                    "confirm."
+                )
                 if asked.meeting_id
-                else "There is no next meeting yet: your follow-up waits, and goes on the "
-                "agenda of the next meeting as soon as one is scheduled.",
+                else _(
+                    "There is no next meeting yet: your follow-up waits, and goes on the "
+                    "agenda of the next meeting as soon as one is scheduled."
+                ),
             )
         return redirect(_page(presentation))
     history = services.follow_ups_of(presentation)
@@ -61,7 +66,7 @@ def withdraw_follow_up(request, presentation, *, pk: int):
         request,
         _page(presentation),
         lambda: services.withdraw_follow_up(user=request.user, presentation_id=presentation.pk),
-        "You withdrew your request to report back; it is off the agenda.",
+        _("You withdrew your request to report back; it is off the agenda."),
     )
 
 
@@ -74,7 +79,7 @@ def accept_follow_up(request, meeting, *, pk: int, follow_up_id: int):
         lambda: services.accept_follow_up(
             actor=request.user, meeting=meeting, follow_up_id=follow_up_id
         ),
-        "The case follow-up is accepted. The presenter is told by e-mail.",
+        _("The case follow-up is accepted. The presenter is told by e-mail."),
     )
 
 
@@ -90,5 +95,5 @@ def remove_follow_up(request, meeting, *, pk: int, follow_up_id: int):
             follow_up_id=follow_up_id,
             reason=request.POST.get("reason", FollowUpReason.NONE),
         ),
-        "The case follow-up is off the agenda. The presenter is told by e-mail.",
+        _("The case follow-up is off the agenda. The presenter is told by e-mail."),
     )

@@ -9,6 +9,7 @@ rule.
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import selectors as group_selectors
@@ -28,6 +29,14 @@ def _members(meeting):
     return list(group_selectors.members_of(meeting.group))
 
 
+def _claimed(segment) -> str:
+    if segment.kind == SegmentKind.CASE:
+        message = _("The “%(slot)s” slot is yours. Write your case from the agenda below.")
+    else:
+        message = _("The “%(slot)s” slot is yours.")
+    return message % {"slot": segment.label}
+
+
 @permission_required("presentations.sign_up", meeting_for)
 @require_POST
 def claim(request, meeting, *, pk: int, segment_id: int):
@@ -36,8 +45,7 @@ def claim(request, meeting, *, pk: int, segment_id: int):
         request,
         meeting,
         lambda: services.claim_slot(user=request.user, segment_id=segment.pk),
-        f"The “{segment.label}” slot is yours."
-        + (" Write your case from the agenda below." if segment.kind == SegmentKind.CASE else ""),
+        _claimed(segment),
     )
 
 
@@ -49,8 +57,10 @@ def withdraw(request, meeting, *, pk: int, segment_id: int):
         request,
         meeting,
         lambda: services.withdraw_from_slot(user=request.user, presentation_id=presentation.pk),
-        "You have given up the slot; it is open again. Anything you wrote for it is kept in My "
-        "drafts.",
+        _(
+            "You have given up the slot; it is open again. Anything you wrote for it is kept in "
+            "My drafts."
+        ),
     )
 
 
@@ -70,7 +80,7 @@ def _held_presentation(request, meeting, role: str):
 def offer_swap(request, meeting, *, pk: int, role: str):
     form = MemberChoiceForm(request.POST, members=_members(meeting), exclude={request.user.pk})
     if not form.is_valid():
-        messages.error(request, "Choose a member of the group to swap with.")
+        messages.error(request, _("Choose a member of the group to swap with."))
         return redirect(meeting)
     presentation = _held_presentation(request, meeting, role)
     return run_action(
@@ -83,7 +93,7 @@ def offer_swap(request, meeting, *, pk: int, role: str):
             to_user_id=form.cleaned_data["user"],
             presentation=presentation,
         ),
-        "Your offer is sent. We will tell you when they answer.",
+        _("Your offer is sent. We will tell you when they answer."),
     )
 
 
@@ -95,7 +105,7 @@ def answer_swap(request, meeting, *, pk: int, offer_id: int):
         request,
         meeting,
         lambda: services.answer_swap(user=request.user, offer_id=offer_id, accept=accept),
-        "You took over." if accept else "You declined the offer.",
+        _("You took over.") if accept else _("You declined the offer."),
     )
 
 
@@ -105,7 +115,7 @@ def assign(request, meeting, *, pk: int, segment_id: int):
     segment = selectors.segment_of(meeting, segment_id)
     form = MemberChoiceForm(request.POST, members=_members(meeting))
     if not form.is_valid():
-        messages.error(request, "Choose a member of the group.")
+        messages.error(request, _("Choose a member of the group."))
         return redirect(meeting)
     return run_action(
         request,
@@ -113,7 +123,7 @@ def assign(request, meeting, *, pk: int, segment_id: int):
         lambda: services.assign_slot(
             actor=request.user, segment_id=segment.pk, user_id=form.cleaned_data["user"]
         ),
-        "The slot is assigned.",
+        _("The slot is assigned."),
     )
 
 
@@ -124,7 +134,7 @@ def unassign(request, meeting, *, pk: int, segment_id: int):
         request,
         meeting,
         lambda: services.unassign_slot(actor=request.user, segment_id=segment_id),
-        "The slot is open again.",
+        _("The slot is open again."),
     )
 
 
@@ -138,7 +148,7 @@ def move(request, meeting, *, pk: int, segment_id: int, direction: str):
         lambda: services.move_segment(
             actor=request.user, meeting=meeting, segment_id=segment.pk, up=direction == "up"
         ),
-        "The agenda order is saved.",
+        _("The agenda order is saved."),
     )
 
 
@@ -147,10 +157,10 @@ def move(request, meeting, *, pk: int, segment_id: int, direction: str):
 def fill_from_queue(request, meeting, *, pk: int):
     def action():
         if not services.fill_slots_from_queue(actor=request.user, meeting=meeting):
-            raise PresentationError("No open slot, or nobody left in the queue to invite.")
+            raise PresentationError(_("No open slot, or nobody left in the queue to invite."))
 
     return run_action(
-        request, meeting, action, "The next members in line are invited (48 hours to answer)."
+        request, meeting, action, _("The next members in line are invited (48 hours to answer).")
     )
 
 
@@ -158,10 +168,11 @@ def fill_from_queue(request, meeting, *, pk: int):
 @require_POST
 def answer_invitation(request, meeting, *, pk: int, presentation_id: int):
     if request.POST.get("answer") == ACCEPT:
-        answer, success = services.accept_rotation_invitation, "Thank you — the slot is yours."
+        answer = services.accept_rotation_invitation
+        success = _("Thank you — the slot is yours.")
     else:
         answer = services.decline_rotation_invitation
-        success = "No problem — the next member in line is invited."
+        success = _("No problem — the next member in line is invited.")
     return run_action(
         request,
         meeting,
@@ -175,7 +186,7 @@ def answer_invitation(request, meeting, *, pk: int, presentation_id: int):
 def set_facilitator(request, meeting, *, pk: int):
     form = FacilitatorForm(request.POST, members=_members(meeting))
     if not form.is_valid():
-        messages.error(request, "Choose members of the group.")
+        messages.error(request, _("Choose members of the group."))
         return redirect(meeting)
     return run_action(
         request,
@@ -186,7 +197,7 @@ def set_facilitator(request, meeting, *, pk: int):
             user_id=form.cleaned_data["facilitator"],
             backup_id=form.cleaned_data["backup"],
         ),
-        "The facilitator is saved.",
+        _("The facilitator is saved."),
     )
 
 
@@ -196,7 +207,7 @@ def rotate_facilitators(request, meeting, *, pk: int):
     def action():
         if not services.rotate_facilitators(actor=request.user, meeting=meeting):
             raise PresentationError(
-                "Every upcoming meeting already has a facilitator, or nobody opted in."
+                _("Every upcoming meeting already has a facilitator, or nobody opted in.")
             )
 
-    return run_action(request, meeting, action, "Facilitators are assigned by rotation.")
+    return run_action(request, meeting, action, _("Facilitators are assigned by rotation."))

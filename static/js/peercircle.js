@@ -19,7 +19,8 @@
         var target = document.getElementById(button.dataset.copyTarget);
         if (!target || !navigator.clipboard) { return; }
         navigator.clipboard.writeText(target.value || target.textContent).then(function () {
-          button.textContent = "Copied";
+          // The word in the page's language (templates/base.html's data-copied-label).
+          button.textContent = document.body.dataset.copiedLabel || "Copied";
         });
       });
     });

@@ -459,8 +459,15 @@ def _every(n: int, remainder: int):
 @pytest.mark.postgres
 def test_the_fit_filters_and_the_wider_search_use_indexes():
     call_command("seed_demo", scale=3000, members_per_group=1, stdout=None)
-    # The synthetic groups are all informal, small, unstated and at 19:00: spread them, and
-    # give a few of them words that a search finds in one place only.
+    # Make the synthetic groups all informal, small, unstated and at 19:00, then spread them
+    # as each case needs, and give a few of them words that a search finds in one place only.
+    Group.objects.update(
+        format=GroupFormat.INFORMAL,
+        capacity=4,
+        orientation=Orientation.NOT_STATED,
+        orientation_note="",
+        usual_time=time(19),
+    )
     _every(2, 0).update(format=GroupFormat.STRUCTURED)
     _every(3, 0).update(capacity=8)
     _every(3, 1).update(usual_time=time(9))

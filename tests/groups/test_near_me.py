@@ -1,21 +1,26 @@
 """Near me (issue 18, part 1): groups get coordinates from their city and region through the
-offline gazetteer (groups/places.py), and browse lists the groups within a distance of a city or
+offline gazetteer (members/places.py), and browse lists the groups within a distance of a city or
 a US ZIP code, nearest first, with the distance on each card."""
 
 import importlib
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
+from django.contrib.messages import get_messages
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 
 from groups import services
 from groups.enums import Role, VenueKind
-from groups.filters import GroupFilter, near
+from groups.filters import GroupFilter, NearThenOnline, near
 from groups.models import Group
-from groups.places import KM_PER_MILE, Place, distance_km
+from groups.services.base import sync_member_count
 from groups.services.groups import place_coordinates
 from meetings.selectors import browsable_groups
+from members import places
+from members.places import KM_PER_MILE, Place, distance_km
 from tests.factories import GroupFactory, MembershipFactory, SpecialtyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +28,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("groups:browse")
 coordinates_migration = importlib.import_module("groups.migrations.0015_group_coordinates")
 
-# What the gazetteer gives (tests/groups/test_places.py).
+# What the gazetteer gives (tests/members/test_places.py).
 DENVER = (39.73915, -104.9847)
 ZIP_80202 = (39.7491, -104.9946)
 PORTLAND_MAINE_LATITUDE = 43.65737
@@ -422,7 +427,8 @@ def _groups_near_denver(count: int) -> None:
 @pytest.mark.parametrize("count", [1, 20])
 def test_browse_query_count_near_a_place_for_a_visitor(client, django_assert_num_queries, count):
     _groups_near_denver(count)
-    with django_assert_num_queries(4):
+    # The near and the online groups are counted apart (NearThenOnline), then listed together.
+    with django_assert_num_queries(5):
         response = client.get(URL, {"near": "Denver, CO", "within": "25", "online": "on"})
     assert response.context["result_count"] == count + 1
 
@@ -466,3 +472,383 @@ def test_the_edit_form_says_nothing_when_the_zones_agree_or_the_place_is_unknown
 
     assert "Meetings are scheduled in it." in page
     assert "America/Denver time" not in page
+
+
+# --- the time zone of a new group's place ------------------------------------------------------
+
+
+def test_create_group_without_a_zone_takes_its_places():
+    creator = UserFactory(profile__time_zone="America/New_York")
+
+    group = services.create_group(
+        actor=creator, data={"name": "Mile High", "purposes": ["support"], "city": "Denver"}
+    )
+
+    assert group.time_zone == "America/Denver"
+
+
+@pytest.mark.parametrize(("city", "region"), [("", ""), ("Narnia", ""), ("Atlantis", "CO")])
+def test_create_group_without_a_zone_or_a_known_place_takes_its_creators(city, region):
+    creator = UserFactory(profile__time_zone="America/Chicago")
+
+    group = services.create_group(
+        actor=creator,
+        data={"name": "Somewhere", "purposes": ["support"], "city": city, "region": region},
+    )
+
+    assert group.time_zone == "America/Chicago"
+
+
+def test_create_group_keeps_the_zone_given():
+    group = _create("Denver", "CO", time_zone="America/Chicago")
+
+    assert group.time_zone == "America/Chicago"
+
+
+def _spy_on_look_ups(monkeypatch) -> list[int]:
+    """How many transactions were open at each look-up of a place (the real look-up runs)."""
+    depths: list[int] = []
+    real = places.coordinates
+
+    def spy(**kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real(**kwargs)
+
+    monkeypatch.setattr(places, "coordinates", spy)
+    return depths
+
+
+def test_create_and_update_group_look_the_place_up_before_the_transaction(monkeypatch):
+    group, organizer = _organized(city="Denver", region="CO")
+    depths = _spy_on_look_ups(monkeypatch)
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+
+    services.update_group(actor=organizer, group=group, data={"city": "Boulder"})
+    _create("Portland", "ME")
+
+    assert depths == [outside, outside]
+    group.refresh_from_db()
+    assert (round(group.latitude, 2), round(group.longitude, 2)) == (40.01, -105.27)
+
+
+CREATE = reverse("groups:create")
+CREATE_DATA = {
+    "name": "Mile High Consult",
+    "purposes": ["consultation"],
+    "format": "structured",
+    "leadership_model": "rotating",
+    "membership_policy": "open",
+    "capacity": "6",
+    "venue_kind": "in_person",
+    "city": "Denver",
+    "region": "CO",
+    "cadence": "monthly",
+    "weekday_choices": ["3"],
+    "usual_time": "18:30",
+    "meeting_minutes": "90",
+    "language": "en",
+    "ground_rules": "1. Confidentiality.",
+}
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def new_yorker(client):
+    """Signed in, in New York: the zone the create form offers."""
+    user = UserFactory(profile__time_zone="America/New_York")
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.usefixtures("new_yorker")
+def test_the_create_page_gives_a_group_left_at_the_zone_offered_its_places_zone(client):
+    response = client.post(CREATE, {**CREATE_DATA, "time_zone": "America/New_York"})
+
+    group = Group.objects.get(name="Mile High Consult")
+    assert response.status_code == 302
+    assert group.time_zone == "America/Denver"
+    assert _messages(response)[1] == (
+        "Its meetings are scheduled in America/Denver time, the time zone of Denver. "
+        "You can change it on the group's edit page."
+    )
+
+
+@pytest.mark.usefixtures("new_yorker")
+def test_the_create_page_keeps_a_zone_chosen_and_names_the_places(client):
+    response = client.post(CREATE, {**CREATE_DATA, "time_zone": "America/Chicago"})
+
+    group = Group.objects.get(name="Mile High Consult")
+    assert group.time_zone == "America/Chicago"
+    assert _messages(response)[1] == (
+        "Its meetings are scheduled in America/Chicago time, as you chose, though Denver is "
+        "in America/Denver time. You can change it on the group's edit page."
+    )
+
+
+@pytest.mark.usefixtures("new_yorker")
+@pytest.mark.parametrize(
+    ("posted", "city"),
+    [("America/Denver", "Denver"), ("America/New_York", "Narnia"), ("America/New_York", "")],
+)
+def test_the_create_page_says_nothing_when_the_zones_agree_or_the_place_is_unknown(
+    client, posted, city
+):
+    data = {**CREATE_DATA, "time_zone": posted, "city": city, "region": ""}
+    if not city:
+        data["venue_kind"] = "online"
+
+    response = client.post(CREATE, data)
+
+    assert Group.objects.get(name="Mile High Consult").time_zone == posted
+    assert len(_messages(response)) == 1
+
+
+@pytest.mark.usefixtures("new_yorker")
+def test_the_create_form_shows_the_places_zone_beside_the_field_when_sent_back(client):
+    # No name: the form comes back, with the zone of Denver chosen and said.
+    response = client.post(CREATE, {**CREATE_DATA, "name": "", "time_zone": "America/New_York"})
+
+    form = response.context["form"]
+    assert form["time_zone"].value() == "America/Denver"
+    assert (
+        "Set to America/Denver, the time zone of Denver. Choose another if the group meets on "
+        "another clock." in _text(response)
+    )
+    response = client.post(CREATE, {**CREATE_DATA, "name": "", "time_zone": "America/Chicago"})
+
+    assert response.context["form"]["time_zone"].value() == "America/Chicago"
+    assert "Denver is in America/Denver time. The group meets in the zone you choose here." in (
+        _text(response)
+    )
+
+
+# --- browse: near me, and the results heading ---------------------------------------------------
+
+SPRINGFIELD = (39.80172, -89.64371)
+
+
+def _member_in(client, city: str, region: str, coordinates: tuple | None):
+    latitude, longitude = coordinates or (None, None)
+    user = UserFactory(
+        profile__city=city,
+        profile__region=region,
+        profile__latitude=latitude,
+        profile__longitude=longitude,
+    )
+    client.force_login(user)
+    return user
+
+
+def _status(response) -> str:
+    """The results heading's live region: what a screen reader hears."""
+    html = response.content.decode()
+    start = html.index('<span role="status">') + len('<span role="status">')
+    return " ".join(html[start : html.index("</span>", start)].split())
+
+
+def test_near_me_offers_a_member_this_search_near_their_own_place(client):
+    _member_in(client, "Springfield", "IL", SPRINGFIELD)
+
+    response = client.get(URL, {"format": "structured", "page": "1"})
+
+    assert response.context["near_me_query"] == "format=structured&near=Springfield%2C+IL"
+    assert (
+        '<a class="btn btn-sm btn-outline-primary" href="?format=structured&amp;near='
+        'Springfield%2C+IL"> <i class="bi bi-geo-alt" aria-hidden="true"></i> '
+        "Near me (Springfield, IL) </a>" in _text(response)
+    )
+
+
+def test_following_near_me_lists_the_groups_near_the_members_place(client):
+    GroupFactory(
+        name="Capitol",
+        city="Springfield",
+        region="IL",
+        latitude=SPRINGFIELD[0],
+        longitude=SPRINGFIELD[1],
+    )
+    GroupFactory(name="Far away", city="Boston", region="MA", latitude=42.36, longitude=-71.06)
+    _member_in(client, "Springfield", "IL", SPRINGFIELD)
+
+    response = client.get(f"{URL}?{client.get(URL).context['near_me_query']}")
+
+    assert _names(response) == ["Capitol"]
+    assert _status(response) == "1 group within 25 miles of Springfield, Illinois, United States"
+    assert response.context["near_me_query"] == ""  # already near it: no link
+    assert "Near me (" not in _text(response)
+
+
+def test_a_members_place_filters_and_sorts_nothing_unasked(client):
+    GroupFactory(
+        name="Capitol",
+        city="Springfield",
+        region="IL",
+        latitude=SPRINGFIELD[0],
+        longitude=SPRINGFIELD[1],
+    )
+    GroupFactory(name="Far away", city="Boston", region="MA", latitude=42.36, longitude=-71.06)
+    _member_in(client, "Springfield", "IL", SPRINGFIELD)
+
+    response = client.get(URL)
+
+    assert _names(response) == ["Far away", "Capitol"]  # newest first, as for anyone
+    assert _status(response) == "2 groups found"
+
+
+@pytest.mark.parametrize(
+    ("city", "region", "coordinates"),
+    [("Narnia", "", None), ("", "", None)],  # a place not found, or none given
+)
+def test_no_near_me_without_a_place_the_gazetteer_found(client, city, region, coordinates):
+    _member_in(client, city, region, coordinates)
+
+    response = client.get(URL)
+
+    assert response.context["near_me_query"] == ""
+    assert "Near me (" not in _text(response)
+
+
+def test_no_near_me_for_visitors(client):
+    assert "Near me (" not in _text(client.get(URL))
+
+
+def test_each_member_is_offered_their_own_place_from_the_cached_page(client):
+    _member_in(client, "Springfield", "IL", SPRINGFIELD)
+    assert "Near me (Springfield, IL)" in _text(client.get(URL))
+    _member_in(client, "Denver", "CO", DENVER)
+
+    page = _text(client.get(URL))
+
+    assert "Near me (Denver, CO)" in page
+    assert "Springfield" not in page
+
+
+@pytest.mark.usefixtures("around_denver")
+def test_the_results_heading_says_how_many_within_how_far_of_where(client):
+    response = client.get(URL, {"near": "Denver, CO"})
+
+    assert _status(response) == "2 groups within 25 miles of Denver, Colorado, United States"
+    assert '<h2 class="h6 fw-semibold" id="browse-results">' in response.content.decode()
+    assert 'aria-labelledby="browse-results"' in response.content.decode()
+
+
+@pytest.mark.usefixtures("around_denver")
+def test_the_results_heading_counts_the_online_groups_apart(client):
+    GroupFactory(name="Online elsewhere", venue_kind=VenueKind.ONLINE, city="")
+
+    response = client.get(URL, {"near": "80202", "within": "10", "online": "on"})
+
+    assert _status(response) == (
+        "2 groups within 10 miles of 80202 (Denver, CO), and 2 online groups"
+    )
+    assert response.context["result_count"] == 4
+    assert len(response.context["page"].object_list) == 4
+
+
+def test_the_results_heading_in_the_singular(client):
+    GroupFactory(name="Downtown", **_north_of_denver(0))
+    GroupFactory(name="Online", venue_kind=VenueKind.ONLINE, city="")
+
+    response = client.get(URL, {"near": "Denver", "online": "on", "within": "100"})
+
+    assert _status(response) == (
+        "1 group within 100 miles of Denver, Colorado, United States, and 1 online group"
+    )
+
+
+@pytest.mark.usefixtures("around_denver")
+def test_the_results_heading_of_a_place_not_found_counts_every_group(client):
+    response = client.get(URL, {"near": "Narnia"})
+
+    assert _status(response) == "6 groups found"
+
+
+@pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [({}, 5), ({"near": "Denver, CO", "within": "25", "online": "on"}, 6)],
+    ids=["offered", "followed"],
+)
+def test_browse_query_count_with_near_me(client, django_assert_num_queries, count, query, queries):
+    _groups_near_denver(count)
+    _member_in(client, "Denver", "CO", DENVER)
+    with django_assert_num_queries(queries):
+        response = client.get(URL, query)
+    assert response.context["result_count"] == count + 1
+
+
+# --- browse reads the near and the online groups apart (NearThenOnline) ----------------------
+
+
+@pytest.fixture
+def many_near_and_online():
+    """More groups than a page: 23 near Denver at known distances, some full, and 9 online."""
+    for i in range(23):
+        group = GroupFactory(
+            name=f"Near {chr(ord('A') + (i * 7) % 23)}{i:02d}",
+            capacity=3 + i % 5,
+            **_north_of_denver(i),
+        )
+        for _ in range(i % 4):
+            MembershipFactory(group=group)
+    for i in range(9):
+        GroupFactory(name=f"Online {chr(ord('Z') - i)}", venue_kind=VenueKind.ONLINE, city="")
+    for group in Group.objects.all():
+        sync_member_count(group)
+
+
+@pytest.mark.usefixtures("many_near_and_online")
+@pytest.mark.parametrize("sort", ["", "name", "seats", "newest"])
+def test_browse_pages_list_the_near_then_the_online_groups_as_the_one_query_orders_them(
+    client, sort
+):
+    query = {"near": "Denver, CO", "within": "25", "online": "on", "sort": sort}
+    expected = [
+        group.name
+        for group in GroupFilter(QueryDict(urlencode(query)), queryset=browsable_groups()).qs
+    ]
+
+    pages = [client.get(URL, {**query, "page": page}) for page in (1, 2)]
+
+    assert [name for response in pages for name in _names(response)] == expected
+    assert len(expected) == 32  # the 23 near ones (0 to 22 miles), and the 9 online
+    assert _status(pages[1]) == (
+        "23 groups within 25 miles of Denver, Colorado, United States, and 9 online groups"
+    )
+    assert isinstance(pages[0].context["page"].paginator.object_list, NearThenOnline)
+
+
+@pytest.mark.usefixtures("many_near_and_online")
+def test_the_online_groups_have_no_distance_on_the_page_that_mixes_them(client):
+    response = client.get(URL, {"near": "Denver", "online": "on", "page": "2"})
+
+    # Page 1: the 20 nearest (0 to 19 miles); page 2: the other 3 near ones, then 9 online.
+    distances = [group.distance_miles for group in response.context["page"]]
+    assert distances == [20, 21, 22, *[None] * 9]
+    assert _text(response).count(" away ") == 3
+
+
+def test_no_group_at_all_near_a_place_with_the_online_ones(client):
+    response = client.get(URL, {"near": "Denver", "online": "on"})
+
+    assert _names(response) == []
+    assert _status(response) == (
+        "0 groups within 25 miles of Denver, Colorado, United States, and 0 online groups"
+    )
+
+
+@pytest.mark.usefixtures("around_denver")
+def test_where_a_union_cannot_be_ordered_one_query_lists_both(client, monkeypatch):
+    """SQLite cannot order the arms of a UNION: the one ordered query (``qs``) lists both."""
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+
+    response = client.get(URL, {"near": "Denver", "online": "on"})
+
+    assert _names(response) == ["Downtown", "Ten miles", "Online"]
+    assert not isinstance(response.context["page"].paginator.object_list, NearThenOnline)
+    assert _status(response) == (
+        "2 groups within 25 miles of Denver, Colorado, United States, and 1 online group"
+    )

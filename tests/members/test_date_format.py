@@ -150,7 +150,7 @@ PYTHON_ALLOWED = {
     # __str__ for the admin and logs, in UTC and saying so.
     ("meetings/models.py", 'return f"{self.title} · {self.starts_at:%Y-%m-%d %H:%M} UTC"'),
     # The hours chart's axis: a month's abbreviation under its bar, not a date.
-    ("meetings/ledger.py", 'label=f"{month:%b}" if month.month != 1 else f"{month:%b %Y}",'),
+    ("meetings/ledger.py", 'label=dateformat.format(month, "M" if month.month != 1 else "M Y"),'),
     # A terminal log line of the benchmark tool.
     ("bench/web.py", "print(f\"[{time.strftime('%H:%M:%S')}] {message}\", flush=True)"),
 }

@@ -6,13 +6,22 @@ from django.utils import timezone
 
 from board.models import Topic
 from consultations.selectors import open_requests_for
-from groups.enums import ApplicationStatus, MembershipPolicy, Role
+from groups.enums import (
+    ApplicationStatus,
+    GroupFormat,
+    Language,
+    MembershipPolicy,
+    Orientation,
+    Role,
+    VenueKind,
+)
 from groups.models import Application, Group, Membership
 from groups.selectors import needs_rules_acceptance
 from meetings.models import Attendance, Meeting, MeetingNotes, OutsideHours
 from meetings.notes import open_action_items_for
 from meetings.outside_hours import renewal_progress
-from members.models import AuditEntry, Specialty, User
+from members import places
+from members.models import AuditEntry, Specialty, TherapistProfile, User
 from polls.models import Poll, PollAnswer
 from polls.selectors import polls_waiting_for
 from presentations.enums import ElectionPhase
@@ -82,8 +91,38 @@ def test_seed_demo_scale_adds_groups_with_members_once():
     call_command("seed_demo", scale=30)
     groups = Group.objects.filter(slug__startswith="scale-")
     assert groups.count() == 30
-    assert Membership.objects.filter(group__in=groups).count() == 150
-    assert all(g.member_count == 5 for g in groups)
+    for group in groups:
+        # Five therapists a group; a small group takes only as many as it has seats.
+        assert group.member_count == Membership.objects.filter(group=group).count()
+        assert 1 <= group.member_count <= min(5, group.capacity)
+    assert TherapistProfile.objects.filter(user__email__startswith="scale-").count() == 150
+
+
+def test_seed_demo_scale_spreads_the_groups_over_real_places_and_kinds():
+    """Benchmarks filter the synthetic groups: they are in US towns (with the gazetteer's
+    coordinates and time zone), of every venue, format, size, orientation, time and language."""
+    call_command("seed_demo", scale=400, members_per_group=1, meetings_per_group=1)
+    groups = list(Group.objects.filter(slug__startswith="scale-"))
+    for group in groups:
+        if group.city:
+            place = places.locate(group.city, region=group.region, country="US")
+            assert place is not None, group.city
+            assert (group.latitude, group.longitude) == (place.latitude, place.longitude)
+            assert group.time_zone == place.time_zone
+        else:
+            assert group.venue_kind == VenueKind.ONLINE
+            assert (group.latitude, group.longitude) == (None, None)
+    assert {g.venue_kind for g in groups} == set(VenueKind.values)
+    assert {g.format for g in groups} == set(GroupFormat.values)
+    assert {g.orientation for g in groups} == set(Orientation.values)
+    assert {g.language for g in groups} >= {Language.EN, Language.ES}
+    assert {g.capacity <= 4 for g in groups} == {True, False}
+    assert {g.capacity >= 7 for g in groups} == {True, False}
+    assert {g.usual_time.hour < 12 for g in groups} == {True, False}
+    assert {g.usual_time.hour >= 17 for g in groups} == {True, False}
+    assert len({(g.city, g.region) for g in groups}) > 100
+    profiles = TherapistProfile.objects.filter(user__email__startswith="scale-")
+    assert not profiles.filter(latitude=None).exists()
 
 
 def test_seed_demo_gives_each_group_past_meetings_with_attendance_and_upcoming_ones():
@@ -112,7 +151,9 @@ def test_seed_demo_has_a_case_a_rotation_history_and_an_election_voting():
 def test_scale_members_have_accepted_the_ground_rules():
     call_command("seed_demo", scale=3)
     memberships = Membership.objects.filter(group__slug__startswith="scale-")
-    assert memberships.count() == 15
+    assert memberships.count() == sum(
+        Group.objects.filter(slug__startswith="scale-").values_list("member_count", flat=True)
+    )
     assert not any(needs_rules_acceptance(m) for m in memberships)
 
 

@@ -10,6 +10,7 @@ written by ``DirectWrites`` alone, which says why for each.
 """
 
 import functools
+import itertools
 import random
 import time
 import zoneinfo
@@ -54,6 +55,7 @@ from meetings.enums import (
     SegmentKind,
 )
 from meetings.models import AgendaSegment, Meeting, OutsideHours
+from members import places
 from members import services as member_services
 from members.enums import CredentialType, PracticeSetting
 from members.models import Modality, Population, Specialty, TherapistProfile, User
@@ -499,10 +501,13 @@ class DirectWrites:
         """Synthetic groups for benchmarks, in bulk inserts: the services would take hours for
         the tens of thousands of groups a benchmark wants. Each group is consistent as the
         services would leave it: an organizer and members who accepted the first ground rules,
-        ``member_count`` equal to its memberships, meetings around today."""
+        ``member_count`` equal to its memberships, meetings around today, the coordinates and
+        time zone of its city (``scale_town``). Every group makes ``per_group`` therapists,
+        who practise in its town; a small group takes only as many of them as it has seats."""
         password = demo_password_hash()
         specialties = list(Specialty.objects.all())
         now = timezone.now()
+        towns = [scale_town(rng) for _ in chunk]
         users = User.objects.bulk_create(
             [
                 User(email=f"scale-{i:06d}-{k}@example.org", password=password, date_joined=now)
@@ -515,14 +520,23 @@ class DirectWrites:
                 TherapistProfile(
                     user=user,
                     display_name=f"Therapist {user.email.split('@')[0][6:]}",
-                    city=rng.choice(SCALE_CITIES),
-                    time_zone=rng.choice(SCALE_ZONES),
+                    city=town.name,
+                    region=town.region,
+                    latitude=town.place.latitude,
+                    longitude=town.place.longitude,
+                    time_zone=scale_zone(town),
                     credential_type=rng.choice(SCALE_CREDENTIALS),
                 )
-                for user in users
+                for n, town in enumerate(towns)
+                for user in users[n * per_group : (n + 1) * per_group]
             ]
         )
-        groups = Group.objects.bulk_create([_scale_group(i, per_group, rng, now) for i in chunk])
+        groups = Group.objects.bulk_create(
+            [
+                _scale_group(i, per_group, rng, now, town)
+                for i, town in zip(chunk, towns, strict=True)
+            ]
+        )
         versions = GroundRulesVersion.objects.bulk_create(
             [
                 GroundRulesVersion(group=g, number=1, text=g.ground_rules, created_at=now)
@@ -544,7 +558,7 @@ class DirectWrites:
                     rules_accepted_at=now,
                 )
                 for n, group in enumerate(groups)
-                for k in range(per_group)
+                for k in range(group.member_count)
             ]
         )
         base = now.replace(minute=0, second=0, microsecond=0)
@@ -564,21 +578,43 @@ class DirectWrites:
         )
 
 
-SCALE_CITIES = [
-    "Denver",
-    "Boulder",
-    "Austin",
-    "Chicago",
-    "Seattle",
-    "Portland",
-    "Brooklyn",
-    "Oakland",
-    "Atlanta",
-    "Boston",
-    "Minneapolis",
-    "Phoenix",
-]
-SCALE_ZONES = ["America/Denver", "America/Chicago", "America/New_York", "America/Los_Angeles"]
+# The synthetic groups' shares, roughly as peer groups in the US run (a guess, for benchmarks
+# whose filters should select realistic fractions): value -> weight.
+SCALE_VENUES = {VenueKind.IN_PERSON: 40, VenueKind.ONLINE: 35, VenueKind.HYBRID: 25}
+SCALE_FORMATS = {GroupFormat.STRUCTURED: 55, GroupFormat.INFORMAL: 45}
+SCALE_ORIENTATIONS = {
+    Orientation.NOT_STATED: 60,
+    Orientation.SECULAR: 25,
+    Orientation.FAITH_INTEGRATED: 15,
+}
+SCALE_LANGUAGES = {
+    Language.EN: 86,
+    Language.ES: 8,
+    Language.ZH: 2,
+    Language.FR: 1,
+    Language.PT: 1,
+    Language.DE: 1,
+    Language.OTHER: 1,
+}
+SCALE_CAPACITIES = {3: 8, 4: 17, 5: 20, 6: 30, 7: 10, 8: 10, 10: 5}
+SCALE_CADENCES = {
+    Cadence.WEEKLY: 20,
+    Cadence.BIWEEKLY: 30,
+    Cadence.TWICE_MONTHLY: 15,
+    Cadence.MONTHLY: 30,
+    Cadence.SEVERAL_WEEKLY: 2,
+    Cadence.AS_NEEDED: 3,
+}
+# Usual start times on the group's own clock: evenings most, then mornings and lunchtime.
+SCALE_TIMES = {
+    **{clock(h, m): 4 for h, m in ((7, 30), (8, 0), (9, 0), (10, 0), (11, 0))},
+    **{clock(h, m): 5 for h, m in ((12, 0), (12, 15), (12, 30), (13, 0))},
+    **{clock(h, 0): 3 for h in (14, 15, 16)},
+    **{clock(h, m): 8 for h, m in ((17, 30), (18, 0), (18, 30), (19, 0), (19, 30), (20, 0))},
+}
+SCALE_WEEKDAYS = {0: 18, 1: 22, 2: 22, 3: 22, 4: 10, 5: 4, 6: 2}  # Monday 0
+# Towns of at least this many people (GeoNames): about 1,000 in the US.
+SCALE_TOWN_MINIMUM = 50_000
 SCALE_CREDENTIALS = [
     CredentialType.LCSW,
     CredentialType.LMFT,
@@ -587,9 +623,36 @@ SCALE_CREDENTIALS = [
 ]
 
 
-def _scale_group(i: int, per_group: int, rng, now) -> Group:
+@functools.cache
+def _scale_towns() -> tuple[list, list[int]]:
+    """The US towns of the offline gazetteer (members.places) and their cumulative
+    populations: a synthetic group is in a town with a chance in proportion to its people."""
+    towns = places.populous_places("US", minimum=SCALE_TOWN_MINIMUM)
+    return towns, list(itertools.accumulate(town.population for town in towns))
+
+
+def scale_town(rng):
+    towns, cumulative = _scale_towns()
+    return rng.choices(towns, cum_weights=cumulative)[0]
+
+
+def scale_zone(town) -> str:
+    return town.place.time_zone or "America/New_York"
+
+
+def _pick(rng, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _scale_group(i: int, per_group: int, rng, now, town) -> Group:
+    """A group in ``town``, with coordinates as the groups service gives them (its town's:
+    online groups name a town half of the time, and have no place otherwise)."""
     purposes = rng.sample(list(Purpose.values), k=rng.randint(1, 2))
-    capacity = rng.randint(max(per_group, 2), max(per_group, 2) + 3)
+    capacity = _pick(rng, SCALE_CAPACITIES)
+    venue = _pick(rng, SCALE_VENUES)
+    placed = venue != VenueKind.ONLINE or rng.random() < 0.5
+    # Most groups full or one short of it: at most per_group members, and at least one.
+    members = max(1, min(per_group, capacity - (rng.random() < 0.5)))
     return Group(
         name=f"Peer group {i:06d}",
         slug=f"scale-{i:06d}",
@@ -599,13 +662,21 @@ def _scale_group(i: int, per_group: int, rng, now) -> Group:
         purpose_consultation=Purpose.CONSULTATION in purposes,
         purpose_collaboration=Purpose.COLLABORATION in purposes,
         membership_policy=rng.choice(MembershipPolicy.values),
-        venue_kind=rng.choice(VenueKind.values),
-        city=rng.choice(SCALE_CITIES),
-        cadence=rng.choice(Cadence.values),
-        weekdays=1 << rng.randint(0, 6),
-        time_zone=rng.choice(SCALE_ZONES),
+        format=_pick(rng, SCALE_FORMATS),
+        orientation=_pick(rng, SCALE_ORIENTATIONS),
+        language=_pick(rng, SCALE_LANGUAGES),
+        venue_kind=venue,
+        city=town.name if placed else "",
+        region=town.region if placed else "",
+        latitude=town.place.latitude if placed else None,
+        longitude=town.place.longitude if placed else None,
+        cadence=_pick(rng, SCALE_CADENCES),
+        weekdays=1 << _pick(rng, SCALE_WEEKDAYS),
+        usual_time=_pick(rng, SCALE_TIMES),
+        meeting_minutes=rng.choice([60, 90, 90, 120]),
+        time_zone=scale_zone(town),
         capacity=capacity,
-        member_count=per_group,  # the memberships bulk-created with it
+        member_count=members,  # the memberships bulk-created with it
         created_at=now,
     )
 

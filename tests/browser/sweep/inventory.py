@@ -42,9 +42,9 @@ def _is_page(name: str) -> bool:
     source = _source(name)
     match = EXTENDS.search(source)
     if match is None:
-        return name == "base.html" or source.lstrip().lower().startswith(
-            ("<!doctype html", "{% load static %}<!doctype html")
-        )
+        # A whole document of its own (after its {% load %} and {% get_current_language %}).
+        head = re.sub(r"^(\s*\{%[^%]*%\})*\s*", "", source)
+        return name == "base.html" or head.lower().startswith("<!doctype html")
     return _is_page(match.group(1))
 
 

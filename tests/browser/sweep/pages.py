@@ -21,6 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from alerts import services as alert_services
+from alerts.notifications import unsubscribe_token as alert_unsubscribe_token
 from board import services as board_services
 from board.models import Topic
 from consultations import services as consultation_services
@@ -179,6 +181,11 @@ def build_world() -> World:
     )
     ids["certificate"] = certificate.code
     ids["unsubscribe"] = unsubscribe_token(member.pk, "meeting_reminder")
+    # A saved search of the member's, for its pages and its e-mails' unsubscribe link.
+    ids["saved_search"] = alert_services.save_search(
+        actor=member, data={"venue_kind": "online", "time_of_day": "evening"}, name="Evenings"
+    ).pk
+    ids["alert_unsubscribe"] = alert_unsubscribe_token(member.pk, [ids["saved_search"]])
     # Hours from elsewhere and a renewal period, so the hours page shows both.
     ids["outside_entry"] = outside_hours.log_outside_hours(
         user=member,
@@ -351,6 +358,23 @@ ANONYMOUS = [
     ),
     Visit(
         "unsubscribe-invalid", ("members/unsubscribe_invalid.html",), "/unsubscribe/x/", status=400
+    ),
+    Visit(
+        "alerts-unsubscribe",
+        ("alerts/unsubscribe.html",),
+        lambda w: f"/alerts/unsubscribe/{w.ids['alert_unsubscribe']}/",
+    ),
+    Visit(
+        "alerts-unsubscribe-done",
+        ("alerts/unsubscribe_done.html",),
+        lambda w: f"/alerts/unsubscribe/{w.ids['alert_unsubscribe']}/",
+        act=_unsubscribe,
+    ),
+    Visit(
+        "alerts-unsubscribe-invalid",
+        ("alerts/unsubscribe_invalid.html",),
+        "/alerts/unsubscribe/x/",
+        status=400,
     ),
     Visit(
         "invitation-welcome",
@@ -615,6 +639,18 @@ MEMBER_SETTINGS = [
     ),
     Visit("profile-edit", ("members/profile_edit.html",), "/me/profile/"),
     Visit("notifications", ("members/notifications.html",), "/me/notifications/"),
+    Visit("saved-searches", ("alerts/list.html",), "/me/alerts/"),
+    Visit("save-search", ("alerts/save.html",), "/me/alerts/save/?venue_kind=online&size=small"),
+    Visit(
+        "saved-search-edit",
+        ("alerts/edit.html",),
+        lambda w: f"/me/alerts/{w.ids['saved_search']}/",
+    ),
+    Visit(
+        "saved-search-remove",
+        ("alerts/remove.html",),
+        lambda w: f"/me/alerts/{w.ids['saved_search']}/remove/",
+    ),
     Visit("my-data", ("members/my_data.html",), "/me/data/"),
     Visit("email", ("account/email_change.html",), "/accounts/email/"),
     Visit("password-change", ("account/password_change.html",), "/accounts/password/change/"),

@@ -1,8 +1,12 @@
 """Where a place is, without the internet: the offline gazetteer behind "near me" (issue 18).
 
 ``locate`` turns what someone typed ("80202", "Denver, CO", "sao paulo", "London" with the
-hint ``country="Canada"``) into a ``Place`` with coordinates; ``distance_km`` and
-``bounding_box`` measure around it; ``suggest_time_zone`` names the zone at a point.
+hint ``country="Canada"``) into a ``Place`` with coordinates; ``coordinates`` does it for a
+stored city and region (a group's, a profile's); ``distance_km`` and ``bounding_box`` measure
+around it; ``suggest_time_zone`` names the zone at a point; ``warm`` builds every index at once
+(``config/wsgi.py`` calls it when a web process starts).
+
+It lives in ``members`` (the foundation) because profiles have places too; ``groups`` uses it.
 
 The data ships inside packages and nothing is looked up on the network:
 
@@ -21,8 +25,10 @@ is a few dictionary look-ups: ``locate`` 5-50 µs, ``suggest_time_zone`` under 1
 on a busy 2-CPU development machine, the first ``locate`` of a name costs about 1.4 s of CPU
 and 40 MB; the first of a ZIP code, or of a name GeoNames does not have, another 1.3 s and
 60 MB (37 MB of it the ``zipcodes`` data itself); the first ``suggest_time_zone`` 0.3 s and
-11 MB. A process that serves "near me" may warm them at start. Two threads that make the
-first call together may both build; the second result replaces the first.
+11 MB. Altogether (``warm``) about 2.1 s of CPU and 108 MB per process, measured again on
+4 December 2026. A web process warms them at start (``WARM_GAZETTEER``, docs/production.md);
+Celery workers do not, since no task looks a place up. Two threads that make the first call
+together may both build; the second result replaces the first.
 """
 
 import functools
@@ -140,6 +146,16 @@ class BoundingBox(NamedTuple):
         return self.min_lon <= longitude <= self.max_lon
 
 
+class Settlement(NamedTuple):
+    """A populated place as the data lists it (``populous_places``): its own name, its region
+    code (a US state's postal code), how many live there, and the ``Place``."""
+
+    name: str
+    region: str
+    population: int
+    place: Place
+
+
 class _Town(NamedTuple):
     name: str
     latitude: float
@@ -231,6 +247,38 @@ def locate(text: str, *, region: str = "", country: str = "") -> Place | None:
     if town is None and not qualifiers:
         town = _find_with_trailing_qualifier(name_key(name))
     return None if town is None else _town_place(town)
+
+
+def coordinates(*, city: str, region: str = "") -> tuple[float | None, float | None]:
+    """Where a stored city is (a group's or a profile's): ``locate`` with the region narrowing
+    it ("Portland" in "ME"); (None, None) without a city or for a place it does not know. The
+    one rule for every stored place, used by the services and by the migrations that filled
+    the existing rows."""
+    place = locate(city, region=region) if city.strip() else None
+    return (place.latitude, place.longitude) if place else (None, None)
+
+
+def populous_places(country_code: str, *, minimum: int = 0) -> list[Settlement]:
+    """GeoNames' places in a country (ISO code) with at least ``minimum`` people, the most
+    populous first: the towns synthetic data is spread over (``seed_demo --scale``)."""
+    seen: set[int] = set()
+    found = []
+    for towns in _by_name().values():
+        for town in towns:
+            if town.country_code == country_code and town.size >= minimum and id(town) not in seen:
+                seen.add(id(town))
+                found.append(Settlement(town.name, town.region, town.size, _town_place(town)))
+    return sorted(found, key=lambda settlement: (-settlement.population, settlement.name))
+
+
+def warm() -> None:
+    """Build every index now (names, ZIP codes, regions, time zones) rather than on the first
+    request that needs one: about 2 s of CPU and 108 MB, once per process."""
+    _towns()
+    _areas()
+    _united_states()
+    _time_zone_finder()
+    _combining_marks()
 
 
 def distance_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:

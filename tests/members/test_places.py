@@ -1,4 +1,4 @@
-"""The offline gazetteer (groups/places.py) on the data its packages ship: places by name, ZIP
+"""The offline gazetteer (members/places.py) on the data its packages ship: places by name, ZIP
 code and hint, distances, bounding boxes and time zones. Nothing here needs the database."""
 
 import math
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from groups.models import city_key
-from groups.places import (
+from members.places import (
     EARTH_RADIUS_KM,
     KM_PER_MILE,
     BoundingBox,
