@@ -36,6 +36,7 @@ PRIVATE_PATHS = (
     "/network/",
     "/unsubscribe/",
     "/language/",  # the language switcher: a redirect that sets a cookie
+    "/alerts/",  # one-click unsubscribe from saved-search alerts
 )
 
 
