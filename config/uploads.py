@@ -567,6 +567,7 @@ ACCEPTED_EXTENSIONS = frozenset(ext for kind in KINDS.values() for ext in kind.e
 JOINERS = frozenset("\u200c\u200d")
 
 _KEPT = re.compile(r"[^\w .,()\[\]&+'\u200c\u200d-]", flags=re.UNICODE)
+_STRAY_JOINER = re.compile(r"(?<![^\W_])[\u200c\u200d]+|[\u200c\u200d]+(?![^\W_])")
 
 
 def clean_file_name(raw: str, kind: Kind) -> str:
@@ -617,6 +618,9 @@ def clean_file_name(raw: str, kind: Kind) -> str:
     else:  # no extension, or a dot that is part of the name
         stem, extension = name, kind.extensions[0]
     stem = _KEPT.sub("_", stem)
+    # A joiner only joins: between two letters (Persian, Indic scripts) it stays, elsewhere it
+    # would be an invisible character in the name.
+    stem = _STRAY_JOINER.sub("", stem)
     stem = re.sub(r"\s+", " ", re.sub(r"_+", "_", stem)).strip(" ._-")
     if not stem:
         stem = "document"

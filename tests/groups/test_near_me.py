@@ -645,8 +645,9 @@ def _member_in(client, city: str, region: str, coordinates: tuple | None):
 def _status(response) -> str:
     """The results heading's live region: what a screen reader hears."""
     html = response.content.decode()
-    start = html.index('<span role="status">') + len('<span role="status">')
-    return " ".join(html[start : html.index("</span>", start)].split())
+    region = html[html.index('<div role="status">') :]
+    start = region.index('id="browse-results">') + len('id="browse-results">')
+    return " ".join(region[start : region.index("</h2>", start)].split())
 
 
 def test_near_me_offers_a_member_this_search_near_their_own_place(client):
