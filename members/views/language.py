@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from config.redirects import safe_next
 from members import services
 from members.forms import LanguageForm
 
@@ -15,12 +15,7 @@ def set_language(request):
     cookies are SameSite=Lax: another site cannot make the choice for them). An unknown choice
     changes nothing. Back to the page it came from."""
     form = LanguageForm(request.GET)
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(safe_next(request, "/"))
     if not form.is_valid():
         return response
     language = form.cleaned_data["language"]

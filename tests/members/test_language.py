@@ -51,7 +51,8 @@ def test_an_unknown_language_changes_nothing(client, language):
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", ""]
+    "target",
+    ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "", "http://[::1"],
 )
 def test_the_switcher_never_sends_anyone_to_another_site(client, target):
     response = client.get(SWITCH, {"language": "es", "next": target})
