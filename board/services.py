@@ -26,6 +26,7 @@ from board.models import (
     Report,
     Topic,
 )
+from config import pagecache
 from config.access import check
 from config.errors import DomainError
 from config.guard import check_free_text
@@ -68,13 +69,15 @@ def _text(value: str) -> str:
 
 
 def _mark_read(user: User, topics: Iterable[Topic], at: datetime) -> None:
-    """Insert or move forward ``user``'s read marks (safe when two requests do it at once)."""
-    ReadMark.objects.bulk_create(
-        [ReadMark(user=user, topic=topic, read_at=at) for topic in topics],
-        update_conflicts=True,
-        unique_fields=["user", "topic"],
-        update_fields=["read_at"],
-    )
+    """Insert or move forward ``user``'s read marks (safe when two requests do it at once).
+    They show to ``user`` alone: only their kept pages are out of date (config.pagecache)."""
+    with pagecache.announced(ReadMark, [f"u:{user.pk}"]):
+        ReadMark.objects.bulk_create(
+            [ReadMark(user=user, topic=topic, read_at=at) for topic in topics],
+            update_conflicts=True,
+            unique_fields=["user", "topic"],
+            update_fields=["read_at"],
+        )
 
 
 def _locked(post: Topic | Reply) -> Topic | Reply:

@@ -39,6 +39,7 @@ def permission_required(rule: str, load, *, ground_rules: bool = True):
             obj = load(request.user, **{k: v for k, v in kwargs.items() if k in wanted})
             if not access.allowed(request.user, rule, obj):
                 raise Http404("No such page.")
+            request.page_object = obj  # what the page shows (config.pagecache reads its group)
             membership = getattr(obj, "viewer_membership", None)
             if ground_rules and membership is not None:
                 require_current_rules(membership)

@@ -3,11 +3,19 @@
 Three kinds of copies, all keyed by the version and living at most a minute: the whole page
 for visitors who are not signed in and have no pending messages, and the part below the
 navigation (filters, results, pagination) for everyone else, also keyed by the time zone the
-times are shown in and by signed-in state (which changes a button) and, for a member, by their
-own place (the "Near me" link) — nothing else on that part depends on who is looking — both
+times are shown in and by signed-in state (which changes a button) — nothing else on that part
+depends on who is looking; a member's own "Near me" link is put in after — both
 per query string; and the filter sidebar, per the values of its fields, which every results page of the same search shares. A write that changes what browse shows (a group, its
 seats, its next meeting) calls ``invalidate_browse()``; the new version takes effect when the
 transaction commits. Every key names the language the page is written in.
+
+A group's public page, as a visitor who is not signed in sees it (no members' area, no form),
+is kept whole too (``public_page_key``), with the versions of the group, of everyone's names and
+of everything (config.pagecache: every write of a row of the group, its memberships, meetings,
+rules, and every name, bumps one of them), until the group's next meeting starts (then "Next
+meeting" moves on) and at most ``PUBLIC_PAGE_SECONDS``. Only answers that every visitor would
+get are kept (a 200 to a visitor without pending messages, at the page's own address without a
+query string); the key names the group, the language, the zones the times are in and the site.
 """
 
 import hashlib
@@ -18,23 +26,56 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from config import pagecache
 from groups.models import Group
 from members.models import Specialty
 
 VERSION_KEY = "browse:version"
 TTL_SECONDS = 60
+PUBLIC_PAGE_SECONDS = 15 * 60
 
 
 def browse_version() -> str:
-    version = cache.get(VERSION_KEY)
+    return _version(VERSION_KEY, cache.get(VERSION_KEY))
+
+
+def _version(key: str, version) -> str:
     if version is None:
         version = str(time.time_ns())
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY) or version
+        cache.add(key, version, None)
+        version = cache.get(key) or version
     return str(version)
+
+
+def public_page_key(slug: str, *, zones: str, site: str) -> str:
+    """The key of a group's page as visitors see it; ``site``: the scheme and host the page was
+    asked at (its canonical link names them)."""
+    return f"group-page:{get_language()}:{zones}:{slug}:{_digest(site)}"
+
+
+def kept_public_page(key: str) -> bytes | None:
+    """The kept page, when every version it was made from still holds."""
+    entry = cache.get(key)
+    if entry is None or not pagecache.holds(entry["versions"]):
+        return None
+    return entry["content"]
+
+
+def keep_public_page(
+    key: str, content: bytes, *, group_id: int, started: int, next_meeting_at=None
+) -> None:
+    """Keep a visitor's group page until its next meeting starts, at most
+    ``PUBLIC_PAGE_SECONDS``, unless something it shows changed while it was being made."""
+    seconds = PUBLIC_PAGE_SECONDS
+    if next_meeting_at is not None:
+        seconds = min(seconds, int((next_meeting_at - timezone.now()).total_seconds()))
+    stamp = pagecache.stamp([f"g:{group_id}", "people", "all"], started=started)
+    if seconds > 0 and stamp is not None:
+        cache.set(key, {"versions": stamp, "content": content}, seconds)
 
 
 def _digest(query_string: str) -> str:
@@ -48,12 +89,10 @@ def page_key(version: str, query_string: str, *, zones: str) -> str:
     return f"browse:page:{version}:{get_language()}:{zones}:{_digest(query_string)}"
 
 
-def body_key(
-    version: str, query_string: str, *, signed_in: bool, zones: str, place: str = ""
-) -> str:
-    """``place``: the signed-in viewer's own place, which the "Near me" link offers (people of
-    one place share the copy; nothing else on it depends on who is looking)."""
-    audience = f"member:{_digest(place)}" if signed_in else "visitor"
+def body_key(version: str, query_string: str, *, signed_in: bool, zones: str) -> str:
+    """Shared by every signed-in member (their own "Near me" link is put in afterwards:
+    portal/views/browse.py), and by every visitor."""
+    audience = "member" if signed_in else "visitor"
     return f"browse:body:{version}:{get_language()}:{audience}:{zones}:{_digest(query_string)}"
 
 
@@ -77,7 +116,7 @@ def cached_html(key: str, render: Callable[[], str]) -> SafeString:
 
 
 def invalidate_browse() -> None:
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, str(time.time_ns()), None))
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, str(time.time_ns()), None), robust=True)
 
 
 def _changed(sender, **kwargs) -> None:

@@ -6,6 +6,7 @@ link only for members, and a VALARM from the reader's reminder preference.
 """
 
 import hashlib
+import time
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -24,6 +25,11 @@ from members.timezones import zone_label
 
 PRODID = "-//PeerCircle//Peer groups for therapists//EN"
 CACHE_SECONDS = 6 * 3600
+# Part of every feed's ETag: raise it when a change to this module changes what the same
+# meetings look like, so that calendar apps fetch the new form at once.
+FEED_FORMAT = 1
+# How long a feed's Last-Modified is remembered (``feed_last_modified``).
+MODIFIED_SECONDS = 90 * 24 * 3600
 
 
 def _uid(meeting: Meeting) -> str:
@@ -169,3 +175,48 @@ def alarm_minutes_for(user) -> int | None:
     profile = getattr(user, "profile", None)
     leads = [int(m) for m in (getattr(profile, "reminder_lead_minutes", None) or []) if int(m) > 0]
     return max(leads) if leads else None
+
+
+def feed_etag(digest: str | None, *, owner, scope: str, name: str, language: str) -> str:
+    """The weak ETag of a subscription feed, without loading its meetings.
+
+    ``digest`` covers the meetings (``meetings.selectors.feed_digest``); the rest is what else
+    ``build_calendar`` shows: the calendar's ``name``, the ``language`` of its fixed words, the
+    owner's reminder (VALARM), the year (VTIMEZONE), the site's address (UID, URL). The owner and
+    the ``scope`` ("all" or the group's id) are in it too, so no two feeds share an ETag. Weak:
+    the same content may come back with another DTSTAMP once the cached copy is remade.
+    """
+    parts = (
+        FEED_FORMAT,
+        PRODID,
+        settings.SITE_URL,
+        timezone.now().year,
+        owner.pk,
+        scope,
+        name,
+        language,
+        alarm_minutes_for(owner),
+        digest or "",
+    )
+    return f'W/"{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"'
+
+
+def feed_last_modified(*, owner, scope: str, etag: str) -> int:
+    """A feed's Last-Modified (seconds since the epoch): when it was first answered with
+    ``etag``.
+
+    Nothing in the database dates every change a feed shows (a removed agenda segment, a
+    meeting leaving the window, another language), so the feed remembers its last ETag and when
+    that came: a new ETag gets now, and always a later second than the one before, so a client's
+    If-Modified-Since never matches changed content. Without the record (evicted, or the cache
+    unreachable) it is now: the client gets a 200, never a wrong 304. The ETag, which clients
+    send first, does not depend on the cache at all.
+    """
+    key = f"ics:modified:{owner.pk}:{scope}"
+    now = int(time.time())
+    seen = cache.get(key)
+    if seen is not None and seen[0] == etag:
+        return seen[1]
+    stamp = now if seen is None else max(now, seen[1] + 1)
+    cache.set(key, (etag, stamp), MODIFIED_SECONDS)
+    return stamp

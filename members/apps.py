@@ -51,6 +51,12 @@ class MembersConfig(AppConfig):
         for module in ("members.licence_notifications", "members.network_notifications"):
             importlib.import_module(module)
 
+        # The cached signed-in user (members.backends) is dropped when the user or profile
+        # changes.
+        from members.backends import connect_signals  # here: it reads the models
+
+        connect_signals()
+
         post_migrate.connect(
             _sync_site_after_migrate, sender=self, dispatch_uid="members.sync_site"
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError
+from config.pagecache import cached_member_page
 from groups.access import permission_required
 from groups.selectors import group_for
 from meetings import recurrence
@@ -25,6 +26,7 @@ def _confirmed(form) -> set[str]:
     return {finding.key for finding in form.guard_confirmed}
 
 
+@cached_member_page
 @permission_required("polls.view_polls", group_for)
 @require_GET
 def poll_list(request, group, *, slug):

@@ -8,9 +8,11 @@ import uuid
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +32,11 @@ from portal.rules import record_colleague
 def co_member_ids(user: User) -> QuerySet:
     """Ids of everyone who shares at least one group with ``user`` (``user`` included)."""
     return Membership.objects.filter(group__memberships__user=user).values("user_id")
+
+
+def my_group_ids(user: User) -> list[int]:
+    """The groups ``user`` belongs to: whose members the referral finder lists."""
+    return list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
 
 
 def profiles_visible_to(viewer: User) -> QuerySet[TherapistProfile]:
@@ -84,6 +91,110 @@ def network_for(user: User) -> QuerySet[TherapistProfile]:
         .prefetch_related("specialties", "modalities", "populations")
         .order_by("display_name", "pk")
     )
+
+
+# What a card of the referral finder shows of a colleague, and no more.
+CARD_FIELDS = (
+    "user_id",
+    "display_name",
+    "pronouns",
+    "credential_type",
+    "city",
+    "region",
+    "accepting_referrals",
+    "show_email_to_colleagues",
+    "user__email",
+)
+# The kinds of term a card lists, in the order it lists them: the name of the list each
+# profile gets (``attach_terms``) and the many-to-many field it comes from.
+CARD_TERMS = (
+    ("specialty_names", "specialties"),
+    ("modality_names", "modalities"),
+    ("population_names", "populations"),
+)
+
+
+def filter_vocabulary() -> dict[str, list[tuple[str, str]]]:
+    """The terms the referral finder's filters offer, as (slug, name) in name order for each of
+    ``specialties``, ``modalities`` and ``populations``: the choices of ``ColleagueFilter``'s
+    term fields, read in one query instead of one per field."""
+    names = [name for _, name in CARD_TERMS]
+    parts = [
+        TherapistProfile._meta.get_field(name)
+        .related_model.objects.annotate(kind=Value(kind))
+        .values_list("kind", "slug", "name")
+        .order_by()
+        for kind, name in enumerate(names)
+    ]
+    vocabulary: dict[str, list[tuple[str, str]]] = {name: [] for name in names}
+    for kind, slug, name in parts[0].union(*parts[1:], all=True).order_by("kind", "name"):
+        vocabulary[names[kind]].append((slug, name))
+    return vocabulary
+
+
+def colleague_cards(profiles: QuerySet[TherapistProfile]) -> QuerySet[TherapistProfile]:
+    """``profiles`` narrowed to what the referral finder's cards show; their terms come from
+    ``attach_terms`` (one query for a page) instead of a prefetch per kind."""
+    return profiles.prefetch_related(None).only(*CARD_FIELDS)
+
+
+def first_page_or_count(paginator: Paginator, number) -> Page:
+    """``paginator.get_page(number)``, without its COUNT query when the first page is asked
+    for (no number, or 1) and everything fits on it: one row more than a page is read, and
+    fewer than that is the whole list, so its length is the count."""
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    rows = list(paginator.object_list[: paginator.per_page + 1])
+    if len(rows) <= paginator.per_page:
+        paginator.count = len(rows)  # the cached property, known without asking
+    page = paginator.page(1)
+    page.object_list = rows[: paginator.per_page]
+    return page
+
+
+def attach_terms(profiles: list[TherapistProfile]) -> list[TherapistProfile]:
+    """Give each profile its specialties, modalities and populations served as lists of names
+    (``specialty_names``, ``modality_names``, ``population_names``), each in name order, as
+    the prefetched relations list them, read in one query for all of ``profiles``."""
+    ids = [profile.pk for profile in profiles]
+    names: dict[tuple[int, int], list[str]] = {}
+    if ids:
+        parts = []
+        for kind, (_, name) in enumerate(CARD_TERMS):
+            field = TherapistProfile._meta.get_field(name)
+            parts.append(
+                field.remote_field.through.objects.filter(
+                    **{f"{field.m2m_field_name()}_id__in": ids}
+                )
+                .annotate(kind=Value(kind), name=F(f"{field.m2m_reverse_field_name()}__name"))
+                .values_list(f"{field.m2m_field_name()}_id", "kind", "name")
+            )
+        rows = parts[0].union(*parts[1:], all=True).order_by("kind", "name")
+        for profile_id, kind, name in rows:
+            names.setdefault((profile_id, kind), []).append(name)
+    for profile in profiles:
+        for kind, (attribute, _) in enumerate(CARD_TERMS):
+            setattr(profile, attribute, names.get((profile.pk, kind), []))
+    return profiles
+
+
+# A key no profile has, put in a route's URL to find where each card's own key goes.
+_STAND_IN = 987654321987654321
+
+
+def _url_maker(route: str):
+    before, after = reverse(route, args=[_STAND_IN]).split(str(_STAND_IN))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def attach_links(profiles: list[TherapistProfile]) -> list[TherapistProfile]:
+    """Give each profile its card's links (``profile_url``, ``contact_url``), each route
+    reversed once for the whole page instead of once per card."""
+    profile_url, contact_url = _url_maker("members:profile"), _url_maker("members:contact")
+    for profile in profiles:
+        profile.profile_url = profile_url(profile.pk)
+        profile.contact_url = contact_url(profile.pk)
+    return profiles
 
 
 def get_colleague_profile(user: User, pk: int) -> TherapistProfile:

@@ -426,3 +426,6 @@ REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # "Near me": a web process builds the offline gazetteer's indexes when it starts (config/wsgi.py;
 # about 2 s of CPU and 108 MB), not on the first request that looks a place up.
 WARM_GAZETTEER = env.bool("WARM_GAZETTEER", default=True)
+# Members' pages kept in the cache for each person under the versions of what they show
+# (config/pagecache.py); off, every member page is rendered afresh.
+MEMBER_PAGE_CACHE = env.bool("MEMBER_PAGE_CACHE", default=True)

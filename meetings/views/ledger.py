@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.pagecache import cached_member_page
 from config.uploads import file_response
 from meetings import certificates, ledger, outside_hours
 from meetings.forms import CertificateForm, OutsideHoursForm, RenewalPlanForm
@@ -25,12 +26,18 @@ PDF = "application/pdf"
 ENTRIES_SHOWN = 100
 
 
-def _ledger_page(request, form: CertificateForm, log_form: OutsideHoursForm | None = None):
+def _ledger_page(
+    request, form: CertificateForm | None = None, log_form: OutsideHoursForm | None = None
+):
+    """The hours page; without ``form``, an empty certificate form offering the ledger's groups."""
     plan = RenewalPlan.objects.filter(user=request.user).first()
+    hours_ledger = ledger.ledger_for_user(request.user)
+    # The groups whose meetings it counts (config.pagecache keeps the page under their versions).
+    request.page_groups = [tally.key for tally in hours_ledger.by_group]
     context = {
-        "ledger": ledger.ledger_for_user(request.user),
+        "ledger": hours_ledger,
         "chart": ledger.chart_geometry(),
-        "form": form,
+        "form": form or CertificateForm(groups=ledger.groups_in(hours_ledger)),
         "log_form": log_form or OutsideHoursForm(),
         "entries": list(outside_hours.entries_of(request.user)[:ENTRIES_SHOWN]),
         "plan": plan,
@@ -49,12 +56,12 @@ def _add_errors(form: CertificateForm | OutsideHoursForm, exc: ValidationError) 
         form.add_error(field if field in form.fields else None, errors)
 
 
+@cached_member_page
 @login_required
 @require_GET
 def hours(request):
     """The signed-in person's own hours (``login_required``: about them)."""
-    form = CertificateForm(groups=ledger.groups_with_attendance(request.user))
-    return _ledger_page(request, form)
+    return _ledger_page(request)
 
 
 @login_required
@@ -154,8 +161,7 @@ def hours_log(request):
         else:
             messages.success(request, _("Your hours are logged, marked as self-reported."))
             return redirect(f"{reverse('meetings:hours')}#elsewhere")
-    form = CertificateForm(groups=ledger.groups_with_attendance(request.user))
-    return _ledger_page(request, form, log_form)
+    return _ledger_page(request, log_form=log_form)
 
 
 @login_required

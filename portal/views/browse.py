@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from groups.cache import TTL_SECONDS, body_key, browse_version, cached_html, filters_key, page_key
@@ -14,6 +15,7 @@ from meetings.selectors import browsable_groups
 from members.timezones import shown_zones_key
 
 PAGE_SIZE = 20
+NEAR_ME_MARKER = "<!--near-me-->"
 
 
 def browse(request):
@@ -26,20 +28,15 @@ def browse(request):
         html = cache.get(key)
         if html is not None:
             return HttpResponse(html)
-    my_place = own_place(request.user)
     body = cached_html(
         body_key(
-            version,
-            query_string,
-            signed_in=request.user.is_authenticated,
-            zones=shown_zones_key(),
-            place=my_place,
+            version, query_string, signed_in=request.user.is_authenticated, zones=shown_zones_key()
         ),
         lambda: render_to_string(
-            "groups/includes/_browse_body.html", _context(request, version, my_place), request
+            "groups/includes/_browse_body.html", _context(request, version), request
         ),
     )
-    response = render(request, "groups/browse.html", {"body": body})
+    response = render(request, "groups/browse.html", {"body": _with_near_me(request, body)})
     if cacheable_page:
         cache.set(key, response.content, TTL_SECONDS)
     return response
@@ -53,6 +50,21 @@ def own_place(user) -> str:
     if profile is None or profile.latitude is None:
         return ""
     return ", ".join(part for part in (profile.city.strip(), profile.region.strip()) if part)
+
+
+def _with_near_me(request, body: str) -> SafeString:
+    """The shared results part with this person's "Near me" link in its place (the copy is the
+    same for every signed-in member; only the link names their own place)."""
+    my_place = own_place(request.user)
+    query = _near_me_link(request, my_place)
+    link = (
+        render_to_string(
+            "groups/includes/_near_me.html", {"near_me": my_place, "near_me_query": query}
+        )
+        if query
+        else ""
+    )
+    return mark_safe(body.replace(NEAR_ME_MARKER, link, 1))  # noqa: S308 - our templates' output
 
 
 def _near_me_link(request, my_place: str) -> str:
@@ -104,7 +116,7 @@ def _summary(group_filter: GroupFilter, paginator: Paginator) -> str:
     return gettext("%(near)s, and %(online)s") % {"near": near, "online": online_groups}
 
 
-def _context(request, version: str, my_place: str) -> dict:
+def _context(request, version: str) -> dict:
     group_filter = GroupFilter(request.GET or None, queryset=browsable_groups())
     paginator = Paginator(group_filter.results(), PAGE_SIZE)
     summary = _summary(group_filter, paginator)
@@ -127,8 +139,6 @@ def _context(request, version: str, my_place: str) -> dict:
         "page": page,
         "result_count": paginator.count,
         "summary": summary,
-        "near_me": my_place,
-        "near_me_query": _near_me_link(request, my_place),
         "query_string": query.urlencode(),
         "has_filters": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
     }

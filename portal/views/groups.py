@@ -1,6 +1,9 @@
 """The group page and the group's settings: a group with its meetings."""
 
+import time
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,22 +12,30 @@ from django.views.decorators.http import require_http_methods
 from board import selectors as board_selectors
 from config import access
 from config.errors import DomainError
+from config.pagecache import cached_member_page
 from consultations import selectors as consultation_selectors
 from groups import selectors
 from groups.access import permission_required
+from groups.cache import keep_public_page, kept_public_page, public_page_key
 from groups.enums import WaitlistStatus
 from groups.forms import GroupForm
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.layout import month_grid
-from members.timezones import use_page_zone
+from members.timezones import shown_zones_key, use_page_zone
 from portal.selectors import group_for_page
 
 
+@cached_member_page
 def group_detail(request, slug: str):
     """Public: anyone sees what a group is and how to join; its members (who accepted the
-    current ground rules and confidentiality agreement) also see each other and the meetings."""
+    current ground rules and confidentiality agreement) also see each other and the meetings.
+    What a visitor who is not signed in sees is kept in the cache (groups.cache)."""
+    cache_key, started = _visitor_key(request, slug), time.time_ns()
+    if cache_key and (html := kept_public_page(cache_key)) is not None:
+        return HttpResponse(html)
     group = group_for_page(request.user, slug)
+    request.page_object = group  # config.pagecache keeps a member's page under its version
     use_page_zone(group.time_zone)  # a visitor whose zone is unknown reads the group's, labelled
     membership = group.viewer_membership
     rules_pending = selectors.needs_rules_acceptance(membership)
@@ -44,7 +55,33 @@ def group_detail(request, slug: str):
         context["next_meeting_at"] = _next_meeting_at(group)
     if not membership:
         context.update(_joining(request.user, group))
-    return render(request, "groups/detail.html", context)
+    response = render(request, "groups/detail.html", context)
+    if cache_key:
+        keep_public_page(
+            cache_key,
+            response.content,
+            group_id=group.pk,
+            started=started,
+            next_meeting_at=context.get("next_meeting_at"),
+        )
+    return response
+
+
+def _visitor_key(request, slug: str) -> str | None:
+    """The cache key of the page a visitor sees at its own address; None for a signed-in
+    person, a visitor with a message waiting (the page shows it once), or an address with a
+    query string (anyone could make endless copies of one page)."""
+    if (
+        request.user.is_authenticated
+        or request.META.get("QUERY_STRING")
+        or len(messages.get_messages(request))
+    ):
+        return None
+    return public_page_key(
+        slug,
+        zones=shown_zones_key(),
+        site=request.build_absolute_uri("/"),  # the page names its own address
+    )
 
 
 def _next_meeting_at(group):

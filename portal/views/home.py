@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from board import selectors as board_selectors
 from config import access
+from config.pagecache import cached_member_page
 from consultations import selectors as consultation_selectors
 from groups import selectors as group_selectors
 from groups.access import permission_required
@@ -43,6 +44,7 @@ def licences_waiting(user) -> int:
     return member_selectors.licence_queue().count()
 
 
+@cached_member_page
 @login_required
 def dashboard(request):
     """My own start page (no group object: ``login_required``)."""
@@ -53,6 +55,8 @@ def dashboard(request):
     waitlists = group_selectors.waitlists_for(user)
     unread = board_selectors.unread_counts(user)
     looking_after = group_selectors.buddies_for(user)
+    # What the page shows of which groups (config.pagecache keeps it under their versions).
+    request.page_groups = [*groups, *(entry.group_id for entry in waitlists)]
     for membership in memberships:
         membership.board_unread = unread.get(membership.group_id, 0)
         membership.newcomers = looking_after.get(membership.group_id, [])

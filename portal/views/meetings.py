@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from config import access
 from config.errors import DomainError
+from config.pagecache import cached_member_page
 from groups.access import permission_required
 from meetings import selectors
 from meetings.enums import RsvpAnswer
@@ -19,6 +20,7 @@ from presentations.services import HeldSlotsNeedConfirmation, edit_agenda, follo
 from presentations.signup import case_ready_by, signup_state, signup_window
 
 
+@cached_member_page
 @permission_required("meetings.view_meeting", selectors.meeting_for)
 def meeting_detail(request, meeting, *, pk: int):
     """A meeting of my group: the agenda with its slots, who is coming, my answer and slots."""

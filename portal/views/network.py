@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.pagecache import cached_member_page
 from groups.access import permission_required
 from members.filters import ColleagueFilter
 from members.forms import ColleagueMessageForm
@@ -16,6 +18,7 @@ from portal import colleagues
 PAGE_SIZE = 20
 
 
+@cached_member_page
 @login_required
 @require_GET
 def network(request):
@@ -24,9 +27,12 @@ def network(request):
         request.GET or None, queryset=colleagues.network_for(request.user)
     )
     invalid = colleague_filter.is_bound and not colleague_filter.form.is_valid()
+    # Who is listed depends on my groups (config.pagecache keeps the page under their versions).
+    request.page_groups = lambda: colleagues.my_group_ids(request.user)  # read when kept
     results = colleague_filter.queryset.none() if invalid else colleague_filter.qs
-    paginator = Paginator(results, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = Paginator(colleagues.colleague_cards(results), PAGE_SIZE)
+    page = colleagues.first_page_or_count(paginator, request.GET.get("page"))
+    page.object_list = colleagues.attach_links(colleagues.attach_terms(list(page.object_list)))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -34,6 +40,14 @@ def network(request):
         "members/network.html",
         {
             "filter": colleague_filter,
+            # Nothing chosen yet: the fields as crispy draws them, without crispy's cost; a
+            # bound form (values, errors) is drawn by crispy in the template.
+            "plain_fields": None
+            if colleague_filter.is_bound
+            else render_to_string(
+                "members/includes/_colleague_filter_fields.html",
+                {"form": colleague_filter.form, "vocabulary": colleagues.filter_vocabulary()},
+            ),
             "invalid": invalid,
             "page": page,
             "result_count": paginator.count,

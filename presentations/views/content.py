@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import access
+from config import access, pagecache
 from config.guard import highlight
+from config.pagecache import cached_member_page
 from groups.access import permission_required
 from presentations import selectors, services
 from presentations.forms import DiscardDraftForm, content_form
@@ -27,11 +28,15 @@ def _chosen_draft(request, drafts):
     return next((d for d in drafts if str(d.pk) == value), None)
 
 
+@cached_member_page
 @permission_required("presentations.view_presentation", presentation_for)
 @require_http_methods(["GET", "POST"])
 def presentation_detail(request, presentation, *, pk: int):
     """Members read the case (``presentations.view_case``) or the topic; the presenter writes
     it here (``presentations.change_presentation``)."""
+    # Case material never goes into the cache in clear (it may be written to disk): a case page
+    # is kept sealed (config.pagecache).
+    request.page_keep = pagecache.SEALED if presentation.is_case else True
     context = {
         "presentation": presentation,
         "meeting": presentation.meeting,

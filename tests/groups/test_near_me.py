@@ -678,8 +678,7 @@ def test_following_near_me_lists_the_groups_near_the_members_place(client):
 
     assert _names(response) == ["Capitol"]
     assert _status(response) == "1 group within 25 miles of Springfield, Illinois, United States"
-    assert response.context["near_me_query"] == ""  # already near it: no link
-    assert "Near me (" not in _text(response)
+    assert "Near me (" not in _text(response)  # already near it: no link
 
 
 def test_a_members_place_filters_and_sorts_nothing_unasked(client):
@@ -708,8 +707,21 @@ def test_no_near_me_without_a_place_the_gazetteer_found(client, city, region, co
 
     response = client.get(URL)
 
-    assert response.context["near_me_query"] == ""
     assert "Near me (" not in _text(response)
+    assert "<!--near-me-->" not in response.content.decode()
+
+
+def test_members_of_different_places_share_the_results_but_each_sees_their_own_link(
+    client, django_assert_max_num_queries
+):
+    GroupFactory(name="Capitol", city="Springfield", region="IL")
+    _member_in(client, "Springfield", "IL", SPRINGFIELD)
+    assert "Near me (Springfield, IL)" in _text(client.get(URL))
+    _member_in(client, "Boston", "MA", (42.36, -71.06))
+    with django_assert_max_num_queries(1):  # the results part comes from the cache
+        html = _text(client.get(URL))
+    assert "Near me (Boston, MA)" in html
+    assert "Springfield, IL)" not in html
 
 
 def test_no_near_me_for_visitors(client):

@@ -570,7 +570,8 @@ def test_verify_a_revoked_certificate_says_revoked(client, member, group):
     response = client.get(reverse("meetings:verify", args=[certificate.code]))
 
     assert response.status_code == 200
-    revoked_on = f"{certificate.revoked_at:%-d %B %Y}"
+    # The day in the group's zone (Denver), as the page shows it: not UTC's after midnight UTC.
+    revoked_on = f"{certificate.revoked_at.astimezone(ZoneInfo(group.time_zone)):%-d %B %Y}"
     assert f"Revoked on {revoked_on}. This certificate is no longer valid." in _text(response)
 
 

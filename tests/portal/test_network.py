@@ -500,6 +500,6 @@ def _colleagues(me, count):
 def test_network_query_count_is_constant(client, me, count, django_assert_num_queries):
     _colleagues(me, count)
     client.force_login(me)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(NETWORK, {"specialty": "trauma", "accepting_referrals": "on"})
     assert len(listed(response)) == count

@@ -279,7 +279,7 @@ def test_drafts_page_many_drafts_in_constant_queries(
     client.force_login(members[0])
     client.get(reverse("presentations:drafts"))
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # the drafts (the user and profile: from the cache)
         response = client.get(reverse("presentations:drafts"))
 
     assert len(response.context["drafts"]) == 4
@@ -291,7 +291,7 @@ def test_drafts_page_one_draft_in_constant_queries(
     client.force_login(members[0])
     client.get(reverse("presentations:drafts"))
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # the drafts (the user and profile: from the cache)
         response = client.get(reverse("presentations:drafts"))
 
     assert len(response.context["drafts"]) == 1
