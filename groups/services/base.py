@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
+from config import pagecache
 from config.errors import DomainError
 from groups import signals
 from groups.cache import invalidate_browse
@@ -52,11 +53,13 @@ def sync_member_count(group: Group) -> None:
     incremented, so it can never drift. The database refuses a count above the capacity
     (``group_members_within_capacity``)."""
     group.member_count = group.memberships.count()
-    changed = (
-        Group.objects.filter(pk=group.pk)
-        .exclude(member_count=group.member_count)
-        .update(member_count=group.member_count)
-    )
+    # Only this group's pages show the count (config.pagecache): its version, not everyone's.
+    with pagecache.announced(Group, [f"g:{group.pk}"]):
+        changed = (
+            Group.objects.filter(pk=group.pk)
+            .exclude(member_count=group.member_count)
+            .update(member_count=group.member_count)
+        )
     if changed:
         invalidate_browse()
 

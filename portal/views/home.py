@@ -44,6 +44,16 @@ def licences_waiting(user) -> int:
     return member_selectors.licence_queue().count()
 
 
+def _shown_groups(groups, waitlists, applications) -> list[int]:
+    """The groups whose rows the dashboard shows (config.pagecache keeps it under their
+    versions): mine, those I wait for, those I applied to."""
+    return [
+        *groups,
+        *(entry.group_id for entry in waitlists),
+        *(application.group_id for application in applications),
+    ]
+
+
 @cached_member_page
 @login_required
 def dashboard(request):
@@ -55,8 +65,8 @@ def dashboard(request):
     waitlists = group_selectors.waitlists_for(user)
     unread = board_selectors.unread_counts(user)
     looking_after = group_selectors.buddies_for(user)
-    # What the page shows of which groups (config.pagecache keeps it under their versions).
-    request.page_groups = [*groups, *(entry.group_id for entry in waitlists)]
+    applications = list(group_selectors.applications_for(user))
+    request.page_groups = _shown_groups(groups, waitlists, applications)
     for membership in memberships:
         membership.board_unread = unread.get(membership.group_id, 0)
         membership.newcomers = looking_after.get(membership.group_id, [])
@@ -76,7 +86,7 @@ def dashboard(request):
             "vetting": vetting_preview(user, memberships),
             "offers": group_selectors.open_offers_for(user, waitlists),
             "waitlists": waitlists,
-            "applications": list(group_selectors.applications_for(user)),
+            "applications": applications,
             # Between meetings: action items, colleagues' consultation requests, the boards.
             "action_items": list(open_action_items_for(user)[:DASHBOARD_ITEMS]),
             "consultations": list(consultation_selectors.open_requests_for(user)[:DASHBOARD_ITEMS]),

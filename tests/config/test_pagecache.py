@@ -408,3 +408,24 @@ def test_a_version_made_after_the_page_began_is_no_write_a_bump_is():
     assert pagecache.stamp(["g:999999"], started=started) is not None  # first seen now
     pagecache.bump(["g:999999"])  # a write while the page was being made
     assert pagecache.stamp(["g:999999"], started=started) is None
+
+
+def test_a_join_bumps_the_groups_version_not_everyones(group):
+    before = pagecache.versions(["all", f"g:{group.pk}"])
+    group_services.join_group(user=UserFactory(), group=group, accepted_rules=True)
+    after = pagecache.versions(["all", f"g:{group.pk}"])
+    assert after[0] == before[0]  # the member count is written for this group only
+    assert after[1] != before[1]
+
+
+def test_an_application_decided_shows_on_the_applicants_dashboard_at_once(client, group):
+    from groups.models import Application
+    from tests.factories import ApplicationFactory
+
+    applicant = UserFactory()
+    application = ApplicationFactory(group=group, applicant=applicant)
+    signed_in(client, applicant)
+    first = html(client, reverse("members:dashboard"))
+    assert "Harbor Circle" in first
+    Application.objects.filter(pk=application.pk).update(status="declined")
+    assert html(client, reverse("members:dashboard")) != first
