@@ -402,11 +402,12 @@ def _kept(key: str, user_id: int) -> tuple[dict | None, dict[str, str]]:
 
 
 def _keepable(request, response) -> bool:
+    secret = _csrf_secret(request)
     return (
         response.status_code == 200
         # A page whose form token was made from another secret than the cookie's (a new cookie
         # is coming with it) is not kept.
-        and request.META.get("CSRF_COOKIE", _csrf_secret(request)) == _csrf_secret(request)
+        and request.META.get("CSRF_COOKIE", secret) == secret
         and not response.cookies
         and not getattr(response, "streaming", False)
         and not response.has_header("Content-Disposition")

@@ -40,14 +40,11 @@ PUBLIC_PAGE_SECONDS = 15 * 60
 
 
 def browse_version() -> str:
-    return _version(VERSION_KEY, cache.get(VERSION_KEY))
-
-
-def _version(key: str, version) -> str:
+    version = cache.get(VERSION_KEY)
     if version is None:
         version = str(time.time_ns())
-        cache.add(key, version, None)
-        version = cache.get(key) or version
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY) or version
     return str(version)
 
 

@@ -43,6 +43,12 @@ from groups.models import (
 from members.models import AuditEntry
 
 
+def group_ids_of(user) -> list[int]:
+    """The ids of the groups ``user`` belongs to (the personal calendar feed's groups, the
+    referral finder's, the kept pages' versions: config.pagecache)."""
+    return list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
+
+
 def memberships_for_user(user) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()

@@ -345,11 +345,6 @@ _OWNERS_MEETINGS = (
 _GROUPS_MEETINGS = f'feed_m."group_id" = "{Group._meta.db_table}"."id"'
 
 
-def feed_group_ids(user) -> list[int]:
-    """The groups whose meetings the owner's personal feed lists."""
-    return list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
-
-
 def get_feed_owner(token: str, *, with_digest: bool = False):
     """The user a feed token belongs to; 404 for an unknown or revoked token.
 

@@ -34,11 +34,6 @@ def co_member_ids(user: User) -> QuerySet:
     return Membership.objects.filter(group__memberships__user=user).values("user_id")
 
 
-def my_group_ids(user: User) -> list[int]:
-    """The groups ``user`` belongs to: whose members the referral finder lists."""
-    return list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
-
-
 def profiles_visible_to(viewer: User) -> QuerySet[TherapistProfile]:
     base = TherapistProfile.objects.select_related("user", "licence_verified_by__profile")
     if not viewer.is_authenticated:

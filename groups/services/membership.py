@@ -20,7 +20,7 @@ from groups.enums import (
     Role,
 )
 from groups.models import Group, Membership, WaitlistEntry
-from groups.selectors import latest_rules, waitlist_position
+from groups.selectors import group_ids_of, latest_rules, waitlist_position
 from groups.services.base import (
     LICENCE_NEEDED,
     GroupActionError,
@@ -189,7 +189,7 @@ def leave_all_groups(*, user: User, reason: str) -> int:
     log records it (``member.account_deleted``), by nobody: it is the system's doing.
     """
     verb = ENDED_VERBS[reason]
-    group_ids = list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
+    group_ids = group_ids_of(user)
     for group_id in group_ids:
         group = lock_group(group_id)
         membership = Membership.objects.select_related("user").get(group=group, user=user)

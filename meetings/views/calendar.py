@@ -126,7 +126,7 @@ def _kept_answer(request, kept_key: str):
 
 
 def _keep_validators(kept_key, owner, group, started: int, *, etag: str, modified: int) -> None:
-    groups = [group.pk] if group is not None else selectors.feed_group_ids(owner)
+    groups = [group.pk] if group is not None else group_selectors.group_ids_of(owner)
     names = [f"u:{owner.pk}", "people", "all", *(f"g:{pk}" for pk in groups)]
     stamp = pagecache.stamp(names, started=started)
     if stamp is not None:

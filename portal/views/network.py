@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.pagecache import cached_member_page
+from groups import selectors as group_selectors
 from groups.access import permission_required
 from members.filters import ColleagueFilter
 from members.forms import ColleagueMessageForm
@@ -28,7 +29,7 @@ def network(request):
     )
     invalid = colleague_filter.is_bound and not colleague_filter.form.is_valid()
     # Who is listed depends on my groups (config.pagecache keeps the page under their versions).
-    request.page_groups = lambda: colleagues.my_group_ids(request.user)  # read when kept
+    request.page_groups = lambda: group_selectors.group_ids_of(request.user)  # read when kept
     results = colleague_filter.queryset.none() if invalid else colleague_filter.qs
     paginator = Paginator(colleagues.colleague_cards(results), PAGE_SIZE)
     page = colleagues.first_page_or_count(paginator, request.GET.get("page"))
