@@ -57,6 +57,10 @@ __all__ = [
 
 
 VISIT_GAP = timedelta(minutes=30)
+# A look this soon after the one recorded is not written down: it cannot end a visit, and the
+# board's page is then kept in the cache (config.pagecache). A recorded look is at most this
+# (plus a kept page's lifetime) behind the real last one, against a gap of half an hour.
+VISIT_TOUCH = timedelta(minutes=1)
 
 
 class BoardError(DomainError):
@@ -383,9 +387,13 @@ def resolve_report(*, actor: User, report: Report) -> Report:
 # --- what a person has read --------------------------------------------------------------------
 
 
-def mark_read(*, actor: User, topic: Topic) -> None:
-    """``actor`` has read the thread as it is now."""
+def mark_read(*, actor: User, topic: Topic, read_until: datetime | None = None) -> None:
+    """``actor`` has read the thread as it is now. With ``read_until`` (their mark as the
+    caller read it), nothing is written when it already covers the thread's last activity:
+    reading a thread again changes nothing, so it writes nothing."""
     check(actor, "board.view", topic)
+    if read_until is not None and read_until >= topic.last_activity_at:
+        return
     _mark_read(actor, [topic], timezone.now())
 
 
@@ -401,19 +409,31 @@ def mark_board_read(*, actor: User, group: Group) -> int:
 
 def record_visit(*, actor: User, group: Group) -> datetime | None:
     """Note that ``actor`` is looking at the board now; return when their previous visit was
-    (None: the first). Looks less than ``VISIT_GAP`` apart belong to the same visit."""
+    (None: the first). Looks less than ``VISIT_GAP`` apart belong to the same visit; a look
+    within ``VISIT_TOUCH`` of the recorded one writes nothing."""
     check(actor, "board.view", group)
     now = timezone.now()
-    with transaction.atomic():
-        visit, created = BoardVisit.objects.select_for_update().get_or_create(
-            user=actor, group=group, defaults={"visited_at": now}
-        )
-        if created:
+    seen = BoardVisit.objects.filter(user=actor, group=group).first()
+    if seen is None:
+        try:
+            with transaction.atomic():
+                BoardVisit.objects.create(user=actor, group=group, visited_at=now)
             return None
-        if now - visit.visited_at > VISIT_GAP:
+        except IntegrityError:
+            pass  # another request of theirs recorded the first look a moment ago
+    elif timedelta(0) <= now - seen.visited_at < VISIT_TOUCH:
+        return seen.previous_visit_at
+    with transaction.atomic():
+        visit = BoardVisit.objects.select_for_update().get(user=actor, group=group)
+        ended = now - visit.visited_at > VISIT_GAP
+        if ended:
             visit.previous_visit_at = visit.visited_at
-        visit.visited_at = now
-        visit.save(update_fields=["visited_at", "previous_visit_at"])
+        # Only the start of a new visit changes what a page shows (the board's "new since your
+        # last visit"); the time of the last look is read by nothing but this function.
+        with pagecache.announced(BoardVisit, [f"u:{actor.pk}"] if ended else []):
+            BoardVisit.objects.filter(pk=visit.pk).update(
+                visited_at=now, previous_visit_at=visit.previous_visit_at
+            )
     return visit.previous_visit_at
 
 

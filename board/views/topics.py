@@ -16,12 +16,14 @@ from board.enums import TopicKind
 from board.forms import ReplyForm, TopicForm
 from config.access import allowed, check
 from config.errors import DomainError
+from config.pagecache import cached_member_page
 from groups.access import permission_required
 from groups.selectors import group_for
 from members import dates
 from members.services import record_confirmations
 
 
+@cached_member_page
 @permission_required("board.view", group_for)
 @require_GET
 def index(request, group, *, slug):
@@ -131,7 +133,7 @@ def _thread(request, topic, form, *, status: int = 200):
     """The thread page: the topic, its replies, the reply form; viewing marks it read."""
     last_read = selectors.read_until(topic, request.user)
     replies = selectors.replies_of(topic, request.user)
-    services.mark_read(actor=request.user, topic=topic)
+    services.mark_read(actor=request.user, topic=topic, read_until=last_read)
     context = {
         "group": topic.group,
         "topic": topic,
@@ -142,6 +144,7 @@ def _thread(request, topic, form, *, status: int = 200):
     return render(request, "board/topic.html", context, status=status)
 
 
+@cached_member_page
 @permission_required("board.see_post", selectors.topic_for)
 @require_GET
 def topic(request, topic, *, slug, pk):

@@ -49,6 +49,9 @@ ICS = "text/calendar; charset=utf-8"
 # (with If-None-Match / If-Modified-Since) before using it, so a change shows at the next poll
 # and an unchanged feed costs a 304.
 FEED_CACHE_CONTROL = "private, no-cache"
+# A feed's calendar is kept with its validators up to this size (a year of weekly meetings in
+# several groups is far below it).
+KEPT_BODY_LIMIT = 2 * 1024 * 1024
 
 
 def _ics(body: bytes, filename: str) -> HttpResponse:
@@ -72,9 +75,10 @@ def meeting_ics(request, meeting, *, pk: int):
 def _feed(request, owner, *, group=None, filename: str, kept_key: str, started: int):
     """A feed's answer: 304 (no body, no meeting loaded) when the caller's copy is current,
     else the calendar; both with the validators and the feed's Cache-Control. ``group``: one
-    group's feed, else the owner's personal one. The validators are kept (``kept_key``) under
-    the versions of the owner and their groups (config.pagecache), so the next poll of an
-    unchanged feed is answered from the cache (``_kept_answer``)."""
+    group's feed, else the owner's personal one. The validators, and the calendar when it was
+    built, are kept (``kept_key``) under the versions of the owner and their groups
+    (config.pagecache), so the next fetch of an unchanged feed is answered from the cache
+    (``_kept_answer``)."""
     digest, scope, name = (
         (owner.feed_digest, "all", "PeerCircle")
         if group is None
@@ -84,8 +88,8 @@ def _feed(request, owner, *, group=None, filename: str, kept_key: str, started: 
     language = owner.language or translation.get_language()
     etag = feed_etag(digest, owner=owner, scope=scope, name=name, language=language)
     modified = feed_last_modified(owner=owner, scope=scope, etag=etag)
-    _keep_validators(kept_key, owner, group, started, etag=etag, modified=modified)
     response = get_conditional_response(request, etag=etag, last_modified=modified)
+    body = None
     if response is None:
         with translation.override(language):
             body = build_calendar(
@@ -95,6 +99,8 @@ def _feed(request, owner, *, group=None, filename: str, kept_key: str, started: 
                 alarm_minutes=alarm_minutes_for(owner),
             )
         response = _ics(body, filename)
+    kept = {"etag": etag, "modified": modified, "body": body, "filename": filename}
+    _keep(kept_key, owner, group, started, kept)
     return _with_validators(response, etag, modified)
 
 
@@ -113,25 +119,39 @@ def _kept_key(request, token: str, slug: str = "") -> str:
 
 
 def _kept_answer(request, kept_key: str):
-    """304 from the kept validators when the caller's copy is current and nothing the feed shows
-    has been written since (a poll of an unchanged feed asks the database nothing); None
-    otherwise. The kept copy lives a minute: the feed's window moves with the clock."""
-    if not request.headers.get("If-None-Match") and not request.headers.get("If-Modified-Since"):
-        return None
+    """The answer from the kept copy when nothing the feed shows has been written since it was
+    made: a 304 when the caller's copy is current, else the kept calendar (a fetch of an
+    unchanged feed asks the database nothing); None otherwise (nothing kept, out of date, or
+    only the validators kept and the caller's copy is not current). The kept copy lives a
+    minute: the feed's window moves with the clock."""
     kept = cache.get(kept_key)
     if kept is None or not pagecache.holds(kept["versions"]):
         return None
-    response = get_conditional_response(request, etag=kept["etag"], last_modified=kept["modified"])
-    return None if response is None else _with_validators(response, kept["etag"], kept["modified"])
+    etag, modified = kept["etag"], kept["modified"]
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        body = pagecache.unseal(kept_key, kept["body"]) if kept.get("body") else None
+        if body is None:
+            return None
+        response = _ics(body, kept["filename"])
+    return _with_validators(response, etag, modified)
 
 
-def _keep_validators(kept_key, owner, group, started: int, *, etag: str, modified: int) -> None:
+def _keep(kept_key, owner, group, started: int, kept: dict) -> None:
+    """Keep the feed's validators and its calendar (sealed, like a case page: a feed holds the
+    owner's online meeting links) unless something it shows was written since ``started``. A
+    body not built this time (a 304) leaves a kept body of the same ETag in place."""
     groups = [group.pk] if group is not None else group_selectors.group_ids_of(owner)
     names = [f"u:{owner.pk}", "people", "all", *(f"g:{pk}" for pk in groups)]
     stamp = pagecache.stamp(names, started=started)
-    if stamp is not None:
-        entry = {"versions": stamp, "etag": etag, "modified": modified}
-        cache.set(kept_key, entry, pagecache.PAGE_SECONDS)
+    if stamp is None:
+        return
+    body = kept.pop("body")
+    if body is not None and len(body) <= KEPT_BODY_LIMIT:
+        kept["body"] = pagecache.seal(kept_key, body)
+    elif body is None and (earlier := cache.get(kept_key)) and earlier["etag"] == kept["etag"]:
+        kept["body"] = earlier.get("body")
+    cache.set(kept_key, kept | {"versions": stamp}, pagecache.PAGE_SECONDS)
 
 
 def personal_feed(request, token: str):

@@ -532,6 +532,37 @@ def test_record_visit_keeps_one_visit_for_looks_close_together(group, member):
     assert (first, again, later) == (None, None, then)
 
 
+def test_a_look_within_a_minute_of_the_recorded_one_writes_nothing(
+    group, member, django_assert_num_queries
+):
+    services.record_visit(actor=member, group=group)
+    recorded = BoardVisit.objects.get(user=member).visited_at
+
+    with django_assert_num_queries(1):  # the visit read, nothing written
+        services.record_visit(actor=member, group=group)
+
+    assert BoardVisit.objects.get(user=member).visited_at == recorded
+    BoardVisit.objects.filter(user=member).update(visited_at=recorded - services.VISIT_TOUCH)
+    services.record_visit(actor=member, group=group)
+    assert BoardVisit.objects.get(user=member).visited_at > recorded
+
+
+def test_reading_a_thread_again_writes_nothing_until_it_moves(
+    group, member, other_member, django_assert_num_queries
+):
+    topic = services.start_discussion(actor=other_member, group=group, title="T", body="B")
+    services.mark_read(actor=member, topic=topic, read_until=topic.created_at - timedelta(1))
+    read = ReadMark.objects.get(user=member, topic=topic).read_at
+
+    with django_assert_num_queries(0):
+        services.mark_read(actor=member, topic=topic, read_until=read)
+
+    reply = services.post_reply(actor=other_member, topic=topic, body="More")
+    topic.refresh_from_db()
+    services.mark_read(actor=member, topic=topic, read_until=read)
+    assert ReadMark.objects.get(user=member, topic=topic).read_at >= reply.created_at
+
+
 def test_record_visit_by_an_outsider_is_refused(group):
     with pytest.raises(NotAllowed):
         services.record_visit(actor=UserFactory(), group=group)

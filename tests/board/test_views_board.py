@@ -262,7 +262,7 @@ def test_board_query_count_is_constant(
         services.report_post(actor=authors[(n + 2) % 3], post=topic)
     client.force_login(organizer)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(url("index", group))
 
     assert len(_titles(response)) == count

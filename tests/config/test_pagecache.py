@@ -188,6 +188,54 @@ def test_a_board_visit_or_read_marks_leave_the_groups_copies_alone(group):
     assert BoardVisit.objects.filter(user=mia).exists()
 
 
+def _board(group, query: str = "") -> str:
+    return reverse("board:index", kwargs={"slug": group.slug}) + query
+
+
+def test_the_board_and_a_thread_are_kept_once_looking_again_writes_nothing(
+    client, group, django_assert_num_queries
+):
+    bo = person(group, "Bo Member")
+    topic = board_services.start_discussion(actor=bo, group=group, title="Pacing", body="How?")
+    board_services.post_reply(actor=bo, topic=topic, body="First answer")
+    signed_in(client, person(group, "Mia Member"))
+    assert "Pacing" in html(client, _board(group))  # the first look is recorded: not kept
+    first = html(client, topic.get_absolute_url())  # marks it read: not kept
+    assert ">New<" in first
+    for url in (_board(group), topic.get_absolute_url()):
+        again = html(client, url)  # writes nothing: kept
+        with django_assert_num_queries(0):
+            assert html(client, url) == again
+    assert ">New<" not in again
+
+
+def test_a_reply_shows_on_the_thread_and_the_board_at_once(client, group):
+    bo = person(group, "Bo Member")
+    topic = board_services.start_discussion(actor=bo, group=group, title="Pacing", body="How?")
+    signed_in(client, person(group, "Mia Member"))
+    for _look in range(2):
+        html(client, _board(group))
+        html(client, topic.get_absolute_url())
+    board_services.post_reply(actor=bo, topic=topic, body="A second thought")
+    assert "1 reply" in html(client, _board(group))
+    assert "A second thought" in html(client, topic.get_absolute_url())
+
+
+def test_a_new_visit_shows_on_every_page_of_the_board_at_once(client, group, monkeypatch):
+    board_services.start_discussion(
+        actor=person(group, "Bo Member"), group=group, title="Pacing", body="How?"
+    )
+    signed_in(client, person(group, "Mia Member"))
+    discussions = _board(group, "?kind=discussion")
+    html(client, _board(group))  # the first visit
+    html(client, discussions)
+    assert "since your last visit" not in html(client, discussions)  # kept
+    monkeypatch.setattr(board_services, "VISIT_GAP", timedelta(0))
+    monkeypatch.setattr(board_services, "VISIT_TOUCH", timedelta(0))
+    html(client, _board(group))  # a new visit: the one before is now "your last visit"
+    assert "since your last visit" in html(client, discussions)
+
+
 def test_a_page_with_a_message_waiting_is_neither_served_nor_kept(client, group):
     meeting = MeetingFactory(group=group, starts_at=timezone.now() + timedelta(days=2))
     url = group.get_absolute_url()

@@ -11,14 +11,16 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date, parse_http_date
 from ical.calendar_stream import IcsCalendarStream
 
+from config import pagecache
 from groups import services as group_services
 from groups.enums import GroupStatus, Role
 from meetings import selectors, services
 from meetings.models import AgendaSegment, Meeting
+from meetings.views import calendar as calendar_views
 from members import services as member_services
 from presentations.services import slots
 from tests.factories import (
@@ -88,10 +90,13 @@ def _current_etag(client, url) -> str:
 
 
 def _refetch(client, url, etag) -> list:
-    """The feed asked for with a copy's ETag after a change: a 200 with a new ETag; its events."""
+    """The feed fetched after a change, whole and with a copy's ETag: a 200 with a new ETag
+    both times (the calendar kept with the old one is not served); its events."""
+    whole = client.get(url)
     response = client.get(url, headers={"if-none-match": etag})
-    assert response.status_code == 200
-    assert response["ETag"] != etag
+    assert (whole.status_code, response.status_code) == (200, 200)
+    assert whole["ETag"] == response["ETag"] != etag
+    assert whole.content == response.content
     return _events(response)
 
 
@@ -474,6 +479,38 @@ def test_group_feed_304_takes_no_query_or_two(client, count, django_assert_num_q
     with django_assert_num_queries(2):
         response = client.get(url, headers={"if-none-match": first["ETag"]})
     assert response.status_code == 304
+
+
+@pytest.mark.parametrize("feed", ["personal", "group"])
+@pytest.mark.parametrize("count", [1, 20])
+def test_a_feed_fetched_whole_again_takes_no_query(client, feed, count, django_assert_num_queries):
+    """A calendar app that never sends If-None-Match gets the kept calendar while nothing it
+    shows has been written."""
+    user, group = _owner_of(count, count)
+    token = _token(user)
+    url = (
+        reverse("meetings:feed", args=[token])
+        if feed == "personal"
+        else (reverse("meetings:group_feed", args=[token, group.slug]))
+    )
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert (again.status_code, again.content, again["ETag"]) == (200, first.content, first["ETag"])
+    assert again["Cache-Control"] == "private, no-cache"
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+
+
+def test_the_kept_calendar_is_sealed(client, owner, meeting):
+    """The cache holds the calendar encrypted: a feed names the owner's online meeting links."""
+    token = _token(owner)
+    body = client.get(reverse("meetings:feed", args=[token])).content
+    with translation.override("en"):
+        key = calendar_views._kept_key(None, token)
+    kept = cache.get(key)
+    assert b"meet.example.org" in body
+    assert b"meet.example.org" not in kept["body"]
+    assert pagecache.unseal(key, kept["body"]) == body
 
 
 @pytest.mark.parametrize("count", [1, 20])
