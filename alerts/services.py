@@ -24,6 +24,7 @@ from alerts import selectors
 from alerts.enums import Frequency, MatchReason
 from alerts.models import SEARCHES_PER_PERSON, AlertMatch, SavedSearch, query_key
 from alerts.searches import clean_query, matching
+from config import pagecache
 from config.access import check
 from config.errors import DomainError
 from groups.models import Group
@@ -135,9 +136,10 @@ def stop_alerts(*, user: User, search_ids: Iterable[int]) -> list[int]:
     )
     stopped = [s.pk for s in searches if s.frequency != Frequency.OFF]
     if stopped:
-        SavedSearch.objects.filter(pk__in=stopped).update(
-            frequency=Frequency.OFF, updated_at=timezone.now()
-        )
+        with pagecache.announced(SavedSearch, [f"u:{user.pk}"]):
+            SavedSearch.objects.filter(pk__in=stopped).update(
+                frequency=Frequency.OFF, updated_at=timezone.now()
+            )
         record_audit(
             actor=user, verb="alerts.unsubscribed", subject=user, data={"searches": stopped}
         )
@@ -227,9 +229,12 @@ def _record(*, group: Group, hits: list[SavedSearch], reason: str) -> int:
                     due_at=now,
                 )
             )
-    AlertMatch.objects.bulk_create(matches)
+    # Alerts show to their owners alone (their alerts page).
+    with pagecache.announced([AlertMatch, SavedSearch], [f"u:{pk}" for pk in by_owner]):
+        AlertMatch.objects.bulk_create(matches)
+        if deliveries:
+            SavedSearch.objects.filter(pk__in=at_once).update(last_alert_at=now)
     if deliveries:
-        SavedSearch.objects.filter(pk__in=at_once).update(last_alert_at=now)
         record_planned(deliveries)
         ids = list(
             Delivery.objects.filter(
@@ -273,8 +278,9 @@ def _plan_digest(*, owner_id: int, now: datetime) -> int:
         return 0
     key = f"digest:{ids[0]}"
     due = next_digest_time(owner, now)
-    AlertMatch.objects.filter(pk__in=ids).update(delivery_key=key)
-    SavedSearch.objects.filter(owner=owner, matches__pk__in=ids).update(last_alert_at=due)
+    with pagecache.announced([AlertMatch, SavedSearch], [f"u:{owner.pk}"]):
+        AlertMatch.objects.filter(pk__in=ids).update(delivery_key=key)
+        SavedSearch.objects.filter(owner=owner, matches__pk__in=ids).update(last_alert_at=due)
     notify(
         kind=NotificationKind.ALERT,
         template="alert_digest",

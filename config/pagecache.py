@@ -211,14 +211,21 @@ def _leave(table: str) -> None:
 
 
 @contextlib.contextmanager
-def announced(model, names):
-    """A bulk write to ``model``'s table whose scope the caller knows (e.g. one person's read
-    marks): bumps those names instead of ``all``."""
-    _enter(model._meta.db_table)
+def announced(models, names):
+    """Writes without a signal (a bulk insert, a queryset's update) to the tables of ``models``
+    (a model or several) whose scope the caller knows (one person's read marks, one group's
+    agenda): they bump those names instead of ``all``."""
+    tables = [
+        model._meta.db_table
+        for model in (models if isinstance(models, (list, tuple)) else [models])
+    ]
+    for table in tables:
+        _enter(table)
     try:
         yield
     finally:
-        _leave(model._meta.db_table)
+        for table in tables:
+            _leave(table)
     bump(names)
 
 

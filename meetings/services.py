@@ -10,6 +10,7 @@ from django.db.models import F, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import pagecache
 from config.access import check
 from config.errors import DomainError
 from groups.cache import invalidate_browse
@@ -77,12 +78,17 @@ def set_agenda_template(*, actor: User, group: Group, segments: list[dict[str, A
     if any(s["kind"] == SegmentKind.FOLLOW_UP for s in segments):
         raise MeetingError(_("A case follow-up is asked for by its presenter, not planned ahead."))
     group.agenda_template.all().delete()
-    AgendaTemplateSegment.objects.bulk_create(
-        AgendaTemplateSegment(
-            group=group, position=i, kind=s["kind"], title=s.get("title", ""), minutes=s["minutes"]
+    with pagecache.announced(AgendaTemplateSegment, [f"g:{group.pk}"]):
+        AgendaTemplateSegment.objects.bulk_create(
+            AgendaTemplateSegment(
+                group=group,
+                position=i,
+                kind=s["kind"],
+                title=s.get("title", ""),
+                minutes=s["minutes"],
+            )
+            for i, s in enumerate(segments)
         )
-        for i, s in enumerate(segments)
-    )
     record_audit(
         actor=actor, verb="agenda_template.changed", group=group, data={"segments": len(segments)}
     )
@@ -108,7 +114,8 @@ def _copy_template(meetings: list[Meeting]) -> None:
                     minutes=item.minutes,
                 )
             )
-    AgendaSegment.objects.bulk_create(segments)
+    with pagecache.announced(AgendaSegment, [f"g:{meetings[0].group_id}"]):
+        AgendaSegment.objects.bulk_create(segments)
 
 
 def lock_agenda(meeting: Meeting) -> dict[int, AgendaSegment]:
@@ -174,9 +181,10 @@ def set_agenda(*, actor: User, meeting: Meeting, segments: list[dict[str, Any]])
                 setattr(segment, field, value)
             segment.full_clean(exclude=["meeting"])
             changed.append(segment)
-    AgendaSegment.objects.bulk_update(changed, ["position", "kind", "title", "minutes"])
-    AgendaSegment.objects.bulk_create(added)
-    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    with pagecache.announced([AgendaSegment, Meeting], [f"g:{meeting.group_id}"]):
+        AgendaSegment.objects.bulk_update(changed, ["position", "kind", "title", "minutes"])
+        AgendaSegment.objects.bulk_create(added)
+        Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     record_audit(
         actor=actor,
         verb="agenda.changed",
@@ -316,7 +324,8 @@ def sync_group_schedule(*, group: Group, today: date | None = None) -> bool:
     stored = Group.objects.filter(pk=group.pk).values(*schedule).first() or {}
     if stored == schedule:
         return False
-    Group.objects.filter(pk=group.pk).update(**schedule, updated_at=timezone.now())
+    with pagecache.announced(Group, [f"g:{group.pk}"]):
+        Group.objects.filter(pk=group.pk).update(**schedule, updated_at=timezone.now())
     for name, value in schedule.items():
         setattr(group, name, value)
     invalidate_browse()
@@ -355,7 +364,8 @@ def materialize_series(*, series: MeetingSeries, today: date | None = None) -> i
                 ends_at=starts_at + timedelta(minutes=series.duration_minutes),
             )
         )
-    created = Meeting.objects.bulk_create(new, ignore_conflicts=True)
+    with pagecache.announced(Meeting, [f"g:{series.group_id}"]):
+        created = Meeting.objects.bulk_create(new, ignore_conflicts=True)
     # ignore_conflicts gives no primary keys back: fetch the meetings this run made.
     made = list(
         series.meetings.filter(occurrence_date__in=[m.occurrence_date for m in created])
@@ -363,7 +373,8 @@ def materialize_series(*, series: MeetingSeries, today: date | None = None) -> i
         .select_related("group")
     )
     _copy_template(made)
-    MeetingSeries.objects.filter(pk=series.pk).update(materialized_until=until)
+    with pagecache.announced(MeetingSeries, [f"g:{series.group_id}"]):
+        MeetingSeries.objects.filter(pk=series.pk).update(materialized_until=until)
     if made:
         invalidate_browse()
     return len(made)
@@ -395,7 +406,8 @@ def extend_all_series(*, today: date | None = None) -> int:
 def bump_sequence(meeting: Meeting) -> None:
     """One more version of the meeting for calendars: counted by the database, so two edits
     that race both land (an in-memory ``sequence + 1`` would lose one)."""
-    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    with pagecache.announced(Meeting, [f"g:{meeting.group_id}"]):
+        Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     meeting.refresh_from_db(fields=["sequence"])
 
 
@@ -657,7 +669,8 @@ def change_group_time_zone(
         meeting.starts_at = starts_at
         meeting.save(update_fields=["starts_at", "ends_at", "updated_at"])
         moved += 1
-    Meeting.objects.filter(pk__in=[m.pk for m in future]).update(sequence=F("sequence") + 1)
+    with pagecache.announced(Meeting, [f"g:{group.pk}"]):
+        Meeting.objects.filter(pk__in=[m.pk for m in future]).update(sequence=F("sequence") + 1)
     record_audit(
         actor=actor,
         verb="group.time_zone_changed",
@@ -827,17 +840,18 @@ def warn_low_rsvps(*, now: datetime | None = None) -> int:
         low_rsvp_warned_at__isnull=True,
         starts_at__gt=now,
         starts_at__lte=now + LOW_RSVP_LEAD,
-    ).values_list("pk", flat=True)
+    ).values_list("pk", "group_id")
     warned = 0
-    for meeting_id in list(due):
+    for meeting_id, group_id in list(due):
         with transaction.atomic():
             going = Rsvp.objects.filter(meeting_id=meeting_id, answer=RsvpAnswer.GOING).count()
             if going >= LOW_RSVP_THRESHOLD:
                 continue
             # Claim the warning: only one run can flip the timestamp from NULL.
-            claimed = Meeting.objects.filter(pk=meeting_id, low_rsvp_warned_at__isnull=True).update(
-                low_rsvp_warned_at=now
-            )
+            with pagecache.announced(Meeting, [f"g:{group_id}"]):
+                claimed = Meeting.objects.filter(
+                    pk=meeting_id, low_rsvp_warned_at__isnull=True
+                ).update(low_rsvp_warned_at=now)
             if claimed:
                 notifications.low_rsvp(Meeting.objects.get(pk=meeting_id))
                 warned += 1

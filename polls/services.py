@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config import pagecache
 from config.access import check
 from config.errors import DomainError
 from config.guard import IdentifiersFound, check_free_text
@@ -127,7 +128,8 @@ def create_poll(
     )
     poll.full_clean()
     poll.save()
-    PollOption.objects.bulk_create(PollOption(poll=poll, starts_at=t) for t in times)
+    with pagecache.announced(PollOption, [f"g:{group.pk}"]):
+        PollOption.objects.bulk_create(PollOption(poll=poll, starts_at=t) for t in times)
     record_audit(
         actor=actor, verb="poll.opened", group=group, obj=poll, data={"options": len(times)}
     )

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config import pagecache
 from config.access import check
 from config.guard import check_free_text, confirmation_summary
 from config.uploads import (
@@ -138,9 +139,10 @@ def _file_removed_on_error(version: DocumentVersion):
 
 
 def _accept_for(actor: User, group: Group, version: DocumentVersion) -> None:
-    Membership.objects.filter(group=group, user=actor).update(
-        agreement_version=version, agreement_accepted_at=timezone.now()
-    )
+    with pagecache.announced(Membership, [f"g:{group.pk}", f"u:{actor.pk}"]):
+        Membership.objects.filter(group=group, user=actor).update(
+            agreement_version=version, agreement_accepted_at=timezone.now()
+        )
 
 
 def kept_for_author(document: Document, actor: User) -> bool:
@@ -345,9 +347,10 @@ def remove_document(*, actor: User, group: Group, document_id: int) -> Document:
     theirs = document.versions.filter(uploaded_by=author).order_by("-number")
     others = document.versions.exclude(pk__in=theirs.values("pk"))
     delete_on_commit(list(others.values_list("file", flat=True)))
-    Membership.objects.filter(agreement_version__document=document).update(
-        agreement_version=None, agreement_accepted_at=None
-    )
+    with pagecache.announced(Membership, [f"g:{document.group_id}"]):
+        Membership.objects.filter(agreement_version__document=document).update(
+            agreement_version=None, agreement_accepted_at=None
+        )
     others.delete()
     document.current = theirs.first()
     document.removed_at = timezone.now()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config import pagecache
 from config.access import check
 from groups.cache import invalidate_browse
 from groups.enums import OpeningReason, Purpose, Role
@@ -209,9 +210,10 @@ def _update_group(
     if "ground_rules" in changed:
         version = record_rules_version(group=locked, actor=actor)
         # Whoever wrote the new rules has accepted them; everyone else is asked on their visit.
-        Membership.objects.filter(group=locked, user=actor).update(
-            rules_version=version, rules_accepted_at=version.created_at
-        )
+        with pagecache.announced(Membership, [f"g:{locked.pk}", f"u:{actor.pk}"]):
+            Membership.objects.filter(group=locked, user=actor).update(
+                rules_version=version, rules_accepted_at=version.created_at
+            )
     if "capacity" in changed and locked.capacity > old["capacity"]:
         offer_free_seats(group=locked)
     if "status" in changed or ("capacity" in changed and locked.capacity > old["capacity"]):
@@ -234,13 +236,14 @@ def replace_questions(*, actor: User, group: Group, questions: list[dict[str, An
     locked = lock_group(group.pk)
     check(actor, "groups.change_questions", locked)
     locked.questions.all().delete()
-    ApplicationQuestion.objects.bulk_create(
-        ApplicationQuestion(
-            group=locked, text=q["text"].strip(), required=q.get("required", True), position=i
+    with pagecache.announced(ApplicationQuestion, [f"g:{locked.pk}"]):
+        ApplicationQuestion.objects.bulk_create(
+            ApplicationQuestion(
+                group=locked, text=q["text"].strip(), required=q.get("required", True), position=i
+            )
+            for i, q in enumerate(questions)
+            if q.get("text", "").strip()
         )
-        for i, q in enumerate(questions)
-        if q.get("text", "").strip()
-    )
     record_audit(
         actor=actor,
         verb="group.questions_changed",

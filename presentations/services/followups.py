@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import pagecache
 from groups.enums import DepartureReason
 from groups.selectors import attach_loaded
 from meetings import services as meeting_services
@@ -167,7 +168,8 @@ def _place(follow_up: FollowUp, now: datetime) -> bool:
         if item.position != position:
             item.position = position
             moved.append(item)
-    AgendaSegment.objects.bulk_update(moved, ["position"])
+    with pagecache.announced(AgendaSegment, [f"g:{meeting.group_id}"]):
+        AgendaSegment.objects.bulk_update(moved, ["position"])
     follow_up.meeting, follow_up.segment = meeting, segment
     follow_up.status, follow_up.proposed_at = FollowUpStatus.PROPOSED, now
     follow_up.full_clean()

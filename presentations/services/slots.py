@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config import pagecache
 from groups.models import Membership
 from meetings.enums import RsvpAnswer
 from meetings.models import AgendaSegment, Meeting, Rsvp
@@ -305,9 +306,10 @@ def reorder_agenda(*, actor, meeting: Meeting, segment_ids: list[int]) -> None:
     check(actor, "presentations.manage_slots", meeting)
     if set(segment_ids) != current or len(segment_ids) != len(current):
         raise PresentationError(_("The new order must list each segment of the agenda once."))
-    for position, segment_id in enumerate(segment_ids):
-        AgendaSegment.objects.filter(pk=segment_id).update(position=position)
-    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    with pagecache.announced([AgendaSegment, Meeting], [f"g:{meeting.group_id}"]):
+        for position, segment_id in enumerate(segment_ids):
+            AgendaSegment.objects.filter(pk=segment_id).update(position=position)
+        Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     record_audit(actor=actor, verb="agenda.reordered", group=meeting.group, obj=meeting)
 
 

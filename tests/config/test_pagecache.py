@@ -22,6 +22,7 @@ from meetings import services as meeting_services
 from meetings.enums import RsvpAnswer
 from members import services as member_services
 from polls import services as poll_services
+from presentations.services import slots
 from tests.factories import (
     AdminFactory,
     AgendaSegmentFactory,
@@ -158,6 +159,55 @@ def test_a_new_poll_shows_on_the_list_at_once(client, group):
         closes_at=timezone.now() + timedelta(days=2),
     )
     assert "Which evening suits" in html(client, url)
+
+
+def _everyday_action(name: str, group):
+    """One of the organizers' everyday actions that write without model signals."""
+    olga = person(group, "Olga Organizer")
+    soon = timezone.now() + timedelta(days=7)
+    meeting = MeetingFactory(group=group, starts_at=soon)
+    segments = [AgendaSegmentFactory(meeting=meeting, position=i, minutes=20) for i in range(2)]
+    return {
+        "agenda": lambda: meeting_services.set_agenda(
+            actor=olga,
+            meeting=meeting,
+            segments=[{"id": None, "kind": "discussion", "title": "Open floor", "minutes": 30}]
+            + [{"id": s.pk, "kind": s.kind, "title": s.title, "minutes": 20} for s in segments],
+        ),
+        "reorder": lambda: slots.reorder_agenda(
+            actor=olga, meeting=meeting, segment_ids=[s.pk for s in reversed(segments)]
+        ),
+        "series": lambda: meeting_services.create_series(
+            actor=olga,
+            group=group,
+            title="Weekly",
+            rule="FREQ=WEEKLY",
+            starts_on=soon.date(),
+            start_time=soon.time().replace(microsecond=0),
+            duration_minutes=60,
+        ),
+        "rules": lambda: group_services.update_group(
+            actor=olga, group=group, data={"ground_rules": "Start on time. Keep it here."}
+        ),
+        "poll": lambda: poll_services.create_poll(
+            actor=olga,
+            group=group,
+            title="Which evening",
+            options=[soon, soon + timedelta(days=1)],
+            closes_at=timezone.now() + timedelta(days=2),
+        ),
+    }[name]
+
+
+@pytest.mark.parametrize("action", ["agenda", "reorder", "series", "rules", "poll"])
+def test_everyday_actions_make_their_groups_copies_out_of_date_not_everyones(group, action):
+    """Bulk inserts and queryset updates announce their group (``pagecache.announced``):
+    every other group's kept pages stay kept."""
+    run = _everyday_action(action, group)
+    before = pagecache.versions([f"g:{group.pk}", "all"])
+    run()
+    after = pagecache.versions([f"g:{group.pk}", "all"])
+    assert (after[0] != before[0], after[1] == before[1]) == (True, True)
 
 
 def test_joining_another_group_shows_on_the_dashboard_at_once(client, group):
