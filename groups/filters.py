@@ -31,6 +31,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from groups.cache import group_zones
 from groups.enums import (
     Cadence,
     GroupFormat,
@@ -392,15 +393,15 @@ class GroupFilter(django_filters.FilterSet):
     def filter_time_of_day(self, queryset, name, value):
         """By the group's usual start (its ``usual_time`` in its ``time_zone``, which follows its
         running meeting series) on the viewer's clock; for a visitor whose zone is not known,
-        on the group's own clock, as browse shows its times. The viewer's case costs one query
-        for the zones the groups are in, however many groups there are."""
+        on the group's own clock, as browse shows its times. The viewer's case needs the zones
+        groups are in (``group_zones``: every group's, a superset of the found ones', which
+        finds the same groups), kept in the cache under browse's version."""
         _label, start, end = TIMES_OF_DAY[value]
         if not viewer_zone_known.get():
             return queryset.filter(starts_between(start, end))
-        zones = queryset.order_by().prefetch_related(None).values_list("time_zone", flat=True)
         return queryset.filter(
             starting_in_window(
-                set(zones.distinct()),
+                group_zones(),
                 timezone.get_current_timezone(),
                 start,
                 end,

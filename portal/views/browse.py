@@ -1,14 +1,25 @@
+import time
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from groups.cache import TTL_SECONDS, body_key, browse_version, cached_html, filters_key, page_key
+from groups.cache import (
+    body_key,
+    browse_version,
+    cached_html,
+    filters_key,
+    keep_results,
+    kept_results,
+    page_key,
+    results_seconds,
+)
 from groups.enums import VenueKind
 from groups.filters import DEFAULT_WITHIN_MILES, GroupFilter, NearThenOnline
 from meetings.selectors import browsable_groups
@@ -28,18 +39,28 @@ def browse(request):
         html = cache.get(key)
         if html is not None:
             return HttpResponse(html)
-    body = cached_html(
-        body_key(
-            version, query_string, signed_in=request.user.is_authenticated, zones=shown_zones_key()
-        ),
-        lambda: render_to_string(
-            "groups/includes/_browse_body.html", _context(request, version), request
-        ),
-    )
+    body, expires = _results(request, version, query_string)
     response = render(request, "groups/browse.html", {"body": _with_near_me(request, body)})
-    if cacheable_page:
-        cache.set(key, response.content, TTL_SECONDS)
+    seconds = int(expires - time.time())
+    if cacheable_page and seconds > 0:
+        cache.set(key, response.content, seconds)
     return response
+
+
+def _results(request, version: str, query_string: str) -> tuple[SafeString, float]:
+    """The part below the navigation (filters, results, pages) and when its kept copy expires:
+    shared by every signed-in member (and by every visitor), kept until a card's next meeting
+    begins (``results_seconds``) or a write bumps the version."""
+    key = body_key(
+        version, query_string, signed_in=request.user.is_authenticated, zones=shown_zones_key()
+    )
+    kept = kept_results(key)
+    if kept is not None:
+        return kept
+    context = _context(request, version)
+    html = render_to_string("groups/includes/_browse_body.html", context, request)
+    expires = keep_results(key, html, results_seconds(context["page"].object_list))
+    return mark_safe(html), expires  # noqa: S308 - our templates' output
 
 
 def own_place(user) -> str:
@@ -116,11 +137,38 @@ def _summary(group_filter: GroupFilter, paginator: Paginator) -> str:
     return gettext("%(near)s, and %(online)s") % {"near": near, "online": online_groups}
 
 
+class CountedPaginator(Paginator):
+    """Near a place: the page and how many groups were found in one query. Ordering by distance
+    reads every group in the circle anyway, so counting them in the same query costs next to
+    nothing, where a COUNT of its own read them all again. A page past the end is counted
+    apart, as Django's paginator does."""
+
+    def get_page(self, number):
+        try:
+            wanted = max(int(number), 1)
+        except (TypeError, ValueError):
+            wanted = 1
+        start = (wanted - 1) * self.per_page
+        found = self.object_list.annotate(found_count=Window(Count("pk")))
+        rows = list(found[start : start + self.per_page])
+        if not rows:
+            return super().get_page(number)
+        self.count = rows[0].found_count
+        return self._get_page(rows, wanted, self)
+
+
+def _paginator(group_filter: GroupFilter) -> Paginator:
+    results = group_filter.results()
+    if group_filter.place is not None and not isinstance(results, NearThenOnline):
+        return CountedPaginator(results, PAGE_SIZE)
+    return Paginator(results, PAGE_SIZE)
+
+
 def _context(request, version: str) -> dict:
     group_filter = GroupFilter(request.GET or None, queryset=browsable_groups())
-    paginator = Paginator(group_filter.results(), PAGE_SIZE)
-    summary = _summary(group_filter, paginator)
+    paginator = _paginator(group_filter)
     page = paginator.get_page(request.GET.get("page"))
+    summary = _summary(group_filter, paginator)
     query = request.GET.copy()
     query.pop("page", None)
     fields = sorted(group_filter.form.fields)

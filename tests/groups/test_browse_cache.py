@@ -2,7 +2,9 @@
 every change that shows on it invalidates it."""
 
 import re
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -10,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from groups import cache as group_cache
 from groups import services
 from meetings.models import Meeting
+from portal.views import browse as browse_views
 from tests.factories import (
     GroupFactory,
     MeetingFactory,
@@ -189,3 +193,35 @@ def test_a_group_archived_by_its_last_member_leaving_leaves_browse(
     with django_capture_on_commit_callbacks(execute=True):
         privacy.delete_account(user=last)
     assert "Last One Circle" not in client.get(url).content.decode()
+
+
+def test_results_are_kept_until_the_first_next_meeting_on_them_begins(client, monkeypatch):
+    """What browse shows changes with writes (they bump the version), and with the clock only
+    where a card's next meeting begins: the copy lives until then, at most 15 minutes."""
+    kept = []
+
+    def keep(key, html, seconds):
+        kept.append(seconds)
+        return time.time() + seconds
+
+    monkeypatch.setattr(browse_views, "keep_results", keep)
+    GroupFactory(name="No Meeting Circle")
+    client.get(reverse("groups:browse") + "?sort=name")
+    MeetingFactory(
+        group=GroupFactory(name="Soon Circle"), starts_at=timezone.now() + timedelta(minutes=5)
+    )
+    client.get(reverse("groups:browse") + "?sort=newest")
+
+    assert kept[0] == group_cache.RESULTS_SECONDS == 15 * 60
+    assert 290 <= kept[1] <= 301
+
+
+def test_results_seconds_never_reach_zero_or_past_the_limit():
+    now = timezone.now()
+    started = SimpleNamespace(next_meeting_at=now - timedelta(seconds=5))
+    later = SimpleNamespace(next_meeting_at=now + timedelta(hours=3))
+    none = SimpleNamespace(next_meeting_at=None)
+
+    assert group_cache.results_seconds([started, later]) == 1
+    assert group_cache.results_seconds([later, none]) == group_cache.RESULTS_SECONDS
+    assert group_cache.results_seconds([]) == group_cache.RESULTS_SECONDS

@@ -157,6 +157,22 @@ def _new_york_and_los_angeles_groups():
     GroupFactory(name="LA 17:00", time_zone="America/Los_Angeles", usual_time=time(17))
 
 
+def test_a_group_in_a_zone_no_group_was_in_is_found_by_time_of_day_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    """The zones groups are in are kept under browse's version: a new one counts at once."""
+    _new_york_and_los_angeles_groups()
+    client.force_login(ProfileFactory(time_zone="America/Los_Angeles").user)
+    assert _names(client.get(URL, {"time_of_day": "evening"})) == ["LA 17:00", "NY 21:00"]
+    with django_capture_on_commit_callbacks(execute=True):
+        # 09:00 the next morning in Tokyo is 16:00 or 17:00 the evening before in Los Angeles.
+        GroupFactory(name="Tokyo 10:00", time_zone="Asia/Tokyo", usual_time=time(10))
+
+    names = _names(client.get(URL, {"time_of_day": "evening", "sort": "name"}))
+
+    assert names == ["LA 17:00", "NY 21:00", "Tokyo 10:00"]
+
+
 @pytest.mark.parametrize(
     ("part", "expected"),
     [
