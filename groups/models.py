@@ -280,8 +280,24 @@ class Group(models.Model):
             models.Index(fields=["status", "language"], name="group_status_language"),
             models.Index(fields=["status", "orientation"], name="group_status_orientation"),
             models.Index(SEATS_LEFT, name="group_seats_left"),
-            # "Near me": the bounding box is a range on both (groups.filters.near).
-            models.Index(fields=["latitude", "longitude"], name="group_coordinates"),
+            # "Near me": the bounding box is a range on both (groups.filters.near). It carries
+            # what browse's page of ids near a place filters and orders on (the usual filters),
+            # so that page is read from the index alone (portal.views.browse.CountedPaginator).
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=[
+                    "id",
+                    "status",
+                    "venue_kind",
+                    "created_at",
+                    "name",
+                    "format",
+                    "capacity",
+                    "member_count",
+                    "waitlist_count",
+                ],
+                name="group_coordinates",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

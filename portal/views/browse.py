@@ -138,10 +138,11 @@ def _summary(group_filter: GroupFilter, paginator: Paginator) -> str:
 
 
 class CountedPaginator(Paginator):
-    """Near a place: the page and how many groups were found in one query. Ordering by distance
-    reads every group in the circle anyway, so counting them in the same query costs next to
-    nothing, where a COUNT of its own read them all again. A page past the end is counted
-    apart, as Django's paginator does."""
+    """Near a place: the page and how many groups were found in two small queries. Ordering
+    by distance reads every group in the circle anyway, so the first query counts them as it
+    orders them, reading only the coordinates index (which carries what the usual filters
+    and orders need: ``group_coordinates``), and returns the page's ids; the second reads those
+    groups whole. A page past the end is counted apart, as Django's paginator does."""
 
     def get_page(self, number):
         try:
@@ -150,11 +151,12 @@ class CountedPaginator(Paginator):
             wanted = 1
         start = (wanted - 1) * self.per_page
         found = self.object_list.annotate(found_count=Window(Count("pk")))
-        rows = list(found[start : start + self.per_page])
-        if not rows:
+        page = list(found.values_list("pk", "found_count")[start : start + self.per_page])
+        if not page:
             return super().get_page(number)
-        self.count = rows[0].found_count
-        return self._get_page(rows, wanted, self)
+        self.count = page[0][1]
+        groups = {group.pk: group for group in self.object_list.filter(pk__in=[p for p, _ in page])}
+        return self._get_page([groups[pk] for pk, _count in page if pk in groups], wanted, self)
 
 
 def _paginator(group_filter: GroupFilter) -> Paginator:
