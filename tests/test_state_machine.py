@@ -38,6 +38,7 @@ docs/testing.md, "The model tests").
 
 import json
 import os
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -132,6 +135,7 @@ DEFAULT_EXAMPLES = 100
 EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", str(DEFAULT_EXAMPLES)))
 STEPS = int(os.environ.get("STATEFUL_STEPS", "30"))
 MAX_USERS = 9
+MAX_WATCHED_PAGES = 2  # members' pages compared with a fresh render after every step
 SERIES_DAYS = 36  # five weeks of meetings per series: enough to reach every state, and quick
 # What a service raises when PeerCircle's rules refuse an action: the project's own errors
 # (config.errors.DomainError: every app's error, NotAllowed) and a form-level ValidationError.
@@ -184,6 +188,11 @@ def refused(call, *args, **kwargs):
 REACH = Reach()
 
 
+def _untokened(response) -> str:
+    """A page without its form tokens (each render masks the same secret afresh)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
 @dataclass(frozen=True)
 class World:
     """The people, groups, series and first posts every sequence starts from, made once per
@@ -225,6 +234,7 @@ class ServiceModel(RuleBasedStateMachine):
         self.texts = {}
         self.flags = {}
         self.documents: dict[int, int] = {}  # document -> its author
+        self.watching: dict[tuple[int, str, int], Client] = {}  # kept pages looked at again
 
     def _blank(self, checks: Checks) -> None:
         self.checks = checks
@@ -239,6 +249,7 @@ class ServiceModel(RuleBasedStateMachine):
         # ("request" | "reply", pk) -> (author, text) of consultations
         self.consulted: dict[tuple[str, int], tuple[int, str]] = {}
         self.documents: dict[int, int] = {}  # document -> its author
+        self.watching: dict[tuple[int, str, int], Client] = {}
         self.counter = 0
         self.actor_id: int | None = None
         self.last_delivery = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -1037,6 +1048,50 @@ class ServiceModel(RuleBasedStateMachine):
         user = self._user(u)
         self._act(user)
         refused(board_services.mark_board_read, actor=user, group=self._group(g))
+
+    # --- kept pages -------------------------------------------------------------------------
+
+    def _page_url(self, page: str, group_id: int) -> str:
+        group = Group.objects.get(pk=group_id)
+        return {
+            "group": group.get_absolute_url(),
+            "board": reverse("board:index", kwargs={"slug": group.slug}),
+            "dashboard": reverse("members:dashboard"),
+        }[page]
+
+    def _compare_kept(self, client: Client, url: str, what: str) -> None:
+        kept = client.get(url)
+        with override_settings(MEMBER_PAGE_CACHE=False):
+            fresh = client.get(url)
+        assert (kept.status_code, _untokened(kept)) == (fresh.status_code, _untokened(fresh)), (
+            f"the kept {what} is out of date"
+        )
+
+    @rule(u=index, g=index, page=st.sampled_from(["group", "board", "dashboard"]))
+    def look_at_a_kept_page(self, u, g, page):
+        """A member opens one of their pages: it is kept in the cache (config.pagecache), and
+        from then on ``kept_pages_stay_current`` looks at it after every step."""
+        user, group = self._user(u), self._group(g)
+        if user is None or not self._is_member(user, group.pk):
+            return
+        key = (user.pk, page, group.pk)
+        if key not in self.watching and len(self.watching) < MAX_WATCHED_PAGES:
+            client = Client()
+            client.force_login(user)
+            client.cookies["csrftoken"] = "k" * 32  # the same secret, so the same copy
+            self.watching[key] = client
+        if key in self.watching:
+            self._compare_kept(self.watching[key], self._page_url(page, group.pk), page)
+
+    @invariant()
+    @when_changed(state=lambda self: repr(sorted(self.watching)))
+    def kept_pages_stay_current(self):
+        """A page kept for a member is what a fresh render shows, whatever happened since it
+        was kept (every step's writes bump the versions of what it shows), including when the
+        member has left: then neither is their page."""
+        for (user_id, page, group_id), client in sorted(self.watching.items()):
+            what = f"{page} page of {self.names.get(user_id, user_id)}"
+            self._compare_kept(client, self._page_url(page, group_id), what)
 
     # --- consultations ------------------------------------------------------------------------
 
