@@ -387,12 +387,20 @@ def resolve_report(*, actor: User, report: Report) -> Report:
 # --- what a person has read --------------------------------------------------------------------
 
 
-def mark_read(*, actor: User, topic: Topic, read_until: datetime | None = None) -> None:
+def mark_read(
+    *,
+    actor: User,
+    topic: Topic,
+    read_until: datetime | None = None,
+    shown_until: datetime | None = None,
+) -> None:
     """``actor`` has read the thread as it is now. With ``read_until`` (their mark as the
-    caller read it), nothing is written when it already covers the thread's last activity:
-    reading a thread again changes nothing, so it writes nothing."""
+    caller read it), nothing is written when it already covers the thread's last activity and
+    ``shown_until``, the newest post the page showed (a reply may have come after the topic was
+    read): reading a thread again changes nothing, so it writes nothing."""
     check(actor, "board.view", topic)
-    if read_until is not None and read_until >= topic.last_activity_at:
+    seen = max(topic.last_activity_at, shown_until or topic.last_activity_at)
+    if read_until is not None and read_until >= seen:
         return
     _mark_read(actor, [topic], timezone.now())
 

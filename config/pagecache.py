@@ -226,7 +226,7 @@ def announced(models, names):
     finally:
         for table in tables:
             _leave(table)
-    bump(names)
+        bump(names)  # also when the block failed part-way: a bump too many is harmless
 
 
 def _before_write(sender, instance, **kwargs) -> None:
@@ -445,8 +445,9 @@ def cached_member_page(view):
     and the copy is kept with the versions read before it (the person's, ``people``, ``all``)
     and the groups' versions read after, unless a group's version moved while the page was
     being rendered. A kept copy is served when every version it was made from still holds: two
-    cache calls. Only views that write nothing on a page load may use it: a kept page does not
-    run the view.
+    cache calls. A kept page does not run the view, so only views that write nothing a page
+    shows when opened may use it (the board's look at most once a minute writes the time of the
+    look, which no page shows, and announces nothing).
     """
 
     @functools.wraps(view)

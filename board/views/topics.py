@@ -133,7 +133,8 @@ def _thread(request, topic, form, *, status: int = 200):
     """The thread page: the topic, its replies, the reply form; viewing marks it read."""
     last_read = selectors.read_until(topic, request.user)
     replies = selectors.replies_of(topic, request.user)
-    services.mark_read(actor=request.user, topic=topic, read_until=last_read)
+    newest = max((reply.created_at for reply in replies), default=None)
+    services.mark_read(actor=request.user, topic=topic, read_until=last_read, shown_until=newest)
     context = {
         "group": topic.group,
         "topic": topic,

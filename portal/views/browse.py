@@ -26,6 +26,9 @@ from meetings.selectors import browsable_groups
 from members.timezones import shown_zones_key
 
 PAGE_SIZE = 20
+# Near a place, pages up to this one are read with their count (CountedPaginator): 200,000
+# groups, more than any circle holds.
+MAX_COUNTED_PAGE = 10_000
 NEAR_ME_MARKER = "<!--near-me-->"
 
 
@@ -142,13 +145,17 @@ class CountedPaginator(Paginator):
     by distance reads every group in the circle anyway, so the first query counts them as it
     orders them, reading only the coordinates index (which carries what the usual filters
     and orders need: ``group_coordinates``), and returns the page's ids; the second reads those
-    groups whole. A page past the end is counted apart, as Django's paginator does."""
+    groups whole. A page that is not a number, below one, past the end or beyond any page a
+    search could have (``MAX_COUNTED_PAGE``: an offset the database would refuse) is left to
+    Django's paginator, which counts apart and answers the first or the last page."""
 
     def get_page(self, number):
         try:
-            wanted = max(int(number), 1)
+            wanted = int(number)
         except (TypeError, ValueError):
-            wanted = 1
+            return super().get_page(number)
+        if not 1 <= wanted <= MAX_COUNTED_PAGE:
+            return super().get_page(number)
         start = (wanted - 1) * self.per_page
         found = self.object_list.annotate(found_count=Window(Count("pk")))
         page = list(found.values_list("pk", "found_count")[start : start + self.per_page])

@@ -563,6 +563,21 @@ def test_reading_a_thread_again_writes_nothing_until_it_moves(
     assert ReadMark.objects.get(user=member, topic=topic).read_at >= reply.created_at
 
 
+def test_a_reply_the_page_showed_moves_the_mark_though_the_topic_was_read_before_it(
+    group, member, other_member
+):
+    """The thread page loads the topic, then its replies: a reply that came in between is on
+    the page, so reading it moves the mark even though the topic as loaded said nothing new."""
+    topic = services.start_discussion(actor=other_member, group=group, title="T", body="B")
+    services.mark_read(actor=member, topic=topic)
+    read = ReadMark.objects.get(user=member, topic=topic).read_at
+    reply = services.post_reply(actor=other_member, topic=topic, body="Just in")
+
+    services.mark_read(actor=member, topic=topic, read_until=read, shown_until=reply.created_at)
+
+    assert ReadMark.objects.get(user=member, topic=topic).read_at >= reply.created_at
+
+
 def test_record_visit_by_an_outsider_is_refused(group):
     with pytest.raises(NotAllowed):
         services.record_visit(actor=UserFactory(), group=group)

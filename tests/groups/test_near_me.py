@@ -451,11 +451,14 @@ def test_browse_query_count_near_a_place_for_a_member(client, django_assert_num_
         ("2", 2, ["Near 20", "Near 21", "Near 22"]),
         ("9", 2, ["Near 20", "Near 21", "Near 22"]),
         ("x", 1, ["Near 00", "Near 01"]),
+        ("0", 2, ["Near 20", "Near 21", "Near 22"]),
+        ("1000000000000000000000", 2, ["Near 20", "Near 21", "Near 22"]),
     ],
 )
 def test_near_a_place_each_page_counts_every_group_found(client, page, shown, names):
-    """Counted with the page: the last page, a page past the end (the last one) and a page
-    that is not a number (the first) all say how many were found."""
+    """Counted with the page: the last page, a page past the end or below one (the last one,
+    as Django's paginator answers; an offset no database takes included) and a page that is not
+    a number (the first) all say how many were found."""
     _groups_near_denver(23)
 
     response = client.get(URL, {"near": "80202", "within": "25", "sort": "name", "page": page})

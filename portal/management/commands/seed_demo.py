@@ -31,6 +31,7 @@ from board.models import Topic
 from consultations import services as consultation_services
 from consultations.enums import Urgency
 from groups import services as group_services
+from groups.cache import invalidate_browse
 from groups.enums import (
     Cadence,
     GroupFormat,
@@ -740,6 +741,8 @@ class Command(BaseCommand):
                     f"Scale data: {created} groups added in {time.monotonic() - started:.1f}s."
                 )
             )
+        # Bulk inserts send no signal: browse's kept results and zones start again.
+        invalidate_browse()
 
     # --- vocabularies and personas ---------------------------------------------------
     def seed_vocabularies(self):
