@@ -11,10 +11,12 @@ import django_filters
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     FloatField,
     Func,
@@ -23,6 +25,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Round, Sin, Sqrt
 from django.db.models.lookups import LessThanOrEqual
@@ -532,3 +535,34 @@ class NearThenOnline:
         arms = [arm.order_by(*self.order)[: index.stop] for arm in (self.near_arm, self.online)]
         combined = arms[0].union(arms[1], all=True).order_by("arm", *self.order)
         return combined[index.start : index.stop]
+
+
+# Near a place, pages up to this one are read with their count (CountedPaginator): 200,000
+# groups, more than any circle holds.
+MAX_COUNTED_PAGE = 10_000
+
+
+class CountedPaginator(Paginator):
+    """Near a place: the page and how many groups were found in two small queries. Ordering
+    by distance reads every group in the circle anyway, so the first query counts them as it
+    orders them, reading only the coordinates index (which carries what the usual filters
+    and orders need: ``group_coordinates``), and returns the page's ids; the second reads those
+    groups whole. A page that is not a number, below one, past the end or beyond any page a
+    search could have (``MAX_COUNTED_PAGE``: an offset the database would refuse) is left to
+    Django's paginator, which counts apart and answers the first or the last page."""
+
+    def get_page(self, number):
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            return super().get_page(number)
+        if not 1 <= wanted <= MAX_COUNTED_PAGE:
+            return super().get_page(number)
+        start = (wanted - 1) * self.per_page
+        found = self.object_list.annotate(found_count=Window(Count("pk")))
+        page = list(found.values_list("pk", "found_count")[start : start + self.per_page])
+        if not page:
+            return super().get_page(number)
+        self.count = page[0][1]
+        groups = {group.pk: group for group in self.object_list.filter(pk__in=[p for p, _ in page])}
+        return self._get_page([groups[pk] for pk, _count in page if pk in groups], wanted, self)

@@ -3,7 +3,7 @@ import time
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -21,14 +21,11 @@ from groups.cache import (
     results_seconds,
 )
 from groups.enums import VenueKind
-from groups.filters import DEFAULT_WITHIN_MILES, GroupFilter, NearThenOnline
+from groups.filters import DEFAULT_WITHIN_MILES, CountedPaginator, GroupFilter, NearThenOnline
 from meetings.selectors import browsable_groups
 from members.timezones import shown_zones_key
 
 PAGE_SIZE = 20
-# Near a place, pages up to this one are read with their count (CountedPaginator): 200,000
-# groups, more than any circle holds.
-MAX_COUNTED_PAGE = 10_000
 NEAR_ME_MARKER = "<!--near-me-->"
 
 
@@ -138,32 +135,6 @@ def _summary(group_filter: GroupFilter, paginator: Paginator) -> str:
     ) % {"count": counts["online"]}
     # Translators: "12 groups within 25 miles of Boston, …" and "3 online groups".
     return gettext("%(near)s, and %(online)s") % {"near": near, "online": online_groups}
-
-
-class CountedPaginator(Paginator):
-    """Near a place: the page and how many groups were found in two small queries. Ordering
-    by distance reads every group in the circle anyway, so the first query counts them as it
-    orders them, reading only the coordinates index (which carries what the usual filters
-    and orders need: ``group_coordinates``), and returns the page's ids; the second reads those
-    groups whole. A page that is not a number, below one, past the end or beyond any page a
-    search could have (``MAX_COUNTED_PAGE``: an offset the database would refuse) is left to
-    Django's paginator, which counts apart and answers the first or the last page."""
-
-    def get_page(self, number):
-        try:
-            wanted = int(number)
-        except (TypeError, ValueError):
-            return super().get_page(number)
-        if not 1 <= wanted <= MAX_COUNTED_PAGE:
-            return super().get_page(number)
-        start = (wanted - 1) * self.per_page
-        found = self.object_list.annotate(found_count=Window(Count("pk")))
-        page = list(found.values_list("pk", "found_count")[start : start + self.per_page])
-        if not page:
-            return super().get_page(number)
-        self.count = page[0][1]
-        groups = {group.pk: group for group in self.object_list.filter(pk__in=[p for p, _ in page])}
-        return self._get_page([groups[pk] for pk, _count in page if pk in groups], wanted, self)
 
 
 def _paginator(group_filter: GroupFilter) -> Paginator:

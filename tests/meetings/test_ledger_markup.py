@@ -2,12 +2,10 @@
 as crispy renders them, the certificate form's groups taken from the ledger, and the ledger's
 meetings read from the meeting side."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.template import engines
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -15,24 +13,18 @@ from meetings import ledger
 from meetings.enums import AttendanceStatus, MeetingStatus
 from meetings.forms import CertificateForm, OutsideHoursForm
 from tests.factories import AttendanceFactory, GroupFactory, MeetingFactory, UserFactory
+from tests.markup import crispy, squeeze
 
 pytestmark = pytest.mark.django_db
 
 HOURS = reverse("meetings:hours")
-CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
-
-
-def _squeeze(markup: str) -> str:
-    """Markup with the whitespace between tags and attributes gone (it shows nothing)."""
-    markup = re.sub(r"\s+", " ", markup)
-    return re.sub(r"\s+>", ">", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", markup))).strip()
 
 
 def _fields(body: str, action: str) -> str:
     """A form's fields on the page: after its CSRF input, before its button."""
     start = body.index(f'action="{action}"')
     start = body.index(">", body.index('name="csrfmiddlewaretoken"', start)) + 1
-    return _squeeze(body[start : body.index('<button type="submit"', start)])
+    return squeeze(body[start : body.index('<button type="submit"', start)])
 
 
 def _attend(user, group, days_ago: int, **meeting):
@@ -63,8 +55,8 @@ def test_empty_forms_are_drawn_as_crispy_draws_them(client, member, language):
 
     with translation.override(language):
         certificate_form = CertificateForm(groups=ledger.groups_with_attendance(member))
-        expected_certificate = _squeeze(CRISPY.render({"form": certificate_form}))
-        expected_log = _squeeze(CRISPY.render({"form": OutsideHoursForm()}))
+        expected_certificate = crispy(certificate_form)
+        expected_log = crispy(OutsideHoursForm())
     assert _fields(body, reverse("meetings:certificate_new")) == expected_certificate
     assert _fields(body, reverse("meetings:hours_log")) == expected_log
     assert "Rock &amp; Roll&#x27;s &lt;Circle&gt;" in expected_certificate
@@ -77,7 +69,7 @@ def test_refused_log_form_is_drawn_by_crispy_with_its_errors(client, member):
 
     form = OutsideHoursForm({"provider": "CE Co"})
     form.is_valid()
-    assert _fields(body, reverse("meetings:hours_log")) == _squeeze(CRISPY.render({"form": form}))
+    assert _fields(body, reverse("meetings:hours_log")) == crispy(form)
     assert "is-invalid" in _fields(body, reverse("meetings:hours_log"))
 
 

@@ -1,11 +1,8 @@
 """The referral finder draws what it drew before it was made cheaper: the filter fields written
 out as crispy renders them, and each card's terms read in one query as the prefetches gave them."""
 
-import re
-
 import pytest
 from django.core.paginator import Paginator
-from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,24 +17,18 @@ from tests.factories import (
     SpecialtyFactory,
     UserFactory,
 )
+from tests.markup import crispy, squeeze
 
 pytestmark = pytest.mark.django_db
 
 NETWORK = reverse("members:network")
-CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
-
-
-def _squeeze(markup: str) -> str:
-    """Markup with the whitespace between tags and attributes gone (it shows nothing)."""
-    markup = re.sub(r"\s+", " ", markup)
-    return re.sub(r"\s+>", ">", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", markup))).strip()
 
 
 def _filter_fields(body: str) -> str:
     """The filter form's fields on the page: between the panel's body and its buttons."""
     start = body.index('<div class="card-body">', body.index('role="search"'))
     end = body.index('<div class="d-flex flex-wrap gap-2">', start)
-    return _squeeze(body[start + len('<div class="card-body">') : end])
+    return squeeze(body[start + len('<div class="card-body">') : end])
 
 
 @pytest.fixture
@@ -63,7 +54,7 @@ def test_unfiltered_page_draws_the_filter_fields_as_crispy_does(client, me, lang
     body = client.get(NETWORK).content.decode()
 
     with translation.override(language):
-        expected = _squeeze(CRISPY.render({"form": ColleagueFilter(None).form}))
+        expected = crispy(ColleagueFilter(None).form)
     assert _filter_fields(body) == expected
     assert "Grief &amp; loss" in expected
 
@@ -75,7 +66,7 @@ def test_filtered_page_still_draws_its_fields_with_crispy(client, me):
 
     form = ColleagueFilter({"city": "Portland", "specialty": "nope"}).form
     form.is_valid()
-    assert _filter_fields(body) == _squeeze(CRISPY.render({"form": form}))
+    assert _filter_fields(body) == crispy(form)
 
 
 def _profiles_with_terms():
@@ -127,7 +118,7 @@ def test_card_lists_terms_kind_by_kind(client):
     MembershipFactory(group=profiles[0].user.memberships.get().group, user=me)
     client.force_login(me)
 
-    body = _squeeze(client.get(NETWORK).content.decode())
+    body = squeeze(client.get(NETWORK).content.decode())
 
     badges = '<span class="badge text-bg-light">'
     card = body[body.index(f'id="colleague-{profiles[0].pk}"') :]
